@@ -1,0 +1,26 @@
+"""Latent Explorer: explore the 2-D latent space of an MNIST autoencoder.
+
+    streamlit run app.py
+
+app.py is the router: it sets up the page, the session state and the sidebar,
+then runs the page the user picked.
+"""
+
+import streamlit as st
+
+from pages import common
+
+st.set_page_config(page_title="Latent Explorer", page_icon="🔢", layout="wide")
+common.init_state()
+
+pages = [
+    st.Page("pages/explore.py", title="Explore", icon="🗺️", default=True, url_path="explore"),
+    st.Page("pages/reconstructions.py", title="Reconstructions", icon="🖼️", url_path="reconstructions"),
+    st.Page("pages/upload.py", title="Upload or draw", icon="✏️", url_path="upload"),
+    st.Page("pages/train.py", title="Train", icon="🏋️", url_path="train"),
+    st.Page("pages/library.py", title="Models", icon="📚", url_path="models"),
+]
+page = st.navigation(pages)
+st.title("Latent Explorer")
+common.sidebar(common.active_bundle())
+page.run()

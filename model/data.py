@@ -1,0 +1,170 @@
+"""Input pipeline: find, read and validate MNIST or Fashion-MNIST.
+
+Search order for MNIST:
+  1. $LATENT_EXPLORER_DATA (or the `source` argument): a Keras-layout .npz, or a
+     folder holding mnist.npz or the four idx files (.gz or not);
+  2. Keras's cache, ~/.keras/datasets/mnist.npz (or $KERAS_HOME/datasets);
+  3. keras.datasets.mnist.load_data(), the download users with internet get.
+Fashion-MNIST comes from Debian's dataset-fashion-mnist idx files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+
+ENV_VAR = "LATENT_EXPLORER_DATA"
+FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
+MNIST_CLASSES = tuple(str(i) for i in range(10))
+FASHION_CLASSES = (
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+)  # fmt: skip
+CLASS_NAMES = {"mnist": MNIST_CLASSES, "fashion-mnist": FASHION_CLASSES}
+IDX_NAMES = {
+    "x_train": "train-images-idx3-ubyte",
+    "y_train": "train-labels-idx1-ubyte",
+    "x_test": "t10k-images-idx3-ubyte",
+    "y_test": "t10k-labels-idx1-ubyte",
+}
+FIX = f"set {ENV_VAR} to a mnist.npz (Keras layout) or a folder of MNIST idx files"
+
+
+class DataError(RuntimeError):
+    """The data set is missing or malformed; the message names the path and the fix."""
+
+
+Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def keras_cache_path() -> Path:
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return Path(home) / "datasets" / "mnist.npz"
+
+
+def validate(arrays: dict[str, np.ndarray], where: str) -> Arrays:
+    """Check shapes, dtypes, label range and counts; return ((x_train, y_train), (x_test, y_test))."""
+    for key in IDX_NAMES:
+        if key not in arrays:
+            raise DataError(f"{where}: missing array '{key}'; {FIX}")
+    for split in ("train", "test"):
+        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        if x.dtype != np.uint8 or y.dtype != np.uint8:
+            raise DataError(f"{where}: x_{split}/y_{split} must be uint8, got {x.dtype}/{y.dtype}; {FIX}")
+        if x.ndim != 3 or x.shape[1:] != (28, 28):
+            raise DataError(f"{where}: x_{split} must be N x 28 x 28, got {x.shape}; {FIX}")
+        if y.ndim != 1:
+            raise DataError(f"{where}: y_{split} must be 1-D, got shape {y.shape}; {FIX}")
+        if len(x) != len(y):
+            raise DataError(f"{where}: x_{split} has {len(x)} images but y_{split} {len(y)} labels; {FIX}")
+        if len(x) == 0:
+            raise DataError(f"{where}: x_{split} is empty; {FIX}")
+        if y.max() > 9:
+            raise DataError(f"{where}: y_{split} has label {int(y.max())}, outside 0-9; {FIX}")
+    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+
+
+def read_npz(path: Path) -> Arrays:
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            arrays = {k: f[k] for k in f.files}
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file; {FIX}") from None
+    except Exception as e:  # zip errors, pickled arrays, truncated files
+        raise DataError(f"{path}: not a readable .npz ({type(e).__name__}: {e}); {FIX}") from None
+    return validate(arrays, str(path))
+
+
+def read_idx(path: Path) -> np.ndarray:
+    """One idx file (optionally gzipped): magic 0x00 0x00 0x08 ndim, then big-endian dims."""
+    try:
+        raw = (gzip.open if path.suffix == ".gz" else open)(path, "rb").read()
+    except (OSError, EOFError) as e:
+        raise DataError(f"{path}: cannot read ({e}); {FIX}") from None
+    if len(raw) < 4 or raw[:2] != b"\0\0" or raw[2] != 0x08:
+        raise DataError(f"{path}: not an idx file of unsigned bytes; {FIX}")
+    ndim = raw[3]
+    dims = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    body = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
+    if body.size != int(np.prod(dims)):
+        raise DataError(f"{path}: header says {dims} but holds {body.size} bytes; {FIX}")
+    return body.reshape(dims)
+
+
+def find_idx(folder: Path, stem: str) -> Path | None:
+    for name in (stem, stem + ".gz", stem.replace("-idx", ".idx"), stem.replace("-idx", ".idx") + ".gz"):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def read_idx_folder(folder: Path) -> Arrays:
+    arrays = {}
+    for key, stem in IDX_NAMES.items():
+        path = find_idx(folder, stem)
+        if path is None:
+            raise DataError(f"{folder}: no {stem}[.gz] here; {FIX}")
+        arrays[key] = read_idx(path)
+    return validate(arrays, str(folder))
+
+
+def read_source(source: str | os.PathLike) -> Arrays:
+    """An explicit source: a .npz file or a folder with mnist.npz or idx files."""
+    path = Path(source).expanduser()
+    if path.is_dir():
+        if (path / "mnist.npz").is_file():
+            return read_npz(path / "mnist.npz")
+        return read_idx_folder(path)
+    if not path.exists():
+        raise DataError(f"{path}: no such file or folder; {FIX}")
+    return read_npz(path)
+
+
+def keras_download() -> Arrays:
+    try:
+        import keras
+
+        (xtr, ytr), (xte, yte) = keras.datasets.mnist.load_data()
+    except Exception as e:  # no network, a proxy, a half-written cache
+        raise DataError(
+            f"MNIST is not in {ENV_VAR}, nor in Keras's cache ({keras_cache_path()}), and the "
+            f"download failed ({type(e).__name__}); {FIX}"
+        ) from None
+    return validate({"x_train": xtr, "y_train": ytr, "x_test": xte, "y_test": yte}, "keras download")
+
+
+def load_dataset(name: str = "mnist", source: str | os.PathLike | None = None) -> Arrays:
+    """((x_train, y_train), (x_test, y_test)) as uint8, x N x 28 x 28; raises DataError."""
+    if name == "fashion-mnist":
+        folder = Path(source) if source else FASHION_DIR
+        if not folder.is_dir():
+            raise DataError(
+                f"{folder}: Fashion-MNIST not found; install Debian's package dataset-fashion-mnist "
+                "(apt-get install dataset-fashion-mnist)"
+            )
+        return read_idx_folder(folder)
+    if name != "mnist":
+        raise DataError(f"unknown dataset '{name}'; choose mnist or fashion-mnist")
+    source = source or os.environ.get(ENV_VAR)
+    if source:
+        return read_source(source)
+    if keras_cache_path().is_file():
+        return read_npz(keras_cache_path())
+    return keras_download()
+
+
+def checksum(*arrays: np.ndarray) -> str:
+    """sha256 of the arrays' bytes: which data a model was trained on."""
+    h = hashlib.sha256()
+    for a in arrays:
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()
+
+
+def to_float(x: np.ndarray) -> np.ndarray:
+    """uint8 N x 28 x 28 -> float32 N x 784 in [0, 1]."""
+    return (x.reshape(len(x), -1).astype(np.float32)) / 255.0

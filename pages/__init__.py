@@ -1,0 +1,1 @@
+"""Page scripts for app.py's st.navigation, and their shared helpers (common.py)."""

@@ -1,0 +1,137 @@
+"""Shared page helpers: the active model, cached loading, query parameters, images.
+
+Pages import this and model/; model/ never imports streamlit.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from model import store
+from model.data import CLASS_NAMES, DataError, load_dataset
+from model.store import ModelError
+
+DEFAULT_NAME = "default"  # the shipped model's name in the URL and the library
+
+
+def library_dir() -> Path:
+    """Where user-trained and uploaded models live ($LATENT_EXPLORER_MODELS or ./models)."""
+    return Path(os.environ.get("LATENT_EXPLORER_MODELS") or store.ROOT / "models")
+
+
+def model_path(name: str) -> Path:
+    """'default' is the shipped model (or $LATENT_EXPLORER_MODEL); others live in the library."""
+    if name == DEFAULT_NAME:
+        return store.default_model_dir()
+    return library_dir() / name
+
+
+@st.cache_resource(show_spinner="Loading the model…", max_entries=8)
+def load_bundle(path: str, mtime: float) -> store.Bundle:
+    """Models, fast codec, meta and latent encodings; `mtime` busts the cache on a re-save."""
+    return store.load(path)
+
+
+@st.cache_data(show_spinner="Loading the data set…", max_entries=2)
+def load_data(name: str):
+    return load_dataset(name)
+
+
+def folder_mtime(path: Path) -> float:
+    try:
+        return (path / store.META_FILE).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def init_state() -> None:
+    """Session state, set up once per session; the URL's ?model=&z1=&z2= win on first load."""
+    ss = st.session_state
+    if "initialised" in ss:
+        return
+    qp = st.query_params
+    ss.model_name = qp.get("model", DEFAULT_NAME)
+    ss.url_z = parse_z(qp.get("z1"), qp.get("z2"))
+    ss.initialised = True
+
+
+def parse_z(z1, z2) -> tuple[float, float] | None:
+    """(z1, z2) from URL strings, or None if missing or not finite numbers."""
+    try:
+        z = (float(z1), float(z2))
+    except (TypeError, ValueError):
+        return None
+    return z if all(np.isfinite(z)) else None
+
+
+def active_bundle(quiet: bool = False) -> store.Bundle | None:
+    """The active model, or None after explaining in plain words what is wrong.
+
+    app.py calls this once per run (and shows any error); pages call it with quiet=True.
+    """
+    name = st.session_state.get("model_name", DEFAULT_NAME)
+    path = model_path(name)
+    try:
+        return load_bundle(str(path), folder_mtime(path))
+    except ModelError as e:
+        if quiet:
+            return None
+        st.error(
+            f"The model **{name}** could not be loaded: {e}.\n\n"
+            "Pick another model on the Models page, or remake the shipped one with "
+            "`python -m model train --config default --out assets/models/default`."
+        )
+        if name != DEFAULT_NAME and st.button("Switch back to the shipped model", key="fallback_default"):
+            set_active_model(DEFAULT_NAME)
+            st.rerun()
+        return None
+
+
+def active_data(bundle: store.Bundle):
+    """The active model's data set as uint8 arrays, or None after a plain-words message."""
+    try:
+        return load_data(bundle.meta.get("dataset", "mnist"))
+    except DataError as e:
+        st.warning(
+            f"The training images are not available, so originals cannot be shown: {e}. "
+            "Start the app with `LATENT_EXPLORER_DATA=/path/to/mnist.npz streamlit run app.py`."
+        )
+        return None
+
+
+def set_active_model(name: str) -> None:
+    st.session_state.model_name = name
+    st.query_params["model"] = name
+
+
+def class_names(bundle: store.Bundle) -> tuple[str, ...]:
+    return CLASS_NAMES.get(bundle.meta.get("dataset", "mnist"), CLASS_NAMES["mnist"])
+
+
+def to_png(img: np.ndarray, size: int = 224) -> bytes:
+    """A [0, 1] 28 x 28 float image as PNG bytes, upscaled with crisp (nearest) pixels."""
+    pil = Image.fromarray((np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8))
+    if size and size != pil.width:
+        pil = pil.resize((size, size * pil.height // pil.width), Image.NEAREST)
+    buf = io.BytesIO()
+    pil.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def sidebar(bundle: store.Bundle | None) -> None:
+    """The active model's facts in the sidebar."""
+    with st.sidebar:
+        st.subheader("Active model")
+        if bundle is None:
+            st.caption("No model loaded.")
+            return
+        m = bundle.meta
+        st.markdown(f"**{bundle.name}** · {m.get('dataset', 'mnist')}")
+        st.caption(bundle.config.summary())
+        st.caption(f"{m.get('epochs', '?')} epochs · test BCE {m.get('test_bce', float('nan')):.4f} · {m.get('params', 0):,} parameters")
