@@ -19,6 +19,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from model import vae  # noqa: F401  registers the VAE's Sampling layer before any safe-mode load
 from model.autoencoder import Models, split
 from model.config import Config
 from model.fast import Codec
