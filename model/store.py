@@ -170,8 +170,12 @@ def load(path: str | os.PathLike | None = None) -> Bundle:
     if not path.is_dir():
         raise ModelError(f"{path}: no such model folder")
     meta = read_meta(path)
+    ae = load_keras(path / MODEL_FILE)
+    for layer in ae.layers:  # say "latent must be 2-D" before split() trips over the decoder's input
+        if layer.name in ("latent", "z_mean") and tuple(layer.output.shape) != (None, 2):
+            raise ModelError(f"{path}: latent must be 2-D, got {tuple(layer.output.shape)}")
     try:
-        models = split(load_keras(path / MODEL_FILE))
+        models = split(ae)
     except (ValueError, KeyError) as e:
         raise ModelError(f"{path}: not an encoder/decoder pair this app knows ({e})") from None
     if tuple(models.encoder.output_shape) != (None, 2):
