@@ -42,6 +42,7 @@ def parse_args(argv):
     t.add_argument("--loss", choices=["bce", "mse"])
     t.add_argument("--optimizer", choices=OPTIMIZERS)
     t.add_argument("--learning-rate", type=float)
+    t.add_argument("--lr-schedule", choices=["constant", "cosine"])
     t.add_argument("--latent-activation", choices=LATENT_ACTIVATIONS)
     t.add_argument("--hidden", help="comma-separated hidden sizes, e.g. 128,64")
     t.add_argument("--architecture", choices=["ae", "vae"])
@@ -91,7 +92,7 @@ def cmd_train(a):
     hidden = tuple(int(h) for h in a.hidden.split(",")) if a.hidden else None
     config = PRESETS[a.config].replace(
         epochs=a.epochs, batch_size=a.batch_size, loss=a.loss, optimizer=a.optimizer,
-        learning_rate=a.learning_rate, latent_activation=a.latent_activation, hidden=hidden,
+        learning_rate=a.learning_rate, lr_schedule=a.lr_schedule, latent_activation=a.latent_activation, hidden=hidden,
         architecture=a.architecture, seed=a.seed, subset=a.subset, dataset=a.dataset,
     )  # fmt: skip
     result = fit(config, on_progress=progress_printer())

@@ -13,6 +13,7 @@ LOSSES = ("bce", "mse")
 OPTIMIZERS = ("adam", "adagrad", "adadelta", "rmsprop", "sgd")
 LATENT_ACTIVATIONS = ("relu", "linear")
 ARCHITECTURES = ("ae", "vae")
+LR_SCHEDULES = ("constant", "cosine")
 DATASETS = ("mnist", "fashion-mnist")
 
 
@@ -32,6 +33,7 @@ class Config:
     loss: str = "bce"
     optimizer: str = "adam"
     learning_rate: float = 1e-3
+    lr_schedule: str = "constant"  # or "cosine": per-epoch cosine decay to ~0 by the last epoch
     batch_size: int = 256
     epochs: int = 10
     seed: int = 0
@@ -57,6 +59,7 @@ class Config:
         check(self.loss in LOSSES, f"loss must be one of {LOSSES}")
         check(self.optimizer in OPTIMIZERS, f"optimizer must be one of {OPTIMIZERS}")
         check(0 < self.learning_rate <= 10, "learning_rate must be in (0, 10]")
+        check(self.lr_schedule in LR_SCHEDULES, f"lr_schedule must be one of {LR_SCHEDULES}")
         check(1 <= self.batch_size <= 60000, "batch_size must be 1..60000")
         check(1 <= self.epochs <= 1000, "epochs must be 1..1000")
         check(self.dataset in DATASETS, f"dataset must be one of {DATASETS}")
@@ -86,7 +89,7 @@ class Config:
         beta = f" beta {self.beta:g}" if self.architecture == "vae" else ""
         return (
             f"{kind} {arch}-2({self.latent_activation}) {self.loss}/{self.optimizer} "
-            f"lr {self.learning_rate:g} bs {self.batch_size}{beta}"
+            f"lr {self.learning_rate:g}{' cosine' if self.lr_schedule == 'cosine' else ''} bs {self.batch_size}{beta}"
         )
 
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -94,10 +95,14 @@ def fit(
     models = build(config)
     steps = -(-len(x_train) // config.batch_size)
     callback = ProgressCallback(config, steps, on_progress, should_stop)
+    callbacks = [callback]
+    if config.lr_schedule == "cosine":  # per epoch: lr at epoch 0, ~0 at the last
+        lr0, n = config.learning_rate, config.epochs
+        callbacks.append(keras.callbacks.LearningRateScheduler(lambda e: lr0 * 0.5 * (1 + math.cos(math.pi * e / n))))
     hist = models.autoencoder.fit(
         x_train, x_train,
         epochs=config.epochs, batch_size=config.batch_size, shuffle=True,
-        validation_data=(x_test, x_test), callbacks=[callback], verbose=0,
+        validation_data=(x_test, x_test), callbacks=callbacks, verbose=0,
     )  # fmt: skip
     history = {k: [float(v) for v in hist.history.get(k, [])] for k in ("loss", "val_loss")}
     if callback.stopped:  # drop the unfinished epoch's numbers
