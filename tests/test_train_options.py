@@ -1,0 +1,75 @@
+"""Every Train-page option trains for an epoch, and the background TrainJob stops, saves and previews."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import store
+from model.config import LOSSES, OPTIMIZERS, Config
+from model.job import PREVIEW_DIGITS, TrainJob, wait_until_finished
+from model.train import fit
+
+SMALL = {"epochs": 1, "batch_size": 100, "subset": 300}
+
+
+def tiny(mnist, n_test=200):
+    (xtr, ytr), (xte, yte) = mnist
+    return (xtr[:300], ytr[:300]), (xte[:n_test], yte[:n_test])
+
+
+# Each optimizer once, the two losses alternating, so every option is trained without 10 runs.
+@pytest.mark.parametrize("optimizer,loss", [(o, LOSSES[i % 2]) for i, o in enumerate(OPTIMIZERS)])
+def test_one_epoch_with_each_loss_and_optimizer(mnist, optimizer, loss):
+    """One epoch on 300 digits gives finite losses and a finite 2-D encoding of the test digits."""
+    config = Config(
+        optimizer=optimizer, loss=loss, learning_rate=0.01, hidden=(64, 16), latent_activation="linear", **SMALL
+    )
+    result = fit(config, data=tiny(mnist))
+    assert (
+        result.epochs_done == 1
+        and np.isfinite(result.history["loss"][0])
+        and np.isfinite(result.history["val_loss"][0])
+    )
+    assert result.z_test.shape == (200, 2) and np.isfinite(result.z_test).all()
+    assert 0 < result.test_bce < 1
+
+
+def test_fashion_mnist_subset_trains():
+    """The Fashion-MNIST option reads Debian's idx files and trains on a subset."""
+    from model.data import FASHION_DIR
+
+    if not FASHION_DIR.is_dir():
+        pytest.skip("dataset-fashion-mnist is not installed")
+    result = fit(Config(dataset="fashion-mnist", **SMALL))
+    assert result.config.dataset == "fashion-mnist" and result.z_train.shape == (300, 2)
+
+
+def test_job_trains_saves_and_previews(mnist, tmp_path):
+    """A finished TrainJob saves itself under its name, with per-epoch history and a preview."""
+    job = TrainJob(Config(epochs=2, batch_size=100), name="jobbed", library_dir=tmp_path, data=tiny(mnist)).start()
+    snap = wait_until_finished(job)
+    assert snap.state == "saved" and snap.saved_path == tmp_path / "jobbed"
+    assert len(snap.history["loss"]) == 2 and len(snap.history["val_loss"]) == 2 and snap.fraction == 1.0
+    assert snap.preview["z"].shape == (200, 2) and snap.preview["recons"].shape == (PREVIEW_DIGITS, 28, 28)
+    assert store.load(snap.saved_path).meta["epochs"] == 2
+
+
+def test_stopped_job_is_kept_only_when_saved(mnist, tmp_path):
+    """Stop ends training after the current batch; nothing is written until save() is called."""
+    job = TrainJob(Config(epochs=50, batch_size=10), name="stopme", library_dir=tmp_path, data=tiny(mnist))
+    job._stop.set()  # stop before the first batch ends: fit sees it after that batch
+    snap = wait_until_finished(job.start())
+    assert snap.state == "stopped" and job.result.stopped and list(tmp_path.iterdir()) == []
+    job.save("kept")
+    assert job.snapshot().state == "saved" and store.read_meta(tmp_path / "kept")["stopped_early"] is True
+
+
+def test_job_refuses_to_overwrite_unless_confirmed(mnist, tmp_path):
+    """If the name was taken meanwhile, the finished job reports it instead of overwriting."""
+    (tmp_path / "taken").mkdir()
+    job = TrainJob(Config(**SMALL), name="taken", library_dir=tmp_path, data=tiny(mnist)).start()
+    snap = wait_until_finished(job)
+    assert snap.state == "done" and "already exists" in snap.error and list((tmp_path / "taken").iterdir()) == []
+    job.save("taken", overwrite=True)
+    assert store.read_meta(tmp_path / "taken")["name"] == "taken"
