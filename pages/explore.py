@@ -1,5 +1,210 @@
-"""explore page (placeholder until its issue lands)."""
+"""Explore: every training encoding in the latent plane; click or slide to decode a point.
 
+State (set up once per session, below):
+    explore_z        the chosen (z1, z2): from a click, the sliders or the URL (?z1=&z2=)
+    explore_marker   where the chart's cross is: the last click or the URL's point
+    explore_pick     Pick of the last clicked data point (index, split), or None
+    explore_z1/_z2   the sliders' values (a click moves them)
+
+LATENT_EXPLORER_BASELINE=1 switches off the fragment and decodes with Keras's predict:
+the plain version bench/explorer_latency.py compares against.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+
+import numpy as np
 import streamlit as st
 
-st.info("This page is being built.")
+from pages import common
+from pages.scatter import Pick, figure_roles, latent_extent, latent_figure, parse_selection, with_marker
+
+BASELINE = os.environ.get("LATENT_EXPLORER_BASELINE") == "1"
+CHART_KEY = "explore_chart"
+IMAGE_PX = 280  # decoded digit on screen: 10 screen pixels per MNIST pixel
+
+
+# ---- computation -------------------------------------------------------------------------------
+
+
+def nice_step(span: float, steps: int = 500) -> float:
+    """A 1, 2 or 5 times a power of ten near span / steps: fine enough to slide, round to read."""
+    raw = max(span / steps, 1e-6)
+    power = 10.0 ** np.floor(np.log10(raw))
+    return float(min((m * power for m in (1, 2, 5, 10)), key=lambda s: abs(s - raw)))
+
+
+def clamp(v: float, lo: float, hi: float) -> float:
+    return float(min(max(v, lo), hi))
+
+
+def decode(bundle, z1: float, z2: float) -> np.ndarray:
+    """28 x 28 image for (z1, z2): the NumPy codec, or Keras's predict for the baseline."""
+    if BASELINE:
+        return bundle.models.decoder.predict(np.array([[z1, z2]], dtype=np.float32), verbose=0)[0].reshape(28, 28)
+    return bundle.codec.decode_image(z1, z2)
+
+
+def extent_of(bundle):
+    """Axis and slider ranges: all encodings (train and test) plus a small margin, fixed per model."""
+    lat = bundle.latent
+    return latent_extent(np.concatenate([lat["z_train"], lat["z_test"]]))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def base_figure(path: str, mtime: float, show_test: bool, size: float, opacity: float, _bundle):
+    """The heavy 60,000-point figure, built once per model and look; a click only adds a marker to it."""
+    lat = _bundle.latent
+    return latent_figure(
+        lat["z_train"], lat["y_train"], common.class_names(_bundle),
+        show_test=show_test, z_test=lat["z_test"], y_test=lat["y_test"],
+        point_size=size, opacity=opacity, extent=extent_of(_bundle),
+    )  # fmt: skip
+
+
+def set_url(z1: float, z2: float) -> None:
+    st.query_params["z1"] = f"{z1:.4f}"
+    st.query_params["z2"] = f"{z2:.4f}"
+
+
+def choose(z1: float, z2: float, extent, *, mark: bool) -> None:
+    """Make (z1, z2) the chosen point: sliders, URL and (for a click or link) the chart's cross."""
+    ss = st.session_state
+    (x0, x1), (y0, y1) = extent
+    z1, z2 = clamp(z1, x0, x1), clamp(z2, y0, y1)
+    ss.explore_z = (z1, z2)
+    ss.explore_z1, ss.explore_z2 = z1, z2
+    if mark:
+        ss.explore_marker = (z1, z2)
+    set_url(z1, z2)
+
+
+def on_chart_select(latent, extent) -> None:
+    """Copy a click into our own state now: the figure changes (new cross), so the chart forgets it."""
+    ss = st.session_state
+    pick = parse_selection(ss[CHART_KEY]["selection"], ss.get("explore_roles", ()))
+    if pick is None:  # a click that deselected, or nothing usable
+        return
+    if pick.index is not None:  # the exact encoding, not the float the browser sent back
+        z1, z2 = (float(v) for v in latent[f"z_{pick.split}"][pick.index])
+        pick = Pick(z1, z2, pick.index, pick.split)
+    ss.explore_pick = pick if pick.index is not None else None
+    choose(pick.z1, pick.z2, extent, mark=True)
+
+
+def init_page_state(bundle, extent) -> None:
+    """Once per session: the URL's point if there is one, else the middle of the training encodings."""
+    ss = st.session_state
+    if "explore_z" in ss:
+        return
+    ss.explore_pick = None
+    ss.explore_marker = None
+    if ss.get("url_z") is not None:
+        choose(*ss.url_z, extent, mark=True)
+    else:
+        z1, z2 = (float(v) for v in np.median(bundle.latent["z_train"], axis=0))
+        choose(z1, z2, extent, mark=False)
+        st.query_params.pop("z1", None)  # the default point is not worth a URL
+        st.query_params.pop("z2", None)
+
+
+# ---- widgets -----------------------------------------------------------------------------------
+
+
+def look_ui() -> tuple[bool, float, float]:
+    """Chart options: show test digits, point size, opacity."""
+    with st.expander("Chart options"):
+        c1, c2, c3 = st.columns(3)
+        show_test = c1.toggle("Show the 10,000 test digits", key="explore_show_test")
+        size = c2.slider("Point size", 1, 8, 3, key="explore_point_size")
+        opacity = c3.slider("Opacity", 0.1, 1.0, 0.6, 0.05, key="explore_opacity")
+    return show_test, float(size), float(opacity)
+
+
+def sliders_ui(extent) -> tuple[float, float]:
+    """The z1 and z2 sliders over the encodings' range; their values live in session state."""
+    ss = st.session_state
+    (x0, x1), (y0, y1) = extent
+    # A model switch can leave a value outside the new range; streamlit would refuse it.
+    ss.explore_z1, ss.explore_z2 = clamp(ss.explore_z1, x0, x1), clamp(ss.explore_z2, y0, y1)
+    z1 = st.slider("z1", x0, x1, step=nice_step(x1 - x0), format="%.2f", key="explore_z1")
+    z2 = st.slider("z2", y0, y1, step=nice_step(y1 - y0), format="%.2f", key="explore_z2")
+    return float(z1), float(z2)
+
+
+def decoder_panel(bundle, extent) -> None:
+    """Sliders, the decoded digit, its coordinates and a PNG download."""
+    ss = st.session_state
+    z1, z2 = sliders_ui(extent)
+    if (z1, z2) != ss.explore_z:  # the sliders moved: they are the chosen point now
+        ss.explore_z = (z1, z2)
+        set_url(z1, z2)
+    png = common.to_png(decode(bundle, z1, z2), IMAGE_PX)
+    st.image(png, width=IMAGE_PX, output_format="PNG")
+    st.markdown(f"**Decoded** at z1 = `{z1:.3f}`, z2 = `{z2:.3f}`")
+    st.download_button(
+        "Download PNG", png, file_name=f"decoded_z1_{z1:.3f}_z2_{z2:.3f}.png", mime="image/png",
+        key="explore_download", on_click="ignore", icon=":material/download:",
+    )  # fmt: skip
+
+
+# A slider move reruns only this panel, not the 60,000-point chart (the baseline reruns everything).
+decoder_fragment = decoder_panel if BASELINE else st.fragment(decoder_panel)
+
+
+def picked_panel(bundle, pick: Pick | None) -> None:
+    """The clicked training digit beside its reconstruction and label."""
+    if pick is None:
+        st.caption(
+            "Click a dot on the chart to compare that digit with its reconstruction; click empty space to decode it."
+        )
+        return
+    names = common.class_names(bundle)
+    label = int(bundle.latent[f"y_{pick.split}"][pick.index])
+    st.markdown(f"**Clicked:** {pick.split} digit #{pick.index}, label **{names[label]}**")
+    c1, c2 = st.columns(2)
+    data = common.active_data(bundle)
+    if data is not None:
+        (x_train, _), (x_test, _) = data
+        original = (x_train if pick.split == "train" else x_test)[pick.index] / 255.0
+        c1.image(common.to_png(original, 140), caption="original", width=140, output_format="PNG")
+    else:
+        c1.caption("Original not available (no data set).")
+    recon = decode(bundle, pick.z1, pick.z2)
+    c2.image(common.to_png(recon, 140), caption="reconstruction", width=140, output_format="PNG")
+
+
+# ---- page --------------------------------------------------------------------------------------
+
+bundle = common.active_bundle(quiet=True)
+if bundle is None:
+    st.info("The explorer needs a model. See the message above for how to fix it, or pick one on the Models page.")
+    st.stop()
+
+extent = extent_of(bundle)
+init_page_state(bundle, extent)
+ss = st.session_state
+
+chart_col, side_col = st.columns([3, 2], gap="medium")
+# The side column is filled first so its small deltas (decoded image) reach the browser before the chart's.
+with side_col:
+    decoder_fragment(bundle, extent)
+    picked_panel(bundle, ss.explore_pick)
+
+with chart_col:
+    show_test, size, opacity = look_ui()
+    path = str(bundle.path)
+    fig = with_marker(
+        base_figure(path, common.folder_mtime(bundle.path), show_test, size, opacity, bundle), ss.explore_marker
+    )
+    ss.explore_roles = figure_roles(fig)
+    st.plotly_chart(
+        fig, key=CHART_KEY, on_select=partial(on_chart_select, bundle.latent, extent), selection_mode="points",
+        config={"displaylogo": False, "scrollZoom": True},
+    )  # fmt: skip
+    st.caption(
+        f"{len(bundle.latent['z_train']):,} training digits, one colour per label (click the legend to hide one). "
+        "✕ marks the last clicked point."
+    )

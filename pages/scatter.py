@@ -221,3 +221,20 @@ def parse_selection(selection, roles) -> Pick | None:
         if role in (GRID, MARKER) and best is None:
             best = Pick(z1, z2)
     return best
+
+
+def with_marker(fig: go.Figure, marker: tuple[float, float] | None, name: str = "chosen point") -> go.Figure:
+    """A new figure: `fig`'s traces plus a marker cross at `marker`; `fig` itself is left unchanged.
+
+    Lets a page cache the heavy 60,000-point figure once and add the tiny marker per run.
+    """
+    roles = list(figure_roles(fig))
+    data = [t.to_plotly_json() for t in fig.data]  # copies that keep the NumPy arrays
+    if MARKER in roles:  # replace, never stack, markers
+        i = roles.index(MARKER)
+        del data[i], roles[i]
+    if marker is not None:
+        data.append(marker_trace(*marker, name=name))
+        roles.append(MARKER)
+    layout = {**fig.layout.to_plotly_json(), "meta": {"roles": roles}}
+    return go.Figure({"data": data, "layout": layout}, _validate=False)

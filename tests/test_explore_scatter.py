@@ -21,6 +21,7 @@ from pages.scatter import (
     latent_extent,
     latent_figure,
     parse_selection,
+    with_marker,
 )
 
 NAMES = tuple(str(i) for i in range(10))
@@ -169,3 +170,17 @@ def test_data_point_wins_over_grid_in_a_multi_point_selection():
 def test_empty_or_unusable_selection_gives_none(sel):
     """No points, an unknown trace or a non-finite coordinate give None."""
     assert parse_selection(sel, ROLES) is None
+
+
+def test_with_marker_adds_or_moves_one_cross_and_leaves_the_original_alone(encodings):
+    """with_marker returns a new figure with exactly one cross; the cached original keeps none."""
+    z, y, _, _ = encodings
+    base = latent_figure(z, y, NAMES)
+    n = len(base.data)
+    one = with_marker(base, (1.0, 2.0))
+    two = with_marker(one, (3.0, 4.0))
+    assert len(base.data) == n and MARKER not in figure_roles(base)
+    assert len(one.data) == len(two.data) == n + 1
+    assert figure_roles(two).count(MARKER) == 1 and (two.data[-1].x[0], two.data[-1].y[0]) == (3.0, 4.0)
+    assert len(with_marker(two, None).data) == n
+    np.testing.assert_array_equal(np.asarray(two.data[0].x), np.asarray(base.data[0].x))
