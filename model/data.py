@@ -82,12 +82,15 @@ def read_npz(path: Path) -> Arrays:
 def read_idx(path: Path) -> np.ndarray:
     """One idx file (optionally gzipped): magic 0x00 0x00 0x08 ndim, then big-endian dims."""
     try:
-        raw = (gzip.open if path.suffix == ".gz" else open)(path, "rb").read()
-    except (OSError, EOFError) as e:
-        raise DataError(f"{path}: cannot read ({e}); {FIX}") from None
+        with (gzip.open if path.suffix == ".gz" else open)(path, "rb") as f:
+            raw = f.read()
+    except Exception as e:  # OSError, EOFError (truncated gzip), zlib.error (corrupt gzip)
+        raise DataError(f"{path}: cannot read ({type(e).__name__}: {e}); {FIX}") from None
     if len(raw) < 4 or raw[:2] != b"\0\0" or raw[2] != 0x08:
         raise DataError(f"{path}: not an idx file of unsigned bytes; {FIX}")
     ndim = raw[3]
+    if ndim == 0 or len(raw) < 4 + 4 * ndim:
+        raise DataError(f"{path}: idx header is truncated or declares {ndim} dimensions; {FIX}")
     dims = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     body = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
     if body.size != int(np.prod(dims)):
