@@ -17,10 +17,19 @@ import sys
 from pathlib import Path
 
 
-
-
 class CliError(Exception):
     pass
+
+
+def hidden_sizes(text: str) -> tuple[int, ...]:
+    """argparse type for --hidden: '128,64' -> (128, 64)."""
+    try:
+        sizes = tuple(int(h) for h in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a comma-separated list of layer sizes, e.g. 128,64"
+        ) from None
+    return sizes
 
 
 class Parser(argparse.ArgumentParser):
@@ -44,7 +53,7 @@ def parse_args(argv):
     t.add_argument("--learning-rate", type=float)
     t.add_argument("--lr-schedule", choices=["constant", "cosine"])
     t.add_argument("--latent-activation", choices=LATENT_ACTIVATIONS)
-    t.add_argument("--hidden", help="comma-separated hidden sizes, e.g. 128,64")
+    t.add_argument("--hidden", type=hidden_sizes, help="comma-separated hidden sizes, e.g. 128,64")
     t.add_argument("--architecture", choices=["ae", "vae"])
     t.add_argument("--seed", type=int)
     t.add_argument("--subset", type=int, help="train on the first N digits only")
@@ -89,10 +98,10 @@ def cmd_train(a):
     from model.config import PRESETS
     from model.train import fit
 
-    hidden = tuple(int(h) for h in a.hidden.split(",")) if a.hidden else None
+    store.check_target(a.out)  # refuse a bad --out now, not after minutes of training
     config = PRESETS[a.config].replace(
         epochs=a.epochs, batch_size=a.batch_size, loss=a.loss, optimizer=a.optimizer,
-        learning_rate=a.learning_rate, lr_schedule=a.lr_schedule, latent_activation=a.latent_activation, hidden=hidden,
+        learning_rate=a.learning_rate, lr_schedule=a.lr_schedule, latent_activation=a.latent_activation, hidden=a.hidden,
         architecture=a.architecture, seed=a.seed, subset=a.subset, dataset=a.dataset,
     )  # fmt: skip
     result = fit(config, on_progress=progress_printer())
@@ -107,7 +116,8 @@ def cmd_info(a):
     meta = store.read_meta(path)
     keys = ("name", "params", "config", "dataset", "epochs", "val_loss", "test_bce", "created")
     out = {k: meta.get(k) for k in keys}
-    out["val_loss"] = meta["val_loss"][-1] if meta.get("val_loss") else None
+    val_loss = meta.get("val_loss")
+    out["val_loss"] = val_loss[-1] if isinstance(val_loss, list) and val_loss else None
     print(json.dumps(out))
 
 
@@ -131,7 +141,7 @@ def cmd_encode(a):
         z = bundle.codec.encode(img.reshape(1, 784))[0]
         idx, dist = nearest(bundle.latent["z_train"], z, a.k)
         neighbors = [{"index": int(i), "label": int(bundle.latent["y_train"][i]), "distance": round(float(d), 5)}
-                     for i, d in zip(idx, dist)]  # fmt: skip
+                     for i, d in zip(idx, dist, strict=True)]  # fmt: skip
         print(json.dumps({"path": path, "z": [round(float(v), 5) for v in z], "neighbors": neighbors}), flush=True)
     if failed:
         sys.exit(2)

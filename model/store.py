@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,32 +59,67 @@ def default_model_dir() -> Path:
     return Path(os.environ.get("LATENT_EXPLORER_MODEL") or SHIPPED)
 
 
+def _umask() -> int:
+    """The process umask without changing it (os.umask would race with other threads)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
 def write_atomic_dir(target: Path, fill) -> Path:
-    """Call fill(tmp_dir), then move tmp_dir to `target` in one rename; an old target is replaced."""
+    """Call fill(tmp_dir), then move tmp_dir to `target` in one rename; an old target is replaced.
+
+    If fill or the swap fails, the old target is left (or put back) as it was and no temp
+    folder remains. The new folder gets the usual permissions (0777 less the umask), not
+    mkdtemp's 0700, so other users and the app's server can read it as before.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    old, swapped = None, False
     try:
+        os.chmod(tmp, 0o777 & ~_umask())
         fill(tmp)
-        if target.exists():  # swap: old aside, new in, old removed
+        if target.exists() or target.is_symlink():  # swap: old aside, new in, old removed
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
             os.replace(target, old / "x")
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
+            try:
+                os.replace(tmp, target)
+            except BaseException:
+                os.replace(old / "x", target)  # put the old folder back
+                raise
+            swapped = True
         else:
             os.replace(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        # Never delete the old folder unless the new one is in place or the old is back.
+        if old is not None and (swapped or not (old / "x").exists()):
+            shutil.rmtree(old, ignore_errors=True)
     return target
 
 
 def write_file_atomic(target: str | os.PathLike, write) -> Path:
-    """Call write(binary file) on a temp file beside `target`, then rename it into place."""
+    """Call write(binary file) on a temp file beside `target`, then rename it into place.
+
+    The file gets an existing target's permissions, else 0666 less the umask (not mkstemp's 0600).
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except OSError:
+            mode = 0o666 & ~_umask()
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
             write(f)
         os.replace(tmp, target)
@@ -93,9 +129,26 @@ def write_file_atomic(target: str | os.PathLike, write) -> Path:
     return target
 
 
-def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
-    """Write a train.Result as a model folder, atomically."""
+def check_target(out_dir: str | os.PathLike) -> Path:
+    """`out_dir` if a model folder may be written there: absent, an empty folder, or a model
+    folder (which is replaced). Anything else raises ModelError, so a typo such as `--out .`
+    or `--out ~/Documents` can never swap a user's folder or file for a model."""
     out_dir = Path(out_dir)
+    if out_dir.is_symlink() or out_dir.is_file():
+        raise ModelError(f"{out_dir}: exists and is not a model folder; choose another output folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / META_FILE).is_file():
+        raise ModelError(
+            f"{out_dir}: exists, is not empty and is not a model folder (no {META_FILE}); choose another output folder"
+        )
+    if not out_dir.name or out_dir.name in (".", ".."):
+        raise ModelError(f"{out_dir}: name the model folder itself, e.g. models/mine")
+    return out_dir
+
+
+def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
+    """Write a train.Result as a model folder, atomically; refuses to replace anything but a
+    model folder or an empty folder (see check_target)."""
+    out_dir = check_target(out_dir)
     meta = {
         "name": name or out_dir.name,
         "config": result.config.to_dict(),
@@ -123,6 +176,8 @@ def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
 
 def read_meta(path: str | os.PathLike) -> dict:
     path = Path(path)
+    if not path.is_dir():
+        raise ModelError(f"{path}: no such model folder")
     try:
         meta = json.loads((path / META_FILE).read_text())
     except FileNotFoundError:
@@ -142,6 +197,8 @@ def load_keras(path: Path) -> keras.Model:
     """Safe-mode load of model.keras, checked to be 784 -> 2 -> 784."""
     if not path.is_file():
         raise ModelError(f"{path}: no such file")
+    if not zipfile.is_zipfile(path):  # Keras would say "File not found", which misleads
+        raise ModelError(f"{path}: not a .keras model file (not a zip archive); retrain or copy the model folder again")
     try:
         ae = keras.saving.load_model(path, safe_mode=True, compile=False)
     except Exception as e:  # bad zip, unknown layers, lambda layers refused by safe mode
@@ -159,6 +216,8 @@ def load_latent(path: Path) -> dict[str, np.ndarray]:
         raise ModelError(f"{path}: unreadable latent encodings ({type(e).__name__}: {e})") from None
     for split_ in ("train", "test"):
         z, y = latent[f"z_{split_}"], latent[f"y_{split_}"]
+        if not np.issubdtype(z.dtype, np.floating) or not np.issubdtype(y.dtype, np.integer) or y.ndim != 1:
+            raise ModelError(f"{path}: z_{split_} must be floats and y_{split_} 1-D integer labels")
         if z.ndim != 2 or z.shape[1] != 2 or len(z) != len(y) or not np.isfinite(z).all():
             raise ModelError(f"{path}: z_{split_} must be finite N x 2 matching y_{split_}")
     return latent
