@@ -2,12 +2,17 @@
 
 State (set up once per session, below):
     explore_z        the chosen (z1, z2): from a click, the sliders or the URL (?z1=&z2=)
-    explore_marker   where the chart's cross is: the last click or the URL's point
-    explore_pick     Pick of the last clicked data point (index, split), or None
+    explore_pick     Pick of the last click (or the link's point): index set for a data point
     explore_z1/_z2   the sliders' values (a click moves them)
+    explore_drawn    (model, look) the chart was last built for, and explore_anchor the Pick
+                     pre-selected in it
 
-LATENT_EXPLORER_BASELINE=1 switches off the fragment and decodes with Keras's predict:
-the plain version bench/explorer_latency.py compares against.
+A click does not change the 60,000-point figure: plotly marks the clicked point itself, so the
+browser neither receives nor redraws the chart. The figure is rebuilt only when its look or
+the model changes, with the latest pick pre-selected (see scatter.with_selection).
+
+LATENT_EXPLORER_BASELINE=1 runs the plain version bench/explorer_latency.py compares against:
+no fragment, Keras's predict, and a marker trace added to the figure on every click.
 """
 
 from __future__ import annotations
@@ -19,7 +24,17 @@ import numpy as np
 import streamlit as st
 
 from pages import common
-from pages.scatter import Pick, figure_roles, latent_extent, latent_figure, parse_selection, with_marker
+from pages.scatter import (
+    Pick,
+    figure_roles,
+    latent_extent,
+    latent_figure,
+    parse_selection,
+    round_out,
+    slider_step,
+    with_marker,
+    with_selection,
+)
 
 BASELINE = os.environ.get("LATENT_EXPLORER_BASELINE") == "1"
 CHART_KEY = "explore_chart"
@@ -27,13 +42,6 @@ IMAGE_PX = 280  # decoded digit on screen: 10 screen pixels per MNIST pixel
 
 
 # ---- computation -------------------------------------------------------------------------------
-
-
-def nice_step(span: float, steps: int = 500) -> float:
-    """A 1, 2 or 5 times a power of ten near span / steps: fine enough to slide, round to read."""
-    raw = max(span / steps, 1e-6)
-    power = 10.0 ** np.floor(np.log10(raw))
-    return float(min((m * power for m in (1, 2, 5, 10)), key=lambda s: abs(s - raw)))
 
 
 def clamp(v: float, lo: float, hi: float) -> float:
@@ -48,9 +56,13 @@ def decode(bundle, z1: float, z2: float) -> np.ndarray:
 
 
 def extent_of(bundle):
-    """Axis and slider ranges: all encodings (train and test) plus a small margin, fixed per model."""
+    """Axis and slider ranges: all encodings (train and test) plus a small margin, fixed per model.
+
+    Ends are rounded out to whole slider steps, so slider values are round numbers.
+    """
     lat = bundle.latent
-    return latent_extent(np.concatenate([lat["z_train"], lat["z_test"]]))
+    ext = latent_extent(np.concatenate([lat["z_train"], lat["z_test"]]))
+    return tuple(round_out(lo, hi, slider_step(lo, hi)) for lo, hi in ext)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -69,29 +81,27 @@ def set_url(z1: float, z2: float) -> None:
     st.query_params["z2"] = f"{z2:.4f}"
 
 
-def choose(z1: float, z2: float, extent, *, mark: bool) -> None:
-    """Make (z1, z2) the chosen point: sliders, URL and (for a click or link) the chart's cross."""
+def choose(z1: float, z2: float, extent) -> None:
+    """Make (z1, z2) the chosen point: sliders and URL follow."""
     ss = st.session_state
     (x0, x1), (y0, y1) = extent
     z1, z2 = clamp(z1, x0, x1), clamp(z2, y0, y1)
     ss.explore_z = (z1, z2)
     ss.explore_z1, ss.explore_z2 = z1, z2
-    if mark:
-        ss.explore_marker = (z1, z2)
     set_url(z1, z2)
 
 
 def on_chart_select(latent, extent) -> None:
-    """Copy a click into our own state now: the figure changes (new cross), so the chart forgets it."""
+    """Copy a click into our own state: a rebuilt figure (new look) would forget the chart's selection."""
     ss = st.session_state
     pick = parse_selection(ss[CHART_KEY]["selection"], ss.get("explore_roles", ()))
-    if pick is None:  # a click that deselected, or nothing usable
+    if pick is None:  # a click that deselected, a double-click reset, nothing usable
         return
     if pick.index is not None:  # the exact encoding, not the float the browser sent back
         z1, z2 = (float(v) for v in latent[f"z_{pick.split}"][pick.index])
         pick = Pick(z1, z2, pick.index, pick.split)
-    ss.explore_pick = pick if pick.index is not None else None
-    choose(pick.z1, pick.z2, extent, mark=True)
+    ss.explore_pick = pick
+    choose(pick.z1, pick.z2, extent)
 
 
 def init_page_state(bundle, extent) -> None:
@@ -100,14 +110,29 @@ def init_page_state(bundle, extent) -> None:
     if "explore_z" in ss:
         return
     ss.explore_pick = None
-    ss.explore_marker = None
+    ss.explore_drawn = None
+    ss.explore_anchor = None
     if ss.get("url_z") is not None:
-        choose(*ss.url_z, extent, mark=True)
+        choose(*ss.url_z, extent)
+        ss.explore_pick = Pick(*ss.explore_z)
     else:
         z1, z2 = (float(v) for v in np.median(bundle.latent["z_train"], axis=0))
-        choose(z1, z2, extent, mark=False)
+        choose(z1, z2, extent)
         st.query_params.pop("z1", None)  # the default point is not worth a URL
         st.query_params.pop("z2", None)
+
+
+def chart_figure(bundle, look):
+    """The cached figure with the chosen point marked, rebuilt only when the model or look changes."""
+    ss = st.session_state
+    base = base_figure(str(bundle.path), common.folder_mtime(bundle.path), *look, bundle)
+    if BASELINE:  # the plain way: a marker trace, so every click changes (and re-sends) the figure
+        pick = ss.explore_pick
+        return with_marker(base, None if pick is None else (pick.z1, pick.z2))
+    drawn = (str(bundle.path), look)
+    if ss.explore_drawn != drawn:  # new look: show the latest pick; until then plotly shows clicks
+        ss.explore_drawn, ss.explore_anchor = drawn, ss.explore_pick
+    return with_selection(base, ss.explore_anchor)
 
 
 # ---- widgets -----------------------------------------------------------------------------------
@@ -129,8 +154,8 @@ def sliders_ui(extent) -> tuple[float, float]:
     (x0, x1), (y0, y1) = extent
     # A model switch can leave a value outside the new range; streamlit would refuse it.
     ss.explore_z1, ss.explore_z2 = clamp(ss.explore_z1, x0, x1), clamp(ss.explore_z2, y0, y1)
-    z1 = st.slider("z1", x0, x1, step=nice_step(x1 - x0), format="%.2f", key="explore_z1")
-    z2 = st.slider("z2", y0, y1, step=nice_step(y1 - y0), format="%.2f", key="explore_z2")
+    z1 = st.slider("z1", x0, x1, step=slider_step(x0, x1), format="%.2f", key="explore_z1")
+    z2 = st.slider("z2", y0, y1, step=slider_step(y0, y1), format="%.2f", key="explore_z2")
     return float(z1), float(z2)
 
 
@@ -142,8 +167,9 @@ def decoder_panel(bundle, extent) -> None:
         ss.explore_z = (z1, z2)
         set_url(z1, z2)
     png = common.to_png(decode(bundle, z1, z2), IMAGE_PX)
-    st.image(png, width=IMAGE_PX, output_format="PNG")
-    st.markdown(f"**Decoded** at z1 = `{z1:.3f}`, z2 = `{z2:.3f}`")
+    with st.container(key="explore_decoded"):  # st-key-explore_decoded: a handle for tests
+        st.image(png, width=IMAGE_PX, output_format="PNG")
+        st.markdown(f"**Decoded** at z1 = `{z1:.3f}`, z2 = `{z2:.3f}`")
     st.download_button(
         "Download PNG", png, file_name=f"decoded_z1_{z1:.3f}_z2_{z2:.3f}.png", mime="image/png",
         key="explore_download", on_click="ignore", icon=":material/download:",
@@ -156,24 +182,25 @@ decoder_fragment = decoder_panel if BASELINE else st.fragment(decoder_panel)
 
 def picked_panel(bundle, pick: Pick | None) -> None:
     """The clicked training digit beside its reconstruction and label."""
-    if pick is None:
+    if pick is None or pick.index is None:
         st.caption(
             "Click a dot on the chart to compare that digit with its reconstruction; click empty space to decode it."
         )
         return
     names = common.class_names(bundle)
     label = int(bundle.latent[f"y_{pick.split}"][pick.index])
-    st.markdown(f"**Clicked:** {pick.split} digit #{pick.index}, label **{names[label]}**")
-    c1, c2 = st.columns(2)
-    data = common.active_data(bundle)
-    if data is not None:
-        (x_train, _), (x_test, _) = data
-        original = (x_train if pick.split == "train" else x_test)[pick.index] / 255.0
-        c1.image(common.to_png(original, 140), caption="original", width=140, output_format="PNG")
-    else:
-        c1.caption("Original not available (no data set).")
-    recon = decode(bundle, pick.z1, pick.z2)
-    c2.image(common.to_png(recon, 140), caption="reconstruction", width=140, output_format="PNG")
+    with st.container(key="explore_picked"):  # st-key-explore_picked: a handle for tests
+        st.markdown(f"**Clicked:** {pick.split} digit #{pick.index}, label **{names[label]}**")
+        c1, c2 = st.columns(2)
+        data = common.active_data(bundle)
+        if data is not None:
+            (x_train, _), (x_test, _) = data
+            original = (x_train if pick.split == "train" else x_test)[pick.index] / 255.0
+            c1.image(common.to_png(original, 140), caption="original", width=140, output_format="PNG")
+        else:
+            c1.caption("Original not available (no data set).")
+        recon = decode(bundle, pick.z1, pick.z2)
+        c2.image(common.to_png(recon, 140), caption="reconstruction", width=140, output_format="PNG")
 
 
 # ---- page --------------------------------------------------------------------------------------
@@ -194,17 +221,14 @@ with side_col:
     picked_panel(bundle, ss.explore_pick)
 
 with chart_col:
-    show_test, size, opacity = look_ui()
-    path = str(bundle.path)
-    fig = with_marker(
-        base_figure(path, common.folder_mtime(bundle.path), show_test, size, opacity, bundle), ss.explore_marker
-    )
+    look = look_ui()
+    fig = chart_figure(bundle, look)
     ss.explore_roles = figure_roles(fig)
     st.plotly_chart(
         fig, key=CHART_KEY, on_select=partial(on_chart_select, bundle.latent, extent), selection_mode="points",
         config={"displaylogo": False, "scrollZoom": True},
     )  # fmt: skip
     st.caption(
-        f"{len(bundle.latent['z_train']):,} training digits, one colour per label (click the legend to hide one). "
-        "✕ marks the last clicked point."
+        f"{len(bundle.latent['z_train']):,} training digits, one colour per label: click the legend to hide one, "
+        "scroll to zoom, drag to pan. The clicked point is drawn black (a cross on empty space)."
     )

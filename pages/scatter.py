@@ -13,6 +13,10 @@ Figure layout, trace by trace (its roles, in order, are in fig.layout.meta["role
   * an invisible click grid (opacity 0, hoverinfo none) so a click on empty space selects
     the nearest grid node; data points are drawn bigger, so under the cursor they win;
   * optionally a marker trace: a big cross on the chosen point, drawn last so it sits on top.
+
+A click needs no figure change to be seen: plotly draws the selected point (a data point
+big and black, a grid node as a black cross). with_selection puts such a selection into the
+figure itself, for a point chosen before the chart was drawn (a shared link).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ PALETTE = (
 )  # fmt: skip
 GRID_SIZE = 120  # grid nodes per axis: ~5 px apart on a 600 px plot, well inside plotly's 20 px hover radius
 MARGIN = 0.05  # fraction of the encodings' span added on each side
+SELECTED_SIZE = 12  # px: a clicked point, drawn black over the small coloured ones
 
 TRAIN, TEST, GRID, MARKER = "train", "test", "grid", "marker"
 
@@ -50,6 +55,24 @@ def latent_extent(z: np.ndarray, margin: float = MARGIN) -> tuple[tuple[float, f
     pad = np.maximum(hi - lo, 1e-6) * margin
     lo, hi = lo - pad, hi + pad
     return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
+
+
+def nice_step(span: float, steps: int = 500) -> float:
+    """A 1, 2 or 5 times a power of ten near span / steps: fine enough to slide, round to read."""
+    raw = max(span / steps, 1e-6)
+    power = 10.0 ** np.floor(np.log10(raw))
+    return float(min((m * power for m in (1, 2, 5, 10)), key=lambda s: abs(s - raw)))
+
+
+def slider_step(lo: float, hi: float) -> float:
+    """The latent sliders' step for a range: about 500 steps, a round number."""
+    return nice_step(hi - lo)
+
+
+def round_out(lo: float, hi: float, step: float) -> tuple[float, float]:
+    """(lo, hi) widened to whole multiples of `step`."""
+    # round() after floor/ceil drops float noise such as -29.800000000000001
+    return round(np.floor(lo / step) * step, 10), round(np.ceil(hi / step) * step, 10)
 
 
 def click_grid(extent, n: int = GRID_SIZE) -> tuple[np.ndarray, np.ndarray]:
@@ -85,8 +108,9 @@ def _class_traces(z, y, class_names, split, size, opacity, visible_classes) -> l
                 "y": z[idx, 1],
                 "customdata": idx.astype(dtype),
                 "marker": marker,
-                # A click selects the point; keep the others as they were instead of plotly's dimming.
-                "selected": {"marker": {"opacity": 1.0}},
+                # A click selects the point: plotly draws it big and black on top (no figure change,
+                # no round trip); the others stay as they were instead of plotly's dimming.
+                "selected": {"marker": {"opacity": 1.0, "color": "black", "size": SELECTED_SIZE}},
                 "unselected": {"marker": {"opacity": opacity}},
                 "hovertemplate": f"{prefix}index %{{customdata}}<br>label {name}<extra></extra>",
                 "visible": True if visible_classes is None or k in visible_classes else "legendonly",
@@ -105,7 +129,7 @@ def marker_trace(z1: float, z2: float, name: str = "chosen point") -> dict:
         "x": [float(z1)],
         "y": [float(z2)],
         "marker": {"symbol": "x", "size": 18, "color": "black", "line": {"width": 2, "color": "white"}},
-        "hovertemplate": f"{name}<br>z1 %{{x:.3f}}<br>z2 %{{y:.3f}}<extra></extra>",
+        "hoverinfo": "skip",  # never catches a click meant for the point or the space under it
     }
 
 
@@ -124,7 +148,7 @@ def latent_figure(
     grid: bool = True,
     grid_size: int = GRID_SIZE,
     extent=None,
-    height: int = 640,
+    height: int = 600,
     visible_classes=None,
 ) -> go.Figure:
     """All encodings as WebGL points coloured by class, a click grid, and an optional marker.
@@ -153,8 +177,9 @@ def latent_figure(
                 "legendgroup": GRID,
                 "x": gx,
                 "y": gy,
-                "marker": {"size": 1, "opacity": 0, "color": "black"},
-                "selected": {"marker": {"opacity": 0}},
+                # Invisible until selected: then the clicked node shows as a black cross.
+                "marker": {"size": 1, "opacity": 0, "color": "black", "symbol": "x"},
+                "selected": {"marker": {"opacity": 1.0, "size": SELECTED_SIZE + 4}},
                 "unselected": {"marker": {"opacity": 0}},
                 "hoverinfo": "none",
                 "showlegend": False,
@@ -167,7 +192,7 @@ def latent_figure(
     (x0, x1), (y0, y1) = extent
     layout = {
         "height": height,
-        "margin": {"l": 50, "r": 10, "t": 30, "b": 50},
+        "margin": {"l": 50, "r": 10, "t": 10, "b": 45},
         "meta": {"roles": roles},
         # constrain="domain" keeps the ranges exact under equal scale, so the grid covers the plot.
         "xaxis": {"title": {"text": "z1"}, "range": [x0, x1], "constrain": "domain", "zeroline": False},
@@ -179,7 +204,8 @@ def latent_figure(
             "constrain": "domain",
             "zeroline": False,
         },
-        "legend": {"itemsizing": "constant", "title": {"text": "label"}},
+        # A horizontal legend above the plot leaves the width to the (square-ish) plane.
+        "legend": {"itemsizing": "constant", "orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         "hovermode": "closest",
         "uirevision": "latent",  # keep zoom and legend toggles when the figure is re-sent
     }
@@ -238,3 +264,36 @@ def with_marker(fig: go.Figure, marker: tuple[float, float] | None, name: str = 
         roles.append(MARKER)
     layout = {**fig.layout.to_plotly_json(), "meta": {"roles": roles}}
     return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def with_selection(fig: go.Figure, pick: Pick | None) -> go.Figure:
+    """A new figure with `pick` pre-selected (drawn as a clicked point); `fig` itself is left unchanged.
+
+    A data point (index and split set) is selected in its class's trace; any other point
+    selects the nearest click-grid node. With pick None, or nothing to select, no selection.
+    """
+    roles = figure_roles(fig)
+    data = [t.to_plotly_json() for t in fig.data]
+    for t in data:
+        t.pop("selectedpoints", None)
+    target = _find_selection(data, roles, pick) if pick is not None else None
+    if target is not None:
+        trace, pos = target
+        data[trace]["selectedpoints"] = [pos]
+    return go.Figure({"data": data, "layout": fig.layout.to_plotly_json()}, _validate=False)
+
+
+def _find_selection(data, roles, pick: Pick) -> tuple[int, int] | None:
+    if pick.index is not None:
+        for i, (t, role) in enumerate(zip(data, roles, strict=True)):
+            if role != pick.split:
+                continue
+            cd = np.asarray(t["customdata"])  # sorted: built with flatnonzero
+            pos = int(np.searchsorted(cd, pick.index))
+            if pos < len(cd) and cd[pos] == pick.index:
+                return i, pos
+    if GRID in roles:
+        i = roles.index(GRID)
+        gx, gy = np.asarray(data[i]["x"]), np.asarray(data[i]["y"])
+        return i, int(np.argmin((gx - pick.z1) ** 2 + (gy - pick.z2) ** 2))
+    return None

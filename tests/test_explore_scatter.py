@@ -11,6 +11,7 @@ import pytest
 
 from pages.scatter import (
     GRID,
+    GRID_SIZE,
     MARKER,
     PALETTE,
     TEST,
@@ -21,7 +22,10 @@ from pages.scatter import (
     latent_extent,
     latent_figure,
     parse_selection,
+    round_out,
+    slider_step,
     with_marker,
+    with_selection,
 )
 
 NAMES = tuple(str(i) for i in range(10))
@@ -184,3 +188,54 @@ def test_with_marker_adds_or_moves_one_cross_and_leaves_the_original_alone(encod
     assert figure_roles(two).count(MARKER) == 1 and (two.data[-1].x[0], two.data[-1].y[0]) == (3.0, 4.0)
     assert len(with_marker(two, None).data) == n
     np.testing.assert_array_equal(np.asarray(two.data[0].x), np.asarray(base.data[0].x))
+
+
+def test_with_selection_preselects_a_data_point_by_its_global_index(encodings):
+    """A data-point pick is pre-selected in its label's trace, at that point's position."""
+    z, y, _, _ = encodings
+    base = latent_figure(z, y, NAMES)
+    fig = with_selection(base, Pick(*z[1234], index=1234, split=TRAIN))
+    sel = [(i, t.selectedpoints) for i, t in enumerate(fig.data) if t.selectedpoints]
+    assert len(sel) == 1
+    trace, (pos,) = sel[0]
+    assert trace == y[1234] and fig.data[trace].customdata[pos] == 1234
+    assert not any(t.selectedpoints for t in base.data)  # the cached figure is untouched
+
+
+def test_with_selection_marks_empty_space_at_the_nearest_grid_node(encodings):
+    """A coordinate pick selects the grid node nearest to it; None selects nothing."""
+    z, y, _, _ = encodings
+    base = latent_figure(z, y, NAMES)
+    fig = with_selection(base, Pick(1.0, -0.5))
+    roles = figure_roles(fig)
+    grid = fig.data[roles.index(GRID)]
+    (node,) = grid.selectedpoints
+    step = (fig.layout.xaxis.range[1] - fig.layout.xaxis.range[0]) / (GRID_SIZE - 1)
+    assert abs(grid.x[node] - 1.0) <= step / 2 + 1e-6 and abs(grid.y[node] + 0.5) <= step
+    assert sum(bool(t.selectedpoints) for t in fig.data) == 1
+    assert not any(t.selectedpoints for t in with_selection(fig, None).data)
+
+
+def test_selected_points_are_drawn_black_and_big(encodings):
+    """A clicked point is restyled by plotly: black and big for data, a visible cross for the grid."""
+    z, y, _, _ = encodings
+    fig = latent_figure(z, y, NAMES)
+    roles = figure_roles(fig)
+    for t, role in zip(fig.data, roles, strict=True):
+        if role == TRAIN:
+            assert t.selected.marker.color == "black" and t.selected.marker.size >= 10
+            assert t.unselected.marker.opacity == t.marker.opacity  # no dimming of the rest
+        if role == GRID:
+            assert t.marker.symbol == "x" and t.selected.marker.opacity == 1 and t.selected.marker.size >= 12
+
+
+@pytest.mark.parametrize("lo, hi", [(-29.8, 82.3), (-85.4, 31.9), (0.0, 1.0), (-0.013, 0.021)])
+def test_slider_steps_are_round_and_fine(lo, hi):
+    """Slider steps are 1, 2 or 5 times a power of ten, giving a few hundred steps; ends align."""
+    step = slider_step(lo, hi)
+    mantissa = step / 10 ** np.floor(np.log10(step))
+    assert round(mantissa, 6) in (1.0, 2.0, 5.0)
+    assert 150 <= (hi - lo) / step <= 1500
+    a, b = round_out(lo, hi, step)
+    assert a <= lo and b >= hi and b - a < hi - lo + 2 * step
+    assert abs(a / step - round(a / step)) < 1e-6 and abs(b / step - round(b / step)) < 1e-6
