@@ -1,0 +1,173 @@
+"""AppTest checks of the Explore and Reconstructions pages (no browser).
+
+Decoded images are compared by their media URL, which streamlit derives from the PNG bytes:
+the expected URL is computed from what the fast codec decodes at that point.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.runtime.memory_media_file_storage import _calculate_file_id
+from streamlit.testing.v1 import AppTest
+
+from pages import common
+from pages.explore import IMAGE_PX
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 120  # first run imports TensorFlow and loads the model; the CPU is shared
+
+
+def app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def image_url(at, i: int = 0) -> str:
+    return at.get("image")[i].value[0]
+
+
+def expected_url(bundle, z1: float, z2: float) -> str:
+    png = common.to_png(bundle.codec.decode_image(z1, z2), IMAGE_PX)
+    return f"/mock/media/{_calculate_file_id(png, 'image/png')}.png"
+
+
+def chart_spec(at) -> dict:
+    (chart,) = at.get("plotly_chart")
+    return json.loads(chart.proto.spec)
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Each test sees the environment it sets up, not a previous test's cached model or data."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def test_explore_page_shows_chart_sliders_and_the_decoded_digit(shipped):
+    """The default page loads without exception: 60,000-point chart, z1/z2 sliders, decoded digit."""
+    at = app()
+    assert not at.exception
+    spec = chart_spec(at)
+    roles = spec["layout"]["meta"]["roles"]
+    assert roles.count("train") == 10 and "grid" in roles
+    assert [s.label for s in at.slider if s.key in ("explore_z1", "explore_z2")] == ["z1", "z2"]
+    z1, z2 = at.slider(key="explore_z1").value, at.slider(key="explore_z2").value
+    assert image_url(at) == expected_url(shipped, z1, z2)
+    assert at.get("download_button")[0].proto.label == "Download PNG"
+
+
+def test_moving_a_slider_changes_the_decoded_digit_and_the_url(shipped):
+    """Moving z1 decodes the new point (a different image) and writes it to the URL."""
+    at = app()
+    before = image_url(at)
+    z2 = at.slider(key="explore_z2").value
+    at.slider(key="explore_z1").set_value(20.0).run()
+    assert not at.exception
+    assert image_url(at) != before
+    assert image_url(at) == expected_url(shipped, 20.0, z2)
+    assert float(at.query_params["z1"]) == pytest.approx(20.0)
+    assert any("z1 = `20.000`" in m.value for m in at.markdown)
+
+
+def test_url_point_is_decoded_and_marked(shipped):
+    """Opening ?z1=&z2= puts the sliders there, decodes that point and pre-selects it on the chart."""
+    at = app(z1="-5.5", z2="-40")
+    assert not at.exception
+    assert (at.slider(key="explore_z1").value, at.slider(key="explore_z2").value) == (-5.5, -40.0)
+    assert image_url(at) == expected_url(shipped, -5.5, -40.0)
+    spec = chart_spec(at)
+    grid = spec["data"][spec["layout"]["meta"]["roles"].index("grid")]
+    assert len(grid["selectedpoints"]) == 1
+    assert sum(1 for t in spec["data"] if t.get("selectedpoints")) == 1
+
+
+def test_bad_url_point_falls_back_to_the_default(shipped):
+    """Garbage in ?z1= is ignored: the page loads and decodes its default point."""
+    at = app(z1="abc", z2="1")
+    assert not at.exception
+    z1, z2 = at.slider(key="explore_z1").value, at.slider(key="explore_z2").value
+    assert image_url(at) == expected_url(shipped, z1, z2)
+
+
+def test_picked_data_point_shows_original_reconstruction_and_label(shipped, mnist):
+    """A clicked training digit shows its original, its reconstruction and its label."""
+    from pages.scatter import Pick
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    i = 7
+    at.session_state["explore_pick"] = Pick(*map(float, shipped.latent["z_train"][i]), index=i, split="train")
+    at.run()
+    assert not at.exception
+    captions = [c for img in at.get("image") for c in img.proto.imgs if c.caption]
+    assert [c.caption for c in captions] == ["original", "reconstruction"]
+    label = int(mnist[0][1][i])
+    assert any(f"train digit #{i}, label **{label}**" in m.value for m in at.markdown)
+
+
+def test_reconstructions_page_shows_ten_pairs_from_110(shipped, mnist):
+    """The Reconstructions page shows digits 110-119 over their reconstructions, titled by label."""
+    at = app()
+    at.switch_page("pages/reconstructions.py").run()
+    assert not at.exception
+    assert at.number_input(key="recon_start").value == 110
+    captions = [c.caption for img in at.get("image") for c in img.proto.imgs]
+    assert captions.count("original") == 10 and captions.count("reconstruction") == 10
+    labels = [m.value.strip("*") for m in at.markdown if m.value.startswith("**")][-10:]
+    assert labels == [str(int(v)) for v in mnist[0][1][110:120]]
+
+
+def test_reconstructions_random_batch_and_start_index(mnist):
+    """The start index moves the batch; 'Random batch' picks a valid start and shows that batch."""
+    at = app()
+    at.switch_page("pages/reconstructions.py").run()
+    at.number_input(key="recon_start").set_value(0).run()
+    assert any("Training digits 0–9" in c.value for c in at.caption)
+    first = [img.value[0] for img in at.get("image")]
+    at.button(key="recon_random").click().run()
+    assert not at.exception
+    start = at.number_input(key="recon_start").value
+    assert 0 <= start <= len(mnist[0][0]) - 10
+    assert any(f"Training digits {start}–{start + 9}" in c.value for c in at.caption)
+    assert start == 0 or [img.value[0] for img in at.get("image")] != first
+
+
+def test_missing_data_is_explained_and_the_scatter_still_works(monkeypatch, tmp_path, shipped):
+    """Without MNIST, Reconstructions says how to fix it and Explore still draws the scatter."""
+    from pages.scatter import Pick
+
+    monkeypatch.setenv("LATENT_EXPLORER_DATA", str(tmp_path / "missing.npz"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception and len(at.get("plotly_chart")) == 1
+    at.session_state["explore_pick"] = Pick(*map(float, shipped.latent["z_train"][0]), index=0, split="train")
+    at.run()
+    assert not at.exception
+    assert any("LATENT_EXPLORER_DATA" in w.value for w in at.warning)
+    assert any("Original not available" in c.value for c in at.caption)
+    at.switch_page("pages/reconstructions.py").run()
+    assert not at.exception
+    assert any("LATENT_EXPLORER_DATA" in w.value for w in at.warning)
+    assert not at.get("image")
+
+
+def test_missing_model_is_explained_without_a_traceback(monkeypatch, tmp_path):
+    """With no model folder, both pages explain the problem in words and raise nothing."""
+    monkeypatch.setenv("LATENT_EXPLORER_MODEL", str(tmp_path / "nope"))
+    at = app()
+    assert not at.exception
+    assert any("could not be loaded" in e.value for e in at.error)
+    assert any("needs a model" in i.value for i in at.info)
+    at.switch_page("pages/reconstructions.py").run()
+    assert not at.exception
+    assert any("need a model" in i.value for i in at.info)
