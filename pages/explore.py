@@ -17,12 +17,14 @@ no fragment, Keras's predict, and a marker trace added to the figure on every cl
 
 from __future__ import annotations
 
+import base64
 import os
 from functools import partial
 
 import numpy as np
 import streamlit as st
 
+from model.data import DataError, load_dataset
 from pages import common
 from pages.scatter import (
     Pick,
@@ -74,6 +76,27 @@ def base_figure(path: str, mtime: float, show_test: bool, size: float, opacity: 
         show_test=show_test, z_test=lat["z_test"], y_test=lat["y_test"],
         point_size=size, opacity=opacity, extent=extent_of(_bundle),
     )  # fmt: skip
+
+
+def data_uri(png: bytes) -> str:
+    """The PNG inline in the page: no second request for the image while the server is busy."""
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def image_arrays(name: str):
+    """The data set's images, held once: st.cache_data would unpickle ~55 MB on every click."""
+    return load_dataset(name)
+
+
+def original_image(bundle, pick: Pick) -> np.ndarray | None:
+    """The picked digit's image in [0, 1], or None after the plain-words message when data is missing."""
+    try:
+        (x_train, _), (x_test, _) = image_arrays(bundle.meta.get("dataset", "mnist"))
+    except DataError:
+        common.active_data(bundle)  # says what is missing and how to fix it
+        return None
+    return (x_train if pick.split == "train" else x_test)[pick.index] / 255.0
 
 
 def set_url(z1: float, z2: float) -> None:
@@ -168,7 +191,7 @@ def decoder_panel(bundle, extent) -> None:
         set_url(z1, z2)
     png = common.to_png(decode(bundle, z1, z2), IMAGE_PX)
     with st.container(key="explore_decoded"):  # st-key-explore_decoded: a handle for tests
-        st.image(png, width=IMAGE_PX, output_format="PNG")
+        st.image(data_uri(png), width=IMAGE_PX)
         st.markdown(f"**Decoded** at z1 = `{z1:.3f}`, z2 = `{z2:.3f}`")
     st.download_button(
         "Download PNG", png, file_name=f"decoded_z1_{z1:.3f}_z2_{z2:.3f}.png", mime="image/png",
@@ -192,15 +215,13 @@ def picked_panel(bundle, pick: Pick | None) -> None:
     with st.container(key="explore_picked"):  # st-key-explore_picked: a handle for tests
         st.markdown(f"**Clicked:** {pick.split} digit #{pick.index}, label **{names[label]}**")
         c1, c2 = st.columns(2)
-        data = common.active_data(bundle)
-        if data is not None:
-            (x_train, _), (x_test, _) = data
-            original = (x_train if pick.split == "train" else x_test)[pick.index] / 255.0
-            c1.image(common.to_png(original, 140), caption="original", width=140, output_format="PNG")
+        original = original_image(bundle, pick)
+        if original is not None:
+            c1.image(data_uri(common.to_png(original, 140)), caption="original", width=140)
         else:
             c1.caption("Original not available (no data set).")
         recon = decode(bundle, pick.z1, pick.z2)
-        c2.image(common.to_png(recon, 140), caption="reconstruction", width=140, output_format="PNG")
+        c2.image(data_uri(common.to_png(recon, 140)), caption="reconstruction", width=140)
 
 
 # ---- page --------------------------------------------------------------------------------------

@@ -1,21 +1,21 @@
 """AppTest checks of the Explore and Reconstructions pages (no browser).
 
-Decoded images are compared by their media URL, which streamlit derives from the PNG bytes:
-the expected URL is computed from what the fast codec decodes at that point.
+Decoded images are compared pixel for pixel: the page inlines each PNG as a data: URL, whose
+28 x 28 content must equal what the fast codec decodes at that point, upscaled crisply.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import streamlit as st
-from streamlit.runtime.memory_media_file_storage import _calculate_file_id
+from PIL import Image
 from streamlit.testing.v1 import AppTest
-
-from pages import common
-from pages.explore import IMAGE_PX
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 120  # first run imports TensorFlow and loads the model; the CPU is shared
@@ -32,9 +32,24 @@ def image_url(at, i: int = 0) -> str:
     return at.get("image")[i].value[0]
 
 
-def expected_url(bundle, z1: float, z2: float) -> str:
-    png = common.to_png(bundle.codec.decode_image(z1, z2), IMAGE_PX)
-    return f"/mock/media/{_calculate_file_id(png, 'image/png')}.png"
+def decoded_pixels(url: str) -> np.ndarray:
+    """The 28 x 28 uint8 digit inside an inline PNG shown at >= 224 px with crisp (nearest) pixels."""
+    assert url.startswith("data:image/png;base64,")
+    img = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("L"))
+    assert img.shape[0] == img.shape[1] >= 224 and img.shape[0] % 28 == 0
+    k = img.shape[0] // 28
+    blocks = img.reshape(28, k, 28, k)
+    assert (blocks == blocks[:, :1, :, :1]).all(), "upscaled pixels are not crisp blocks"
+    return blocks[:, 0, :, 0]
+
+
+def expected_pixels(bundle, z1: float, z2: float) -> np.ndarray:
+    """What the fast codec decodes at (z1, z2), as the page's 8-bit pixels."""
+    return (np.clip(bundle.codec.decode_image(z1, z2), 0, 1) * 255 + 0.5).astype(np.uint8)
+
+
+def assert_shows(at, pixels: np.ndarray) -> None:
+    np.testing.assert_array_equal(decoded_pixels(image_url(at)), pixels)
 
 
 def chart_spec(at) -> dict:
@@ -61,7 +76,7 @@ def test_explore_page_shows_chart_sliders_and_the_decoded_digit(shipped):
     assert roles.count("train") == 10 and "grid" in roles
     assert [s.label for s in at.slider if s.key in ("explore_z1", "explore_z2")] == ["z1", "z2"]
     z1, z2 = at.slider(key="explore_z1").value, at.slider(key="explore_z2").value
-    assert image_url(at) == expected_url(shipped, z1, z2)
+    assert_shows(at, expected_pixels(shipped, z1, z2))
     assert at.get("download_button")[0].proto.label == "Download PNG"
 
 
@@ -73,7 +88,7 @@ def test_moving_a_slider_changes_the_decoded_digit_and_the_url(shipped):
     at.slider(key="explore_z1").set_value(20.0).run()
     assert not at.exception
     assert image_url(at) != before
-    assert image_url(at) == expected_url(shipped, 20.0, z2)
+    assert_shows(at, expected_pixels(shipped, 20.0, z2))
     assert float(at.query_params["z1"]) == pytest.approx(20.0)
     assert any("z1 = `20.000`" in m.value for m in at.markdown)
 
@@ -83,7 +98,7 @@ def test_url_point_is_decoded_and_marked(shipped):
     at = app(z1="-5.5", z2="-40")
     assert not at.exception
     assert (at.slider(key="explore_z1").value, at.slider(key="explore_z2").value) == (-5.5, -40.0)
-    assert image_url(at) == expected_url(shipped, -5.5, -40.0)
+    assert_shows(at, expected_pixels(shipped, -5.5, -40.0))
     spec = chart_spec(at)
     grid = spec["data"][spec["layout"]["meta"]["roles"].index("grid")]
     assert len(grid["selectedpoints"]) == 1
@@ -95,7 +110,7 @@ def test_bad_url_point_falls_back_to_the_default(shipped):
     at = app(z1="abc", z2="1")
     assert not at.exception
     z1, z2 = at.slider(key="explore_z1").value, at.slider(key="explore_z2").value
-    assert image_url(at) == expected_url(shipped, z1, z2)
+    assert_shows(at, expected_pixels(shipped, z1, z2))
 
 
 def test_picked_data_point_shows_original_reconstruction_and_label(shipped, mnist):

@@ -1,0 +1,219 @@
+"""Explorer latency in headless Chromium against real `streamlit run` servers: ours vs a plain baseline.
+
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/explorer_latency.py [--reps 15] [--loads 5]
+
+Measures, for the explorer as shipped and for LATENT_EXPLORER_BASELINE=1 (no fragment, Keras's
+decoder.predict, and a marker trace that changes the 60,000-point figure on every click):
+  * slider -> image: from the key press on the z1 slider to the new decoded <img> loaded;
+  * click -> image:  from the mouse press on empty chart space to the new decoded <img> loaded;
+  * load -> chart:   from navigation start to the WebGL chart drawn (a fresh browser context).
+Times are taken in the browser (performance.now()); both servers run side by side and the
+measurements alternate between them, so both see the same machine load. Writes
+bench/results/explorer_latency.json and prints a markdown table. Not a test: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from model import store  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_streamlit, wait_for_app  # noqa: E402
+
+OUT = ROOT / "bench" / "results" / "explorer_latency.json"
+TARGETS_MS = {"click": 400, "slider": 100, "load": 8000}
+PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+DECODED = '.st-key-explore_decoded [data-testid="stImage"] img'
+CHART_READY = f"""() => {{
+    const gd = document.querySelector('{PLOT}');
+    return gd && gd._fullLayout && gd._fullData && gd._fullData.length >= 11
+        && gd.querySelector('.gl-container canvas') !== null && performance.now();
+}}"""
+# Arm: remember when the next key or mouse press happens, and resolve when the decoded <img>
+# shows a different, loaded picture. window.__done then holds (image time - press time) in ms.
+ARM = f"""(old) => {{
+    window.__t0 = null;
+    document.addEventListener('keydown', () => {{ window.__t0 ??= performance.now(); }}, {{capture: true, once: true}});
+    document.addEventListener('mousedown', () => {{ window.__t0 ??= performance.now(); }}, {{capture: true, once: true}});
+    window.__done = new Promise(resolve => {{
+        const check = () => {{
+            const img = document.querySelector('{DECODED}');
+            if (!img || img.getAttribute('src') === old) return;
+            obs.disconnect();
+            const fin = () => resolve(performance.now() - window.__t0);
+            if (img.complete && img.naturalWidth) fin(); else img.addEventListener('load', fin, {{once: true}});
+        }};
+        const obs = new MutationObserver(check);
+        obs.observe(document.body, {{subtree: true, childList: true, attributes: true, attributeFilter: ['src']}});
+    }});
+}}"""
+TO_PIXEL = f"""([z1, z2]) => {{
+    const gd = document.querySelector('{PLOT}');
+    const fl = gd._fullLayout, r = gd.getBoundingClientRect();
+    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2),
+            fl.xaxis._length / (fl.xaxis.range[1] - fl.xaxis.range[0])];
+}}"""
+RANGES = (
+    f"() => {{ const fl = document.querySelector('{PLOT}')._fullLayout; return [fl.xaxis.range, fl.yaxis.range]; }}"
+)
+
+
+def load_avg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def open_page(browser, url: str):
+    """A fresh context on the explorer; returns (context, page, ms from navigation start to chart drawn)."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(url + "/")
+    ms = page.wait_for_function(CHART_READY, polling=20, timeout=120_000).json_value()
+    wait_for_app(page)
+    return ctx, page, float(ms)
+
+
+def timed(page, action) -> float:
+    """ms from the press `action` makes to the new decoded image, measured in the page."""
+    old = page.get_attribute(DECODED, "src")
+    page.evaluate(ARM, old)
+    action()
+    ms = page.evaluate("() => window.__done")
+    wait_for_app(page)
+    return float(ms)
+
+
+def empty_spots(page, latent, n: int = 2) -> list[tuple[float, float]]:
+    """n latent points on the chart, far apart, with no encoding within 30 px."""
+    (x0, x1), (y0, y1) = page.evaluate(RANGES)
+    scale = page.evaluate(TO_PIXEL, [0.0, 0.0])[2]
+    z = np.concatenate([latent["z_train"], latent["z_test"]])
+    spots = []
+    for fx, fy in [(0.9, 0.9), (0.1, 0.1), (0.9, 0.1), (0.1, 0.9), (0.8, 0.95), (0.95, 0.8)]:
+        c = np.array([x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)])
+        if np.sqrt(((z - c) ** 2).sum(axis=1)).min() * scale > 30:
+            spots.append((float(c[0]), float(c[1])))
+    if len(spots) < n:
+        raise SystemExit("not enough empty space on the chart to click")
+    return spots[:n]
+
+
+def click_at(page, spot) -> None:
+    x, y, _ = page.evaluate(TO_PIXEL, list(spot))
+    page.mouse.click(x, y)
+
+
+def summary(samples: list[float]) -> dict:
+    s = sorted(samples)
+    return {
+        "median_ms": round(statistics.median(s), 1),
+        "p90_ms": round(s[min(len(s) - 1, int(0.9 * len(s)))], 1),
+        "min_ms": round(s[0], 1),
+        "n": len(s),
+        "samples_ms": [round(x, 1) for x in samples],
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reps", type=int, default=15, help="slider moves and clicks per variant")
+    ap.add_argument("--loads", type=int, default=5, help="page loads per variant")
+    args = ap.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    latent = store.load_latent(store.default_model_dir() / store.LATENT_FILE)
+    lib = ROOT / "bench" / "results" / ".latency-empty-library"
+    lib.mkdir(parents=True, exist_ok=True)
+    variants = {"explorer": {}, "baseline": {"LATENT_EXPLORER_BASELINE": "1"}}
+    servers, urls = {}, {}
+    load_before = load_avg()
+    try:
+        for name, env in variants.items():
+            servers[name], urls[name] = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib), **env})
+        samples = {name: {"load": [], "slider": [], "click": []} for name in variants}
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            pages = {}
+            for name in variants:  # warm-up: imports, model and figure caches, the first session
+                ctx, _, _ = open_page(browser, urls[name])
+                ctx.close()
+                pages[name] = open_page(browser, urls[name])[1]
+            spots = empty_spots(pages["explorer"], latent)
+
+            for i in range(args.reps):
+                for name, page in pages.items():
+                    key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
+                    slider = page.get_by_role("slider", name="z1")
+                    slider.focus()
+                    samples[name]["slider"].append(timed(page, lambda k=key, pg=page: pg.keyboard.press(k)))
+            for i in range(args.reps):
+                for name, page in pages.items():
+                    spot = spots[i % len(spots)]
+                    samples[name]["click"].append(timed(page, lambda s=spot, pg=page: click_at(pg, s)))
+                    page.wait_for_function(CHART_READY, timeout=120_000)  # the baseline redraws its chart
+            for _ in range(args.loads):
+                for name in variants:
+                    ctx, _, ms = open_page(browser, urls[name])
+                    samples[name]["load"].append(ms)
+                    ctx.close()
+            browser.close()
+    finally:
+        for proc in servers.values():
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    results = {
+        "what": "median ms from user action to new decoded image displayed (load: to WebGL chart drawn)",
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_avg_before": load_before,
+            "load_avg_after": load_avg(),
+            "python": platform.python_version(),
+            "note": "shared machine: other processes ran during the measurement",
+        },
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "targets_ms": TARGETS_MS,
+        "variants": {name: {k: summary(v) for k, v in s.items()} for name, s in samples.items()},
+    }
+    for k in TARGETS_MS:
+        ours, base = (results["variants"][v][k]["median_ms"] for v in ("explorer", "baseline"))
+        results.setdefault("speedup_vs_baseline", {})[k] = round(base / ours, 2) if ours else None
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(f"\nwrote {OUT.relative_to(ROOT)}")
+
+
+def table(results: dict) -> str:
+    rows = [
+        "| measure | explorer (median) | baseline (median) | baseline / explorer | target |",
+        "|---|---|---|---|---|",
+    ]
+    names = {"click": "click on empty space → image", "slider": "slider → image", "load": "page load → chart drawn"}
+    for k in ("click", "slider", "load"):
+        ours, base = (results["variants"][v][k]["median_ms"] for v in ("explorer", "baseline"))
+        rows.append(
+            f"| {names[k]} | {ours:,.0f} ms | {base:,.0f} ms | {results['speedup_vs_baseline'][k]}× | "
+            f"≤ {TARGETS_MS[k]:,} ms |"
+        )
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    main()
