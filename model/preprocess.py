@@ -64,6 +64,9 @@ class Result:
 # --- decoding ---------------------------------------------------------------------------------
 
 
+SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")  # and RIFF....WEBP
+
+
 def zero_size_header(data: bytes) -> bool:
     """True if the bytes start like a PNG, GIF or BMP whose header says width or height 0.
 
@@ -112,6 +115,10 @@ def open_image(data: bytes, notes: list[str] | None = None) -> Image.Image:
     except UnidentifiedImageError:
         if zero_size_header(data):
             raise ImageError("the image has zero size") from None
+        if data.startswith(SIGNATURES) or (
+            data.startswith(b"RIFF") and data[8:12] == b"WEBP"
+        ):  # an image's magic bytes, then garbage
+            raise ImageError("the image is corrupt or truncated") from None
         raise ImageError(f"this is not an image Latent Explorer can read (use {FORMAT_NAMES})") from None
     except Exception as e:  # truncated or corrupt files raise OSError, ValueError, SyntaxError, EOFError…
         raise ImageError(f"the image is corrupt or truncated ({type(e).__name__})") from None

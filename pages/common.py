@@ -110,6 +110,19 @@ def set_active_model(name: str) -> None:
     st.query_params["model"] = name
 
 
+def set_point(z1: float, z2: float) -> None:
+    """Make (z1, z2) the chosen latent point from any page (e.g. an uploaded digit's encoding).
+
+    The URL gets ?z1=&z2= now; the Explore page starts from this point the next time it runs:
+    dropping its explore_z makes its init_page_state run again from url_z (sliders, marker, URL).
+    """
+    ss = st.session_state
+    ss.url_z = (float(z1), float(z2))
+    st.query_params["z1"] = f"{z1:.4f}"
+    st.query_params["z2"] = f"{z2:.4f}"
+    ss.pop("explore_z", None)
+
+
 def class_names(bundle: store.Bundle) -> tuple[str, ...]:
     return CLASS_NAMES.get(bundle.meta.get("dataset", "mnist"), CLASS_NAMES["mnist"])
 

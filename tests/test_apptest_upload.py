@@ -1,0 +1,195 @@
+"""AppTest checks of the Upload-or-draw page (no browser).
+
+streamlit 1.67's AppTest can set st.file_uploader and st.camera_input values, so these
+tests drive the real widgets through app.py. The drawing canvas (a components-v2 custom
+component) renders under AppTest but its drawing cannot be set here: tests/e2e/test_upload.py
+draws on it in Chromium. Images are compared by their media URL, which streamlit derives
+from the PNG bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+from PIL import Image, ImageDraw
+from streamlit.runtime.memory_media_file_storage import _calculate_file_id
+from streamlit.testing.v1 import AppTest
+
+from model.fast import nearest
+from model.preprocess import preprocess
+from pages import common
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 120  # first run imports TensorFlow and loads the model; the CPU is shared
+SENTENCE = re.compile(r"The model places this among the (\d)s: (\d) of its 8 nearest neighbours (?:is|are) \1s\.")
+
+
+def png_bytes(img: Image.Image, fmt: str = "PNG") -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format=fmt)
+    return buf.getvalue()
+
+
+def media_url(img: np.ndarray, size: int) -> str:
+    return f"/mock/media/{_calculate_file_id(common.to_png(img, size), 'image/png')}.png"
+
+
+def upload_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception
+    return at
+
+
+def upload(at: AppTest, name: str, data: bytes, mime: str = "image/png") -> AppTest:
+    at.file_uploader(key="upload_file").set_value((name, data, mime)).run()
+    assert not at.exception
+    return at
+
+
+def verdict(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "The model places this" in m.value)
+
+
+@pytest.fixture(scope="module")
+def mnist_png(mnist):
+    """The first MNIST test digit (a 7) saved as a 28 x 28 PNG, and its label."""
+    _, (x_test, y_test) = mnist
+    return png_bytes(Image.fromarray(x_test[0])), int(y_test[0])
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Each test sees its own environment, not a previous test's cached model or data."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def test_page_offers_three_sources_and_asks_for_a_digit(shipped):
+    """Before any input the page offers upload, drawing and camera, and says what to do."""
+    at = upload_page()
+    assert at.segmented_control(key="upload_source").options == ["Upload a file", "Draw", "Camera"]
+    assert at.file_uploader(key="upload_file").allowed_type == [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"]
+    assert any("Upload a picture, draw, or take a photo" in i.value for i in at.info)
+    assert not at.error
+
+
+def test_uploading_an_mnist_png_shows_everything(shipped, mnist_png):
+    """An uploaded MNIST 7: the sentence, coordinates, input and reconstruction, 8 neighbours, steps, map, URL."""
+    data, label = mnist_png
+    at = upload(upload_page(), "seven.png", data)
+    # The page's encoding is exactly the upload path: preprocess -> codec.encode -> nearest.
+    prep = preprocess(data)
+    z = shipped.codec.encode(prep.image.reshape(1, 784))[0]
+    idx, dist = nearest(shipped.latent["z_train"], z, 8)
+    labels = shipped.latent["y_train"][idx]
+
+    m = SENTENCE.search(verdict(at))
+    assert m, verdict(at)
+    assert int(m.group(1)) == label == np.bincount(labels).argmax()
+    assert int(m.group(2)) == np.bincount(labels).max()
+    assert any(f"z1 = `{z[0]:.3f}`, z2 = `{z[1]:.3f}`" in md.value for md in at.markdown)
+
+    urls = [img.value[0] for img in at.get("image")]
+    assert media_url(prep.image, 168) in urls  # what the model sees
+    recon = shipped.codec.decode(z[None, :])[0].reshape(28, 28)
+    assert media_url(recon, 168) in urls  # its reconstruction
+    # 8 neighbour thumbnails, each captioned with its label and distance.
+    captions = [c for img in at.get("image") for c in img.proto.imgs[0].caption.split("\n") if " · " in c]
+    assert captions == [f"{lab} · {d:.2f}" for lab, d in zip(labels, dist, strict=True)]
+    # Every preprocessing step as a small image.
+    step_captions = {img.proto.imgs[0].caption for img in at.get("image")}
+    assert {c for c, _ in prep.steps} <= step_captions
+
+    (chart,) = at.get("plotly_chart")
+    spec = json.loads(chart.proto.spec)
+    star = [t for t in spec["data"] if t.get("name") == "your digit"]
+    assert len(star) == 1 and star[0]["marker"]["symbol"] == "star" and star[0]["marker"]["size"] >= 24
+    assert star[0]["x"] == [pytest.approx(z[0])] and star[0]["y"] == [pytest.approx(z[1])]
+    assert float(at.query_params["z1"]) == pytest.approx(z[0], abs=1e-4)
+    assert float(at.query_params["z2"]) == pytest.approx(z[1], abs=1e-4)
+
+
+def test_explorer_moves_to_the_encoded_point(shipped, mnist_png):
+    """After an upload, the Explore page's sliders and URL sit on the uploaded digit's encoding."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # visit Explore first: its state exists
+    at.switch_page("pages/upload.py").run()
+    upload(at, "seven.png", mnist_png[0])
+    z = shipped.codec.encode(preprocess(mnist_png[0]).image.reshape(1, 784))[0]
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    assert at.slider(key="explore_z1").value == pytest.approx(z[0], abs=1e-3)
+    assert at.slider(key="explore_z2").value == pytest.approx(z[1], abs=1e-3)
+    assert float(at.query_params["z1"]) == pytest.approx(z[0], abs=1e-3)
+
+
+def bad_files() -> dict[str, tuple[bytes, str]]:
+    truncated = png_bytes(Image.new("L", (64, 64), 255))[:40]
+    return {
+        "notes.png": (b"shopping list: eggs, milk\n", "not an image"),
+        "cut.png": (truncated, "corrupt or truncated"),
+        "blank.png": (png_bytes(Image.new("L", (64, 64), 255)), "no ink found"),
+        "huge.png": (b"\x89PNG\r\n\x1a\n" + bytes(10 * 2**20 + 10), "larger than 10 MB"),
+    }
+
+
+def test_bad_uploads_get_one_line_errors_and_the_page_recovers(shipped, mnist_png):
+    """A text file, a truncated PNG, a blank page and an 11 MB file each give one st.error; a good file then works."""
+    at = upload_page()
+    for name, (data, needle) in bad_files().items():
+        upload(at, name, data)
+        (err,) = at.error
+        assert needle in err.value and name in err.value and "\n" not in err.value
+        assert not [m for m in at.markdown if "The model places this" in m.value]
+    upload(at, "seven.png", mnist_png[0])
+    assert not at.error and SENTENCE.search(verdict(at))
+
+
+def test_invert_override_changes_what_the_model_sees(shipped):
+    """Flipping 'Invert colours' on a dark-on-light drawing says so and encodes the flipped image."""
+    img = Image.new("L", (200, 200), 255)
+    ImageDraw.Draw(img).line([(100, 20), (100, 180)], fill=0, width=18)
+    at = upload(upload_page(), "one.png", png_bytes(img))
+    assert any("dark ink on light paper (automatic)" in c.value for c in at.caption)
+    before = {i.value[0] for i in at.get("image")}
+    at.toggle(key="upload_invert").set_value(True).run()
+    assert not at.exception
+    assert any("(your choice)" in c.value for c in at.caption)
+    flipped = preprocess(png_bytes(img), invert=False).image
+    after = {i.value[0] for i in at.get("image")}
+    assert media_url(flipped, 168) in after and media_url(flipped, 168) not in before
+
+
+def test_camera_photo_is_encoded(shipped, mnist_png):
+    """A camera photo (JPEG) goes through the same path as an upload."""
+    at = upload_page()
+    at.segmented_control(key="upload_source").set_value("Camera").run()
+    photo = png_bytes(Image.fromarray(255 - np.asarray(Image.open(io.BytesIO(mnist_png[0])))).convert("RGB"), "JPEG")
+    at.camera_input(key="upload_camera").set_value(("photo.jpg", photo, "image/jpeg")).run()
+    assert not at.exception and not at.error
+    m = SENTENCE.search(verdict(at))
+    assert m and int(m.group(1)) == mnist_png[1]
+
+
+def test_canvas_renders_and_falls_back_when_unavailable(shipped, monkeypatch):
+    """The Draw tab shows the canvas; without the component it shows a plain message and the page still works."""
+    at = upload_page()
+    at.segmented_control(key="upload_source").set_value("Draw").run()
+    assert not at.exception and not at.error
+    assert any("Draw one digit" in c.value for c in at.caption)
+    monkeypatch.setitem(sys.modules, "streamlit_drawable_canvas", None)  # import now raises ImportError
+    at.run()
+    assert not at.exception
+    assert any("drawing canvas is not available" in i.value for i in at.info)
+    at.segmented_control(key="upload_source").set_value("Upload a file").run()
+    assert not at.exception and at.file_uploader(key="upload_file")
