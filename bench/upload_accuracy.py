@@ -1,0 +1,177 @@
+"""How well does an uploaded digit land among its own class? The upload path against the arrays.
+
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/upload_accuracy.py [--model DIR] [--n 1000] [--k 5]
+
+For the first N MNIST test digits (default 1,000) and a model folder (default: the shipped one)
+it measures the share whose k = 5 nearest training encodings have the digit's own label as
+their majority (a tie goes to the label whose members are nearer in total), for:
+
+  * the upload path: each digit saved as a 28 x 28 PNG, then preprocess() -> codec.encode
+    -> nearest(), exactly what the upload page and `python -m model encode` run;
+  * the arrays: the test encodings stored in latent.npz, and codec.encode(x_test / 255);
+  * harder uploads of the same digits, to show the preprocessing at work: dark ink on white
+    paper (inverted PNG), JPEG quality 75, and a simulated photo (8x upscaled with bilinear
+    blur, 30 px off-centre on 300 x 300 grey paper with a lighting gradient, noise, dark ink).
+
+It also reports the PNG round trip's mean absolute pixel difference (preprocessed vs the
+original digit, target <= 0.05) and the median preprocessing time per image.
+Writes bench/results/upload_accuracy.json and prints a markdown table.
+"""
+
+import argparse
+import io
+import json
+import platform
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np
+from PIL import Image
+
+from model import store
+from model.data import DataError, load_dataset
+from model.fast import nearest
+from model.preprocess import ImageError, preprocess
+
+OUT = Path(__file__).resolve().parent / "results" / "upload_accuracy.json"
+
+
+def majority(labels: np.ndarray, dist: np.ndarray) -> int:
+    """The most common label; a tie goes to the label whose members are nearer in total (as the page does)."""
+    counts = Counter(labels.tolist())
+    best = max(counts.values())
+    return min((lab for lab, c in counts.items() if c == best), key=lambda lab: float(dist[labels == lab].sum()))
+
+
+def knn_accuracy(z: np.ndarray, y: np.ndarray, z_train: np.ndarray, y_train: np.ndarray, k: int) -> float:
+    """Share of rows of z (N, 2) whose k nearest training encodings' majority label equals y."""
+    hits = 0
+    for zi, yi in zip(z, y, strict=True):
+        idx, dist = nearest(z_train, zi, k)
+        hits += majority(y_train[idx].astype(int), dist) == yi
+    return hits / len(z)
+
+
+def save(img: Image.Image, fmt: str = "PNG", **kw) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format=fmt, **kw)
+    return buf.getvalue()
+
+
+def as_png(x: np.ndarray, rng) -> bytes:
+    return save(Image.fromarray(x))
+
+
+def as_inverted_png(x: np.ndarray, rng) -> bytes:
+    return save(Image.fromarray(255 - x))
+
+
+def as_jpeg(x: np.ndarray, rng) -> bytes:
+    return save(Image.fromarray(x), "JPEG", quality=75)
+
+
+def as_photo(x: np.ndarray, rng) -> bytes:
+    """Dark ink on 300 x 300 grey, unevenly lit, grainy paper, the digit 8x upscaled and off-centre."""
+    ink = np.asarray(Image.fromarray(x).resize((224, 224), Image.BILINEAR), np.float32) / 255
+    yy, xx = np.mgrid[0:300, 0:300]
+    paper = 0.85 - 0.35 * xx / 300 - 0.15 * yy / 300
+    top, left = rng.integers(0, 300 - 224, size=2)
+    region = paper[top : top + 224, left : left + 224]
+    region[:] = region * (1 - ink) + 0.12 * ink
+    paper += rng.normal(0, 0.03, paper.shape)
+    return save(Image.fromarray((np.clip(paper, 0, 1) * 255).astype(np.uint8)))
+
+
+UPLOADS = {
+    "PNG (the upload path)": as_png,
+    "PNG, dark ink on white": as_inverted_png,
+    "JPEG quality 75": as_jpeg,
+    "simulated photo": as_photo,
+}
+
+
+def run_uploads(make, x: np.ndarray, seed: int = 0):
+    """Preprocess every digit made by `make`: (images (N, 28, 28), failures, per-image seconds)."""
+    rng = np.random.default_rng(seed)
+    images, failed, seconds = [], 0, []
+    for xi in x:
+        data = make(xi, rng)
+        t = time.perf_counter()
+        try:
+            images.append(preprocess(data).image)
+        except ImageError:
+            failed += 1
+            images.append(np.zeros((28, 28), np.float32))  # counts as a miss unless it lands right by chance
+        seconds.append(time.perf_counter() - t)
+    return np.stack(images), failed, seconds
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--model", help="model folder (default: the shipped model)")
+    p.add_argument("--n", type=int, default=1000, help="first N test digits")
+    p.add_argument("--k", type=int, default=5, help="neighbours that vote")
+    a = p.parse_args()
+
+    bundle = store.load(a.model)
+    try:
+        _, (x_test, y_test) = load_dataset(bundle.meta.get("dataset", "mnist"))
+    except DataError as e:
+        sys.exit(f"error: {e}")
+    x, y = x_test[: a.n], y_test[: a.n].astype(int)
+    lat = bundle.latent
+    z_train, y_train = lat["z_train"], lat["y_train"].astype(int)
+
+    rows = [
+        {
+            "input": "arrays: z_test from latent.npz",
+            "accuracy": knn_accuracy(lat["z_test"][: a.n], y, z_train, y_train, a.k),
+        },
+        {
+            "input": "arrays: codec.encode(x_test / 255)",
+            "accuracy": knn_accuracy(bundle.codec.encode(x / 255.0), y, z_train, y_train, a.k),
+        },
+    ]
+    round_trip_mad, png_ms = None, None
+    for name, make in UPLOADS.items():
+        images, failed, seconds = run_uploads(make, x)
+        z = bundle.codec.encode(images.reshape(len(images), 784))
+        rows.append({"input": name, "accuracy": knn_accuracy(z, y, z_train, y_train, a.k), "failed": failed})
+        if make is as_png:
+            round_trip_mad = float(np.abs(images - x / 255.0).mean())
+            png_ms = 1000 * statistics.median(seconds)
+        rows[-1]["preprocess_ms_median"] = round(1000 * statistics.median(seconds), 2)
+        print(f"{name}: {rows[-1]['accuracy']:.3f}", file=sys.stderr, flush=True)
+
+    result = {
+        "model": bundle.name,
+        "model_config": bundle.config.summary(),
+        "n": int(len(x)),
+        "k": a.k,
+        "rows": [{**r, "accuracy": round(r["accuracy"], 4)} for r in rows],
+        "png_round_trip_mean_abs_diff": round(round_trip_mad, 5),
+        "png_preprocess_ms_median": round(png_ms, 2),
+        "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
+    }
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(result, indent=1) + "\n")
+
+    print(f"Model `{result['model']}` ({result['model_config']}), first {result['n']:,} MNIST test digits, "
+          f"k = {a.k} nearest training encodings, majority label correct:\n")  # fmt: skip
+    print("| input | accuracy | preprocess (median ms) |")
+    print("|---|---:|---:|")
+    for r in result["rows"]:
+        ms = f"{r['preprocess_ms_median']:.1f}" if "preprocess_ms_median" in r else "–"
+        print(f"| {r['input']} | {100 * r['accuracy']:.1f}% | {ms} |")
+    print(
+        f"\nPNG round trip: mean absolute pixel difference {result['png_round_trip_mean_abs_diff']:.4f} (target <= 0.05)."
+    )
+
+
+if __name__ == "__main__":
+    main()
