@@ -1,43 +1,58 @@
-"""A training run in a background thread, for the Train page (no UI here).
+"""A training run in its own process, for the Train page (no UI here).
 
-    job = TrainJob(config, name="mine", library=Path("models"), overwrite=False)
-    job.start()                 # train.fit in a daemon thread, as the CLI runs it
+    job = TrainJob(config, name="mine", library_dir=Path("models"), overwrite=False).start()
     job.snapshot()              # a consistent copy of progress, history and preview, any time
-    job.stop()                  # fit's should_stop sees it after the current batch
-    job.save("mine-stopped")    # a stopped run is kept only if the user asks
+    job.stop()                  # train.fit's should_stop sees it after the current batch
+    job.save("mine-stopped")    # a stopped run is kept only if the user asks; job.discard() drops it
 
-Streamlit reruns page scripts in their own threads, so a Stop click can only be seen if the
-training runs elsewhere; the page keeps the job in session_state and polls snapshot() from a
-fragment. A finished (not stopped) run saves itself, so closing the tab does not lose it.
-Only one training runs per server at a time (RUN_LOCK): two would fight over the same cores
-and over Keras's process-wide random seed; a second waits in state "queued".
+Why a process and not a thread: Streamlit runs `gc.collect(2)` and `keras.backend.clear_session()`
+(another full GC, and a TF kernel-cache flush) after every script run of every session. Those hold
+the GIL for hundreds of ms to seconds here, so a training thread in the server crawled (20x slower
+measured) and its own polling starved it. In a child process training keeps its own GIL and TF
+runtime, runs at a lower priority (nice) with a capped TF thread pool, so exploring sessions keep
+the CPU they need. The child runs train.fit exactly as the CLI does, saves the result into a
+hidden `.pending-*` folder in the library, and reports progress through a pipe that a listener
+thread in the server turns into Snapshots. A finished run is moved into place under its name; a
+stopped one stays pending until save() or discard().
+
+Only one training runs per server at a time (RUN_LOCK): two would fight over the same cores;
+a second waits in state "queued".
 """
 
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
 import threading
-import time
-import traceback
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
-from model import data as data_mod
-from model import library, store
-from model.autoencoder import split
+from model import library
 from model.config import Config
-from model.fast import Codec
 
+ROOT = Path(__file__).resolve().parent.parent
 RUN_LOCK = threading.Lock()
-PREVIEW_POINTS, PREVIEW_DIGITS = 5000, 8
-FINISHED = ("saved", "stopped", "done", "failed")  # "done": finished but the auto-save failed
+FINISHED = ("saved", "stopped", "done", "failed")  # "done": finished but the auto-save was refused
+THREADS_ENV, NICE_ENV = "LATENT_EXPLORER_TRAIN_THREADS", "LATENT_EXPLORER_TRAIN_NICE"
+
+
+def default_threads() -> int:
+    """TF threads for a training: $LATENT_EXPLORER_TRAIN_THREADS, else all cores but one (0 = TF's default)."""
+    return int(os.environ.get(THREADS_ENV) or max(1, (os.cpu_count() or 2) - 1))
+
+
+def default_nice() -> int:
+    return int(os.environ.get(NICE_ENV) or 10)
 
 
 @dataclass
 class Snapshot:
-    state: str = "queued"  # queued, loading, running, then one of FINISHED
+    state: str = "queued"  # queued, starting, loading, running, then one of FINISHED
     epoch: int = 0
     epochs: int = 0
     batch: int = 0
@@ -47,32 +62,46 @@ class Snapshot:
     eta: float | None = None
     loss: float = float("nan")  # the running loss of the current epoch
     history: dict[str, list[float]] = field(default_factory=lambda: {"loss": [], "val_loss": []})
-    preview: dict | None = None  # after each epoch: z, y (PREVIEW_POINTS), originals, recons (28 x 28)
+    preview: dict | None = None  # after each epoch: z, y, originals, recons (see model.job_worker)
     error: str | None = None
     saved_path: Path | None = None
     test_bce: float | None = None
+    stopped: bool = False
 
 
 class TrainJob:
-    def __init__(self, config: Config, name: str, library_dir: Path, overwrite: bool = False, data=None):
+    def __init__(
+        self, config: Config, name: str, library_dir: Path, overwrite: bool = False, data=None, in_process=False
+    ):
         self.config, self.name, self.library_dir, self.overwrite = config, name, Path(library_dir), overwrite
-        self.data = data  # ((x_train, y_train), (x_test, y_test)); None: load config.dataset
-        self.result = None  # train.Result once finished
+        self.data = data  # ((x_train, y_train), (x_test, y_test)) for tests; None: the child loads config.dataset
+        self.in_process = in_process  # a thread instead of a process: quick unit tests only
+        self.pending: Path | None = None  # the saved-but-not-yet-named model folder
         self._snap = Snapshot(epochs=config.epochs)
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"train-{name}", daemon=True)
+        self._stop = threading.Event()  # set by stop(); sent on to the trainer as "stop"
+        self._control = None  # our end of the control pipe once the trainer runs
+        self._listener = threading.Thread(target=self._run, name=f"train-{name}", daemon=True)
 
     def start(self) -> TrainJob:
-        self._thread.start()
+        self._listener.start()
         return self
 
     def stop(self) -> None:
         self._stop.set()
+        if self._control is not None:
+            try:
+                self._control.send("stop")
+            except OSError:  # the trainer already exited
+                pass
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
 
     def join(self, timeout: float | None = None) -> bool:
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
+        self._listener.join(timeout)
+        return not self._listener.is_alive()
 
     def snapshot(self) -> Snapshot:
         with self._lock:
@@ -86,78 +115,105 @@ class TrainJob:
                 setattr(self._snap, k, v)
 
     def _run(self) -> None:
-        from model.train import fit  # imported here: keeps `import model.job` light for the page
-
+        while not RUN_LOCK.acquire(timeout=0.2):  # queued behind another session's training
+            if self._stop.is_set():
+                self._update(state="failed", error="Stopped while waiting for another training to finish.")
+                return
         try:
-            while not RUN_LOCK.acquire(timeout=0.2):  # queued behind another session's training
-                if self._stop.is_set():
-                    self._update(state="failed", error="Stopped while waiting for another training to finish.")
-                    return
-            try:
-                self._update(state="loading")
-                data = self.data or data_mod.load_dataset(self.config.dataset)
-                self._sample = preview_sample(data)
-                self._update(state="running")
-                self.result = fit(self.config, data=data, on_progress=self._on_progress, should_stop=self._stop.is_set)
-            finally:
-                RUN_LOCK.release()
-        except Exception as e:  # shown on the page; the traceback goes to the server log
-            traceback.print_exc()
+            self._update(state="starting")
+            self._watch(self._launch())
+        except Exception as e:  # never leave the page waiting on a dead job
             self._update(state="failed", error=f"{type(e).__name__}: {e}")
-            return
-        r = self.result
-        self._update(history={k: list(v) for k, v in r.history.items()}, test_bce=r.test_bce, eta=0.0)
-        if r.stopped:
+        finally:
+            RUN_LOCK.release()
+        snap = self.snapshot()
+        if snap.state == "finished" and not snap.stopped:
+            try:
+                self.save(self.name, self.overwrite)
+            except (library.LibraryError, OSError) as e:
+                self._update(state="done", error=str(e))
+        elif snap.state == "finished":
             self._update(state="stopped")
-            return
-        try:
-            self.save(self.name, self.overwrite)
-        except (library.LibraryError, OSError) as e:
-            self._update(state="done", error=str(e))
 
-    def _on_progress(self, ev: dict) -> None:
-        common = {k: ev[k] for k in ("epoch", "epochs", "steps", "fraction", "elapsed", "eta")}
-        if ev["kind"] == "batch":
-            self._update(batch=ev["batch"], loss=ev["loss"], **common)
-        elif not ev.get("partial"):
-            preview = make_preview(ev["model"], self._sample)  # outside the lock: a few ms of numpy
-            with self._lock:
-                for k in ("loss", "val_loss"):
-                    self._snap.history[k].append(ev[k])
-                self._snap.preview = preview
-                for k, v in common.items():
-                    setattr(self._snap, k, v)
+    def _launch(self) -> tuple:
+        """Start the trainer; returns (runner, events connection). Only the child touches TF."""
+        from model.job_worker import work
+
+        self.pending = self.library_dir / f".pending-{self.name}-{uuid.uuid4().hex[:8]}"
+        events_r, events_w = multiprocessing.Pipe(duplex=False)
+        control_r, self._control = multiprocessing.Pipe(duplex=False)
+        if self.in_process:
+            runner = threading.Thread(target=work, args=(events_w, control_r, 0, 0), daemon=True)
+            runner.start()
+        else:
+            # A fresh interpreter, not multiprocessing: its spawn re-runs the parent's __main__, which
+            # under Streamlit is app.py (it would load a model and start TF before the thread cap).
+            fds = (events_w.fileno(), control_r.fileno())
+            cmd = [sys.executable, "-m", "model.job_worker", *map(str, (*fds, default_threads(), default_nice()))]
+            runner = subprocess.Popen(cmd, pass_fds=fds, cwd=ROOT, stdin=subprocess.DEVNULL)
+            events_w.close(), control_r.close()  # the child's ends; EOF on events then means it exited
+        # The job goes first on the control pipe (after the start: a big one fills the pipe); "stop" may follow.
+        self._control.send(
+            {"config": self.config.to_dict(), "name": self.name, "pending": str(self.pending), "data": self.data}
+        )
+        if self._stop.is_set():  # stop() came before the pipe existed
+            self._control.send("stop")
+        return runner, events_r
+
+    def _watch(self, launched) -> None:
+        runner, events = launched
+        try:
+            while True:
+                try:
+                    kind, payload = events.recv()
+                except EOFError:
+                    code = runner.poll() if hasattr(runner, "poll") else None
+                    self._update(state="failed", error=f"The training process ended unexpectedly (exit code {code}).")
+                    return
+                if kind == "progress":
+                    self._update(**payload)
+                elif kind == "epoch":
+                    with self._lock:
+                        for k in ("loss", "val_loss"):
+                            self._snap.history[k].append(payload.pop(k))
+                        for k, v in payload.items():
+                            setattr(self._snap, k, v)
+                elif kind == "finished":
+                    self._update(state="finished", eta=0.0, **payload)
+                    return
+                elif kind == "failed":
+                    self._update(state="failed", error=payload)
+                    return
+        finally:
+            events.close()
+            self._control.close()
+            if hasattr(runner, "wait"):
+                runner.wait(30)
+            else:
+                runner.join(30)
 
     def save(self, name: str, overwrite: bool = False) -> Path:
-        """Save the finished (or stopped) result as library/name; LibraryError on a bad or taken name."""
-        if self.result is None:
-            raise library.LibraryError("There is no trained model to save yet.")
+        """Move the finished (or stopped) model to library/name; LibraryError on a bad or taken name."""
+        if self.pending is None or not self.pending.is_dir():
+            raise library.LibraryError("There is no trained model to save.")
         target = library.check_free(self.library_dir, name, overwrite)
-        path = store.save(self.result, target, name=target.name)
-        self._update(state="saved", saved_path=path, error=None)
-        self.name = target.name
-        return path
+        library.set_meta_name(self.pending, target.name)
+        if target.exists():
+            library.remove_dir(target)
+        os.replace(self.pending, target)
+        self.name, self.pending = target.name, None
+        self._update(state="saved", saved_path=target, error=None)
+        return target
 
-
-def preview_sample(data) -> dict[str, np.ndarray]:
-    """A fixed sample of test digits (float, N x 784) for the per-epoch preview."""
-    _, (x_test, y_test) = data
-    idx = np.random.default_rng(0).permutation(len(x_test))[:PREVIEW_POINTS]
-    return {"x": data_mod.to_float(x_test[idx]), "y": y_test[idx].astype(np.uint8)}
-
-
-def make_preview(autoencoder, sample: dict) -> dict:
-    """Latent means of the sample and a few reconstructions, with the numpy fast path."""
-    models = split(autoencoder)
-    codec = Codec(models.encoder, models.decoder)
-    z = codec.encode(sample["x"])
-    few = sample["x"][:PREVIEW_DIGITS]
-    recons = codec.decode(z[:PREVIEW_DIGITS])
-    return {"z": z, "y": sample["y"], "originals": few.reshape(-1, 28, 28), "recons": recons.reshape(-1, 28, 28)}
+    def discard(self) -> None:
+        """Drop a stopped run's model (nothing of it was ever visible in the library)."""
+        if self.pending is not None:
+            shutil.rmtree(self.pending, ignore_errors=True)
+            self.pending = None
 
 
 def wait_until_finished(job: TrainJob, poll: float = 0.2) -> Snapshot:
     """Block until the job is finished (tests and benchmarks)."""
     while not job.join(poll):
-        time.sleep(0)
+        pass
     return job.snapshot()

@@ -96,6 +96,15 @@ def exists(library: Path, name: str) -> bool:
     return name == DEFAULT_NAME or (Path(library) / name).exists()
 
 
+def unique_name(library: Path, base: str) -> str:
+    """`base`, or base-2, base-3 ... : the first name not taken in the library."""
+    name, i = base, 1
+    while exists(library, name):
+        i += 1
+        name = f"{base}-{i}"
+    return name
+
+
 def check_free(library: Path, name: str, overwrite: bool) -> Path:
     """library/name for a write; LibraryError if taken and not `overwrite` (never the default)."""
     name = validate_name(name)

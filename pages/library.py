@@ -1,5 +1,114 @@
-"""library page (placeholder until its issue lands)."""
+"""Models page: every saved model, and making one active, renaming, deleting, downloading, uploading.
+
+The logic (names, atomic moves, zip validation) is model/library.py; this page only draws it and
+reports each outcome in a sentence. Any failure leaves the library as it was.
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.info("This page is being built.")
+from model import library
+from model.library import LibraryError
+from pages import common, train_form
+
+ss = st.session_state
+LIBRARY = common.library_dir()
+ss.setdefault("lib_notice", None)  # (kind, text) to show after an action's rerun
+
+
+def table_rows(entries: list[library.Entry], active: str) -> list[dict]:
+    rows = []
+    for e in entries:
+        m = e.meta or {}
+        rows.append({
+            "active": "●" if e.name == active else "", "name": e.name + (" (shipped)" if e.shipped else ""),
+            "dataset": m.get("dataset", "?"), "config": e.summary if e.meta else f"unreadable: {e.error}",
+            "epochs": m.get("epochs"), "test BCE": m.get("test_bce"), "date": (m.get("created") or "")[:16].replace("T", " "),
+            "size (MB)": round(e.size / 2**20, 2),
+        })  # fmt: skip
+    return rows
+
+
+def done(kind: str, text: str) -> None:
+    ss.lib_notice = (kind, text)
+    st.rerun()
+
+
+def manage_ui(entry: library.Entry, active: str) -> None:
+    """Make active, download, rename, delete: for one chosen model."""
+    go, download = st.columns([1, 1])
+    if go.button("Make active", key="lib_activate", disabled=entry.name == active or entry.meta is None):
+        common.set_active_model(entry.name)
+        done("success", f"**{entry.name}** is now the active model on every page.")
+    if entry.meta is not None:
+        download.download_button("Download .zip", data=lambda: library.to_zip(entry.path, entry.name),
+                                 file_name=f"{entry.name}.zip", mime="application/zip", key="lib_download",
+                                 on_click="ignore")  # fmt: skip
+    if entry.shipped:
+        st.caption("The shipped model cannot be renamed or deleted; download and upload it to make a copy.")
+        return
+    with st.expander("Rename"):
+        new, overwrite, error = train_form.name_ui(LIBRARY, key="lib_new_name", overwrite_key="lib_rename_overwrite")
+        if st.button("Rename", key="lib_rename", disabled=bool(error) or new == entry.name):
+            try:
+                library.rename(LIBRARY, entry.name, new, overwrite=overwrite)
+            except (LibraryError, OSError) as e:
+                done("error", str(e))
+            if active == entry.name:
+                common.set_active_model(new)
+            done("success", f"Renamed **{entry.name}** to **{new}**.")
+    with st.expander("Delete"):
+        sure = st.checkbox(f"Yes, delete **{entry.name}** for good", key="lib_delete_sure")
+        if st.button("Delete", key="lib_delete", disabled=not sure, type="primary"):
+            try:
+                library.delete(LIBRARY, entry.name)
+            except (LibraryError, OSError) as e:
+                done("error", str(e))
+            if active == entry.name:
+                common.set_active_model(common.DEFAULT_NAME)
+            done("success", f"Deleted **{entry.name}**.")
+
+
+def upload_ui() -> None:
+    """Upload a model .zip (as downloaded here); validated before anything is written."""
+    upload = st.file_uploader("Model .zip", type=["zip"], key="lib_upload")
+    if upload is None:
+        return
+    if ss.get("lib_upload_for") != upload.file_id:  # a new file: suggest a free name from its file name
+        ss.lib_upload_for = upload.file_id
+        stem = upload.name.rsplit(".", 1)[0]
+        try:
+            ss.lib_upload_name = library.unique_name(LIBRARY, library.validate_name(stem))
+        except LibraryError:
+            ss.lib_upload_name = library.unique_name(LIBRARY, "uploaded")
+    name, overwrite, error = train_form.name_ui(LIBRARY, key="lib_upload_name", overwrite_key="lib_upload_overwrite")
+    if error:
+        st.warning(error)
+    if st.button("Add to the library", key="lib_install", disabled=bool(error), type="primary"):
+        try:
+            library.import_zip(upload.getvalue(), LIBRARY, name, overwrite=overwrite)
+        except LibraryError as e:
+            done("error", f"Upload refused: {e}")
+        done("success", f"Added **{name}**. Make it active below to explore it.")
+
+
+st.header("Model library")
+if ss.lib_notice:
+    kind, text = ss.lib_notice
+    (st.success if kind == "success" else st.error)(text)
+    ss.lib_notice = None
+active = ss.get("model_name", common.DEFAULT_NAME)
+entries = library.list_models(LIBRARY, shipped=common.model_path(common.DEFAULT_NAME))
+st.dataframe(table_rows(entries, active), hide_index=True, key="lib_table")
+st.caption(f"User models live in `{LIBRARY}` (set LATENT_EXPLORER_MODELS to move it).")
+by_name = {e.name: e for e in entries}
+if by_name:
+    st.subheader("Manage a model")
+    names = list(by_name)
+    if ss.get("lib_selected") not in by_name:
+        ss.lib_selected = active if active in by_name else names[0]
+    chosen = st.selectbox("Model", names, key="lib_selected")
+    manage_ui(by_name[chosen], active)
+st.subheader("Upload a model")
+upload_ui()

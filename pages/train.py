@@ -1,5 +1,110 @@
-"""train page (placeholder until its issue lands)."""
+"""Train page: pick the options, train in the background, watch it live, stop, save.
+
+Training runs train.fit (as the CLI does) in a model.job.TrainJob (a child process, watched by a
+thread) kept in session_state: a Stop click can only be seen while the script is free to run.
+While it trains, a fragment polls the job once a second and redraws only itself. A finished run
+saves itself and becomes the active model; a stopped one is kept only if the user saves it.
+"""
 
 import streamlit as st
 
-st.info("This page is being built.")
+from model.data import CLASS_NAMES
+from model.job import FINISHED, TrainJob
+from pages import common, train_form, train_view
+
+ss = st.session_state
+LIBRARY = common.library_dir()
+ss.setdefault("train_job", None)
+ss.setdefault("train_activated", None)  # id of the job whose saved model was made active
+train_form.init_state(LIBRARY)
+
+
+def start_ui() -> None:
+    config, config_error = train_form.config_ui()
+    name, overwrite, name_error = train_form.name_ui(LIBRARY)
+    for error in (config_error, name_error):
+        if error:
+            st.warning(error)
+    if st.button("Train", key="train_start", type="primary", disabled=bool(config_error or name_error)):
+        ss.train_job = TrainJob(config, name, LIBRARY, overwrite=overwrite).start()
+        ss.train_overwrite = False
+        st.rerun()
+
+
+def watch(job: TrainJob) -> None:
+    """Polled once a second while training; hands over to a full rerun when the job finishes."""
+    snap = job.snapshot()
+    if snap.state in FINISHED:
+        st.rerun(scope="app")
+    train_view.draw_progress(snap)
+    if job.stop_requested:
+        st.caption("Stopping after the current batch…")
+    else:
+        st.button("Stop", key="train_stop", on_click=job.stop, help="End training after the current batch")
+    train_view.draw_curves(snap, CLASS_NAMES[job.config.dataset])
+
+
+def save_ui(job: TrainJob) -> None:
+    """Save a stopped run (or one whose auto-save was refused) under a name the user confirms."""
+    ss.setdefault("train_save_name", job.name)
+    name, overwrite, error = train_form.name_ui(LIBRARY, key="train_save_name", overwrite_key="train_save_overwrite")
+    if error:
+        st.warning(error)
+    save, discard = st.columns([1, 6])
+    if save.button("Save", key="train_save", type="primary", disabled=bool(error)):
+        try:
+            job.save(name, overwrite)
+        except Exception as e:  # a name taken meanwhile, a full disk: say so, keep the result
+            st.error(str(e))
+        else:
+            st.rerun()
+    if discard.button("Discard", key="train_discard"):
+        reset()
+
+
+def reset() -> None:
+    if ss.train_job is not None:
+        ss.train_job.discard()  # a stopped run the user did not save
+    for key in ("train_job", "train_save_name", "train_save_overwrite"):
+        ss.pop(key, None)
+    ss.train_name = train_form.library.unique_name(LIBRARY, "my-model")
+    st.rerun()
+
+
+def finished_ui(job: TrainJob) -> None:
+    snap = job.snapshot()
+    if snap.state == "saved" and ss.train_activated != id(job):
+        ss.train_activated = id(job)
+        common.set_active_model(job.name)
+        st.rerun()  # redraw the sidebar with the new active model
+    train_view.draw_progress(snap)
+    if snap.state == "saved":
+        st.success(f"Saved as **{job.name}** ({len(snap.history['loss'])} epochs, test BCE {snap.test_bce:.4f}) "
+                   "and made the active model for every page.")  # fmt: skip
+        st.page_link("pages/explore.py", label="Explore it", icon="🗺️")
+    elif snap.state == "failed":
+        st.error(f"Training failed: {snap.error}")
+    else:
+        done = len(snap.history["loss"])
+        if snap.state == "stopped":
+            st.warning(
+                f"Stopped after {done} complete epoch{'s' * (done != 1)}. The model trained so far is kept only if you save it."
+            )
+        else:
+            st.error(f"Trained, but not saved: {snap.error}")
+        save_ui(job)
+    if snap.state in ("saved", "failed") and st.button("Train another model", key="train_again"):
+        reset()
+    train_view.draw_curves(snap, CLASS_NAMES[job.config.dataset])
+
+
+st.header("Train a model")
+job = ss.train_job
+if job is None:
+    start_ui()
+elif job.snapshot().state in FINISHED:
+    finished_ui(job)
+else:
+    st.caption(f"Training **{job.name}**: {job.config.summary()} on {train_form.DATASET_LABELS[job.config.dataset]}"
+               + (f" (first {job.config.subset:,} digits)" if job.config.subset else ""))  # fmt: skip
+    st.fragment(run_every=1.0)(watch)(job)

@@ -7,7 +7,8 @@ import pytest
 
 from model import store
 from model.config import LOSSES, OPTIMIZERS, Config
-from model.job import PREVIEW_DIGITS, TrainJob, wait_until_finished
+from model.job import TrainJob, wait_until_finished
+from model.job_worker import PREVIEW_DIGITS
 from model.train import fit
 
 SMALL = {"epochs": 1, "batch_size": 100, "subset": 300}
@@ -45,30 +46,46 @@ def test_fashion_mnist_subset_trains():
     assert result.config.dataset == "fashion-mnist" and result.z_train.shape == (300, 2)
 
 
-def test_job_trains_saves_and_previews(mnist, tmp_path):
-    """A finished TrainJob saves itself under its name, with per-epoch history and a preview."""
+def test_job_trains_in_a_process_saves_and_previews(mnist, tmp_path):
+    """A finished TrainJob (a real child process) saves itself under its name, with history and a preview."""
     job = TrainJob(Config(epochs=2, batch_size=100), name="jobbed", library_dir=tmp_path, data=tiny(mnist)).start()
     snap = wait_until_finished(job)
-    assert snap.state == "saved" and snap.saved_path == tmp_path / "jobbed"
+    assert snap.state == "saved" and snap.saved_path == tmp_path / "jobbed", snap.error
     assert len(snap.history["loss"]) == 2 and len(snap.history["val_loss"]) == 2 and snap.fraction == 1.0
     assert snap.preview["z"].shape == (200, 2) and snap.preview["recons"].shape == (PREVIEW_DIGITS, 28, 28)
     assert store.load(snap.saved_path).meta["epochs"] == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["jobbed"]  # no pending folder left behind
 
 
 def test_stopped_job_is_kept_only_when_saved(mnist, tmp_path):
-    """Stop ends training after the current batch; nothing is written until save() is called."""
-    job = TrainJob(Config(epochs=50, batch_size=10), name="stopme", library_dir=tmp_path, data=tiny(mnist))
-    job._stop.set()  # stop before the first batch ends: fit sees it after that batch
+    """Stop ends training after the current batch; nothing shows in the library until save()."""
+    job = TrainJob(
+        Config(epochs=50, batch_size=10), name="stopme", library_dir=tmp_path, data=tiny(mnist), in_process=True
+    )
+    job.stop()  # stop before the first batch ends: fit sees it after that batch
     snap = wait_until_finished(job.start())
-    assert snap.state == "stopped" and job.result.stopped and list(tmp_path.iterdir()) == []
+    assert snap.state == "stopped" and snap.stopped and snap.history["loss"] == []
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == []
     job.save("kept")
     assert job.snapshot().state == "saved" and store.read_meta(tmp_path / "kept")["stopped_early"] is True
+    assert store.read_meta(tmp_path / "kept")["name"] == "kept"
+
+
+def test_discarded_job_leaves_nothing(mnist, tmp_path):
+    """Discarding a stopped run removes its pending folder."""
+    job = TrainJob(
+        Config(epochs=50, batch_size=10), name="drop", library_dir=tmp_path, data=tiny(mnist), in_process=True
+    )
+    job.stop()
+    assert wait_until_finished(job.start()).state == "stopped"
+    job.discard()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_job_refuses_to_overwrite_unless_confirmed(mnist, tmp_path):
     """If the name was taken meanwhile, the finished job reports it instead of overwriting."""
     (tmp_path / "taken").mkdir()
-    job = TrainJob(Config(**SMALL), name="taken", library_dir=tmp_path, data=tiny(mnist)).start()
+    job = TrainJob(Config(**SMALL), name="taken", library_dir=tmp_path, data=tiny(mnist), in_process=True).start()
     snap = wait_until_finished(job)
     assert snap.state == "done" and "already exists" in snap.error and list((tmp_path / "taken").iterdir()) == []
     job.save("taken", overwrite=True)

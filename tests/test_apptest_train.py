@@ -1,0 +1,90 @@
+"""AppTest checks of the Train and Models pages (no browser): train, save, list, activate, manage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from model import library, store
+from model.job import wait_until_finished
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 120  # first run imports TensorFlow and loads the model; the CPU is shared
+
+
+@pytest.fixture
+def lib(tmp_path, monkeypatch):
+    monkeypatch.setenv("LATENT_EXPLORER_MODELS", str(tmp_path))
+    return tmp_path
+
+
+def page(path: str) -> AppTest:
+    # With a folder named pages/, AppTest runs the page script alone (Streamlit's legacy mode): no
+    # app.py, so no sidebar here; tests/e2e/test_train.py checks the sidebar in a real browser.
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_train_page_trains_one_epoch_and_the_model_becomes_active(lib, mnist):
+    """Train 1 epoch on 300 digits: the job saves 'apptest', which becomes active and shows in the library."""
+    at = page("pages/train.py")
+    at.selectbox(key="train_preset").select("Seed (tutorial)").run()
+    assert at.text_input(key="train_hidden").value == "32"
+    at.number_input(key="train_epochs").set_value(1)
+    at.number_input(key="train_batch").set_value(100)
+    at.checkbox(key="train_subset_on").check().run()
+    at.number_input(key="train_subset").set_value(300)
+    at.text_input(key="train_name").input("apptest").run()
+    at.button(key="train_start").click().run()
+    job = at.session_state["train_job"]
+    assert job.config.epochs == 1 and job.config.subset == 300 and job.config.hidden == (32,)
+    snap = wait_until_finished(job)
+    assert snap.state == "saved", snap.error
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["model_name"] == "apptest" and at.query_params["model"] == "apptest"
+    assert any("Saved as **apptest**" in s.value for s in at.success)
+    assert store.read_meta(lib / "apptest")["epochs"] == 1
+
+    at.switch_page("pages/library.py").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert "apptest" in list(table["name"]) and table.loc[table["name"] == "apptest", "active"].item() == "●"
+
+
+def test_name_clash_needs_the_replace_checkbox(lib, mnist):
+    """A taken name disables Train until 'Replace' is ticked."""
+    (lib / "taken").mkdir()
+    at = page("pages/train.py")
+    at.text_input(key="train_name").input("taken").run()
+    assert at.button(key="train_start").disabled
+    at.checkbox(key="train_overwrite").check().run()
+    assert not at.button(key="train_start").disabled
+
+
+def test_library_page_renames_and_refuses_a_bad_upload(lib, tmp_path_factory, mnist):
+    """Rename a model through the page; a garbage upload is refused with a message and changes nothing."""
+    from model.config import Config
+    from model.train import fit
+
+    (xtr, ytr), (xte, yte) = mnist
+    result = fit(Config(epochs=1, batch_size=100), data=((xtr[:300], ytr[:300]), (xte[:100], yte[:100])))
+    store.save(result, lib / "first", name="first")
+    at = page("pages/library.py")
+    at.selectbox(key="lib_selected").select("first").run()
+    at.text_input(key="lib_new_name").input("second").run()
+    at.button(key="lib_rename").click().run()
+    assert not at.exception, at.exception
+    assert [e.name for e in library.list_models(lib, shipped=lib / "none")] == ["second"]
+    assert any("Renamed" in s.value for s in at.success)
+
+    at.file_uploader(key="lib_upload").set_value(("junk.zip", b"not a zip at all" * 50, "application/zip")).run()
+    assert at.text_input(key="lib_upload_name").value == "junk"
+    at.button(key="lib_install").click().run()
+    assert not at.exception, at.exception
+    assert any("Upload refused: That file is not a zip archive." in e.value for e in at.error)
+    assert sorted(p.name for p in lib.iterdir()) == ["second"]
