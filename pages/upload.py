@@ -50,11 +50,17 @@ class Analysis:
     votes: int  # how many of the K have it
 
 
-def analyse(bundle, data, flip: bool = False) -> Analysis:
+@st.cache_data(show_spinner="Preparing the picture…", max_entries=16)
+def prepare(data: bytes, invert: bool | None = None) -> Result:
+    """preprocess(), cached: a rerun (a toggle, another model) does not decode a 10 MB photo again."""
+    return preprocess(data, invert)
+
+
+def analyse(bundle, data: bytes, flip: bool = False) -> Analysis:
     """Preprocess, encode, reconstruct and find the K nearest training digits; raises ImageError only."""
-    prep = preprocess(data)
+    prep = prepare(data)
     if flip:  # the user says the automatic polarity was wrong
-        prep = preprocess(data, invert=not prep.inverted)
+        prep = prepare(data, invert=not prep.inverted)
     z = bundle.codec.encode(prep.image.reshape(1, 784))[0]
     recon = bundle.codec.decode(z[None, :])[0].reshape(28, 28)
     idx, dist = nearest(bundle.latent["z_train"], z, K)
