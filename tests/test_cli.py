@@ -18,6 +18,7 @@ import pytest
 from PIL import Image
 
 from model import cli, store
+from model.data import FASHION_DIR
 from model.preprocess import preprocess_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,6 +133,33 @@ def test_train_flags_reach_the_config(small_data, tmp_path, monkeypatch, capsys)
         "mse", "adagrad", 0.05, "linear", (16, 8), 100,
     )  # fmt: skip
     assert len(out.splitlines()) == 2
+
+
+def test_progress_bar_only_on_a_tty(monkeypatch, capsys):
+    """On a terminal a progress bar is redrawn on stderr; the epoch lines on stdout are the same either way."""
+    events = [
+        {"kind": "batch", "epoch": 1, "epochs": 2, "batch": 1, "steps": 2, "fraction": 0.25, "loss": 0.5},
+        {"kind": "epoch", "epoch": 1, "epochs": 2, "loss": 0.25, "val_loss": 0.125},
+    ]
+    for tty in (False, True):
+        monkeypatch.setattr(sys.stderr, "isatty", lambda tty=tty: tty)
+        on_progress = cli.progress_printer()
+        for ev in events:
+            on_progress(ev)
+        out, err = capsys.readouterr()
+        assert out == "epoch 1/2 loss 0.2500 val_loss 0.1250\n"
+        assert ("\r[" in err and "batch 1/2" in err) if tty else err == ""
+
+
+@pytest.mark.skipif(not FASHION_DIR.is_dir(), reason="dataset-fashion-mnist is not installed")
+def test_train_fashion_mnist(tmp_path, capsys):
+    """--dataset fashion-mnist trains on Debian's Fashion-MNIST and records the data set in the folder."""
+    argv = ["train", "--config", "seed", "--dataset", "fashion-mnist", "--subset", 200, "--epochs", 1,
+            "--out", tmp_path / "f"]  # fmt: skip
+    code, out, err = call(argv, capsys)
+    assert code == 0, err
+    b = store.load(tmp_path / "f")
+    assert b.meta["dataset"] == "fashion-mnist" and b.latent["z_test"].shape == (10000, 2)
 
 
 def test_train_missing_data(tmp_path):
