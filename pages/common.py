@@ -20,6 +20,22 @@ from model.store import ModelError
 DEFAULT_NAME = "default"  # the shipped model's name in the URL and the library
 
 
+def ensure_router() -> None:
+    """Call first in every page script: make sure it runs under app.py's st.navigation.
+
+    A folder named pages/ beside app.py puts Streamlit in its old folder-based navigation until
+    st.navigation runs once, so on a fresh server a direct link such as /upload would run
+    pages/upload.py alone: no router, no sidebar, helper modules listed as pages. app.py's
+    st.navigation clears the flag before any page runs, so a page that still sees it was started
+    directly; clear it and rerun, which goes through app.py and lands on the same URL's page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def library_dir() -> Path:
     """Where user-trained and uploaded models live ($LATENT_EXPLORER_MODELS or ./models)."""
     return Path(os.environ.get("LATENT_EXPLORER_MODELS") or store.ROOT / "models")
@@ -147,4 +163,6 @@ def sidebar(bundle: store.Bundle | None) -> None:
         m = bundle.meta
         st.markdown(f"**{bundle.name}** · {m.get('dataset', 'mnist')}")
         st.caption(bundle.config.summary())
-        st.caption(f"{m.get('epochs', '?')} epochs · test BCE {m.get('test_bce', float('nan')):.4f} · {m.get('params', 0):,} parameters")
+        st.caption(
+            f"{m.get('epochs', '?')} epochs · test BCE {m.get('test_bce', float('nan')):.4f} · {m.get('params', 0):,} parameters"
+        )

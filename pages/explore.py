@@ -38,6 +38,8 @@ from pages.scatter import (
     with_selection,
 )
 
+common.ensure_router()  # a direct link on a fresh server must still go through app.py
+
 BASELINE = os.environ.get("LATENT_EXPLORER_BASELINE") == "1"
 CHART_KEY = "explore_chart"
 IMAGE_PX = 280  # decoded digit on screen: 10 screen pixels per MNIST pixel

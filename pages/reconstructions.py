@@ -10,6 +10,8 @@ import streamlit as st
 
 from pages import common
 
+common.ensure_router()  # a direct link on a fresh server must still go through app.py
+
 COUNT = 10
 DEFAULT_START = 110
 TILE_PX = 84  # 3 screen pixels per MNIST pixel: ten tiles fit a row

@@ -24,6 +24,8 @@ from model.preprocess import ImageError, Result, preprocess
 from pages import common
 from pages.scatter import MARKER, latent_figure, with_marker
 
+common.ensure_router()  # a direct link on a fresh server must still go through app.py
+
 SOURCES = ("Upload a file", "Draw", "Camera")
 FILE_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]
 K = 8  # nearest training digits shown

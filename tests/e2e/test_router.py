@@ -1,0 +1,29 @@
+"""Direct links: every page goes through app.py's router, even on a freshly started server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import start_streamlit, wait_for_app
+
+
+@pytest.fixture
+def fresh_url(tmp_path):
+    """A server no browser has visited yet (Streamlit's old folder navigation is still armed)."""
+    proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(tmp_path)})
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_direct_link_to_a_page_on_a_fresh_server_uses_the_router(fresh_url, page):
+    """Opening /upload first shows the Upload page inside the app: title, router nav, no helper modules."""
+    page.goto(fresh_url + "/upload")
+    wait_for_app(page)
+    page.get_by_text("Latent Explorer", exact=True).first.wait_for()
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_text("Models", exact=True).wait_for()
+    links = nav.get_by_role("link").all_inner_texts()
+    assert not any(name.strip() in ("common", "scatter", "explore", "upload") for name in links), links
+    assert "/upload" in page.url
+    page.get_by_text("Upload a file").first.wait_for()
