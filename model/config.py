@@ -7,7 +7,7 @@ model was trained with (see README, "The default model").
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 LOSSES = ("bce", "mse")
 OPTIMIZERS = ("adam", "adagrad", "adadelta", "rmsprop", "sgd")
