@@ -94,7 +94,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--epochs", type=int, default=10)
-    p.add_argument("--batch-size", type=int, help="override the seed config's batch size (256)")
+    p.add_argument("--batch-size", type=int, help="override the seed config's batch size (32)")
     p.add_argument("--out", type=Path, default=OUT)
     args = p.parse_args()
     data = load_dataset("mnist")

@@ -34,7 +34,7 @@ class Config:
     optimizer: str = "adam"
     learning_rate: float = 1e-3
     lr_schedule: str = "constant"  # or "cosine": per-epoch cosine decay to ~0 by the last epoch
-    batch_size: int = 256
+    batch_size: int = 32  # Keras fit()'s default, which the tutorial's numbers match (README)
     epochs: int = 10
     seed: int = 0
     # Data.
