@@ -15,21 +15,34 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from model.config import DEFAULT, Config  # noqa: E402
-from model.train import fit  # noqa: E402
 from model.data import load_dataset  # noqa: E402
+from model.train import fit  # noqa: E402
 
 CANDIDATES = {
     "default": DEFAULT,
     "h128-64_lin_bs128_e20": Config(hidden=(128, 64), latent_activation="linear", batch_size=128, epochs=20),
     "h256-64_lin_bs128_e15": Config(hidden=(256, 64), latent_activation="linear", batch_size=128, epochs=15),
     "h128-64-32_lin_bs64_e15": Config(hidden=(128, 64, 32), latent_activation="linear", batch_size=64, epochs=15),
-    "h256-128_lin_bs128_lr2e-3_e25": Config(hidden=(256, 128), latent_activation="linear", batch_size=128,
-                                            learning_rate=2e-3, epochs=25),
+    "h256-128_lin_bs128_lr2e-3_e25": Config(
+        hidden=(256, 128), latent_activation="linear", batch_size=128, learning_rate=2e-3, epochs=25
+    ),
     "h256-128-64_lin_bs128_e25": Config(hidden=(256, 128, 64), latent_activation="linear", batch_size=128, epochs=25),
-    "h256-128_lin_bs128_lr3e-3cos_e20": Config(hidden=(256, 128), latent_activation="linear", batch_size=128,
-                                               learning_rate=3e-3, lr_schedule="cosine", epochs=20),
-    "h256-128-64_lin_bs128_lr2e-3cos_e20": Config(hidden=(256, 128, 64), latent_activation="linear", batch_size=128,
-                                                  learning_rate=2e-3, lr_schedule="cosine", epochs=20),
+    "h256-128_lin_bs128_lr3e-3cos_e20": Config(
+        hidden=(256, 128),
+        latent_activation="linear",
+        batch_size=128,
+        learning_rate=3e-3,
+        lr_schedule="cosine",
+        epochs=20,
+    ),
+    "h256-128-64_lin_bs128_lr2e-3cos_e20": Config(
+        hidden=(256, 128, 64),
+        latent_activation="linear",
+        batch_size=128,
+        learning_rate=2e-3,
+        lr_schedule="cosine",
+        epochs=20,
+    ),
 }
 
 

@@ -1,9 +1,9 @@
 """The autoencoder as three named Keras models that share their layers.
 
-    encoder:     image (784,) -> enc_0 .. enc_k (relu) -> latent (2,)
-    decoder:     z (2,) -> dec_k .. dec_0 (relu) -> reconstruction (784,) sigmoid
-    autoencoder: decoder(encoder(image)), the same layer objects, so training it
-                 trains both halves, as in the tutorial.
+encoder:     image (784,) -> enc_0 .. enc_k (relu) -> latent (2,)
+decoder:     z (2,) -> dec_k .. dec_0 (relu) -> reconstruction (784,) sigmoid
+autoencoder: decoder(encoder(image)), the same layer objects, so training it
+             trains both halves, as in the tutorial.
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ class Models:
 
 def decoder_layers(config: Config) -> list[keras.layers.Layer]:
     n = len(config.hidden)
-    hidden = [keras.layers.Dense(h, activation="relu", name=f"dec_{n - 1 - i}") for i, h in enumerate(reversed(config.hidden))]
+    hidden = [
+        keras.layers.Dense(h, activation="relu", name=f"dec_{n - 1 - i}") for i, h in enumerate(reversed(config.hidden))
+    ]
     return [*hidden, keras.layers.Dense(INPUT_DIM, activation="sigmoid", name="reconstruction")]
 
 

@@ -1,7 +1,7 @@
 """Training: one function shared by the CLI and the app's Train page.
 
-    result = fit(config, on_progress=print)     # trains, returns models + history
-    store.save(result, "models/mine")            # atomic model folder
+result = fit(config, on_progress=print)     # trains, returns models + history
+store.save(result, "models/mine")            # atomic model folder
 """
 
 from __future__ import annotations
