@@ -48,6 +48,7 @@ ARM = f"""(old) => {{
     document.addEventListener('keydown', () => {{ window.__t0 ??= performance.now(); }}, {{capture: true, once: true}});
     document.addEventListener('mousedown', () => {{ window.__t0 ??= performance.now(); }}, {{capture: true, once: true}});
     window.__done = new Promise(resolve => {{
+        setTimeout(() => resolve(null), 30000);  // no new image: reported as a miss
         const check = () => {{
             const img = document.querySelector('{DECODED}');
             if (!img || img.getAttribute('src') === old) return;
@@ -85,14 +86,19 @@ def open_page(browser, url: str):
     return ctx, page, float(ms)
 
 
-def timed(page, action) -> float:
-    """ms from the press `action` makes to the new decoded image, measured in the page."""
+def timed(page, action) -> float | None:
+    """ms from the press `action` makes to the new decoded image, measured in the page (None: no image)."""
     old = page.get_attribute(DECODED, "src")
     page.evaluate(ARM, old)
     action()
     ms = page.evaluate("() => window.__done")
     wait_for_app(page)
-    return float(ms)
+    return None if ms is None else float(ms)
+
+
+def record(samples: dict, misses: dict, key: str, ms: float | None) -> None:
+    (samples[key] if ms is not None else misses.setdefault(key, [])).append(ms)
+    print(f"  {key}: {'miss' if ms is None else f'{ms:.0f} ms'}", file=sys.stderr, flush=True)
 
 
 def empty_spots(page, latent, n: int = 2) -> list[tuple[float, float]]:
@@ -144,6 +150,7 @@ def main() -> None:
         for name, env in variants.items():
             servers[name], urls[name] = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib), **env})
         samples = {name: {"load": [], "slider": [], "click": []} for name in variants}
+        misses = {name: {} for name in variants}
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             pages = {}
@@ -158,16 +165,18 @@ def main() -> None:
                     key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
                     slider = page.get_by_role("slider", name="z1")
                     slider.focus()
-                    samples[name]["slider"].append(timed(page, lambda k=key, pg=page: pg.keyboard.press(k)))
+                    ms = timed(page, lambda k=key, pg=page: pg.keyboard.press(k))
+                    record(samples[name], misses[name], "slider", ms)
             for i in range(args.reps):
                 for name, page in pages.items():
                     spot = spots[i % len(spots)]
-                    samples[name]["click"].append(timed(page, lambda s=spot, pg=page: click_at(pg, s)))
+                    ms = timed(page, lambda s=spot, pg=page: click_at(pg, s))
+                    record(samples[name], misses[name], "click", ms)
                     page.wait_for_function(CHART_READY, timeout=120_000)  # the baseline redraws its chart
             for _ in range(args.loads):
                 for name in variants:
                     ctx, _, ms = open_page(browser, urls[name])
-                    samples[name]["load"].append(ms)
+                    record(samples[name], misses[name], "load", ms)
                     ctx.close()
             browser.close()
     finally:
@@ -190,6 +199,7 @@ def main() -> None:
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "targets_ms": TARGETS_MS,
         "variants": {name: {k: summary(v) for k, v in s.items()} for name, s in samples.items()},
+        "misses": {name: {k: len(v) for k, v in m.items()} for name, m in misses.items()},
     }
     for k in TARGETS_MS:
         ours, base = (results["variants"][v][k]["median_ms"] for v in ("explorer", "baseline"))

@@ -33,6 +33,7 @@ PALETTE = (
 )  # fmt: skip
 GRID_SIZE = 120  # grid nodes per axis: ~5 px apart on a 600 px plot, well inside plotly's 20 px hover radius
 MARGIN = 0.05  # fraction of the encodings' span added on each side
+PLOT_WIDTH = 520  # px: the plot area's usual width in the explorer's chart column
 SELECTED_SIZE = 12  # px: a clicked point, drawn black over the small coloured ones
 
 TRAIN, TEST, GRID, MARKER = "train", "test", "grid", "marker"
@@ -148,7 +149,7 @@ def latent_figure(
     grid: bool = True,
     grid_size: int = GRID_SIZE,
     extent=None,
-    height: int = 600,
+    height: int | None = None,
     visible_classes=None,
 ) -> go.Figure:
     """All encodings as WebGL points coloured by class, a click grid, and an optional marker.
@@ -157,6 +158,7 @@ def latent_figure(
     marker: (z1, z2) to mark with a cross (e.g. the clicked point or an uploaded digit's encoding).
     show_test with z_test, y_test: the test encodings too, as open circles.
     extent: ((x0, x1), (y0, y1)) to show; default: the training encodings plus a small margin.
+    height: in px; default: what suits the extent's aspect at equal scale in a ~520 px wide plot.
     visible_classes: class indices drawn at first (others only in the legend); None = all.
     Returns a go.Figure; its roles (see figure_roles) say which trace is what.
     """
@@ -190,9 +192,11 @@ def latent_figure(
         traces.append(marker_trace(*marker, name=marker_name))
         roles.append(MARKER)
     (x0, x1), (y0, y1) = extent
+    if height is None:  # equal scale: a wide plane needs a short chart, not empty bands above and below
+        height = int(np.clip(PLOT_WIDTH * (y1 - y0) / max(x1 - x0, 1e-9), 280, 720)) + 95
     layout = {
         "height": height,
-        "margin": {"l": 50, "r": 10, "t": 10, "b": 45},
+        "margin": {"l": 50, "r": 10, "t": 40, "b": 45},
         "meta": {"roles": roles},
         # constrain="domain" keeps the ranges exact under equal scale, so the grid covers the plot.
         "xaxis": {"title": {"text": "z1"}, "range": [x0, x1], "constrain": "domain", "zeroline": False},
@@ -205,7 +209,15 @@ def latent_figure(
             "zeroline": False,
         },
         # A horizontal legend above the plot leaves the width to the (square-ish) plane.
-        "legend": {"itemsizing": "constant", "orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+        "legend": {
+            "itemsizing": "constant",
+            "orientation": "h",
+            "x": 0,
+            "y": 1.0,
+            "yanchor": "bottom",
+            "entrywidth": 34,
+            "font": {"size": 11},
+        },  # fmt: skip
         "hovermode": "closest",
         "uirevision": "latent",  # keep zoom and legend toggles when the figure is re-sent
     }
