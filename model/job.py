@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RUN_LOCK = threading.Lock()
 FINISHED = ("saved", "stopped", "done", "failed")  # "done": finished but the auto-save was refused
 THREADS_ENV, NICE_ENV = "LATENT_EXPLORER_TRAIN_THREADS", "LATENT_EXPLORER_TRAIN_NICE"
+IN_PROCESS_ENV = "LATENT_EXPLORER_TRAIN_IN_PROCESS"  # "1": train in a server thread (benchmark only)
 
 
 def default_threads() -> int:
@@ -70,12 +71,11 @@ class Snapshot:
 
 
 class TrainJob:
-    def __init__(
-        self, config: Config, name: str, library_dir: Path, overwrite: bool = False, data=None, in_process=False
-    ):
+    def __init__(self, config: Config, name: str, library_dir: Path, overwrite=False, data=None, in_process=None):
         self.config, self.name, self.library_dir, self.overwrite = config, name, Path(library_dir), overwrite
         self.data = data  # ((x_train, y_train), (x_test, y_test)) for tests; None: the child loads config.dataset
-        self.in_process = in_process  # a thread instead of a process: quick unit tests only
+        # A thread instead of a process: for quick unit tests, and bench/concurrency.py's comparison.
+        self.in_process = os.environ.get(IN_PROCESS_ENV) == "1" if in_process is None else in_process
         self.pending: Path | None = None  # the saved-but-not-yet-named model folder
         self._snap = Snapshot(epochs=config.epochs)
         self._lock = threading.Lock()

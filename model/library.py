@@ -1,35 +1,26 @@
-"""The model library: list, rename, delete, export and import model folders (no UI here).
+"""The model library: list, name, rename and delete model folders (no UI here).
 
 The library is one folder of model folders (pages.common.library_dir()); the shipped default
 lives elsewhere and is listed first under the reserved name "default". Every change is a rename
 or an atomic folder write, so another session listing the library never sees half a model.
-Uploaded zips are untrusted: members are checked (no absolute paths, "..", links or unknown
-files), sizes are capped, only the three known files are read (never extractall), and the
-result must pass store.load (safe mode, 784 -> 2 -> 784) before it is moved into place.
+Zip download and validated upload are in model/modelzip.py.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
 import shutil
-import stat
 import tempfile
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from model import store
 from model.config import Config
 
 DEFAULT_NAME = "default"
-FILES = (store.MODEL_FILE, store.META_FILE, store.LATENT_FILE)
-MAX_ZIP_BYTES = 64 * 2**20  # the upload itself
-MAX_UNPACKED_BYTES = 256 * 2**20  # all members, as declared and as read (zip bombs)
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-JUNK = ("__MACOSX/", ".DS_Store")  # what archivers add; ignored rather than refused
 
 
 class LibraryError(ValueError):
@@ -150,76 +141,3 @@ def rename(library: Path, old: str, new: str, overwrite: bool = False) -> Path:
     set_meta_name(src, target.name)
     os.replace(src, target)
     return target
-
-
-def to_zip(path: Path, name: str) -> bytes:
-    """The model folder as a zip of name/model.keras, name/meta.json, name/latent.npz."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for f in FILES:
-            z.write(Path(path) / f, f"{name}/{f}")
-    return buf.getvalue()
-
-
-def read_members(data: bytes) -> dict[str, bytes]:
-    """The three model files from an untrusted zip, or LibraryError saying what is wrong."""
-    if len(data) > MAX_ZIP_BYTES:
-        raise LibraryError(f"The upload is {len(data) / 2**20:.0f} MB; the limit is {MAX_ZIP_BYTES // 2**20} MB.")
-    try:
-        z = zipfile.ZipFile(io.BytesIO(data))
-        infos = z.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise LibraryError("That file is not a zip archive.") from None
-    if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-        raise LibraryError(f"The zip unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB; refused.")
-    found: dict[str, zipfile.ZipInfo] = {}
-    for info in infos:
-        p = PurePosixPath(info.filename.replace("\\", "/"))
-        if info.filename.startswith(("/", "\\")) or ".." in p.parts or re.match(r"[A-Za-z]:", info.filename):
-            raise LibraryError(f"The zip has an unsafe path '{info.filename}'; refused.")
-        if stat.S_ISLNK(info.external_attr >> 16):
-            raise LibraryError(f"The zip holds a link '{info.filename}'; refused.")
-        if info.is_dir() or info.filename.startswith(JUNK[0]) or p.name == JUNK[1]:
-            continue
-        if p.name not in FILES or len(p.parts) > 2:
-            raise LibraryError(
-                f"Unexpected file '{info.filename}' in the zip; a model zip holds only {', '.join(FILES)}."
-            )
-        if p.name in found:
-            raise LibraryError(f"The zip holds two copies of {p.name}.")
-        found[p.name] = info
-    missing = [f for f in FILES if f not in found]
-    if missing:
-        raise LibraryError(
-            f"The zip is missing {', '.join(missing)}; download a model from this page to see the layout."
-        )
-    try:
-        return {name: read_capped(z, info) for name, info in found.items()}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as e:
-        raise LibraryError(f"The zip is damaged ({type(e).__name__}).") from None
-
-
-def read_capped(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """A member's bytes, refusing more than it declares (a lying header cannot inflate past the cap)."""
-    with z.open(info) as f:
-        out = f.read(min(info.file_size, MAX_UNPACKED_BYTES) + 1)
-    if len(out) > info.file_size:
-        raise LibraryError(f"{info.filename} is larger than its zip header says; refused.")
-    return out
-
-
-def import_zip(data: bytes, library: Path, name: str, overwrite: bool = False) -> Path:
-    """Validate an uploaded model zip and install it as library/name; nothing changes on failure."""
-    target = check_free(library, name, overwrite)
-    files = read_members(data)
-
-    def fill(tmp: Path) -> None:
-        for fname, content in files.items():
-            (tmp / fname).write_bytes(content)
-        try:
-            store.load(tmp)  # safe mode, 784 -> 2 -> 784, meta and latent checked
-        except store.ModelError as e:
-            raise LibraryError(f"The zip is not a usable model: {str(e).replace(str(tmp), target.name)}") from None
-        set_meta_name(tmp, target.name)
-
-    return store.write_atomic_dir(target, fill)

@@ -1,16 +1,18 @@
 """Models page: every saved model, and making one active, renaming, deleting, downloading, uploading.
 
-The logic (names, atomic moves, zip validation) is model/library.py; this page only draws it and
-reports each outcome in a sentence. Any failure leaves the library as it was.
+The logic is model/library.py (names, atomic moves) and model/modelzip.py (zip checks); this page
+only draws it and reports each outcome in a sentence. Any failure leaves the library as it was.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from model import library
+from model import library, modelzip
 from model.library import LibraryError
 from pages import common, train_form
+
+common.ensure_router()  # a direct link on a fresh server must still go through app.py
 
 ss = st.session_state
 LIBRARY = common.library_dir()
@@ -42,7 +44,7 @@ def manage_ui(entry: library.Entry, active: str) -> None:
         common.set_active_model(entry.name)
         done("success", f"**{entry.name}** is now the active model on every page.")
     if entry.meta is not None:
-        download.download_button("Download .zip", data=lambda: library.to_zip(entry.path, entry.name),
+        download.download_button("Download .zip", data=lambda: modelzip.to_zip(entry.path, entry.name),
                                  file_name=f"{entry.name}.zip", mime="application/zip", key="lib_download",
                                  on_click="ignore")  # fmt: skip
     if entry.shipped:
@@ -87,7 +89,7 @@ def upload_ui() -> None:
         st.warning(error)
     if st.button("Add to the library", key="lib_install", disabled=bool(error), type="primary"):
         try:
-            library.import_zip(upload.getvalue(), LIBRARY, name, overwrite=overwrite)
+            modelzip.import_zip(upload.getvalue(), LIBRARY, name, overwrite=overwrite)
         except LibraryError as e:
             done("error", f"Upload refused: {e}")
         done("success", f"Added **{name}**. Make it active below to explore it.")

@@ -12,6 +12,8 @@ from model.data import CLASS_NAMES
 from model.job import FINISHED, TrainJob
 from pages import common, train_form, train_view
 
+common.ensure_router()  # a direct link on a fresh server must still go through app.py
+
 ss = st.session_state
 LIBRARY = common.library_dir()
 ss.setdefault("train_job", None)

@@ -17,12 +17,16 @@ TIMEOUT = 120  # first run imports TensorFlow and loads the model; the CPU is sh
 @pytest.fixture
 def lib(tmp_path, monkeypatch):
     monkeypatch.setenv("LATENT_EXPLORER_MODELS", str(tmp_path))
+    # AppTest puts Streamlit back in its legacy pages/ mode before every run, so common.ensure_router
+    # would rerun every run, and a rerun drops the button click being tested. Pages run alone here.
+    from pages import common
+
+    monkeypatch.setattr(common, "ensure_router", lambda: None, raising=False)
     return tmp_path
 
 
 def page(path: str) -> AppTest:
-    # With a folder named pages/, AppTest runs the page script alone (Streamlit's legacy mode): no
-    # app.py, so no sidebar here; tests/e2e/test_train.py checks the sidebar in a real browser.
+    # The page script runs alone (see `lib`): no app.py, no sidebar; tests/e2e/test_train.py checks the sidebar.
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.switch_page(path).run()
     assert not at.exception, at.exception

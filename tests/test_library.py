@@ -1,4 +1,4 @@
-"""The model library's pure logic: listing, names, rename/delete, zip export and validated import."""
+"""Model library logic: listing, names, rename/delete, zip download and validated upload (library, modelzip)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import pytest
 
-from model import library, store
+from model import library, modelzip, store
 from model.config import Config
 from model.library import LibraryError
 from model.train import fit
@@ -41,7 +41,7 @@ def zip_of(members: dict[str, bytes]) -> bytes:
 
 
 def files_of(folder) -> dict[str, bytes]:
-    return {f: (folder / f).read_bytes() for f in library.FILES}
+    return {f: (folder / f).read_bytes() for f in modelzip.FILES}
 
 
 def listing(lib) -> list[str]:
@@ -75,7 +75,7 @@ def test_list_shows_shipped_first_then_models_skipping_temp_folders(model_dir, l
 
 def test_zip_round_trip_installs_under_the_new_name(model_dir, lib):
     """Export then import gives a loadable model whose meta carries the new name."""
-    path = library.import_zip(library.to_zip(model_dir, "tiny"), lib, "copy")
+    path = modelzip.import_zip(modelzip.to_zip(model_dir, "tiny"), lib, "copy")
     assert path == lib / "copy" and listing(lib) == ["copy"]
     bundle = store.load(path)
     assert bundle.name == "copy" and bundle.codec.encode(np.zeros((1, 784), np.float32)).shape == (1, 2)
@@ -84,7 +84,7 @@ def test_zip_round_trip_installs_under_the_new_name(model_dir, lib):
 def test_garbage_upload_is_refused_and_nothing_changes(lib):
     """Bytes that are not a zip give a clear message and leave the library empty."""
     with pytest.raises(LibraryError, match="not a zip"):
-        library.import_zip(b"this is not a zip file" * 10, lib, "junk")
+        modelzip.import_zip(b"this is not a zip file" * 10, lib, "junk")
     assert listing(lib) == []
 
 
@@ -92,21 +92,21 @@ def test_zip_slip_is_refused(model_dir, lib, tmp_path):
     """A member path with '..' is refused before anything is written, inside or outside the library."""
     members = {f"x/../../{f}": data for f, data in files_of(model_dir).items()}
     with pytest.raises(LibraryError, match="unsafe path"):
-        library.import_zip(zip_of(members), lib, "slip")
-    assert listing(lib) == [] and not any((tmp_path / f).exists() for f in library.FILES)
+        modelzip.import_zip(zip_of(members), lib, "slip")
+    assert listing(lib) == [] and not any((tmp_path / f).exists() for f in modelzip.FILES)
 
 
 def test_absolute_paths_and_links_are_refused(model_dir, lib):
     """Absolute member paths and symlink members are refused."""
     with pytest.raises(LibraryError, match="unsafe path"):
-        library.import_zip(zip_of({"/etc/meta.json": b"{}"}), lib, "abs")
+        modelzip.import_zip(zip_of({"/etc/meta.json": b"{}"}), lib, "abs")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         link = zipfile.ZipInfo("m/model.keras")
         link.external_attr = 0o120777 << 16  # a symlink's mode bits
         z.writestr(link, "/etc/passwd")
     with pytest.raises(LibraryError, match="link"):
-        library.import_zip(buf.getvalue(), lib, "link")
+        modelzip.import_zip(buf.getvalue(), lib, "link")
     assert listing(lib) == []
 
 
@@ -114,23 +114,23 @@ def test_missing_and_unexpected_files_are_refused(model_dir, lib):
     """A zip without latent.npz, or with an extra file, is refused and names the file."""
     files = files_of(model_dir)
     with pytest.raises(LibraryError, match="missing latent.npz"):
-        library.import_zip(zip_of({k: v for k, v in files.items() if k != "latent.npz"}), lib, "m")
+        modelzip.import_zip(zip_of({k: v for k, v in files.items() if k != "latent.npz"}), lib, "m")
     with pytest.raises(LibraryError, match="evil.py"):
-        library.import_zip(zip_of({**files, "evil.py": b"import os"}), lib, "m")
+        modelzip.import_zip(zip_of({**files, "evil.py": b"import os"}), lib, "m")
     assert listing(lib) == []
 
 
 def test_oversize_uploads_are_refused(model_dir, lib, monkeypatch):
     """Past the upload cap, or past the unpacked cap (a zip bomb), the zip is refused."""
-    data = library.to_zip(model_dir, "tiny")
-    monkeypatch.setattr(library, "MAX_ZIP_BYTES", len(data) - 1)
+    data = modelzip.to_zip(model_dir, "tiny")
+    monkeypatch.setattr(modelzip, "MAX_ZIP_BYTES", len(data) - 1)
     with pytest.raises(LibraryError, match="limit"):
-        library.import_zip(data, lib, "big")
-    monkeypatch.setattr(library, "MAX_ZIP_BYTES", 2**30)
+        modelzip.import_zip(data, lib, "big")
+    monkeypatch.setattr(modelzip, "MAX_ZIP_BYTES", 2**30)
     bomb = zip_of({**files_of(model_dir), "m/latent.npz": b"\0" * 3_000_000})
-    monkeypatch.setattr(library, "MAX_UNPACKED_BYTES", 2_000_000)
+    monkeypatch.setattr(modelzip, "MAX_UNPACKED_BYTES", 2_000_000)
     with pytest.raises(LibraryError, match="unpacks to more"):
-        library.import_zip(bomb, lib, "bomb")
+        modelzip.import_zip(bomb, lib, "bomb")
     assert listing(lib) == []
 
 
@@ -146,11 +146,11 @@ def test_wrong_shapes_are_refused(model_dir, lib, tmp_path):
     out = keras.layers.Dense(784, activation="sigmoid", name="reconstruction")(keras.layers.Dense(8, name="dec_0")(z))
     files = {**files_of(model_dir), "model.keras": save_keras(keras.Model(x, out), tmp_path)}
     with pytest.raises(LibraryError, match="latent must be 2-D"):
-        library.import_zip(zip_of(files), lib, "three")
+        modelzip.import_zip(zip_of(files), lib, "three")
     small = keras.Input((100,))
     files["model.keras"] = save_keras(keras.Model(small, keras.layers.Dense(100)(small)), tmp_path)
     with pytest.raises(LibraryError, match="784"):
-        library.import_zip(zip_of(files), lib, "small")
+        modelzip.import_zip(zip_of(files), lib, "small")
     assert listing(lib) == []
 
 
@@ -161,7 +161,7 @@ def test_lambda_layer_is_refused_by_safe_mode(model_dir, lib, tmp_path):
     out = keras.layers.Lambda(lambda t: t * 0 + 0.5)(keras.layers.Dense(784, name="reconstruction")(z))
     files = {**files_of(model_dir), "model.keras": save_keras(keras.Model(x, out), tmp_path)}
     with pytest.raises(LibraryError, match="not a usable model"):
-        library.import_zip(zip_of(files), lib, "lam")
+        modelzip.import_zip(zip_of(files), lib, "lam")
     assert listing(lib) == []
 
 
@@ -169,17 +169,17 @@ def test_bad_meta_is_refused(model_dir, lib):
     """A meta.json without a config is refused."""
     files = {**files_of(model_dir), "meta.json": json.dumps({"name": "x"}).encode()}
     with pytest.raises(LibraryError, match="config"):
-        library.import_zip(zip_of(files), lib, "meta")
+        modelzip.import_zip(zip_of(files), lib, "meta")
     assert listing(lib) == []
 
 
 def test_name_clash_needs_confirmation(model_dir, lib):
     """Importing or renaming onto an existing name is refused unless overwrite is confirmed."""
-    data = library.to_zip(model_dir, "tiny")
-    library.import_zip(data, lib, "one")
-    library.import_zip(data, lib, "two")
+    data = modelzip.to_zip(model_dir, "tiny")
+    modelzip.import_zip(data, lib, "one")
+    modelzip.import_zip(data, lib, "two")
     with pytest.raises(LibraryError, match="already exists"):
-        library.import_zip(data, lib, "one")
+        modelzip.import_zip(data, lib, "one")
     with pytest.raises(LibraryError, match="already exists"):
         library.rename(lib, "two", "one")
     library.rename(lib, "two", "one", overwrite=True)
@@ -188,7 +188,7 @@ def test_name_clash_needs_confirmation(model_dir, lib):
 
 def test_rename_moves_folder_and_meta_name(model_dir, lib):
     """Rename moves the folder and updates the name stored in meta.json."""
-    library.import_zip(library.to_zip(model_dir, "tiny"), lib, "old")
+    modelzip.import_zip(modelzip.to_zip(model_dir, "tiny"), lib, "old")
     library.rename(lib, "old", "new")
     assert listing(lib) == ["new"] and store.read_meta(lib / "new")["name"] == "new"
 
@@ -199,7 +199,7 @@ def test_delete_refuses_the_default_and_removes_others(model_dir, lib):
         library.delete(lib, "default")
     with pytest.raises(LibraryError, match="cannot be renamed"):
         library.rename(lib, "default", "mine")
-    library.import_zip(library.to_zip(model_dir, "tiny"), lib, "gone")
+    modelzip.import_zip(modelzip.to_zip(model_dir, "tiny"), lib, "gone")
     library.delete(lib, "gone")
     assert listing(lib) == []
     with pytest.raises(LibraryError, match="no model"):
