@@ -5,7 +5,7 @@ State (set up once per session, below):
     explore_pick     Pick of the last click (or the link's point): index set for a data point
     explore_z1/_z2   the sliders' values (a click moves them)
     explore_drawn    (model, look) the chart was last built for, and explore_anchor the Pick
-                     pre-selected in it
+                     pre-selected in it; explore_model the model the state belongs to
 
 A click does not change the 60,000-point figure: plotly marks the clicked point itself, so the
 browser neither receives nor redraws the chart. The figure is rebuilt only when its look or
@@ -18,6 +18,7 @@ no fragment, Keras's predict, and a marker trace added to the figure on every cl
 from __future__ import annotations
 
 import base64
+import gc
 import os
 from functools import partial
 
@@ -80,6 +81,18 @@ def base_figure(path: str, mtime: float, show_test: bool, size: float, opacity: 
     )  # fmt: skip
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def freeze_heap(path: str, mtime: float) -> bool:
+    """Hide what is loaded so far (TensorFlow, the model) from the garbage collector, once per model.
+
+    Streamlit runs a full gc.collect() after every script run, holding the GIL while it walks
+    TensorFlow's millions of objects (0.1-0.3 s here), and a fragment's few messages wait for
+    it. gc.freeze() moves today's objects out of its sight; refcounting still frees them.
+    """
+    gc.freeze()
+    return True
+
+
 def data_uri(png: bytes) -> str:
     """The PNG inline in the page: no second request for the image while the server is busy."""
     return "data:image/png;base64," + base64.b64encode(png).decode()
@@ -130,10 +143,17 @@ def on_chart_select(latent, extent) -> None:
 
 
 def init_page_state(bundle, extent) -> None:
-    """Once per session: the URL's point if there is one, else the middle of the training encodings."""
+    """Once per session: the URL's point if there is one, else the middle of the training encodings.
+
+    A later switch to another model drops the clicked digit (its encoding belongs to the old model).
+    """
     ss = st.session_state
+    model = str(bundle.path)
     if "explore_z" in ss:
+        if ss.explore_model != model:  # another model: its encodings differ, so forget the old pick
+            ss.explore_model, ss.explore_pick, ss.explore_anchor = model, None, None
         return
+    ss.explore_model = model
     ss.explore_pick = None
     ss.explore_drawn = None
     ss.explore_anchor = None
@@ -233,6 +253,7 @@ if bundle is None:
     st.info("The explorer needs a model. See the message above for how to fix it, or pick one on the Models page.")
     st.stop()
 
+freeze_heap(str(bundle.path), common.folder_mtime(bundle.path))
 extent = extent_of(bundle)
 init_page_state(bundle, extent)
 ss = st.session_state

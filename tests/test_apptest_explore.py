@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -93,6 +94,21 @@ def test_moving_a_slider_changes_the_decoded_digit_and_the_url(shipped):
     assert any("z1 = `20.000`" in m.value for m in at.markdown)
 
 
+def test_chart_options_add_test_digits_and_restyle_points(shipped):
+    """'Show the test digits' adds ten test traces; point size and opacity restyle every digit."""
+    at = app()
+    at.toggle(key="explore_show_test").set_value(True).run()
+    at.slider(key="explore_point_size").set_value(5).run()
+    at.slider(key="explore_opacity").set_value(0.3).run()
+    assert not at.exception
+    spec = chart_spec(at)
+    roles = spec["layout"]["meta"]["roles"]
+    digits = [t for t, r in zip(spec["data"], roles, strict=True) if r in ("train", "test")]
+    assert roles.count("test") == 10 and len(digits) == 20
+    assert {t["marker"]["opacity"] for t in digits} == {0.3}
+    assert {t["marker"]["size"] for t, r in zip(spec["data"], roles, strict=True) if r == "train"} == {5}
+
+
 def test_url_point_is_decoded_and_marked(shipped):
     """Opening ?z1=&z2= puts the sliders there, decodes that point and pre-selects it on the chart."""
     at = app(z1="-5.5", z2="-40")
@@ -137,7 +153,7 @@ def test_reconstructions_page_shows_ten_pairs_from_110(shipped, mnist):
     assert at.number_input(key="recon_start").value == 110
     captions = [c.caption for img in at.get("image") for c in img.proto.imgs]
     assert captions.count("original") == 10 and captions.count("reconstruction") == 10
-    labels = [m.value.strip("*") for m in at.markdown if m.value.startswith("**")][-10:]
+    labels = [m.group(1) for m in (re.fullmatch(r"\*\*(\w+)\*\*", md.value) for md in at.markdown) if m]
     assert labels == [str(int(v)) for v in mnist[0][1][110:120]]
 
 
