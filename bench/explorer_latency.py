@@ -3,7 +3,8 @@
     LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/explorer_latency.py [--reps 15] [--loads 5]
 
 Measures, for the explorer as shipped and for LATENT_EXPLORER_BASELINE=1 (no fragment, Keras's
-decoder.predict, and a marker trace that changes the 60,000-point figure on every click):
+decoder.predict, a marker trace that changes the 60,000-point figure on every click, and
+Streamlit's post-run gc.collect() over the whole heap):
   * slider -> image: from the key press on the z1 slider to the new decoded <img> loaded;
   * click -> image:  from the mouse press on empty chart space to the new decoded <img> loaded;
   * load -> chart:   from navigation start to the WebGL chart drawn (a fresh browser context).

@@ -12,7 +12,7 @@ browser neither receives nor redraws the chart. The figure is rebuilt only when 
 the model changes, with the latest pick pre-selected (see scatter.with_selection).
 
 LATENT_EXPLORER_BASELINE=1 runs the plain version bench/explorer_latency.py compares against:
-no fragment, Keras's predict, and a marker trace added to the figure on every click.
+no fragment, Keras's predict, a marker trace added to the figure on every click, no gc.freeze.
 """
 
 from __future__ import annotations
@@ -253,7 +253,8 @@ if bundle is None:
     st.info("The explorer needs a model. See the message above for how to fix it, or pick one on the Models page.")
     st.stop()
 
-freeze_heap(str(bundle.path), common.folder_mtime(bundle.path))
+if not BASELINE:
+    freeze_heap(str(bundle.path), common.folder_mtime(bundle.path))
 extent = extent_of(bundle)
 init_page_state(bundle, extent)
 ss = st.session_state
