@@ -11,7 +11,8 @@ measurements, presses Stop and discards it. Variants, one server each, measured 
   * process, no caps:  a child process with TF's default thread pools and no nice;
   * server thread:     train.fit in a thread of the server itself (LATENT_EXPLORER_TRAIN_IN_PROCESS=1).
 Also records the training's own speed (batches a second, from the Train page's progress text).
-Writes bench/results/concurrency.json and prints a markdown table. Not a test: it asserts nothing.
+Writes bench/results/concurrency.json (earlier runs kept under "earlier_runs") and prints a markdown
+table. Not a test: it asserts nothing. Takes about 6 minutes.
 """
 
 from __future__ import annotations
@@ -142,6 +143,11 @@ def main() -> None:
                     "note": "shared machine: other engineers' processes ran during the measurement"},
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     })  # fmt: skip
+    # Keep earlier runs: on a shared machine one run's differences can be the neighbours' load.
+    old = json.loads(OUT.read_text()) if OUT.is_file() else {}
+    results["earlier_runs"] = ([{k: v for k, v in old.items() if k != "earlier_runs"}] if old else []) + old.get(
+        "earlier_runs", []
+    )
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))

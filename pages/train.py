@@ -8,6 +8,7 @@ saves itself and becomes the active model; a stopped one is kept only if the use
 
 import streamlit as st
 
+from model import library
 from model.data import CLASS_NAMES
 from model.job import FINISHED, TrainJob
 from pages import common, train_form, train_view
@@ -69,7 +70,7 @@ def reset() -> None:
         ss.train_job.discard()  # a stopped run the user did not save
     for key in ("train_job", "train_save_name", "train_save_overwrite"):
         ss.pop(key, None)
-    ss.train_name = train_form.library.unique_name(LIBRARY, "my-model")
+    ss.train_name = library.unique_name(LIBRARY, "my-model")
     st.rerun()
 
 
