@@ -23,6 +23,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -166,8 +167,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     latent = store.load_latent(store.default_model_dir() / store.LATENT_FILE)
-    lib = ROOT / "bench" / "results" / ".latency-empty-library"
-    lib.mkdir(parents=True, exist_ok=True)
+    lib = tempfile.mkdtemp(prefix="latency-library-")  # an empty model library for both servers
     variants = {"explorer": {}, "baseline": {"LATENT_EXPLORER_BASELINE": "1"}}
     servers, urls = {}, {}
     load_before = load_avg()
