@@ -27,3 +27,14 @@ def test_direct_link_to_a_page_on_a_fresh_server_uses_the_router(fresh_url, page
     assert not any(name.strip() in ("common", "scatter", "explore", "upload") for name in links), links
     assert "/upload" in page.url
     page.get_by_text("Upload a file").first.wait_for()
+
+
+def test_first_visit_to_the_root_on_a_fresh_server_shows_the_router_pages(fresh_url, page):
+    """The very first session sees the app's own page list (Explore … Models), not pages/*.py file names."""
+    page.goto(fresh_url + "/")
+    wait_for_app(page)
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_text("Models", exact=True).wait_for()
+    links = [t.strip() for t in nav.get_by_role("link").all_inner_texts()]
+    assert not any(name in ("common", "scatter", "app", "train form", "train view") for name in links), links
+    page.get_by_test_id("stPlotlyChart").first.wait_for()
