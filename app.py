@@ -10,15 +10,15 @@ import streamlit as st
 
 from pages import common
 
-st.set_page_config(page_title="Latent Explorer", page_icon="🔢", layout="wide")
+st.set_page_config(page_title="Latent Explorer", page_icon=":material/scatter_plot:", layout="wide")
 common.init_state()
 
 pages = [
-    st.Page("pages/explore.py", title="Explore", icon="🗺️", default=True, url_path="explore"),
-    st.Page("pages/reconstructions.py", title="Reconstructions", icon="🖼️", url_path="reconstructions"),
-    st.Page("pages/upload.py", title="Upload or draw", icon="✏️", url_path="upload"),
-    st.Page("pages/train.py", title="Train", icon="🏋️", url_path="train"),
-    st.Page("pages/library.py", title="Models", icon="📚", url_path="models"),
+    st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:", default=True, url_path="explore"),
+    st.Page("pages/reconstructions.py", title="Reconstructions", icon=":material/compare:", url_path="reconstructions"),
+    st.Page("pages/upload.py", title="Upload or draw", icon=":material/draw:", url_path="upload"),
+    st.Page("pages/train.py", title="Train", icon=":material/model_training:", url_path="train"),
+    st.Page("pages/library.py", title="Models", icon=":material/folder_open:", url_path="models"),
 ]
 page = st.navigation(pages)
 st.title("Latent Explorer")
