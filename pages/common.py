@@ -92,6 +92,8 @@ def active_bundle(quiet: bool = False) -> store.Bundle | None:
     app.py calls this once per run (and shows any error); pages call it with quiet=True.
     """
     name = st.session_state.get("model_name", DEFAULT_NAME)
+    if not quiet and name != DEFAULT_NAME and st.query_params.get("model") != name:
+        st.query_params["model"] = name  # a page switch drops the query string; links keep the model
     path = model_path(name)
     try:
         return load_bundle(str(path), folder_mtime(path))

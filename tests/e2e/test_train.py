@@ -62,7 +62,9 @@ def test_train_one_epoch_watch_it_and_explore_it(page, app_url):
     assert "epoch 1/1" in last and "batch 3/3" in last and last.endswith("|1"), seen
     assert f"model={NAME}" in page.url
 
-    page.get_by_role("link", name="Explore").first.click()
+    # On the Explore page (its URL is the bare /): the sidebar and the URL still name the new model.
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Explore").click()
+    page.wait_for_url(lambda url: "/train" not in url and f"model={NAME}" in url)
     wait_for_app(page)
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot')  # the explorer's chart
     page.locator('[data-testid="stSidebarUserContent"]').get_by_text(NAME).wait_for()
-    assert f"model={NAME}" in page.url
