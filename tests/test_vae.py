@@ -64,7 +64,9 @@ def test_fast_path_equals_keras_encoder_mean(saved_vae, mnist):
     x = mnist[1][0][:64].reshape(64, 784).astype(np.float32) / 255
     z_keras = bundle.models.encoder.predict(x, verbose=0)
     np.testing.assert_allclose(bundle.codec.encode(x), z_keras, atol=1e-5)
-    np.testing.assert_allclose(bundle.codec.decode(z_keras), bundle.models.decoder.predict(z_keras, verbose=0), atol=1e-5)
+    np.testing.assert_allclose(
+        bundle.codec.decode(z_keras), bundle.models.decoder.predict(z_keras, verbose=0), atol=1e-5
+    )
     # Inference passes the mean through: the full autoencoder equals decode(encode(x)).
     np.testing.assert_allclose(bundle.models.autoencoder.predict(x, verbose=0), bundle.codec.decode(z_keras), atol=1e-5)
 
