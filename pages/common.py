@@ -31,9 +31,19 @@ def ensure_router() -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    # AppTest (on a mock Runtime) re-arms the flag before every run and may run a switched-to page
+    # without app.py; a rerun there would only swallow the widget action under test.
+    if PagesManager.uses_pages_directory and not under_apptest():
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def under_apptest() -> bool:
+    from unittest.mock import Mock
+
+    from streamlit.runtime import Runtime
+
+    return isinstance(Runtime._instance, Mock)
 
 
 def library_dir() -> Path:

@@ -17,16 +17,11 @@ TIMEOUT = 120  # first run imports TensorFlow and loads the model; the CPU is sh
 @pytest.fixture
 def lib(tmp_path, monkeypatch):
     monkeypatch.setenv("LATENT_EXPLORER_MODELS", str(tmp_path))
-    # AppTest puts Streamlit back in its legacy pages/ mode before every run, so common.ensure_router
-    # would rerun every run, and a rerun drops the button click being tested. Pages run alone here.
-    from pages import common
-
-    monkeypatch.setattr(common, "ensure_router", lambda: None, raising=False)
     return tmp_path
 
 
 def page(path: str) -> AppTest:
-    # The page script runs alone (see `lib`): no app.py, no sidebar; tests/e2e/test_train.py checks the sidebar.
+    # AppTest may run a switched-to page without app.py (no sidebar); tests/e2e/test_train.py checks the sidebar.
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.switch_page(path).run()
     assert not at.exception, at.exception
