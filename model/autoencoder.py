@@ -53,15 +53,23 @@ def build(config: Config) -> Models:
 
         return vae.build(config)
     image = keras.Input(shape=(INPUT_DIM,), name="image")
-    enc = [keras.layers.Dense(h, activation="relu", name=f"enc_{i}") for i, h in enumerate(config.hidden)]
-    z = keras.layers.Dense(2, activation=config.latent_activation, name="latent")(chain(image, enc))
-    dec = decoder_layers(config)
+    z = keras.layers.Dense(2, activation=config.latent_activation, name="latent")(chain(image, encoder_layers(config)))
+    models = assemble(image, z, z, decoder_layers(config))
+    compile_models(models.autoencoder, config)
+    return models
 
-    encoder = keras.Model(image, z, name="encoder")
-    autoencoder = keras.Model(image, chain(z, dec), name="autoencoder")
+
+def encoder_layers(config: Config) -> list[keras.layers.Layer]:
+    return [keras.layers.Dense(h, activation="relu", name=f"enc_{i}") for i, h in enumerate(config.hidden)]
+
+
+def assemble(image, z_explore, z_decoded, dec: list[keras.layers.Layer]) -> Models:
+    """The three named models over shared layers. z_explore is what the encoder reports (the VAE's
+    mean); z_decoded is what the autoencoder decodes while training (the VAE's sample)."""
+    encoder = keras.Model(image, z_explore, name="encoder")
+    autoencoder = keras.Model(image, chain(z_decoded, dec), name="autoencoder")
     z_in = keras.Input(shape=(2,), name="z")
     decoder = keras.Model(z_in, chain(z_in, dec), name="decoder")
-    compile_models(autoencoder, config)
     return Models(encoder, decoder, autoencoder)
 
 
@@ -71,14 +79,13 @@ def compile_models(autoencoder: keras.Model, config: Config) -> None:
 
 
 def split(autoencoder: keras.Model) -> Models:
-    """Recover encoder and decoder from a loaded autoencoder, sharing its layers."""
-    if any(layer.name == "z_mean" for layer in autoencoder.layers):
-        from model import vae
-
-        return vae.split(autoencoder)
+    """Recover encoder and decoder from a loaded autoencoder (or VAE), sharing its layers."""
     names = [layer.name for layer in autoencoder.layers]
+    if "z_mean" in names:
+        import model.vae  # noqa: F401  registers the Sampling layer
+    latent = "z_mean" if "z_mean" in names else "latent"  # the VAE explores its mean
     dec_names = [n for n in names if n.startswith("dec_")] + ["reconstruction"]
-    encoder = keras.Model(autoencoder.inputs, autoencoder.get_layer("latent").output, name="encoder")
+    encoder = keras.Model(autoencoder.inputs, autoencoder.get_layer(latent).output, name="encoder")
     z_in = keras.Input(shape=(2,), name="z")
     decoder = keras.Model(z_in, chain(z_in, [autoencoder.get_layer(n) for n in dec_names]), name="decoder")
     return Models(encoder, decoder, autoencoder)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from model.autoencoder import INPUT_DIM, Models, chain, compile_models, decoder_layers
+from model.autoencoder import INPUT_DIM, Models, assemble, chain, compile_models, decoder_layers, encoder_layers
 from model.config import Config
 
 
@@ -55,27 +55,11 @@ class Sampling(keras.layers.Layer):
 def build(config: Config) -> Models:
     """Build and compile encoder (image -> z_mean), decoder and the sampling autoencoder."""
     image = keras.Input(shape=(INPUT_DIM,), name="image")
-    enc = [keras.layers.Dense(h, activation="relu", name=f"enc_{i}") for i, h in enumerate(config.hidden)]
-    h = chain(image, enc)
+    h = chain(image, encoder_layers(config))
     # The mean takes the configured latent activation (the Train page picks linear for a VAE).
     z_mean = keras.layers.Dense(2, activation=config.latent_activation, name="z_mean")(h)
     z_log_var = keras.layers.Dense(2, name="z_log_var")(h)
     z = Sampling(beta=config.beta, seed=config.seed, name="sampling")([z_mean, z_log_var])
-    dec = decoder_layers(config)
-
-    encoder = keras.Model(image, z_mean, name="encoder")
-    autoencoder = keras.Model(image, chain(z, dec), name="autoencoder")
-    z_in = keras.Input(shape=(2,), name="z")
-    decoder = keras.Model(z_in, chain(z_in, dec), name="decoder")
-    compile_models(autoencoder, config)
-    return Models(encoder, decoder, autoencoder)
-
-
-def split(autoencoder: keras.Model) -> Models:
-    """Recover encoder (image -> z_mean) and decoder from a loaded VAE, sharing its layers."""
-    names = [layer.name for layer in autoencoder.layers]
-    dec_names = [n for n in names if n.startswith("dec_")] + ["reconstruction"]
-    encoder = keras.Model(autoencoder.inputs, autoencoder.get_layer("z_mean").output, name="encoder")
-    z_in = keras.Input(shape=(2,), name="z")
-    decoder = keras.Model(z_in, chain(z_in, [autoencoder.get_layer(n) for n in dec_names]), name="decoder")
-    return Models(encoder, decoder, autoencoder)
+    models = assemble(image, z_mean, z, decoder_layers(config))
+    compile_models(models.autoencoder, config)
+    return models
