@@ -87,7 +87,11 @@ SETTLED = f"""async (z1) => {{
         return m.name === 'chosen point' ? Math.abs(m.x[0] - z1) < tol
             : gd._fullData.some(t => t.selectedpoints && t.selectedpoints.length > 0);
     }};
-    while (!idle() || !({CHART_READY})() || !marked()) await new Promise(r => setTimeout(r, 20));
+    const deadline = performance.now() + 30000;  // never settled: reported as a miss
+    while (!idle() || !({CHART_READY})() || !marked()) {{
+        if (performance.now() > deadline) return null;
+        await new Promise(r => setTimeout(r, 20));
+    }}
     return performance.now() - window.__t0;
 }}"""
 RANGES = (
@@ -198,8 +202,8 @@ def main() -> None:
                     ms = timed(page, lambda s=spot, pg=page: click_at(pg, s))
                     record(samples[name], misses[name], "click", ms)
                     # Until the chart is ready for the next click: the baseline redraws all of it.
-                    settled = page.evaluate(SETTLED, spot[0])
-                    record(samples[name], misses[name], "click_settled", settled if ms is not None else None)
+                    settled = page.evaluate(SETTLED, spot[0]) if ms is not None else None
+                    record(samples[name], misses[name], "click_settled", settled)
             for _ in range(args.loads):
                 for name in variants:
                     ctx, _, ms = open_page(browser, urls[name])
