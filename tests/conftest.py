@@ -43,3 +43,15 @@ def shipped():
     from model import store
 
     return store.load(store.SHIPPED)
+
+
+@pytest.fixture
+def fresh_st_caches():
+    """Each AppTest sees the environment it sets up, not a previous test's cached model or data."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()

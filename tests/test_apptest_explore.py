@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -58,14 +57,7 @@ def chart_spec(at) -> dict:
     return json.loads(chart.proto.spec)
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    """Each test sees the environment it sets up, not a previous test's cached model or data."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_st_caches")
 
 
 def test_explore_page_shows_chart_sliders_and_the_decoded_digit(shipped):

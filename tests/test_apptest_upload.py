@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from PIL import Image, ImageDraw
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
@@ -65,14 +64,7 @@ def mnist_png(mnist):
     return png_bytes(Image.fromarray(x_test[0])), int(y_test[0])
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    """Each test sees its own environment, not a previous test's cached model or data."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_st_caches")
 
 
 def test_page_offers_three_sources_and_asks_for_a_digit(shipped):
