@@ -55,6 +55,7 @@ def parse_args(argv):
     t.add_argument("--latent-activation", choices=LATENT_ACTIVATIONS)
     t.add_argument("--hidden", type=hidden_sizes, help="comma-separated hidden sizes, e.g. 128,64")
     t.add_argument("--architecture", choices=["ae", "vae"])
+    t.add_argument("--beta", type=float, help="weight of the VAE's KL term (default 1)")
     t.add_argument("--seed", type=int)
     t.add_argument("--subset", type=int, help="train on the first N digits only")
     t.add_argument("--dataset", choices=DATASETS)
@@ -102,7 +103,7 @@ def cmd_train(a):
     config = PRESETS[a.config].replace(
         epochs=a.epochs, batch_size=a.batch_size, loss=a.loss, optimizer=a.optimizer,
         learning_rate=a.learning_rate, lr_schedule=a.lr_schedule, latent_activation=a.latent_activation, hidden=a.hidden,
-        architecture=a.architecture, seed=a.seed, subset=a.subset, dataset=a.dataset,
+        architecture=a.architecture, beta=a.beta, seed=a.seed, subset=a.subset, dataset=a.dataset,
     )  # fmt: skip
     result = fit(config, on_progress=progress_printer())
     out = store.save(result, a.out)

@@ -135,6 +135,18 @@ def test_train_flags_reach_the_config(small_data, tmp_path, monkeypatch, capsys)
     assert len(out.splitlines()) == 2
 
 
+def test_train_vae_with_beta(small_data, tmp_path, monkeypatch, capsys):
+    """--architecture vae --beta 0.5 trains a VAE whose saved config carries that beta."""
+    monkeypatch.setenv("LATENT_EXPLORER_DATA", str(small_data))
+    argv = ["train", "--config", "seed", "--epochs", 1, "--architecture", "vae", "--beta", 0.5,
+            "--latent-activation", "linear", "--subset", 100, "--out", tmp_path / "v"]  # fmt: skip
+    code, _, err = call(argv, capsys)
+    assert code == 0, err
+    b = store.load(tmp_path / "v")
+    assert (b.config.architecture, b.config.beta) == ("vae", 0.5)
+    assert b.models.autoencoder.get_layer("sampling").beta == 0.5
+
+
 def test_progress_bar_only_on_a_tty(monkeypatch, capsys):
     """On a terminal a progress bar is redrawn on stderr; the epoch lines on stdout are the same either way."""
     events = [
