@@ -33,7 +33,15 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from model import store  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_streamlit, wait_for_app  # noqa: E402
+from tests.e2e.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DECODED,
+    PLOT,
+    TO_PIXEL,
+    start_streamlit,
+    wait_for_app,
+)
 
 OUT = ROOT / "bench" / "results" / "explorer_latency.json"
 TARGETS_MS = {"click": 400, "slider": 100, "load": 8000}
@@ -43,8 +51,6 @@ NAMES = {
     "slider": "slider → image",
     "load": "page load → chart drawn",
 }
-PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
-DECODED = '.st-key-explore_decoded [data-testid="stImage"] img'
 CHART_READY = f"""() => {{
     const gd = document.querySelector('{PLOT}');
     return gd && gd._fullLayout && gd._fullData && gd._fullData.length >= 11
@@ -68,12 +74,6 @@ ARM = f"""(old) => {{
         const obs = new MutationObserver(check);
         obs.observe(document.body, {{subtree: true, childList: true, attributes: true, attributeFilter: ['src']}});
     }});
-}}"""
-TO_PIXEL = f"""([z1, z2]) => {{
-    const gd = document.querySelector('{PLOT}');
-    const fl = gd._fullLayout, r = gd.getBoundingClientRect();
-    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2),
-            fl.xaxis._length / (fl.xaxis.range[1] - fl.xaxis.range[0])];
 }}"""
 # After a click at z1: ms from the press until the app is idle and the chart drawn with the click
 # marked (ours: plotly's selection; the baseline: its marker trace, after a full redraw).

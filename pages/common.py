@@ -64,9 +64,16 @@ def load_bundle(path: str, mtime: float) -> store.Bundle:
     return store.load(path)
 
 
-@st.cache_data(show_spinner="Loading the data set…", max_entries=2)
+@st.cache_resource(show_spinner="Loading the data set…", max_entries=2)
 def load_data(name: str):
-    return load_dataset(name)
+    """The data set's uint8 arrays, held once per server and shared read-only.
+
+    Not st.cache_data: that would unpickle ~55 MB of images on every rerun that asks for them.
+    """
+    (x_train, y_train), (x_test, y_test) = arrays = load_dataset(name)
+    for a in (x_train, y_train, x_test, y_test):
+        a.setflags(write=False)  # shared by every session: nobody may change it in place
+    return arrays
 
 
 def folder_mtime(path: Path) -> float:

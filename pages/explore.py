@@ -25,7 +25,6 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from model.data import DataError, load_dataset
 from pages import common
 from pages.scatter import (
     Pick,
@@ -98,19 +97,12 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def image_arrays(name: str):
-    """The data set's images, held once: st.cache_data would unpickle ~55 MB on every click."""
-    return load_dataset(name)
-
-
 def original_image(bundle, pick: Pick) -> np.ndarray | None:
     """The picked digit's image in [0, 1], or None after the plain-words message when data is missing."""
-    try:
-        (x_train, _), (x_test, _) = image_arrays(bundle.meta.get("dataset", "mnist"))
-    except DataError:
-        common.active_data(bundle)  # says what is missing and how to fix it
+    data = common.active_data(bundle)  # None after saying what is missing and how to fix it
+    if data is None:
         return None
+    (x_train, _), (x_test, _) = data
     return (x_train if pick.split == "train" else x_test)[pick.index] / 255.0
 
 

@@ -23,6 +23,18 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
+# The explorer's chart and decoded digit, and a latent point's page pixel from plotly's own axis
+# maps (returns [x, y, pixels per z1 unit]); shared by the e2e tests and bench/explorer_latency.py.
+PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+DECODED = '.st-key-explore_decoded [data-testid="stImage"] img'
+TO_PIXEL = f"""([z1, z2]) => {{
+    const gd = document.querySelector('{PLOT}');
+    const fl = gd._fullLayout, r = gd.getBoundingClientRect();
+    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2),
+            fl.xaxis._length / (fl.xaxis.range[1] - fl.xaxis.range[0])];
+}}"""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -10,24 +10,15 @@ import numpy as np
 import pytest
 
 from model import store
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import DECODED, PLOT, TO_PIXEL, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
-PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
-DECODED = '.st-key-explore_decoded [data-testid="stImage"] img'
 PICKED = ".st-key-explore_picked"
 CHART_READY = f"""() => {{
     const gd = document.querySelector('{PLOT}');
     return gd && gd._fullLayout && gd._fullData && gd._fullData.length >= 11
         && gd.querySelector('.gl-container canvas') !== null;
-}}"""
-# Page pixel of a latent point, from plotly's own axis maps and the plot's place on the page.
-TO_PIXEL = f"""([z1, z2]) => {{
-    const gd = document.querySelector('{PLOT}');
-    const fl = gd._fullLayout, r = gd.getBoundingClientRect();
-    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2),
-            fl.xaxis._length / (fl.xaxis.range[1] - fl.xaxis.range[0])];
 }}"""
 SELECTED = f"""() => {{
     const gd = document.querySelector('{PLOT}');
