@@ -85,8 +85,8 @@ def test_large_batches_are_blocked_identically(trained, digits):
     assert z.shape == (10000, 2) and z.dtype == np.float32
     # Not bit-equal: OpenBLAS picks its kernel and thread split by matrix shape, so blocks of other
     # sizes round differently in the last float32 bit.
-    np.testing.assert_allclose(z[:1000], z[9000:], atol=1e-5)
-    np.testing.assert_allclose(z[:1000], codec.encode(digits), atol=1e-6)
+    np.testing.assert_allclose(z[:1000], z[9000:], rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(z[:1000], codec.encode(digits), rtol=1e-6, atol=1e-6)
 
 
 def test_decode_image_and_inputs(trained):
