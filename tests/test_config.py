@@ -93,3 +93,29 @@ def test_train_form_covers_every_field_and_round_trips_presets():
                 for f in FIELDS if f.name not in train_form.USER_FIELDS}  # fmt: skip
         assert dataclasses.replace(preset, **back) == preset
         assert all(isinstance(values[train_form.widget_key(n)], float) for n in ("beta", "learning_rate"))
+
+
+def test_a_new_field_reaches_the_cli_without_editing_it(monkeypatch):
+    """A field added to Config (here a float and a bool, on a subclass) gets a typed flag with its help text."""
+    import argparse
+
+    from model import configurator
+
+    extra = [("dropout", float, dataclasses.field(default=0.0, metadata={"help": "dropout rate"})),
+             ("batch_norm", bool, dataclasses.field(default=False, metadata={"help": "batch norm"}))]  # fmt: skip
+    Bigger = dataclasses.make_dataclass("Bigger", extra, bases=(Config,))
+    monkeypatch.setattr(configurator, "Config", Bigger)
+    monkeypatch.setattr(configurator, "PRESETS", {"default": Bigger(hidden=(64,)), "seed": Bigger()})
+    parser = argparse.ArgumentParser()
+    configurator.add_config_flags(parser)
+    assert "dropout rate" in parser.format_help() and "--no-batch-norm" in parser.format_help()
+    config = configurator.config_from_args(parser.parse_args(["--dropout", "0.2", "--batch-norm", "--epochs", "2"]))
+    assert (config.dropout, config.batch_norm, config.epochs, config.hidden) == (0.2, True, 2, (64,))
+
+
+def test_a_field_type_without_a_flag_form_is_a_clear_error():
+    """A field type the configurator cannot parse fails loudly, naming the place to add it."""
+    from model.configurator import flag_type
+
+    with pytest.raises(TypeError, match="configurator"):
+        flag_type(dict[str, int])
