@@ -119,3 +119,34 @@ def test_a_field_type_without_a_flag_form_is_a_clear_error():
 
     with pytest.raises(TypeError, match="configurator"):
         flag_type(dict[str, int])
+
+
+def test_train_form_draws_a_new_field_under_more_options(monkeypatch, tmp_path, fresh_st_caches):
+    """A field added to Config appears under the Train page's More options, and its value reaches the Config."""
+    from streamlit.testing.v1 import AppTest
+
+    try:
+        from ui import train_form
+    except ImportError:
+        from pages import train_form
+
+    extra = [("dropout", float, dataclasses.field(default=0.0, metadata={"help": "dropout rate"})),
+             ("norm", str, dataclasses.field(default="none", metadata={"help": "normalisation",
+                                                                          "choices": ("none", "batch")}))]  # fmt: skip
+    Bigger = dataclasses.make_dataclass("Bigger", extra, bases=(Config,))
+    for name, value in [("Config", Bigger), ("FIELDS", {f.name: f for f in dataclasses.fields(Bigger)}),
+                        ("HINTS", {**train_form.HINTS, "dropout": float, "norm": str}),
+                        ("PRESETS", {"default": Bigger(hidden=(64,)), "seed": Bigger()})]:  # fmt: skip
+        monkeypatch.setattr(train_form, name, value)
+    built = []
+    config_ui = train_form.config_ui
+    monkeypatch.setattr(train_form, "config_ui", lambda: built.append(config_ui()) or built[-1])
+    monkeypatch.setenv("LATENT_EXPLORER_MODELS", str(tmp_path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/train.py").run()
+    assert not at.exception, at.exception
+    assert "More options" in [e.label for e in at.expander]
+    at.number_input(key="train_dropout").set_value(0.25).run()
+    at.selectbox(key="train_norm").select("batch").run()
+    config, error = built[-1]
+    assert error is None and (config.dropout, config.norm, config.hidden) == (0.25, "batch", (64,))
