@@ -21,17 +21,6 @@ class CliError(Exception):
     pass
 
 
-def hidden_sizes(text: str) -> tuple[int, ...]:
-    """argparse type for --hidden: '128,64' -> (128, 64)."""
-    try:
-        sizes = tuple(int(h) for h in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a comma-separated list of layer sizes, e.g. 128,64"
-        ) from None
-    return sizes
-
-
 class Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse's usage errors follow the same one-line contract
         print(f"error: {message}", file=sys.stderr)
@@ -39,26 +28,13 @@ class Parser(argparse.ArgumentParser):
 
 
 def parse_args(argv):
-    from model.config import DATASETS, LATENT_ACTIVATIONS, OPTIMIZERS, PRESETS
+    from model.configurator import add_config_flags
 
     p = Parser(prog="python -m model", description="Latent Explorer's autoencoder from the command line.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     t = sub.add_parser("train", help="train a model and save its folder")
-    t.add_argument("--config", choices=sorted(PRESETS), default="default")
-    t.add_argument("--epochs", type=int)
-    t.add_argument("--batch-size", type=int)
-    t.add_argument("--loss", choices=["bce", "mse"])
-    t.add_argument("--optimizer", choices=OPTIMIZERS)
-    t.add_argument("--learning-rate", type=float)
-    t.add_argument("--lr-schedule", choices=["constant", "cosine"])
-    t.add_argument("--latent-activation", choices=LATENT_ACTIVATIONS)
-    t.add_argument("--hidden", type=hidden_sizes, help="comma-separated hidden sizes, e.g. 128,64")
-    t.add_argument("--architecture", choices=["ae", "vae"])
-    t.add_argument("--beta", type=float, help="weight of the VAE's KL term (default 1)")
-    t.add_argument("--seed", type=int)
-    t.add_argument("--subset", type=int, help="train on the first N digits only")
-    t.add_argument("--dataset", choices=DATASETS)
+    add_config_flags(t)  # one flag per Config field, derived from model/config.py
     t.add_argument("--out", required=True, help="model folder to write (replaced atomically)")
 
     i = sub.add_parser("info", help="print a model's facts as JSON")
@@ -96,15 +72,11 @@ def progress_printer():
 
 def cmd_train(a):
     from model import store
-    from model.config import PRESETS
+    from model.configurator import config_from_args
     from model.train import fit
 
     store.check_target(a.out)  # refuse a bad --out now, not after minutes of training
-    config = PRESETS[a.config].replace(
-        epochs=a.epochs, batch_size=a.batch_size, loss=a.loss, optimizer=a.optimizer,
-        learning_rate=a.learning_rate, lr_schedule=a.lr_schedule, latent_activation=a.latent_activation, hidden=a.hidden,
-        architecture=a.architecture, beta=a.beta, seed=a.seed, subset=a.subset, dataset=a.dataset,
-    )  # fmt: skip
+    config = config_from_args(a)
     result = fit(config, on_progress=progress_printer())
     out = store.save(result, a.out)
     print(f"saved {out} (test BCE {result.test_bce:.4f}, {result.seconds:.0f} s)")

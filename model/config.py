@@ -7,7 +7,7 @@ model was trained with (see README, "The default model").
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 LOSSES = ("bce", "mse")
 OPTIMIZERS = ("adam", "adagrad", "adadelta", "rmsprop", "sgd")
@@ -21,25 +21,44 @@ class ConfigError(ValueError):
     """A config value is out of range; the message says which and what is allowed."""
 
 
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """Hidden sizes as typed on the command line or in the Train form: '256, 128, 64' -> (256, 128, 64).
+    Empty items are skipped; the sizes themselves are checked by Config.validate."""
+    try:
+        return tuple(int(s) for s in str(text).replace(" ", "").split(",") if s)
+    except ValueError:
+        raise ConfigError(f"'{text}' is not a comma-separated list of layer sizes, e.g. 256, 128, 64") from None
+
+
+def option(default, help: str, choices: tuple | None = None):
+    """A Config field with its help text and allowed values kept beside it: the CLI's `train` flags
+    and the Train page read them from here (model/configurator.py, pages/train_form.py)."""
+    meta = {"help": help} if choices is None else {"help": help, "choices": choices}
+    return field(default=default, metadata=meta)
+
+
 @dataclass
 class Config:
     # Network: 784 -> hidden... -> latent_dim -> reversed(hidden)... -> 784.
-    hidden: tuple[int, ...] = (32,)
-    latent_dim: int = 2
-    latent_activation: str = "relu"  # the tutorial's choice; "linear" never dies
-    architecture: str = "ae"  # "ae" (plain autoencoder) or "vae"
-    beta: float = 1.0  # weight of the KL term, VAE only
+    hidden: tuple[int, ...] = option(
+        (32,), "comma-separated hidden layer sizes, encoder side (mirrored in the decoder)"
+    )
+    latent_dim: int = option(2, "size of the latent code; the app explores a plane", choices=(2,))
+    latent_activation: str = option("relu", "the latent layer's activation; linear never dies", LATENT_ACTIVATIONS)
+    architecture: str = option("ae", "plain autoencoder or variational autoencoder", ARCHITECTURES)
+    beta: float = option(1.0, "weight of the VAE's KL term (VAE only)")
     # Optimisation.
-    loss: str = "bce"
-    optimizer: str = "adam"
-    learning_rate: float = 1e-3
-    lr_schedule: str = "constant"  # or "cosine": per-epoch cosine decay to ~0 by the last epoch
-    batch_size: int = 32  # Keras fit()'s default, which the tutorial's numbers match (README)
-    epochs: int = 10
-    seed: int = 0
+    loss: str = option("bce", "reconstruction loss: binary cross-entropy or mean squared error", LOSSES)
+    optimizer: str = option("adam", "Keras optimizer", OPTIMIZERS)
+    learning_rate: float = option(1e-3, "learning rate (the start of the schedule)")
+    lr_schedule: str = option("constant", "per-epoch learning rate: constant or cosine decay to ~0", LR_SCHEDULES)
+    # Keras fit()'s default batch size, which the tutorial's numbers match (README).
+    batch_size: int = option(32, "digits per training step")
+    epochs: int = option(10, "passes over the training digits")
+    seed: int = option(0, "random seed for weights, shuffling and the VAE's sampling")
     # Data.
-    dataset: str = "mnist"
-    subset: int | None = None  # use only the first N training digits (tests, demos)
+    dataset: str = option("mnist", "training data set", DATASETS)
+    subset: int | None = option(None, "train on the first N training digits only (quick demos, tests)")
 
     def __post_init__(self):
         self.hidden = tuple(int(h) for h in self.hidden)
@@ -53,16 +72,12 @@ class Config:
         check(len(self.hidden) >= 1, "hidden must list at least one layer size")
         check(all(1 <= h <= 4096 for h in self.hidden), "hidden sizes must be 1..4096")
         check(self.latent_dim == 2, "latent_dim must be 2: the app explores a plane")
-        check(self.latent_activation in LATENT_ACTIVATIONS, f"latent_activation must be one of {LATENT_ACTIVATIONS}")
-        check(self.architecture in ARCHITECTURES, f"architecture must be one of {ARCHITECTURES}")
+        for name, allowed in CHOICES.items():
+            check(getattr(self, name) in allowed, f"{name} must be one of {allowed}")
         check(self.beta >= 0, "beta must be >= 0")
-        check(self.loss in LOSSES, f"loss must be one of {LOSSES}")
-        check(self.optimizer in OPTIMIZERS, f"optimizer must be one of {OPTIMIZERS}")
         check(0 < self.learning_rate <= 10, "learning_rate must be in (0, 10]")
-        check(self.lr_schedule in LR_SCHEDULES, f"lr_schedule must be one of {LR_SCHEDULES}")
         check(1 <= self.batch_size <= 60000, "batch_size must be 1..60000")
         check(1 <= self.epochs <= 1000, "epochs must be 1..1000")
-        check(self.dataset in DATASETS, f"dataset must be one of {DATASETS}")
         check(self.subset is None or self.subset >= 10, "subset must be at least 10 digits")
 
     def replace(self, **changes) -> Config:
@@ -93,6 +108,10 @@ class Config:
         )
 
 
+# Field name -> allowed values, for every field that has a fixed set (CLI choices, Train page options).
+CHOICES = {f.name: f.metadata["choices"] for f in dataclasses.fields(Config) if "choices" in f.metadata}
+
+
 # The tutorial: 784 -> 32 relu -> 2 relu -> 32 relu -> 784 sigmoid, BCE + Adam, 10 epochs.
 SEED = Config()
 
@@ -107,4 +126,4 @@ DEFAULT = Config(
     lr_schedule="cosine",
 )
 
-PRESETS = {"seed": SEED, "default": DEFAULT}
+PRESETS = {"default": DEFAULT, "seed": SEED}  # the Train page lists them in this order

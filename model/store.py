@@ -20,8 +20,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from model import vae  # noqa: F401  registers the VAE's Sampling layer before any safe-mode load
-from model.autoencoder import Models, split
+from model.autoencoder import CUSTOM_OBJECTS, Models, split
 from model.config import Config
 from model.fast import Codec
 
@@ -200,7 +199,7 @@ def load_keras(path: Path) -> keras.Model:
     if not zipfile.is_zipfile(path):  # Keras would say "File not found", which misleads
         raise ModelError(f"{path}: not a .keras model file (not a zip archive); retrain or copy the model folder again")
     try:
-        ae = keras.saving.load_model(path, safe_mode=True, compile=False)
+        ae = keras.saving.load_model(path, custom_objects=CUSTOM_OBJECTS, safe_mode=True, compile=False)
     except Exception as e:  # bad zip, unknown layers, lambda layers refused by safe mode
         raise ModelError(f"{path}: cannot load the model ({type(e).__name__}: {str(e)[:200]})") from None
     if tuple(ae.input_shape) != (None, 784) or tuple(ae.output_shape) != (None, 784):

@@ -11,9 +11,10 @@ training (the reparameterisation trick) and passes the mean through otherwise, s
 usual ELBO balance (784 * BCE + beta * KL, up to a constant factor). `loss` and `val_loss` are that
 per-pixel objective; the test BCE that train.fit reports is the reconstruction term alone.
 
-No Lambda layers: safe mode refuses them. `Sampling` is registered and has a get_config, so a
-saved model loads with keras.saving.load_model(..., safe_mode=True) wherever model.vae is imported
-(model.autoencoder.split imports it on demand, store.load goes through there).
+No Lambda layers: safe mode refuses them. `Sampling` is registered as `latent_explorer>Sampling`
+and has a get_config; model.autoencoder.CUSTOM_OBJECTS names it, and the loader passes that to
+keras.saving.load_model(..., safe_mode=True, custom_objects=...), so loading needs no import for its
+side effect. Build a VAE through model.autoencoder.build.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from model.autoencoder import INPUT_DIM, Models, assemble, chain, compile_models, decoder_layers, encoder_layers
 from model.config import Config
+from model.network import INPUT_DIM, Models, assemble, chain, compile_models, decoder_layers, encoder_layers
 
 
 @keras.saving.register_keras_serializable(package="latent_explorer")

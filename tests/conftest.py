@@ -1,18 +1,16 @@
-"""Shared test set-up: the data location, a tiny trained model, temp library dirs."""
+"""Shared test set-up: the MNIST arrays, the shipped model, clean Streamlit caches.
+
+MNIST is found like the app finds it (model/data.py): $LATENT_EXPLORER_DATA if set, else Keras's
+cache (~/.keras/datasets/mnist.npz), else Keras's download. No path beside the repository is
+assumed; .ci/run sets LATENT_EXPLORER_DATA to ../shared/data/mnist.npz where that file exists.
+"""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist.npz"
-
-# The README's test command sets LATENT_EXPLORER_DATA; default to ../shared for a bare `pytest`.
-if not os.environ.get("LATENT_EXPLORER_DATA") and SHARED_MNIST.is_file():
-    os.environ["LATENT_EXPLORER_DATA"] = str(SHARED_MNIST)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 

@@ -83,3 +83,42 @@ def test_loaded_vae_can_be_trained_further(saved_vae, mnist):
     hist = ae.fit(x, x, epochs=1, batch_size=100, verbose=0)
     assert np.isfinite(hist.history["loss"][0])
     assert not np.allclose(ae.get_layer("z_mean").get_weights()[0], w0)
+
+
+def test_loader_registry_names_every_custom_layer():
+    """Every non-Keras layer a built VAE holds is in autoencoder.CUSTOM_OBJECTS, which store.load passes to Keras."""
+    import keras
+
+    from model.autoencoder import CUSTOM_OBJECTS, build
+
+    models = build(Config(architecture="vae", latent_activation="linear"))
+    custom = {type(layer) for layer in models.autoencoder.layers if not type(layer).__module__.startswith("keras")}
+    assert custom and custom <= set(CUSTOM_OBJECTS.values())
+    assert all(keras.saving.get_registered_name(cls) in CUSTOM_OBJECTS for cls in custom)
+
+
+def test_model_package_has_no_import_cycle():
+    """No module of model/ imports, even inside a function, one that imports it back (autoencoder <-> vae was one)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    graph = {}
+    for path in (root / "model").rglob("*.py"):
+        name = ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("model"):
+                deps |= {f"{node.module}.{a.name}" for a in node.names} | {node.module}
+            elif isinstance(node, ast.Import):
+                deps |= {a.name for a in node.names}
+        graph[name] = deps
+    graph = {m: {d for d in deps if d in graph and d != m and not m.startswith(d + ".")} for m, deps in graph.items()}
+
+    def visit(m, path):
+        assert m not in path, " -> ".join([*path, m])
+        for d in graph[m]:
+            visit(d, (*path, m))
+
+    for m in graph:
+        visit(m, ())
