@@ -157,12 +157,17 @@ def commit(src: Path, target: Path) -> Path:
     the version `target` named before is removed if nothing else names it. Call under dir_lock."""
     parent, old = target.parent, os.readlink(target) if target.is_symlink() else None
     if not src.is_symlink():  # a filled folder: version it and point a fresh symlink at it
-        ver = parent / f".{target.name}.v-{new_id()}"
+        ver, link = parent / f".{target.name}.v-{new_id()}", parent / f".{target.name}.link-{new_id()}"
         os.replace(src, ver)
-        fault("versioned")
-        src = parent / f".{target.name}.link-{new_id()}"
-        os.symlink(ver.name, src)
-        fault("linked")
+        try:
+            fault("versioned")
+            os.symlink(ver.name, link)
+            fault("linked")
+        except BaseException:  # an error (not a kill) before the switch: leave no trace of the new version
+            remove(link)
+            remove(ver)
+            raise
+        src = link
     if target.is_dir() and not target.is_symlink():  # a real folder from before versioned saves
         try:
             exchange(src, target)

@@ -100,7 +100,7 @@ def parse_json(data: bytes, role: str):
 def _config(raw) -> Config:
     """Config from meta's dict: every field's JSON type checked against the preset's, then Config's ranges."""
     if not isinstance(raw, dict):
-        raise ModelError("the model's meta.json has no config")
+        raise ModelError("the model's meta.json has a bad config: it must be an object")
     d = dict(raw)
     for f in dataclasses.fields(Config):
         if f.name not in d:

@@ -128,11 +128,11 @@ def load(path: str | os.PathLike | None = None) -> Bundle:
     ae = load_keras(version / MODEL_FILE)
     for layer in ae.layers:  # say "latent must be 2-D" before split() trips over the decoder's input
         if layer.name in ("latent", "z_mean") and tuple(layer.output.shape) != (None, 2):
-            raise ModelError(f"the model's latent must be 2-D, got {tuple(layer.output.shape)}")
+            raise ModelError(f"the model's model.keras: latent must be 2-D, got {tuple(layer.output.shape)}")
     try:
         models = split(ae)
     except (ValueError, KeyError):
-        raise ModelError("the model is not an encoder/decoder pair this app knows") from None
+        raise ModelError("the model's model.keras is not an encoder/decoder pair this app knows") from None
     if tuple(models.encoder.output_shape) != (None, 2):
-        raise ModelError(f"the model's latent must be 2-D, got {models.encoder.output_shape}")
+        raise ModelError(f"the model's model.keras: latent must be 2-D, got {models.encoder.output_shape}")
     return Bundle(path=path, meta=meta, models=models, codec=Codec(models.encoder, models.decoder), latent=latent)
