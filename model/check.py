@@ -3,8 +3,8 @@ the app's ?model=, zip upload and the library's listing. No Keras here (listing 
 
 Every check is bounded before anything big is read or inflated:
   meta.json   a regular file (not a link, FIFO or /dev/zero) of at most META_MAX bytes, JSON nested
-              at most MAX_DEPTH deep, no number that does not fit (1e999 -> null, ints over 15
-              digits refused), then each known field's type and range (check_meta);
+              at most MAX_DEPTH deep, no number that does not fit (NaN/1e999 only in a loss
+              history, ints over 15 digits refused), then each known field's type and range (check_meta);
   model.keras a zip whose members' declared sizes, total and compression ratio are capped, whose
               config.json holds only the layers this app builds, with no more parameters than its
               weights file can hold (check_keras_archive), all BEFORE Keras opens it;
@@ -69,9 +69,14 @@ def read_capped(path: Path, cap: int, role: str) -> bytes:
     return data
 
 
-def _finite(text: str) -> float | None:
+class NonFinite(float):
+    """NaN, Infinity or 1e999 as read: accepted (as null) only inside a loss history; refused elsewhere,
+    because type checks below ask for exactly int or float."""
+
+
+def _finite(text: str) -> float:
     v = float(text)
-    return v if math.isfinite(v) else None  # 1e999 reads as inf: treated like NaN, as null
+    return v if math.isfinite(v) else NonFinite("nan")
 
 
 def parse_json(data: bytes, role: str):
@@ -92,7 +97,7 @@ def parse_json(data: bytes, role: str):
         return int(s)
 
     try:
-        return json.loads(text, parse_int=bounded_int, parse_float=_finite, parse_constant=lambda _: None)
+        return json.loads(text, parse_int=bounded_int, parse_float=_finite, parse_constant=lambda _: NonFinite("nan"))
     except ValueError as e:
         raise ModelError(f"the model's {role} is not valid JSON ({getattr(e, 'msg', 'bad syntax')})") from None
 
@@ -131,12 +136,16 @@ def _num(v, lo: float, hi: float) -> bool:
     return type(v) in (int, float) and lo <= v <= hi
 
 
+def _loss(x) -> bool:
+    return x is None or type(x) is NonFinite or _num(x, -1e30, 1e30)  # a diverged epoch's NaN is history
+
+
 META_FIELDS = {  # key: (check, default) for everything the pages and `info` show
     "name": (lambda v: isinstance(v, str) and len(v) <= 200, None),
     "dataset": (lambda v: v in DATASETS, "mnist"),
     "epochs": (lambda v: type(v) is int and 0 <= v <= 100_000, 0),
-    "loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(x is None or _num(x, -1e30, 1e30) for x in v), []),
-    "val_loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(x is None or _num(x, -1e30, 1e30) for x in v), []),
+    "loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
+    "val_loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
     "test_bce": (lambda v: v is None or _num(v, 0, 1e6), None),
     "params": (lambda v: type(v) is int and 0 <= v <= MAX_PARAMS, 0),
     "data_checksum": (lambda v: isinstance(v, str) and len(v) <= 200, ""),
@@ -158,6 +167,8 @@ def check_meta(raw) -> dict:
         if key in raw and raw[key] is not None and not ok(raw[key]):
             raise ModelError(f"the model's meta.json has a bad {key}: {str(raw[key])[:40]!r}")
         meta[key] = default if raw.get(key) is None else raw[key]
+    for key in ("loss", "val_loss"):
+        meta[key] = [None if type(x) is NonFinite else x for x in meta[key]]
     meta["test_bce"] = float("nan") if meta["test_bce"] is None else float(meta["test_bce"])
     meta["dataset"] = raw.get("dataset") or config.dataset
     return meta

@@ -72,9 +72,7 @@ def test_url_model_is_a_library_name_and_nothing_else(lib, tmp_path, value):
     assert not any("outside" in m.value for m in at.sidebar.markdown)
 
 
-@pytest.mark.parametrize(
-    "changes", [{"created": 12345}, {"test_bce": "x"}, {"config": {"hidden": [1e999]}}], ids=str
-)
+@pytest.mark.parametrize("changes", [{"created": 12345}, {"test_bce": "x"}, {"config": {"hidden": [1e999]}}], ids=str)
 def test_models_page_survives_hostile_meta_and_can_delete_it(lib, changes):
     """A library folder with a bad meta.json is listed as unreadable; the page renders and can delete it."""
     atomic.write_dir(lib / "bad", shipped_copy(changes))

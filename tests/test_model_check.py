@@ -82,7 +82,7 @@ def test_any_bytes_are_refused_or_clean(data):
         shown(meta)
 
 
-@given(st.integers(min_value=17, max_value=5000), st.sampled_from(["[", "{\"a\":"]))
+@given(st.integers(min_value=17, max_value=5000), st.sampled_from(["[", '{"a":']))
 @settings(max_examples=30, deadline=None)
 def test_deep_nesting_is_refused_without_recursion(depth, opener):
     """JSON nested far deeper than any meta.json is refused by the depth bound, not a RecursionError."""
@@ -97,6 +97,7 @@ def test_deep_nesting_is_refused_without_recursion(depth, opener):
         ({"created": 12345}, "created"),
         ({"test_bce": "x"}, "test_bce"),
         ({"test_bce": -1}, "test_bce"),
+        ({"test_bce": 1e999}, "test_bce"),
         ({"epochs": 10**12}, "epochs"),
         ({"params": 10**20}, "too large"),
         ({"epochs": True}, "epochs"),
