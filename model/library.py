@@ -54,15 +54,15 @@ def validate_name(name: str, reserved=(DEFAULT_NAME,)) -> str:
     if not isinstance(name, str) or not name.strip():
         raise LibraryError("Give the model a name.")
     name = name.strip()
-    shown = repr(name[:20] + ("…" if len(name) > 20 else ""))  # repr: a NUL or newline shows as an escape
+    # The messages never echo the name: it may come from a URL (a NUL, a path, markup).
     if "/" in name or "\\" in name:
-        raise LibraryError(f"{shown}: a name cannot contain slashes.")
+        raise LibraryError("A model name cannot contain slashes.")
     if name.startswith("."):
-        raise LibraryError(f"{shown}: a name cannot start with a dot.")
+        raise LibraryError("A model name cannot start with a dot.")
     if len(name) > 64:
-        raise LibraryError(f"{shown}: a name can be at most 64 characters.")
+        raise LibraryError("A model name can be at most 64 characters.")
     if not NAME_RE.fullmatch(name):
-        raise LibraryError(f"{shown}: use letters, digits, '_', '-' and '.' only, starting with a letter or digit.")
+        raise LibraryError("A model name uses letters, digits, '_', '-' and '.' only, starting with a letter or digit.")
     if name.lower() in {r.lower() for r in reserved}:
         raise LibraryError(f"'{name}' is a shipped model's name; pick another.")
     return name
