@@ -124,6 +124,15 @@ def load(path: str | os.PathLike | None = None) -> Bundle:
     """Load a model folder (default: default_model_dir()) through model.check's validator; ModelError."""
     path = Path(path) if path else default_model_dir()
     version = path.resolve()  # one version throughout, even if a save switches `path` meanwhile
+    try:
+        return _load(path, version)
+    except ModelError:
+        if path.resolve() == version:
+            raise
+        return _load(path, path.resolve())  # a save replaced (and removed) that version mid-read: once more
+
+
+def _load(path: Path, version: Path) -> Bundle:
     meta, latent = check_folder(version)
     ae = load_keras(version / MODEL_FILE)
     for layer in ae.layers:  # say "latent must be 2-D" before split() trips over the decoder's input
