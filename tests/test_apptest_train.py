@@ -86,4 +86,5 @@ def test_library_page_renames_and_refuses_a_bad_upload(lib, tmp_path_factory, mn
     at.button(key="lib_install").click().run()
     assert not at.exception, at.exception
     assert any("Upload refused: That file is not a zip archive." in e.value for e in at.error)
-    assert sorted(p.name for p in lib.iterdir()) == ["second"]
+    assert sorted(p.name for p in lib.iterdir() if not p.name.startswith(".")) == ["second"]
+    assert [p.name for p in lib.glob(".*") if p.name.split(".v-")[0] != ".first" and not p.name.endswith(".lock")] == []
