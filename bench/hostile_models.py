@@ -2,6 +2,7 @@
 
     python bench/hostile_models.py            # every case of tests/hostile_cases.py, bombs of 1 GiB
     python bench/hostile_models.py --size-mb 300 --no-baseline
+    python bench/hostile_models.py --one-process --no-baseline   # one TensorFlow import: a few minutes
 
 Each case runs in a fresh child process: it builds the folder (untimed), then times store.load
 (model/check.py's validator, then Keras in safe mode) and reads the child's peak RSS before and
@@ -74,6 +75,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--size-mb", type=int, default=1024, help="how far the bombs inflate")
     ap.add_argument("--no-baseline", action="store_true", help="skip the unchecked loads of the bombs")
+    ap.add_argument(
+        "--one-process",
+        action="store_true",
+        help="all validated cases in this process (fast; peak RSS is then a running maximum)",
+    )
     ap.add_argument("--child")
     ap.add_argument("--mode", default="validated")
     a = ap.parse_args()
@@ -84,7 +90,13 @@ def main() -> None:
     from tests import hostile_cases
 
     cases = ["shipped model (reference)", *hostile_cases.big_factory(size)]
-    rows = [run(c, size, "validated") for c in cases]
+    if a.one_process:
+        rows = []
+        for c in cases:
+            rows.append(child(c, size, "validated"))
+            print(json.dumps(rows[-1]), flush=True)
+    else:
+        rows = [run(c, size, "validated") for c in cases]
     if not a.no_baseline:
         rows += [run(c, size, "unchecked") for c in cases if "inflate" in c]
     print("| case | load | outcome | time | extra memory |\n|---|---|---|---:|---:|")
@@ -93,7 +105,7 @@ def main() -> None:
         mb = f"{r['extra_mb']:.0f} MB" if r["extra_mb"] is not None else "–"
         print(f"| {r['case']} | {r['mode']} | {r['outcome'][:110]} | {secs} | {mb} |")
     out = ROOT / "bench" / "results" / "hostile_models.json"
-    out.write_text(json.dumps({"size_mb": a.size_mb, "rows": rows}, indent=1) + "\n")
+    out.write_text(json.dumps({"size_mb": a.size_mb, "one_process": a.one_process, "rows": rows}, indent=1) + "\n")
 
 
 if __name__ == "__main__":
