@@ -173,6 +173,8 @@ class Library:
             raise LibraryError("There is no trained model to save.")
         with self.lock():
             self.check_free(name, overwrite)  # again under the lock: another server may have taken it
+            if not Path(src).is_dir():  # ... or renamed or deleted the source meanwhile
+                raise LibraryError("That model was just renamed or deleted elsewhere; nothing was changed.")
             set_meta_name(Path(src), target.name)
             atomic.commit(Path(src), target)
         return target

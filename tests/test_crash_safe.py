@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import signal
+import traceback
 from pathlib import Path
 
 import pytest
@@ -147,6 +148,7 @@ def test_concurrent_saves_and_renames_are_serialised(tmp_path):
                 busy(tag)
                 os._exit(0)
             except BaseException:
+                traceback.print_exc()  # shown by pytest if the exit status check fails
                 os._exit(3)
         pids.append(pid)
     assert [os.waitstatus_to_exitcode(os.waitpid(p, 0)[1]) for p in pids] == [0, 0]
