@@ -16,6 +16,8 @@ import math
 import sys
 from pathlib import Path
 
+MAX_K = 1000  # neighbours per image: more is no longer "nearest" and only costs output
+
 
 class CliError(Exception):
     pass
@@ -83,23 +85,26 @@ def cmd_train(a):
 
 
 def cmd_info(a):
+    """The model's facts as strict JSON, after validating the whole folder (store.load: meta.json,
+    latent.npz and model.keras in safe mode), so exit 0 means the app can open it."""
     from model import store
+    from model.check import json_safe
 
-    path = Path(a.model) if a.model else store.default_model_dir()
-    meta = store.read_meta(path)
+    bundle = store.load(a.model)
+    meta = bundle.meta
     keys = ("name", "params", "config", "dataset", "epochs", "val_loss", "test_bce", "created")
     out = {k: meta.get(k) for k in keys}
-    val_loss = meta.get("val_loss")
-    out["val_loss"] = val_loss[-1] if isinstance(val_loss, list) and val_loss else None
-    print(json.dumps(out))
+    out["name"] = bundle.name
+    out["val_loss"] = meta["val_loss"][-1] if meta["val_loss"] else None
+    print(json.dumps(json_safe(out), allow_nan=False))
 
 
 def cmd_encode(a):
     from model import store
     from model.preprocess import ImageError, preprocess_file
 
-    if a.k < 1:
-        raise CliError("--k must be at least 1")
+    if not 1 <= a.k <= MAX_K:
+        raise CliError(f"--k must be between 1 and {MAX_K}")
     bundle = store.load(a.model)
     failed = False
     for path in a.images:
@@ -149,7 +154,11 @@ def main(argv=None) -> int:
 
     try:
         {"train": cmd_train, "info": cmd_info, "encode": cmd_encode, "decode": cmd_decode}[a.command](a)
-    except (CliError, ConfigError, DataError, ImageError, ModelError) as e:
+    except ModelError as e:  # its messages name the file by role; say which model folder was meant
+        where = getattr(a, "model", None) or ("the default model" if a.command != "train" else "")
+        print(f"error: {where}: {e}" if where else f"error: {e}", file=sys.stderr)
+        return 2
+    except (CliError, ConfigError, DataError, ImageError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except OSError as e:  # e.g. an --out folder that cannot be written

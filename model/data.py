@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from model.settings import settings
+
 ENV_VAR = "LATENT_EXPLORER_DATA"
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 MNIST_CLASSES = tuple(str(i) for i in range(10))
@@ -152,7 +154,7 @@ def load_dataset(name: str = "mnist", source: str | os.PathLike | None = None) -
         return read_idx_folder(folder)
     if name != "mnist":
         raise DataError(f"unknown dataset '{name}'; choose mnist or fashion-mnist")
-    source = source or os.environ.get(ENV_VAR)
+    source = source or settings().data
     if source:
         return read_source(source)
     if keras_cache_path().is_file():

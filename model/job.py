@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -32,23 +30,23 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from model import library
+from model import atomic
 from model.config import Config
+from model.library import Library, LibraryError
+from model.settings import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_LOCK = threading.Lock()
 FINISHED = ("saved", "stopped", "done", "failed")  # "done": finished but the auto-save was refused
-THREADS_ENV, NICE_ENV = "LATENT_EXPLORER_TRAIN_THREADS", "LATENT_EXPLORER_TRAIN_NICE"
-IN_PROCESS_ENV = "LATENT_EXPLORER_TRAIN_IN_PROCESS"  # "1": train in a server thread (benchmark only)
 
 
 def default_threads() -> int:
     """TF threads for a training: $LATENT_EXPLORER_TRAIN_THREADS, else all cores but one (0 = TF's default)."""
-    return int(os.environ.get(THREADS_ENV) or max(1, (os.cpu_count() or 2) - 1))
+    return settings().train_threads
 
 
 def default_nice() -> int:
-    return int(os.environ.get(NICE_ENV) or 10)
+    return settings().train_nice
 
 
 @dataclass
@@ -75,8 +73,9 @@ class TrainJob:
         self.config, self.name, self.library_dir, self.overwrite = config, name, Path(library_dir), overwrite
         self.data = data  # ((x_train, y_train), (x_test, y_test)) for tests; None: the child loads config.dataset
         # A thread instead of a process: for quick unit tests, and bench/concurrency.py's comparison.
-        self.in_process = os.environ.get(IN_PROCESS_ENV) == "1" if in_process is None else in_process
+        self.in_process = settings().train_in_process if in_process is None else in_process
         self.pending: Path | None = None  # the saved-but-not-yet-named model folder
+        self._claim: int | None = None  # flock held on pending's sidecar: no cleanup removes it while we live
         self._snap = Snapshot(epochs=config.epochs)
         self._lock = threading.Lock()
         self._stop = threading.Event()  # set by stop(); sent on to the trainer as "stop"
@@ -130,16 +129,21 @@ class TrainJob:
         if snap.state == "finished" and not snap.stopped:
             try:
                 self.save(self.name, self.overwrite)
-            except (library.LibraryError, OSError) as e:
+            except (LibraryError, OSError) as e:
                 self._update(state="done", error=str(e))
         elif snap.state == "finished":
             self._update(state="stopped")
+        else:  # failed: nothing to save; free the pending folder for cleanup
+            self.discard()
 
     def _launch(self) -> tuple:
         """Start the trainer; returns (runner, events connection). Only the child touches TF."""
         from model.job_worker import work
 
-        self.pending = self.library_dir / f".pending-{self.name}-{uuid.uuid4().hex[:8]}"
+        lib = Library(self.library_dir)
+        with lib.lock():
+            self.pending = self.library_dir / f".pending-{self.name}-{uuid.uuid4().hex[:8]}"
+            self._claim = atomic.claim(self.pending)
         events_r, events_w = multiprocessing.Pipe(duplex=False)
         control_r, self._control = multiprocessing.Pipe(duplex=False)
         if self.in_process:
@@ -188,28 +192,37 @@ class TrainJob:
             events.close()
             self._control.close()
             if hasattr(runner, "wait"):
-                runner.wait(30)
+                try:  # the child has saved and reported; only its exit (TF teardown) is left
+                    runner.wait(30)
+                except subprocess.TimeoutExpired:  # on a loaded machine that can take longer: not a failure
+                    runner.kill()
+                    runner.wait()
             else:
                 runner.join(30)
 
     def save(self, name: str, overwrite: bool = False) -> Path:
         """Move the finished (or stopped) model to library/name; LibraryError on a bad or taken name."""
         if self.pending is None or not self.pending.is_dir():
-            raise library.LibraryError("There is no trained model to save.")
-        target = library.check_free(self.library_dir, name, overwrite)
-        library.set_meta_name(self.pending, target.name)
-        if target.exists():
-            library.remove_dir(target)
-        os.replace(self.pending, target)
-        self.name, self.pending = target.name, None
+            raise LibraryError("There is no trained model to save.")
+        target = Library(self.library_dir).adopt(self.pending, name, overwrite)
+        self._release()
+        self.name = target.name
         self._update(state="saved", saved_path=target, error=None)
         return target
 
     def discard(self) -> None:
         """Drop a stopped run's model (nothing of it was ever visible in the library)."""
         if self.pending is not None:
-            shutil.rmtree(self.pending, ignore_errors=True)
-            self.pending = None
+            with Library(self.library_dir).lock():
+                if self.pending.is_symlink():
+                    atomic.remove(self.pending.resolve())
+                atomic.remove(self.pending)
+            self._release()
+
+    def _release(self) -> None:
+        if self._claim is not None:
+            atomic.release(self.pending, self._claim)
+        self.pending, self._claim = None, None
 
 
 def wait_until_finished(job: TrainJob, poll: float = 0.2) -> Snapshot:

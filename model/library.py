@@ -1,30 +1,38 @@
-"""The model library: list, name, rename and delete model folders (no UI here).
+"""The model library, its one owner: names, name -> folder, listing, rename, delete, adopt.
 
-The library is one folder of model folders (pages.common.library_dir()); the shipped default
-lives elsewhere and is listed first under the reserved name "default". Every change is a rename
-or an atomic folder write, so another session listing the library never sees half a model.
+    lib = Library()                      # settings().library, else ./models
+    lib.path("default")                  # a shipped model (assets/models/*, $LATENT_EXPLORER_MODEL)
+    lib.path("mine")                     # library/mine; LibraryError for anything not a model name
+    lib.list(); lib.rename("a", "b"); lib.delete("b"); lib.adopt(folder, "c")
+
+Shipped models (every folder in assets/models/, `default` first; $LATENT_EXPLORER_MODEL replaces
+`default`) are read-only and their names reserved. Library models are symlinks to versioned hidden
+folders switched atomically under a file lock (model/atomic.py), so another session or server
+listing the library never sees half a model, and a crash at any instant leaves every name loadable.
 Zip download and validated upload are in model/modelzip.py.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from model import store
+from model import atomic, check
+from model.check import ModelError
 from model.config import Config
+from model.settings import settings
 
 DEFAULT_NAME = "default"
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "assets" / "models"
+_cleaned: set[Path] = set()  # libraries whose leftovers this process has removed once
 
 
 class LibraryError(ValueError):
-    """A library action was refused; the message says why in plain words."""
+    """A library action was refused; the message says why in plain words (never a server path)."""
 
 
 @dataclass
@@ -32,7 +40,7 @@ class Entry:
     name: str
     path: Path
     shipped: bool
-    meta: dict | None  # None when meta.json is unreadable
+    meta: dict | None  # checked (model.check.check_meta); None when meta.json is unusable
     size: int  # bytes on disk
     error: str | None = None
 
@@ -41,103 +49,154 @@ class Entry:
         return Config.from_dict(self.meta["config"]).summary() if self.meta else "?"
 
 
-def validate_name(name: str) -> str:
-    """The stripped name, or LibraryError: 1-64 of A-Z a-z 0-9 _ . -, not starting with a dot or dash."""
-    name = (name or "").strip()
-    if not name:
+def validate_name(name: str, reserved=(DEFAULT_NAME,)) -> str:
+    """The stripped name, or LibraryError: 1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit."""
+    if not isinstance(name, str) or not name.strip():
         raise LibraryError("Give the model a name.")
+    name = name.strip()
+    # The messages never echo the name: it may come from a URL (a NUL, a path, markup).
     if "/" in name or "\\" in name:
-        raise LibraryError(f"'{name}': a name cannot contain slashes.")
+        raise LibraryError("A model name cannot contain slashes.")
     if name.startswith("."):
-        raise LibraryError(f"'{name}': a name cannot start with a dot.")
+        raise LibraryError("A model name cannot start with a dot.")
     if len(name) > 64:
-        raise LibraryError(f"'{name[:20]}…': a name can be at most 64 characters.")
+        raise LibraryError("A model name can be at most 64 characters.")
     if not NAME_RE.fullmatch(name):
-        raise LibraryError(f"'{name}': use letters, digits, '_', '-' and '.' only, starting with a letter or digit.")
-    if name.lower() == DEFAULT_NAME:
-        raise LibraryError(f"'{DEFAULT_NAME}' is the shipped model's name; pick another.")
+        raise LibraryError("A model name uses letters, digits, '_', '-' and '.' only, starting with a letter or digit.")
+    if name.lower() in {r.lower() for r in reserved}:
+        raise LibraryError(f"'{name}' is a shipped model's name; pick another.")
     return name
 
 
 def folder_size(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return sum(f.stat().st_size for f in path.resolve().rglob("*") if f.is_file())
 
 
-def entry(name: str, path: Path, shipped: bool = False) -> Entry:
-    try:
-        meta, error = store.read_meta(path), None
-    except store.ModelError as e:
-        meta, error = None, str(e)
-    size = folder_size(path) if path.is_dir() else 0
-    return Entry(name=name, path=path, shipped=shipped, meta=meta, size=size, error=error)
+class Library:
+    def __init__(self, root: str | Path | None = None, shipped_dir: Path | None = SHIPPED_DIR):
+        self.root = Path(root) if root is not None else settings().library
+        self.shipped_dir = shipped_dir
+        if self.root.resolve() not in _cleaned and self.root.is_dir():  # a server start: leftovers of crashes
+            _cleaned.add(self.root.resolve())
+            with self.lock():
+                atomic.cleanup(self.root)
 
+    def lock(self):
+        return atomic.dir_lock(self.root)
 
-def list_models(library: Path, shipped: Path | None = None) -> list[Entry]:
-    """The shipped default (if present) first, then the library's model folders by name."""
-    shipped = Path(shipped) if shipped else store.default_model_dir()
-    entries = [entry(DEFAULT_NAME, shipped, shipped=True)] if shipped.is_dir() else []
-    if Path(library).is_dir():
-        for path in sorted(Path(library).iterdir(), key=lambda p: p.name.lower()):
-            if path.is_dir() and not path.name.startswith("."):  # dot folders are writes in flight
-                entries.append(entry(path.name, path))
-    return entries
+    # --- names ---------------------------------------------------------------------------------
+    def shipped(self) -> dict[str, Path]:
+        """Shipped name -> folder: `default` first, then assets/models/* by name."""
+        folders = sorted(p for p in self.shipped_dir.iterdir() if p.is_dir()) if self.shipped_dir else []
+        out = {DEFAULT_NAME: settings().default_model or self.shipped_dir / DEFAULT_NAME} if self.shipped_dir else {}
+        out.update({p.name: p for p in folders if p.name != DEFAULT_NAME and NAME_RE.fullmatch(p.name)})
+        return out
 
+    def validate(self, name: str) -> str:
+        return validate_name(name, reserved=(DEFAULT_NAME, *self.shipped()))
 
-def exists(library: Path, name: str) -> bool:
-    return name == DEFAULT_NAME or (Path(library) / name).exists()
+    def path(self, name: str) -> Path:
+        """The folder a model name stands for; LibraryError if `name` is no model name (paths, '..', NUL)."""
+        shipped = self.shipped()
+        if name in shipped:
+            return shipped[name]
+        return self.root / self.validate(name)
 
+    def exists(self, name: str) -> bool:
+        return name in self.shipped() or (self.root / name).exists() or (self.root / name).is_symlink()
 
-def unique_name(library: Path, base: str) -> str:
-    """`base`, or base-2, base-3 ... : the first name not taken in the library."""
-    name, i = base, 1
-    while exists(library, name):
-        i += 1
-        name = f"{base}-{i}"
-    return name
+    def unique_name(self, base: str) -> str:
+        """`base`, or base-2, base-3 ... : the first name not taken."""
+        name, i = base, 1
+        while self.exists(name):
+            i += 1
+            name = f"{base}-{i}"
+        return name
 
+    def check_free(self, name: str, overwrite: bool) -> Path:
+        """root/name for a write; LibraryError if taken and not `overwrite` (never a shipped name)."""
+        target = self.root / self.validate(name)
+        if (target.exists() or target.is_symlink()) and not overwrite:
+            raise LibraryError(f"A model named '{target.name}' already exists; confirm to replace it, or pick another name.")  # fmt: skip
+        return target
 
-def check_free(library: Path, name: str, overwrite: bool) -> Path:
-    """library/name for a write; LibraryError if taken and not `overwrite` (never the default)."""
-    name = validate_name(name)
-    target = Path(library) / name
-    if target.exists() and not overwrite:
-        raise LibraryError(f"A model named '{name}' already exists; confirm to replace it, or pick another name.")
-    return target
+    # --- listing ---------------------------------------------------------------------------------
+    def entry(self, name: str, path: Path, shipped: bool = False) -> Entry:
+        try:
+            meta, error = check.read_meta(path), None
+        except ModelError as e:
+            meta, error = None, str(e)
+        size = folder_size(path) if path.is_dir() else 0
+        return Entry(name=name, path=path, shipped=shipped, meta=meta, size=size, error=error)
+
+    def list(self) -> list[Entry]:
+        """Shipped models first (`default` first), then the library's models by name; no hidden entries."""
+        entries = [self.entry(n, p, shipped=True) for n, p in self.shipped().items() if p.is_dir()]
+        if self.root.is_dir():
+            for path in sorted(self.root.iterdir(), key=lambda p: p.name.lower()):
+                if path.is_dir() and not path.name.startswith("."):  # dot entries are versions, writes in flight
+                    entries.append(self.entry(path.name, path))
+        return entries
+
+    # --- changes ---------------------------------------------------------------------------------
+    def _existing(self, name: str, action: str) -> Path:
+        if name in self.shipped():
+            raise LibraryError(f"The shipped model '{name}' cannot be {action}; download and upload it to copy it.")
+        path = self.root / self.validate(name)
+        if not path.is_dir():
+            raise LibraryError(f"There is no model named '{name}'.")
+        return path
+
+    def delete(self, name: str) -> None:
+        path = self._existing(name, "deleted")
+        with self.lock():
+            version = path.resolve()
+            if path.is_symlink():
+                path.unlink()  # one atomic step for readers
+                if version.name not in atomic.referenced(self.root):
+                    atomic.remove(version)
+            else:  # a real folder from before versioned saves: aside in one rename, then delete
+                aside = self.root / f".{name}.del-{atomic.new_id()}"
+                path.rename(aside)
+                atomic.remove(aside)
+
+    def rename(self, old: str, new: str, overwrite: bool = False) -> Path:
+        src = self._existing(old, "renamed")
+        if self.validate(new) == old:
+            return src
+        return self.adopt(src, new, overwrite)
+
+    def adopt(self, src: Path, name: str, overwrite: bool = False) -> Path:
+        """Make the complete model folder (or version symlink) `src`, inside the library, the model `name`."""
+        target = self.check_free(name, overwrite)
+        if not Path(src).is_dir():
+            raise LibraryError("There is no trained model to save.")
+        with self.lock():
+            self.check_free(name, overwrite)  # again under the lock: another server may have taken it
+            if not Path(src).is_dir():  # ... or renamed or deleted the source meanwhile
+                raise LibraryError("That model was just renamed or deleted elsewhere; nothing was changed.")
+            set_meta_name(Path(src), target.name)
+            atomic.commit(Path(src), target)
+        return target
+
+    @contextlib.contextmanager
+    def staging(self):
+        """A claimed, empty hidden folder in the library to fill and then adopt(); removed if not adopted."""
+        tmp = self.root / f".staging.tmp-{atomic.new_id()}"
+        with self.lock():
+            fd = atomic.claim(tmp)
+            tmp.mkdir(mode=0o777 & ~atomic.umask())
+        try:
+            yield tmp
+        finally:
+            atomic.remove(tmp)
+            atomic.release(tmp, fd)
 
 
 def set_meta_name(folder: Path, name: str) -> None:
-    meta = json.loads((folder / store.META_FILE).read_text())
-    meta["name"] = name
-    store.write_file_atomic(folder / store.META_FILE, lambda f: f.write((json.dumps(meta, indent=2) + "\n").encode()))
-
-
-def remove_dir(path: Path) -> None:
-    """Rename aside first (one atomic step for readers), then delete."""
-    aside = Path(tempfile.mkdtemp(prefix=f".{path.name}.del-", dir=path.parent))
-    os.replace(path, aside / "x")
-    shutil.rmtree(aside, ignore_errors=True)
-
-
-def delete(library: Path, name: str) -> None:
-    if name == DEFAULT_NAME:
-        raise LibraryError("The shipped default model cannot be deleted.")
-    path = Path(library) / validate_name(name)
-    if not path.is_dir():
-        raise LibraryError(f"There is no model named '{name}'.")
-    remove_dir(path)
-
-
-def rename(library: Path, old: str, new: str, overwrite: bool = False) -> Path:
-    if old == DEFAULT_NAME:
-        raise LibraryError("The shipped default model cannot be renamed; download and upload it to copy it.")
-    src = Path(library) / validate_name(old)
-    if not src.is_dir():
-        raise LibraryError(f"There is no model named '{old}'.")
-    if validate_name(new) == old:
-        return src
-    target = check_free(library, new, overwrite)
-    if target.exists():
-        remove_dir(target)
-    set_meta_name(src, target.name)
-    os.replace(src, target)
-    return target
+    """Rewrite meta.json's name in place (atomically); the rest of the file is kept as it is."""
+    raw = check.parse_json(check.read_capped(folder / check.META_FILE, check.META_MAX, check.META_FILE), "meta.json")
+    if isinstance(raw, dict):
+        raw["name"] = name
+        text = json.dumps(check.json_safe(raw), indent=2, allow_nan=False) + "\n"
+        atomic.write_file_atomic(folder.resolve() / check.META_FILE, lambda f: f.write(text.encode()))

@@ -2,8 +2,9 @@
 
 Uploaded zips are untrusted. Members are checked (no absolute paths, "..", drive letters, links or
 unknown files), sizes are capped as declared and as read (zip bombs), only the three known files
-are read (never extractall), and the result must pass store.load (safe mode, 784 -> 2 -> 784)
-inside a temp folder before one rename puts it in the library. On any failure nothing changes.
+are read (never extractall), and the result must pass store.load (model.check's validator, then
+safe mode, 784 -> 2 -> 784) inside a claimed staging folder before Library.adopt() puts it in the
+library in one atomic rename. On any failure nothing changes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from model import store
-from model.library import LibraryError, check_free, set_meta_name
+from model.library import Library, LibraryError
 
 FILES = (store.MODEL_FILE, store.META_FILE, store.LATENT_FILE)
 MAX_ZIP_BYTES = 64 * 2**20  # the upload itself (the server's upload limit is usually lower)
@@ -79,18 +80,16 @@ def read_capped(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return out
 
 
-def import_zip(data: bytes, library: Path, name: str, overwrite: bool = False) -> Path:
-    """Validate an uploaded model zip and install it as library/name; nothing changes on failure."""
-    target = check_free(library, name, overwrite)
+def import_zip(data: bytes, library: Library | Path, name: str, overwrite: bool = False) -> Path:
+    """Validate an uploaded model zip and install it as `name` in the library; nothing changes on failure."""
+    lib = library if isinstance(library, Library) else Library(library)
+    lib.check_free(name, overwrite)
     files = read_members(data)
-
-    def fill(tmp: Path) -> None:
+    with lib.staging() as tmp:
         for fname, content in files.items():
             (tmp / fname).write_bytes(content)
         try:
-            store.load(tmp)  # safe mode, 784 -> 2 -> 784, meta and latent checked
+            store.load(tmp)  # model.check's caps and types, then safe mode, 784 -> 2 -> 784
         except store.ModelError as e:
-            raise LibraryError(f"The zip is not a usable model: {str(e).replace(str(tmp), target.name)}") from None
-        set_meta_name(tmp, target.name)
-
-    return store.write_atomic_dir(target, fill)
+            raise LibraryError(f"The zip is not a usable model: {e}.") from None
+        return lib.adopt(tmp, name, overwrite)

@@ -6,7 +6,6 @@ Pages import this and model/; model/ never imports streamlit.
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +14,7 @@ from PIL import Image
 
 from model import store
 from model.data import CLASS_NAMES, DataError, load_dataset
+from model.library import NAME_RE, Library, LibraryError
 from model.store import ModelError
 
 DEFAULT_NAME = "default"  # the shipped model's name in the URL and the library
@@ -47,15 +47,13 @@ def under_apptest() -> bool:
 
 
 def library_dir() -> Path:
-    """Where user-trained and uploaded models live ($LATENT_EXPLORER_MODELS or ./models)."""
-    return Path(os.environ.get("LATENT_EXPLORER_MODELS") or store.ROOT / "models")
+    """Where user-trained and uploaded models live (model.library.Library: settings, else ./models)."""
+    return Library().root
 
 
 def model_path(name: str) -> Path:
-    """'default' is the shipped model (or $LATENT_EXPLORER_MODEL); others live in the library."""
-    if name == DEFAULT_NAME:
-        return store.default_model_dir()
-    return library_dir() / name
+    """A shipped model's folder or library/name; LibraryError for anything that is not a model name."""
+    return Library().path(name)
 
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=8)
@@ -111,14 +109,15 @@ def active_bundle(quiet: bool = False) -> store.Bundle | None:
     name = st.session_state.get("model_name", DEFAULT_NAME)
     if not quiet and name != DEFAULT_NAME and st.query_params.get("model") != name:
         st.query_params["model"] = name  # a page switch drops the query string; links keep the model
-    path = model_path(name)
     try:
+        path = model_path(name)
         return load_bundle(str(path), folder_mtime(path))
-    except ModelError as e:
+    except (ModelError, LibraryError) as e:
         if quiet:
             return None
+        shown = name if NAME_RE.fullmatch(name) else "named in the link"  # never echo a NUL or markup
         st.error(
-            f"The model **{name}** could not be loaded: {e}.\n\n"
+            f"The model **{shown}** could not be loaded: {str(e).rstrip('.')}.\n\n"
             "Pick another model on the Models page, or remake the shipped one with "
             "`python -m model train --config default --out assets/models/default`."
         )

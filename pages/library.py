@@ -15,7 +15,8 @@ from pages import common, train_form
 common.ensure_router()  # a direct link on a fresh server must still go through app.py
 
 ss = st.session_state
-LIBRARY = common.library_dir()
+LIB = library.Library()
+LIBRARY = LIB.root
 ss.setdefault("lib_notice", None)  # (kind, text) to show after an action's rerun
 
 
@@ -54,7 +55,7 @@ def manage_ui(entry: library.Entry, active: str) -> None:
         new, overwrite, error = train_form.name_ui(LIBRARY, key="lib_new_name", overwrite_key="lib_rename_overwrite")
         if st.button("Rename", key="lib_rename", disabled=bool(error) or new == entry.name):
             try:
-                library.rename(LIBRARY, entry.name, new, overwrite=overwrite)
+                LIB.rename(entry.name, new, overwrite=overwrite)
             except (LibraryError, OSError) as e:
                 done("error", str(e))
             if active == entry.name:
@@ -64,7 +65,7 @@ def manage_ui(entry: library.Entry, active: str) -> None:
         sure = st.checkbox(f"Yes, delete **{entry.name}** for good", key="lib_delete_sure")
         if st.button("Delete", key="lib_delete", disabled=not sure, type="primary"):
             try:
-                library.delete(LIBRARY, entry.name)
+                LIB.delete(entry.name)
             except (LibraryError, OSError) as e:
                 done("error", str(e))
             if active == entry.name:
@@ -81,15 +82,15 @@ def upload_ui() -> None:
         ss.lib_upload_for = upload.file_id
         stem = upload.name.rsplit(".", 1)[0]
         try:
-            ss.lib_upload_name = library.unique_name(LIBRARY, library.validate_name(stem))
+            ss.lib_upload_name = LIB.unique_name(LIB.validate(stem))
         except LibraryError:
-            ss.lib_upload_name = library.unique_name(LIBRARY, "uploaded")
+            ss.lib_upload_name = LIB.unique_name("uploaded")
     name, overwrite, error = train_form.name_ui(LIBRARY, key="lib_upload_name", overwrite_key="lib_upload_overwrite")
     if error:
         st.warning(error)
     if st.button("Add to the library", key="lib_install", disabled=bool(error), type="primary"):
         try:
-            modelzip.import_zip(upload.getvalue(), LIBRARY, name, overwrite=overwrite)
+            modelzip.import_zip(upload.getvalue(), LIB, name, overwrite=overwrite)
         except LibraryError as e:
             done("error", f"Upload refused: {e}")
         done("success", f"Added **{name}**. Make it active below to explore it.")
@@ -101,9 +102,9 @@ if ss.lib_notice:
     (st.success if kind == "success" else st.error)(text)
     ss.lib_notice = None
 active = ss.get("model_name", common.DEFAULT_NAME)
-entries = library.list_models(LIBRARY, shipped=common.model_path(common.DEFAULT_NAME))
+entries = LIB.list()
 st.dataframe(table_rows(entries, active), hide_index=True, key="lib_table")
-st.caption(f"User models live in `{LIBRARY}` (set LATENT_EXPLORER_MODELS to move it).")
+st.caption("User models live in the server's model library (set LATENT_EXPLORER_MODELS to move it).")
 by_name = {e.name: e for e in entries}
 if by_name:
     st.subheader("Manage a model")

@@ -70,7 +70,7 @@ def reset() -> None:
         ss.train_job.discard()  # a stopped run the user did not save
     for key in ("train_job", "train_save_name", "train_save_overwrite"):
         ss.pop(key, None)
-    ss.train_name = library.unique_name(LIBRARY, "my-model")
+    ss.train_name = library.Library(LIBRARY).unique_name("my-model")
     st.rerun()
 
 

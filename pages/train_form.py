@@ -62,7 +62,7 @@ def init_state(library_dir: Path) -> None:
     defaults = {
         "train_preset": "Default", **preset_values(PRESETS["default"]), "train_dataset": "mnist",
         "train_subset_on": False, "train_subset": 2000, "train_overwrite": False,
-        "train_name": library.unique_name(library_dir, "my-model"),
+        "train_name": library.Library(library_dir).unique_name("my-model"),
     }  # fmt: skip
     for key, value in defaults.items():
         ss.setdefault(key, value)
@@ -147,7 +147,7 @@ def name_ui(
     """A name field; if the name is taken, an explicit replace checkbox. Returns (name, overwrite, error)."""
     st.text_input("Model name", key=key, help="Letters, digits, '_', '-' and '.'; up to 64 characters.")
     try:
-        name = library.validate_name(st.session_state[key])
+        name = library.Library(library_dir).validate(st.session_state[key])
     except library.LibraryError as e:
         return None, False, str(e)
     if not (library_dir / name).exists():

@@ -78,7 +78,7 @@ def test_library_page_renames_and_refuses_a_bad_upload(lib, tmp_path_factory, mn
     at.text_input(key="lib_new_name").input("second").run()
     at.button(key="lib_rename").click().run()
     assert not at.exception, at.exception
-    assert [e.name for e in library.list_models(lib, shipped=lib / "none")] == ["second"]
+    assert [e.name for e in library.Library(lib, shipped_dir=None).list()] == ["second"]
     assert any("Renamed" in s.value for s in at.success)
 
     at.file_uploader(key="lib_upload").set_value(("junk.zip", b"not a zip at all" * 50, "application/zip")).run()
@@ -86,4 +86,5 @@ def test_library_page_renames_and_refuses_a_bad_upload(lib, tmp_path_factory, mn
     at.button(key="lib_install").click().run()
     assert not at.exception, at.exception
     assert any("Upload refused: That file is not a zip archive." in e.value for e in at.error)
-    assert sorted(p.name for p in lib.iterdir()) == ["second"]
+    assert sorted(p.name for p in lib.iterdir() if not p.name.startswith(".")) == ["second"]
+    assert [p.name for p in lib.glob(".*") if p.name.split(".v-")[0] != ".first" and not p.name.endswith(".lock")] == []

@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import pytest
 
-from model import library, modelzip, store
+from model import atomic, library, modelzip, store
 from model.config import Config
 from model.library import LibraryError
 from model.train import fit
@@ -45,7 +45,9 @@ def files_of(folder) -> dict[str, bytes]:
 
 
 def listing(lib) -> list[str]:
-    return sorted(p.name for p in lib.iterdir())
+    """The library's visible names plus any hidden leftover (not the lock file, not live versions)."""
+    live = atomic.referenced(lib) | {atomic.LOCK_NAME}
+    return sorted(p.name for p in lib.iterdir() if p.name not in live)
 
 
 @pytest.mark.parametrize("bad", ["", "  ", "a/b", "..\\x", ".hidden", "x" * 65, "default", "has space", "-dash", "é"])
@@ -60,13 +62,15 @@ def test_good_name_is_stripped():
     assert library.validate_name("  my-model_1.2 ") == "my-model_1.2"
 
 
-def test_list_shows_shipped_first_then_models_skipping_temp_folders(model_dir, lib):
+def test_list_shows_shipped_first_then_models_skipping_temp_folders(model_dir, lib, tmp_path, monkeypatch):
     """The listing has the shipped default first, user models by name, a broken folder with its error, no dot folders."""
     shutil.copytree(model_dir, lib / "zeta")
     shutil.copytree(model_dir, lib / "alpha")
     (lib / "broken").mkdir()
     (lib / ".alpha.tmp-123").mkdir()
-    entries = library.list_models(lib, shipped=model_dir)
+    monkeypatch.setenv("LATENT_EXPLORER_MODEL", str(model_dir))
+    (tmp_path / "shipped").mkdir()
+    entries = library.Library(lib, shipped_dir=tmp_path / "shipped").list()
     assert [e.name for e in entries] == ["default", "alpha", "broken", "zeta"]
     assert entries[0].shipped and not entries[1].shipped
     assert entries[1].meta["epochs"] == 1 and entries[1].size > 1000 and "AE 784-32-2" in entries[1].summary
@@ -181,26 +185,26 @@ def test_name_clash_needs_confirmation(model_dir, lib):
     with pytest.raises(LibraryError, match="already exists"):
         modelzip.import_zip(data, lib, "one")
     with pytest.raises(LibraryError, match="already exists"):
-        library.rename(lib, "two", "one")
-    library.rename(lib, "two", "one", overwrite=True)
+        library.Library(lib).rename("two", "one")
+    library.Library(lib).rename("two", "one", overwrite=True)
     assert listing(lib) == ["one"]
 
 
 def test_rename_moves_folder_and_meta_name(model_dir, lib):
     """Rename moves the folder and updates the name stored in meta.json."""
     modelzip.import_zip(modelzip.to_zip(model_dir, "tiny"), lib, "old")
-    library.rename(lib, "old", "new")
+    library.Library(lib).rename("old", "new")
     assert listing(lib) == ["new"] and store.read_meta(lib / "new")["name"] == "new"
 
 
 def test_delete_refuses_the_default_and_removes_others(model_dir, lib):
     """'default' cannot be deleted or renamed; a user model is removed completely."""
     with pytest.raises(LibraryError, match="cannot be deleted"):
-        library.delete(lib, "default")
+        library.Library(lib).delete("default")
     with pytest.raises(LibraryError, match="cannot be renamed"):
-        library.rename(lib, "default", "mine")
+        library.Library(lib).rename("default", "mine")
     modelzip.import_zip(modelzip.to_zip(model_dir, "tiny"), lib, "gone")
-    library.delete(lib, "gone")
+    library.Library(lib).delete("gone")
     assert listing(lib) == []
     with pytest.raises(LibraryError, match="no model"):
-        library.delete(lib, "gone")
+        library.Library(lib).delete("gone")

@@ -12,7 +12,7 @@ import keras
 import numpy as np
 import pytest
 
-from model import store
+from model import atomic, store
 from model.config import SEED
 from model.store import ModelError
 from model.train import fit
@@ -44,8 +44,9 @@ def copy(saved, tmp_path):
 
 
 def leftovers(folder: Path) -> list[str]:
-    """Hidden temp folders or files that an atomic write left behind."""
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+    """Hidden temp folders or files that an atomic write left behind (not the lock, not live versions)."""
+    live = atomic.referenced(folder) | {atomic.LOCK_NAME}
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.name not in live)
 
 
 # --- what a save writes ------------------------------------------------------------------------
@@ -79,7 +80,7 @@ def test_latent_contents(saved, result):
 
 def test_folder_is_readable_by_others(saved):
     """The folder and files get the umask's permissions, not mkdtemp's owner-only 0700."""
-    umask = store._umask()
+    umask = atomic.umask()
     assert stat.S_IMODE(saved.stat().st_mode) == 0o777 & ~umask
     assert stat.S_IMODE((saved / "meta.json").stat().st_mode) == 0o666 & ~umask
 
@@ -136,22 +137,23 @@ def test_failure_mid_save_keeps_old_folder(copy, result, monkeypatch):
     assert store.load(copy).meta["epochs"] == 2
 
 
-def test_failure_during_swap_restores_old_folder(copy, result, monkeypatch):
-    """If the final rename fails, the old folder is put back in place and nothing is left behind."""
+@pytest.mark.parametrize("step", ["versioned", "linked", "swapped"])
+def test_failure_during_swap_restores_old_folder(copy, result, monkeypatch, step):
+    """An error at a step of the switch leaves the old model loadable; nothing is left behind once cleaned."""
     before = {p.name: p.read_bytes() for p in copy.iterdir()}
-    real_replace = os.replace
 
-    def flaky_replace(src, dst):
-        if Path(src).name.startswith(".tiny.tmp-") and Path(dst) == copy:  # the new folder moving in
+    def fail(at):
+        if at == step:
             raise OSError("rename failed")
-        return real_replace(src, dst)
 
-    monkeypatch.setattr(os, "replace", flaky_replace)
+    monkeypatch.setattr(atomic, "FAULT_HOOK", fail)
     with pytest.raises(OSError, match="rename failed"):
         store.save(result, copy)
     monkeypatch.undo()
-    assert {p.name: p.read_bytes() for p in copy.iterdir()} == before
-    assert leftovers(copy.parent) == []
+    if step != "swapped":  # before the switch: the old folder, untouched
+        assert {p.name: p.read_bytes() for p in copy.iterdir()} == before and leftovers(copy.parent) == []
+    else:  # the switch happened: the new model is in place
+        assert store.load(copy).meta["epochs"] == 2
 
 
 def test_overwrite_replaces_model_folder(copy, result):
@@ -237,7 +239,7 @@ def test_corrupt_model_file(copy, how):
     damage_model(copy, how)
     with pytest.raises(ModelError) as e:
         store.load(copy)
-    assert str(copy) in str(e.value) and "\n" not in str(e.value)
+    assert "model.keras" in str(e.value) and str(copy.parent) not in str(e.value) and "\n" not in str(e.value)
 
 
 def test_lambda_layer_refused_by_safe_mode(copy):
@@ -252,7 +254,7 @@ def test_lambda_layer_refused_by_safe_mode(copy):
 @pytest.mark.parametrize(
     "content, expected",
     [
-        ("{not json", "unreadable"),
+        ("{not json", "not valid JSON"),
         ("[1, 2]", "has no config"),
         ('{"name": "x"}', "has no config"),
         ('{"config": {"latent_dim": 3}}', "bad config"),
@@ -302,7 +304,7 @@ def test_corrupt_latent(copy, saved, how):
         np.savez(path, **LATENT_DAMAGE[how](latent_arrays(saved)))
     with pytest.raises(ModelError) as e:
         store.load(copy)
-    assert str(path) in str(e.value)
+    assert "latent.npz" in str(e.value) and str(copy.parent) not in str(e.value)
 
 
 def test_missing_folder(tmp_path):

@@ -54,9 +54,13 @@ def test_train_one_epoch_watch_it_and_explore_it(page, app_url):
     page.get_by_role("button", name="Train", exact=True).click()
 
     page.get_by_text(f"Saved as {NAME}").wait_for(timeout=180_000)
-    page.wait_for_function("() => window.seen.length && window.seen[window.seen.length - 1].startsWith('Finished')")
+    # The finished run's page draws the progress text ("Finished") before the loss curve gets its
+    # point, so a "Finished|0" record can come first: wait for the settled "Finished ...|1" itself.
+    # (Waiting for the last record to start with "Finished" raced that redraw and failed once.)
+    settled = "r => r.startsWith('Finished') && r.endsWith('|1')"
+    page.wait_for_function(f"() => window.seen.some({settled})")
     seen = page.evaluate("window.seen")
-    first, last = seen[0], seen[-1]
+    first, last = seen[0], page.evaluate(f"window.seen.find({settled})")
     # The trainer is a fresh process (it imports TensorFlow): the first view is an empty, unfinished run.
     assert not first.startswith("Finished") and first.endswith("|0"), seen
     assert "epoch 1/1" in last and "batch 3/3" in last and last.endswith("|1"), seen

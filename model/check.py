@@ -1,0 +1,309 @@
+"""The one validator for a model folder, used by every way in: store.load, `python -m model info`,
+the app's ?model=, zip upload and the library's listing. No Keras here (listing stays fast).
+
+Every check is bounded before anything big is read or inflated:
+  meta.json   a regular file (not a link, FIFO or /dev/zero) of at most META_MAX bytes, JSON nested
+              at most MAX_DEPTH deep, no number that does not fit (NaN/1e999 only in a loss
+              history, ints over 15 digits refused), then each known field's type and range (check_meta);
+  model.keras a zip whose members' declared sizes, total and compression ratio are capped, whose
+              config.json holds only the layers this app builds, with no more parameters than its
+              weights file can hold (check_keras_archive), all BEFORE Keras opens it;
+  latent.npz  a zip with the same caps, then allow_pickle=False arrays: finite N x 2 encodings,
+              integer labels 0..9, N >= 1 (load_latent).
+Messages name a file by its role ("the model's meta.json ...") and never a server path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import re
+import stat
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from model.config import DATASETS, SEED, Config, ConfigError
+
+MODEL_FILE, META_FILE, LATENT_FILE = "model.keras", "meta.json", "latent.npz"
+LATENT_KEYS = ("z_train", "y_train", "z_test", "y_test")
+META_MAX = 1 * 2**20  # a 1,000-epoch history is ~50 KB
+MAX_DEPTH = 16
+MAX_INT_DIGITS = 15  # every count and seed fits; 10**12 labels and 4300-digit ints do not get this far
+KERAS_MAX_MEMBER, KERAS_MAX_TOTAL = 128 * 2**20, 160 * 2**20
+LATENT_MAX_TOTAL = 64 * 2**20  # 1,000,000 encodings as float64 with labels
+MAX_RATIO = 50  # inflated / compressed, for members over RATIO_FLOOR (Keras stores, npz deflates ~1.1x)
+RATIO_FLOOR = 2**20
+MAX_PARAMS = KERAS_MAX_MEMBER // 4  # float32 weights must fit in the weights file
+LAYERS = {"InputLayer", "Dense", "Sampling"}  # everything model.autoencoder and model.vae build
+
+
+class ModelError(RuntimeError):
+    """A model folder is missing, corrupt or not a 784-2-784 autoencoder; the message says which file and why."""
+
+
+def read_capped(path: Path, cap: int, role: str) -> bytes:
+    """A regular file's bytes, at most `cap`: a link, a device or a FIFO is refused before reading."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise ModelError(f"the model's {role} is missing") from None
+    except OSError as e:
+        reason = "is a link" if path.is_symlink() else f"cannot be opened ({e.strerror})"
+        raise ModelError(f"the model's {role} {reason}; copy the model folder again") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ModelError(f"the model's {role} is not a regular file")
+        if st.st_size > cap:
+            raise ModelError(f"the model's {role} is {st.st_size / 2**20:.1f} MB; the limit is {cap / 2**20:g} MB")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(cap + 1)
+    finally:
+        os.close(fd)
+    if len(data) > cap:
+        raise ModelError(f"the model's {role} grew while being read; refused")
+    return data
+
+
+class NonFinite(float):
+    """NaN, Infinity or 1e999 as read: accepted (as null) only inside a loss history; refused elsewhere,
+    because type checks below ask for exactly int or float."""
+
+
+def _finite(text: str) -> float:
+    v = float(text)
+    return v if math.isfinite(v) else NonFinite("nan")
+
+
+def parse_json(data: bytes, role: str):
+    """JSON bounded in depth and number size: ModelError, never RecursionError or OverflowError."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ModelError(f"the model's {role} is not UTF-8 text") from None
+    bare = re.sub(r'"(?:[^"\\]|\\.)*"', "", text).encode()  # strings removed: brackets in them do not nest
+    codes = np.frombuffer(bare, np.uint8)
+    step = np.isin(codes, (ord("["), ord("{"))).astype(np.int32) - np.isin(codes, (ord("]"), ord("}")))
+    if len(step) and np.cumsum(step).max() > MAX_DEPTH:
+        raise ModelError(f"the model's {role} is nested more than {MAX_DEPTH} levels deep")
+
+    def bounded_int(s: str) -> int:
+        if len(s.lstrip("-")) > MAX_INT_DIGITS:
+            raise ModelError(f"the model's {role} holds a number too large to be real ({s[:12]}…)")
+        return int(s)
+
+    try:
+        return json.loads(text, parse_int=bounded_int, parse_float=_finite, parse_constant=lambda _: NonFinite("nan"))
+    except ValueError as e:
+        raise ModelError(f"the model's {role} is not valid JSON ({getattr(e, 'msg', 'bad syntax')})") from None
+
+
+def _config(raw) -> Config:
+    """Config from meta's dict: every field's JSON type checked against the preset's, then Config's ranges."""
+    if not isinstance(raw, dict):
+        raise ModelError("the model's meta.json has a bad config: it must be an object")
+    d = dict(raw)
+    for f in dataclasses.fields(Config):
+        if f.name not in d:
+            continue
+        v, default = d[f.name], getattr(SEED, f.name)
+        if isinstance(default, tuple):
+            ok = isinstance(v, list) and 1 <= len(v) <= 64 and all(type(h) is int for h in v)
+        elif isinstance(default, bool):
+            ok = type(v) is bool
+        elif isinstance(default, int) or (default is None and f.name == "subset"):
+            ok = type(v) is int or (default is None and v is None)
+        elif isinstance(default, float):
+            ok = type(v) in (int, float)  # non-finite numbers were read as None and fail here
+        else:
+            ok = isinstance(v, str)
+        if not ok:
+            raise ModelError(f"the model's meta.json has a bad config: {f.name} = {str(v)[:40]!r}")
+    try:
+        config = Config.from_dict(d)
+    except (ConfigError, TypeError, ValueError) as e:
+        raise ModelError(f"the model's meta.json has a bad config: {str(e)[:120]}") from None
+    if not 0 <= config.seed < 2**32:
+        raise ModelError("the model's meta.json has a bad config: seed must be 0..2**32-1")
+    return config
+
+
+def _num(v, lo: float, hi: float) -> bool:
+    return type(v) in (int, float) and lo <= v <= hi
+
+
+def _loss(x) -> bool:
+    return x is None or type(x) is NonFinite or _num(x, -1e30, 1e30)  # a diverged epoch's NaN is history
+
+
+META_FIELDS = {  # key: (check, default) for everything the pages and `info` show
+    "name": (lambda v: isinstance(v, str) and len(v) <= 200, None),
+    "dataset": (lambda v: v in DATASETS, "mnist"),
+    "epochs": (lambda v: type(v) is int and 0 <= v <= 100_000, 0),
+    "loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
+    "val_loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
+    "test_bce": (lambda v: v is None or _num(v, 0, 1e6), None),
+    "params": (lambda v: type(v) is int and 0 <= v <= MAX_PARAMS, 0),
+    "data_checksum": (lambda v: isinstance(v, str) and len(v) <= 200, ""),
+    "train_seconds": (lambda v: _num(v, 0, 1e9), 0.0),
+    "stopped_early": (lambda v: type(v) is bool, False),
+    "created": (lambda v: isinstance(v, str) and len(v) <= 64, ""),
+    "keras": (lambda v: isinstance(v, str) and len(v) <= 64, ""),
+}  # fmt: skip
+
+
+def check_meta(raw) -> dict:
+    """A clean meta dict: known keys only, each of its documented type (missing ones defaulted;
+    test_bce is a float, NaN when unknown), so any page can format it without raising."""
+    if not isinstance(raw, dict) or "config" not in raw:
+        raise ModelError("the model's meta.json has no config")
+    config = _config(raw["config"])
+    meta = {"config": config.to_dict()}
+    for key, (ok, default) in META_FIELDS.items():
+        if key in raw and raw[key] is not None and not ok(raw[key]):
+            raise ModelError(f"the model's meta.json has a bad {key}: {str(raw[key])[:40]!r}")
+        meta[key] = default if raw.get(key) is None else raw[key]
+    for key in ("loss", "val_loss"):
+        meta[key] = [None if type(x) is NonFinite else x for x in meta[key]]
+    meta["test_bce"] = float("nan") if meta["test_bce"] is None else float(meta["test_bce"])
+    meta["dataset"] = raw.get("dataset") or config.dataset
+    return meta
+
+
+def folder(path: str | os.PathLike) -> Path:
+    path = Path(path)
+    if not path.is_dir():
+        raise ModelError("no such model folder")
+    return path
+
+
+def read_meta(path: str | os.PathLike) -> dict:
+    """The folder's meta.json, bounded and checked (check_meta)."""
+    path = folder(path)
+    if not (path / META_FILE).exists() and not (path / META_FILE).is_symlink():
+        raise ModelError(f"no {META_FILE}; is this a Latent Explorer model folder?")
+    return check_meta(parse_json(read_capped(path / META_FILE, META_MAX, META_FILE), META_FILE))
+
+
+def check_archive(path: Path, role: str, max_member: int, max_total: int) -> zipfile.ZipFile:
+    """The zip at `path` if its declared sizes are within caps; nothing is inflated here."""
+    if not path.exists():
+        raise ModelError(f"the model's {role} is missing")
+    if path.is_symlink() or not path.is_file():
+        raise ModelError(f"the model's {role} is not a regular file")
+    if not zipfile.is_zipfile(path):
+        raise ModelError(f"the model's {role} is not a zip archive as it should be; copy or retrain the model")
+    try:
+        z = zipfile.ZipFile(path)
+        infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ModelError(f"the model's {role} is a damaged zip archive") from None
+    if len(infos) > 16:
+        raise ModelError(f"the model's {role} holds {len(infos)} files; refused")
+    for i in infos:
+        if i.file_size > max_member or (
+            i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1)
+        ):
+            z.close()
+            raise ModelError(
+                f"the model's {role} holds {i.filename[:40]!r}, which would inflate to "
+                f"{i.file_size / 2**20:.0f} MB from {i.compress_size / 2**20:.2f} MB; refused (a zip bomb?)"
+            )
+    if sum(i.file_size for i in infos) > max_total:
+        z.close()
+        raise ModelError(f"the model's {role} would inflate to more than {max_total // 2**20} MB; refused")
+    return z
+
+
+def _layers(cfg) -> list[dict]:
+    """The layer configs of a Functional model's config.json (nested models included)."""
+    inner = cfg.get("config") if isinstance(cfg, dict) else None
+    layers = inner.get("layers") if isinstance(inner, dict) else None
+    if not isinstance(layers, list):
+        raise ModelError("the model's model.keras has a malformed config")
+    out = []
+    for layer in layers:
+        if isinstance(layer, dict) and layer.get("class_name") == "Functional":
+            out += _layers(layer)
+        elif isinstance(layer, dict):
+            out.append(layer)
+        else:
+            raise ModelError("the model's model.keras has a malformed config")
+    return out
+
+
+def check_keras_archive(path: Path) -> None:
+    """model.keras's sizes, layer kinds and parameter count, before Keras inflates or builds anything."""
+    with check_archive(path, MODEL_FILE, KERAS_MAX_MEMBER, KERAS_MAX_TOTAL) as z:
+        try:
+            info = z.getinfo("config.json")
+        except KeyError:
+            raise ModelError("the model's model.keras has no config.json") from None
+        if info.file_size > META_MAX:
+            raise ModelError("the model's model.keras has a config.json over 1 MB; refused")
+        try:
+            data = z.read(info)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+            raise ModelError("the model's model.keras is a damaged zip archive") from None
+    cfg = parse_json(data, f"{MODEL_FILE} (its config.json)")
+    if not isinstance(cfg, dict) or cfg.get("class_name") != "Functional":
+        raise ModelError("the model's model.keras is not an autoencoder this app builds")
+    params, prev = 0, 784
+    for layer in _layers(cfg):
+        kind = layer.get("class_name")
+        if kind not in LAYERS:
+            raise ModelError(f"cannot load the model: it holds a layer this app never builds ({str(kind)[:40]})")
+        if kind == "Dense":
+            units = (layer.get("config") or {}).get("units")
+            if type(units) is not int or not 1 <= units <= 65536:
+                raise ModelError("the model's model.keras has a Dense layer of a bad size")
+            params, prev = params + (prev + 1) * units, units
+    if params > MAX_PARAMS:
+        raise ModelError(f"the model's model.keras declares about {params:,} parameters; the limit is {MAX_PARAMS:,}")
+
+
+def load_latent(path: Path) -> dict[str, np.ndarray]:
+    """latent.npz's four arrays, capped and checked: finite (N, 2) floats, labels 0..9, N >= 1 for train."""
+    role = LATENT_FILE
+    check_archive(path, role, LATENT_MAX_TOTAL, LATENT_MAX_TOTAL).close()
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            latent = {k: f[k] for k in LATENT_KEYS}
+    except KeyError as e:
+        raise ModelError(f"the model's {role} lacks {e.args[0] if e.args else 'an array'}") from None
+    except Exception as e:  # pickles (allow_pickle=False), bad headers, damaged zips
+        raise ModelError(f"the model's {role} is unreadable ({type(e).__name__})") from None
+    for split in ("train", "test"):
+        z, y = latent[f"z_{split}"], latent[f"y_{split}"]
+        if z.dtype not in (np.float32, np.float64) or not np.issubdtype(y.dtype, np.integer) or y.ndim != 1:
+            raise ModelError(f"the model's {role}: z_{split} must be floats and y_{split} 1-D integer labels")
+        if z.ndim != 2 or z.shape[1] != 2 or len(z) != len(y) or not np.isfinite(z).all():
+            raise ModelError(f"the model's {role}: z_{split} must be finite N x 2 matching y_{split}")
+        if len(y) and (y.min() < 0 or y.max() > 9):
+            raise ModelError(f"the model's {role}: y_{split} must hold labels 0..9")
+    if len(latent["z_train"]) == 0:
+        raise ModelError(f"the model's {role} holds no encodings")
+    return latent
+
+
+def check_folder(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
+    """Everything that can be checked without Keras: (clean meta, latent arrays); ModelError otherwise."""
+    path = folder(path)
+    meta = read_meta(path)
+    check_keras_archive(path / MODEL_FILE)
+    return meta, load_latent(path / LATENT_FILE)
+
+
+def json_safe(obj):
+    """obj with every non-finite float as None, for json.dumps(allow_nan=False)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [json_safe(v) for v in obj]
+    return obj

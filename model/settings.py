@@ -1,0 +1,49 @@
+"""Every LATENT_EXPLORER_* environment variable, read in this one place.
+
+    from model.settings import settings
+    settings().library        # Path of the model library
+
+settings() reads os.environ on every call (cheap), so tests and servers that change the
+environment see the change; the result is a frozen dataclass, so nobody edits it in place.
+A value that does not parse falls back to the default rather than stopping the server.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "LATENT_EXPLORER_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data: str | None  # DATA: a mnist.npz or a folder of idx files; None = Keras's cache/download
+    default_model: Path | None  # MODEL: overrides the shipped `default` model folder
+    library: Path  # MODELS: the model library (user-trained and uploaded models)
+    train_threads: int  # TRAIN_THREADS: TF threads of in-app training (0 = TF's default)
+    train_nice: int  # TRAIN_NICE: niceness of the training process
+    train_in_process: bool  # TRAIN_IN_PROCESS=1: train in a server thread (bench/concurrency.py only)
+    baseline: bool  # BASELINE=1: the explorer's plain version (bench/explorer_latency.py only)
+
+
+def _int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(PREFIX + name) or default)
+    except ValueError:
+        return default
+
+
+def settings() -> Settings:
+    env = os.environ.get
+    return Settings(
+        data=env(PREFIX + "DATA") or None,
+        default_model=Path(env(PREFIX + "MODEL")) if env(PREFIX + "MODEL") else None,
+        library=Path(env(PREFIX + "MODELS") or ROOT / "models"),
+        train_threads=_int("TRAIN_THREADS", max(1, (os.cpu_count() or 2) - 1)),
+        train_nice=_int("TRAIN_NICE", 10),
+        train_in_process=env(PREFIX + "TRAIN_IN_PROCESS") == "1",
+        baseline=env(PREFIX + "BASELINE") == "1",
+    )
