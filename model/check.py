@@ -122,7 +122,7 @@ def _config(raw) -> Config:
         else:
             ok = isinstance(v, str)
         if not ok:
-            raise ModelError(f"the model's meta.json has a bad config: {f.name} = {str(v)[:40]!r}")
+            raise ModelError(f"the model's meta.json has a bad config: {f.name} = {_shown(v)}")
     try:
         config = Config.from_dict(d)
     except (ConfigError, TypeError, ValueError) as e:
@@ -130,6 +130,15 @@ def _config(raw) -> Config:
     if not 0 <= config.seed < 2**32:
         raise ModelError("the model's meta.json has a bad config: seed must be 0..2**32-1")
     return config
+
+
+def _shown(v) -> str:
+    """A refused value for a message: numbers as they are; anything else only by its kind, since a
+    text from a hostile file may hold a path or markup."""
+    if type(v) in (int, float, bool):
+        return repr(v)[:40]
+    kinds = {str: "a text", list: "a list", dict: "an object", NonFinite: "a non-finite number"}
+    return kinds.get(type(v), "a value of the wrong kind")
 
 
 def _num(v, lo: float, hi: float) -> bool:
@@ -165,7 +174,7 @@ def check_meta(raw) -> dict:
     meta = {"config": config.to_dict()}
     for key, (ok, default) in META_FIELDS.items():
         if key in raw and raw[key] is not None and not ok(raw[key]):
-            raise ModelError(f"the model's meta.json has a bad {key}: {str(raw[key])[:40]!r}")
+            raise ModelError(f"the model's meta.json has a bad {key}: {_shown(raw[key])}")
         meta[key] = default if raw.get(key) is None else raw[key]
     for key in ("loss", "val_loss"):
         meta[key] = [None if type(x) is NonFinite else x for x in meta[key]]
