@@ -1,9 +1,10 @@
-"""Command line: train, info, encode, decode.
+"""Command line: train, info, encode, decode, export.
 
     python -m model train --config seed --epochs 10 --out models/seed0
     python -m model info [--model DIR]
     python -m model encode digit.png [--model DIR] [--k 5]
     python -m model decode 1.5 -0.3 [--model DIR] [--scale 8] --out digit.png
+    python -m model export [--model DIR] --out encodings.csv|encodings.npz
 
 Bad input exits with status 2 and one `error: ...` line on stderr.
 """
@@ -75,6 +76,10 @@ def parse_args(argv):
     d.add_argument("--model")
     d.add_argument("--scale", type=int, default=1, help="upscale factor, nearest neighbour (1-64)")
     d.add_argument("--out", required=True)
+
+    x = sub.add_parser("export", help="write every digit's encoding (split, index, label, z1, z2) as CSV or NPZ")
+    x.add_argument("--model")
+    x.add_argument("--out", required=True, help="a .csv or .npz file")
     return p.parse_args(argv)
 
 
@@ -168,6 +173,18 @@ def cmd_decode(a):
     print(out)
 
 
+def cmd_export(a):
+    from model import store
+    from model.export import FORMATS, export
+
+    if Path(a.out).suffix.lower() not in FORMATS:
+        raise CliError(f"{a.out}: the output must be a .csv or .npz file")
+    path = Path(a.model) if a.model else store.default_model_dir()
+    store.read_meta(path)  # a plain "not a model folder" before looking for latent.npz
+    latent = store.load_latent(path / store.LATENT_FILE)
+    print(export(latent, a.out))
+
+
 def main(argv=None) -> int:
     a = parse_args(argv)
     from model.config import ConfigError
@@ -176,7 +193,9 @@ def main(argv=None) -> int:
     from model.store import ModelError
 
     try:
-        {"train": cmd_train, "info": cmd_info, "encode": cmd_encode, "decode": cmd_decode}[a.command](a)
+        {"train": cmd_train, "info": cmd_info, "encode": cmd_encode, "decode": cmd_decode, "export": cmd_export}[
+            a.command
+        ](a)
     except (CliError, ConfigError, DataError, ImageError, ModelError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

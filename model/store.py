@@ -157,6 +157,7 @@ def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
         "loss": result.history["loss"],
         "val_loss": result.history["val_loss"],
         "test_bce": round(result.test_bce, 6),
+        "knn5": None if getattr(result, "knn5", None) is None else round(result.knn5, 4),
         "params": int(result.models.autoencoder.count_params()),
         "data_checksum": result.data_checksum,
         "train_seconds": round(result.seconds, 1),
