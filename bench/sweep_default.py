@@ -18,12 +18,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from model.config import DEFAULT, Config  # noqa: E402
+from model.config import Config  # noqa: E402
 from model.data import load_dataset  # noqa: E402
 from model.train import fit  # noqa: E402
 
+# Rows named "default" in results/sweep_default.json before issue 11 are h256-128-64_lin_bs128_lr2e-3cos_e20.
 CANDIDATES = {
-    "default": DEFAULT,
     "h128-64_lin_bs128_e20": Config(hidden=(128, 64), latent_activation="linear", batch_size=128, epochs=20),
     "h256-64_lin_bs128_e15": Config(hidden=(256, 64), latent_activation="linear", batch_size=128, epochs=15),
     "h128-64-32_lin_bs64_e15": Config(hidden=(128, 64, 32), latent_activation="linear", batch_size=64, epochs=15),
