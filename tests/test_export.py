@@ -84,3 +84,10 @@ def test_cli_export_errors(args, needle, tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: ") and needle in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_help_lists_export(capsys):
+    """`python -m model --help` lists the export command."""
+    with pytest.raises(SystemExit) as e:
+        cli.main(["--help"])
+    assert e.value.code == 0 and "export" in capsys.readouterr().out
