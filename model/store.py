@@ -167,7 +167,11 @@ def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
     }
 
     def fill(tmp: Path) -> None:
-        result.models.autoencoder.save(tmp / MODEL_FILE, include_optimizer=False)  # 1/3 the size; loads uncompiled
+        # Keras 3 ignores include_optimizer for .keras files: save an uncompiled copy, without Adam's moments.
+        ae = result.models.autoencoder
+        lean = keras.Model.from_config(ae.get_config())  # same layers and names, fresh and uncompiled
+        lean.set_weights(ae.get_weights())
+        lean.save(tmp / MODEL_FILE)
         (tmp / META_FILE).write_text(json.dumps(meta, indent=2) + "\n")
         latent = {k: getattr(result, k) for k in LATENT_KEYS}
         np.savez_compressed(tmp / LATENT_FILE, **latent)

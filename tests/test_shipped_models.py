@@ -62,3 +62,9 @@ def test_test_bce_and_encodings_match_meta(bundle):
     np.testing.assert_array_equal(bundle.latent["y_test"], y_test)
     np.testing.assert_allclose(z[:2000], bundle.latent["z_test"][:2000], rtol=1e-4, atol=1e-4)
     assert bce(x, bundle.codec.decode(z)) == pytest.approx(bundle.meta["test_bce"], abs=2e-4)
+
+
+def test_saved_without_optimizer_state(bundle):
+    """model.keras holds the weights only (float32, 4 bytes a parameter), not Adam's two extra copies."""
+    size = (bundle.path / "model.keras").stat().st_size
+    assert size < 4 * bundle.meta["params"] + 100_000
