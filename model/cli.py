@@ -1,9 +1,10 @@
-"""Command line: train, info, encode, decode.
+"""Command line: train, info, encode, decode, export.
 
     python -m model train --config seed --epochs 10 --out models/seed0
     python -m model info [--model DIR]
     python -m model encode digit.png [--model DIR] [--k 5]
     python -m model decode 1.5 -0.3 [--model DIR] [--scale 8] --out digit.png
+    python -m model export [--model DIR] --out encodings.csv|encodings.npz
 
 Bad input exits with status 2 and one `error: ...` line on stderr.
 """
@@ -53,6 +54,10 @@ def parse_args(argv):
     d.add_argument("--model")
     d.add_argument("--scale", type=int, default=1, help="upscale factor, nearest neighbour (1-64)")
     d.add_argument("--out", required=True)
+
+    x = sub.add_parser("export", help="write every digit's encoding (split, index, label, z1, z2) as CSV or NPZ")
+    x.add_argument("--model")
+    x.add_argument("--out", required=True, help="a .csv or .npz file")
     return p.parse_args(argv)
 
 
@@ -145,6 +150,18 @@ def cmd_decode(a):
     print(out)
 
 
+def cmd_export(a):
+    from model import store
+    from model.check import check_folder
+    from model.export import FORMATS, export
+
+    if Path(a.out).suffix.lower() not in FORMATS:
+        raise CliError(f"{a.out}: the output must be a .csv or .npz file")
+    path = Path(a.model) if a.model else store.default_model_dir()
+    _, latent = check_folder(path)  # the one validator: meta.json, then latent.npz
+    print(export(latent, a.out))
+
+
 def main(argv=None) -> int:
     a = parse_args(argv)
     from model.config import ConfigError
@@ -153,7 +170,14 @@ def main(argv=None) -> int:
     from model.store import ModelError
 
     try:
-        {"train": cmd_train, "info": cmd_info, "encode": cmd_encode, "decode": cmd_decode}[a.command](a)
+        commands = {
+            "train": cmd_train,
+            "info": cmd_info,
+            "encode": cmd_encode,
+            "decode": cmd_decode,
+            "export": cmd_export,
+        }
+        commands[a.command](a)
     except ModelError as e:  # its messages name the file by role; say which model folder was meant
         where = getattr(a, "model", None) or ("the default model" if a.command != "train" else "")
         print(f"error: {where}: {e}" if where else f"error: {e}", file=sys.stderr)

@@ -19,12 +19,31 @@ import numpy as np
 
 from model.atomic import LEFTOVER, write_dir, write_file_atomic
 from model.autoencoder import CUSTOM_OBJECTS, Models, split
-from model.check import LATENT_FILE, LATENT_KEYS, META_FILE, MODEL_FILE, ModelError, check_folder, json_safe, read_meta
+from model.check import (
+    LATENT_FILE,
+    LATENT_KEYS,
+    META_FILE,
+    MODEL_FILE,
+    ModelError,
+    check_folder,
+    json_safe,
+    load_latent,
+    read_meta,
+)
 from model.config import Config
 from model.fast import Codec
 from model.settings import settings
 
-__all__ = ["write_file_atomic", "LATENT_FILE", "LATENT_KEYS", "META_FILE", "MODEL_FILE", "ModelError", "read_meta"]
+__all__ = [
+    "write_file_atomic",
+    "LATENT_FILE",
+    "LATENT_KEYS",
+    "META_FILE",
+    "MODEL_FILE",
+    "ModelError",
+    "read_meta",
+    "load_latent",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DIR = ROOT / "assets" / "models"  # every folder here is a read-only shipped model
@@ -89,6 +108,7 @@ def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
         "loss": result.history["loss"],
         "val_loss": result.history["val_loss"],
         "test_bce": round(result.test_bce, 6),
+        "knn5": None if getattr(result, "knn5", None) is None else round(result.knn5, 4),
         "params": int(result.models.autoencoder.count_params()),
         "data_checksum": result.data_checksum,
         "train_seconds": round(result.seconds, 1),
@@ -98,7 +118,11 @@ def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
     }
 
     def fill(tmp: Path) -> None:
-        result.models.autoencoder.save(tmp / MODEL_FILE, include_optimizer=False)  # 1/3 the size; loads uncompiled
+        # Keras 3 ignores include_optimizer for .keras files: save an uncompiled copy, without Adam's moments.
+        ae = result.models.autoencoder
+        lean = keras.Model.from_config(ae.get_config())  # same layers and names, fresh and uncompiled
+        lean.set_weights(ae.get_weights())
+        lean.save(tmp / MODEL_FILE)
         (tmp / META_FILE).write_text(json.dumps(json_safe(meta), indent=2, allow_nan=False) + "\n")
         latent = {k: getattr(result, k) for k in LATENT_KEYS}
         np.savez_compressed(tmp / LATENT_FILE, **latent)

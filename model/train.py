@@ -18,6 +18,7 @@ from model import data as data_mod
 from model.autoencoder import Models, build
 from model.config import Config
 from model.fast import Codec, bce
+from model.metrics import knn_accuracy
 
 Progress = Callable[[dict], None]
 
@@ -35,6 +36,7 @@ class Result:
     y_train: np.ndarray = field(repr=False)
     z_test: np.ndarray = field(repr=False)  # (N_test, 2) float32
     y_test: np.ndarray = field(repr=False)
+    knn5: float | None = None  # 5-NN label accuracy of the test encodings against the training ones
 
     @property
     def epochs_done(self) -> int:
@@ -109,11 +111,12 @@ def fit(
         history = {k: v[: max(0, len(v) - 1)] for k, v in history.items()}
 
     codec = Codec(models.encoder, models.decoder)
-    z_test = codec.encode(x_test)
+    z_train, z_test = codec.encode(x_train), codec.encode(x_test)
     return Result(
         config=config, models=models, history=history,
         test_bce=bce(x_test, codec.decode(z_test)), stopped=callback.stopped,
         data_checksum=checksum, seconds=time.monotonic() - start,
-        z_train=codec.encode(x_train), y_train=ytr.astype(np.uint8),
+        z_train=z_train, y_train=ytr.astype(np.uint8),
         z_test=z_test, y_test=yte.astype(np.uint8),
+        knn5=knn_accuracy(z_train, ytr, z_test, yte, k=5),
     )  # fmt: skip

@@ -1,0 +1,59 @@
+"""Export a model's encodings of every digit: split, index, label, z1, z2.
+
+    python -m model export [--model DIR] --out encodings.csv      # or encodings.npz
+    from model.export import csv_bytes, npz_bytes                 # for a download button
+
+`latent` is a model folder's latent.npz as a dict (store.load(...).latent or store.load_latent).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+
+COLUMNS = ("split", "index", "label", "z1", "z2")
+FORMATS = (".csv", ".npz")
+
+
+def table(latent: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """One row per digit, training digits first: split ('train'/'test'), index within its split,
+    label, z1, z2. Arrays of length N_train + N_test."""
+    parts = [(s, latent[f"z_{s}"], latent[f"y_{s}"]) for s in ("train", "test")]
+    return {
+        "split": np.concatenate([np.full(len(y), s, dtype="<U5") for s, _, y in parts]),
+        "index": np.concatenate([np.arange(len(y), dtype=np.int32) for _, _, y in parts]),
+        "label": np.concatenate([np.asarray(y, dtype=np.uint8) for _, _, y in parts]),
+        "z1": np.concatenate([np.asarray(z[:, 0], dtype=np.float32) for _, z, _ in parts]),
+        "z2": np.concatenate([np.asarray(z[:, 1], dtype=np.float32) for _, z, _ in parts]),
+    }
+
+
+def csv_bytes(latent: dict[str, np.ndarray]) -> bytes:
+    """UTF-8 CSV with a header line; z1 and z2 with 7 significant digits (float32's precision)."""
+    t = table(latent)
+    cols = (t["split"].tolist(), t["index"].tolist(), t["label"].tolist(), t["z1"].tolist(), t["z2"].tolist())
+    lines = [",".join(COLUMNS)] + [f"{s},{i},{y},{a:.7g},{b:.7g}" for s, i, y, a, b in zip(*cols, strict=True)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def npz_bytes(latent: dict[str, np.ndarray]) -> bytes:
+    """A compressed .npz with one array per column (no pickled objects: np.load(allow_pickle=False))."""
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **table(latent))
+    return buf.getvalue()
+
+
+def export(latent: dict[str, np.ndarray], out: str | os.PathLike) -> Path:
+    """Write the table to `out` (.csv or .npz, by its suffix) atomically; returns the path.
+    Raises ValueError for any other suffix."""
+    from model.store import write_file_atomic
+
+    out = Path(out)
+    kind = out.suffix.lower()
+    if kind not in FORMATS:
+        raise ValueError(f"{out}: the output must be a .csv or .npz file")
+    data = csv_bytes(latent) if kind == ".csv" else npz_bytes(latent)
+    return write_file_atomic(out, lambda f: f.write(data))
