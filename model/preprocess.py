@@ -470,16 +470,21 @@ def pipeline(img: Image.Image, invert: bool | None, notes: list[str]) -> Result:
     return Result(image=out, inverted=inverted, steps=steps, notes=notes)
 
 
-def preprocess_file(path) -> Result:
+def read_file(path) -> bytes:
+    """The bytes of an image file, at most MAX_BYTES + 1 of them; ImageError naming the path otherwise."""
     try:
         with open(path, "rb") as f:
-            data = f.read(MAX_BYTES + 1)
+            return f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise ImageError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ImageError(f"{path}: is a folder, not an image") from None
     except OSError as e:
         raise ImageError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def preprocess_file(path) -> Result:
+    data = read_file(path)
     try:
         return preprocess(data)
     except ImageError as e:
