@@ -54,7 +54,7 @@ FLAT_SPREAD = 0.06  # paper whose estimated lighting varies less than this is fl
 MIN_INK = 0.1  # on noisy images, fainter pixels (after normalising) are paper
 NOISELESS = 0.004  # noise sigma below ~1/255: a digital image, keep every grey level
 SPECK_FRACTION = 0.02  # ink components smaller than this share of the largest are specks
-THIN_STROKE = 1.2  # px in the 20 px frame; thinner strokes are thickened (MNIST: 2.0-4.1, 1st-95th pct)
+THIN_STROKE = 1.5  # px in the 20 px frame; thinner strokes are thickened (MNIST: 2.0-4.1, 1st-95th pct)
 STROKE_TARGET = 2.4  # px in the 20 px frame, what too-thin strokes are brought to
 UPSCALE_TO = 80  # px: thin strokes of smaller crops are enlarged to this before thickening
 MIN_CHROMA = 0.05  # ink whose colour differs less than this from the paper's is judged by brightness alone
@@ -383,15 +383,14 @@ def thicken_strokes(a: np.ndarray) -> np.ndarray | None:
     wide enough (MNIST's own always are). Bold strokes are not thinned: erosion erases thin parts.
     """
     side = max(a.shape)
-    w20 = stroke_width(a > 0.5) * 20.0 / side  # stroke width in the final 20 px frame
-    if w20 >= THIN_STROKE:
-        return None
-    if side < UPSCALE_TO:
+    if side < UPSCALE_TO:  # measured at a 1-2 px stroke's own size, every line would read 2 px wide
         f = UPSCALE_TO / side
         size = (max(1, round(a.shape[1] * f)), max(1, round(a.shape[0] * f)))
         a = np.clip(np.asarray(Image.fromarray(a.astype(np.float32), mode="F").resize(size, Image.BICUBIC)), 0, 1)
         side = max(a.shape)
-        w20 = stroke_width(a > 0.5) * 20.0 / side
+    w20 = stroke_width(a > 0.5) * 20.0 / side  # stroke width in the final 20 px frame
+    if w20 >= THIN_STROKE:
+        return None
     size = odd((STROKE_TARGET - w20) * side / 20.0 + 1)
     if size < 3:
         return None
