@@ -7,17 +7,21 @@ upload page can show why the model sees what it sees. The CLI's `encode` uses
 exactly this code.
 
 Steps (each one is a caption in `Result.steps`):
-  1. decode: first frame, EXIF rotation, alpha composited on white, greyscale;
-     big images are shrunk to WORK_SIZE first (a 20 px result needs no more);
-  2. polarity: ink is whichever extreme lies further from the paper's level;
-     dark ink is flipped so ink is light on black, like MNIST (or `invert=`);
+  1. decode: first frame, EXIF rotation, alpha composited on white, grey or RGB;
+     memory bounded from the header (decode_cost) and conversion done in shrunk
+     strips; big images end at WORK_SIZE (a 20 px result needs no more);
+  2. polarity: ink is whichever extreme lies further from the paper's level, or,
+     for coloured ink, the side its coloured pixels lie on; dark ink is flipped
+     so ink is light on black, like MNIST (or `invert=`);
   3. background: a flat background is subtracted as a constant; an uneven one
      (lighting gradient, shadow) is estimated by a grey opening wider than the
-     strokes (it removes the ink and keeps the lighting) and subtracted;
+     strokes (it removes the ink and keeps the lighting) and subtracted; the
+     colour difference from the paper is added to the brightness difference;
   4. denoise: contrast normalised to the ink, a median filter and a
      noise-relative threshold on noisy images, specks far smaller than the
      digit dropped; a clean digital image is left untouched;
-  5. crop to the ink's bounding box; 6. longest side to 20 px (Lanczos);
+  5. crop to the ink's bounding box; thin strokes widened to MNIST's with a
+     round grey dilation; 6. longest side to 20 px (Lanczos);
   7. centre of mass to (14, 14) of a 28 x 28 frame, values in [0, 1].
 
 Only ImageError leaves `preprocess`; its message is one plain line.
@@ -58,7 +62,7 @@ THIN_STROKE = 1.5  # px in the 20 px frame; thinner strokes are thickened (MNIST
 STROKE_TARGET = 2.4  # px in the 20 px frame, what too-thin strokes are brought to
 UPSCALE_TO = 80  # px: thin strokes of smaller crops are enlarged to this before thickening
 MIN_CHROMA = 0.05  # ink whose colour differs less than this from the paper's is judged by brightness alone
-CHROMA_WEIGHT = 1.0  # colour difference against brightness difference, both in RGB distance units
+CHROMA_WEIGHT = 0.5  # colour against brightness difference (RGB distance units); 1.0 widened JPEG strokes by chroma blur
 CROP_LEVEL = 0.05  # the bounding box is of pixels above this (MNIST's boxes are the same at 0 and 0.1)
 CENTRE = 14.0  # MNIST's centres of mass sit at (14.0, 14.0) in pixel indices (test-set mean)
 

@@ -465,8 +465,8 @@ def printed(text: str, ink, paper, size=(90, 110), angle=0.0) -> bytes:
     ids=["black on white", "white on blue", "black on yellow", "red on white"],
 )  # fmt: skip
 def test_printed_digits_on_coloured_backgrounds(ink, paper):
-    """A printed 7 on white, blue, yellow or red-on-white paper gives the same MNIST-style digit."""
-    base = preprocess(printed("7", (0, 0, 0), (255, 255, 255))).image
+    """A printed, slightly turned 7 in any of these colours gives the same digit as black on white."""
+    base = preprocess(printed("7", (0, 0, 0), (255, 255, 255), angle=4.0)).image
     r = preprocess(printed("7", ink, paper, angle=4.0))
     assert_mnist_like(r.image)
     assert mad(r.image, base) < 0.06
