@@ -62,7 +62,7 @@ THIN_STROKE = 1.5  # px in the 20 px frame; thinner strokes are thickened (MNIST
 STROKE_TARGET = 2.4  # px in the 20 px frame, what too-thin strokes are brought to
 UPSCALE_TO = 80  # px: thin strokes of smaller crops are enlarged to this before thickening
 MIN_CHROMA = 0.05  # ink whose colour differs less than this from the paper's is judged by brightness alone
-CHROMA_WEIGHT = 0.5  # colour against brightness difference (RGB distance units); 1.0 widened JPEG strokes by chroma blur
+CHROMA_WEIGHT = 0.5  # colour vs brightness difference; 1.0 let JPEG chroma blur widen strokes
 CROP_LEVEL = 0.05  # the bounding box is of pixels above this (MNIST's boxes are the same at 0 and 0.1)
 CENTRE = 14.0  # MNIST's centres of mass sit at (14.0, 14.0) in pixel indices (test-set mean)
 
