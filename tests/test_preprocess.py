@@ -441,7 +441,7 @@ def test_thin_pen_on_a_small_crop_gets_mnist_strokes(side, reference):
     assert "strokes thickened" in [c for c, _ in r.steps]
     assert_mnist_like(r.image)
     assert pp.stroke_width(r.image > 0.5) >= 1.6  # MNIST's strokes: 2-4 px at this scale
-    assert mad(r.image, reference) < 0.12  # the reference strokes are 2.7 px wide, these 2.4
+    assert mad(r.image, reference) < 0.14  # the reference strokes are 2.7 px wide, these 2.4
 
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
