@@ -56,6 +56,8 @@ FORMAT_NAMES = "PNG, JPEG, BMP, GIF or WebP"
 BLANK_CONTRAST = 0.08  # ink weaker than this above the paper is no ink at all
 FLAT_SPREAD = 0.06  # paper whose estimated lighting varies less than this is flat
 MIN_INK = 0.1  # on noisy images, fainter pixels (after normalising) are paper
+MIN_INK_SMALL = 0.4  # the same for small photos (under SMALL px): 0.1 left blotches that moved 30-60 px crops
+SMALL = 100
 NOISELESS = 0.004  # noise sigma below ~1/255: a digital image, keep every grey level
 SPECK_FRACTION = 0.02  # ink components smaller than this share of the largest are specks
 THIN_STROKE = 1.5  # px in the 20 px frame; thinner strokes are thickened (MNIST: 2.0-4.1, 1st-95th pct)
@@ -469,7 +471,8 @@ def pipeline(img: Image.Image, invert: bool | None, notes: list[str]) -> Result:
     if noisy:
         if min(a.shape) >= 16 and stroke_width(a > 0.5) >= 3:  # a 3 x 3 median would erase thinner strokes
             a = ndimage.median_filter(a, size=3, mode="nearest")
-        a = np.where(a < max(MIN_INK, 4.0 * sigma / peak), 0.0, a).astype(np.float32)
+        min_ink = MIN_INK_SMALL if max(a.shape) < SMALL else MIN_INK
+        a = np.where(a < max(min_ink, 4.0 * sigma / peak), 0.0, a).astype(np.float32)
         a = drop_specks(a)
     steps.append(("denoised" if noisy else "contrast normalised", a))
 
