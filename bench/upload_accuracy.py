@@ -11,7 +11,12 @@ their majority (a tie goes to the label whose members are nearer in total), for:
   * the arrays: the test encodings stored in latent.npz, and codec.encode(x_test / 255);
   * harder uploads of the same digits, to show the preprocessing at work: dark ink on white
     paper (inverted PNG), JPEG quality 75, and a simulated photo (8x upscaled with bilinear
-    blur, 30 px off-centre on 300 x 300 grey paper with a lighting gradient, noise, dark ink).
+    blur, 30 px off-centre on 300 x 300 grey paper with a lighting gradient, noise, dark ink);
+  * the harder photo set (issue 11), modelled on real phone photos: each digit redrawn as a
+    thin pen line along its strokes' centre (scipy's distance transform), in coloured ink
+    (blue, purple, black, red, green, pale blue ballpoint) on tinted paper (pink, grey, cream,
+    blue, yellow, white), lit unevenly with a shadow, shrunk to a 30-60 px crop, blurred,
+    with noise, saved as JPEG quality 60-85 with colour subsampling.
 
 It also reports the PNG round trip's mean absolute pixel difference (preprocessed vs the
 original digit, target <= 0.05) and the median preprocessing time per image.
@@ -25,27 +30,22 @@ import platform
 import statistics
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 from PIL import Image
+from scipy import ndimage
 
 from model import store
 from model.data import DataError, load_dataset
 from model.fast import nearest
+from model.images import to_uint8
+from model.placement import vote
 from model.preprocess import ImageError, preprocess
 
 OUT = Path(__file__).resolve().parent / "results" / "upload_accuracy.json"
-
-
-def majority(labels: np.ndarray, dist: np.ndarray) -> int:
-    """The most common label; a tie goes to the label whose members are nearer in total (as the page does)."""
-    counts = Counter(labels.tolist())
-    best = max(counts.values())
-    return min((lab for lab, c in counts.items() if c == best), key=lambda lab: float(dist[labels == lab].sum()))
 
 
 def knn_accuracy(z: np.ndarray, y: np.ndarray, z_train: np.ndarray, y_train: np.ndarray, k: int) -> float:
@@ -53,7 +53,7 @@ def knn_accuracy(z: np.ndarray, y: np.ndarray, z_train: np.ndarray, y_train: np.
     hits = 0
     for zi, yi in zip(z, y, strict=True):
         idx, dist = nearest(z_train, zi, k)
-        hits += majority(y_train[idx].astype(int), dist) == yi
+        hits += vote(y_train[idx].astype(int), dist)[0] == yi
     return hits / len(z)
 
 
@@ -84,7 +84,42 @@ def as_photo(x: np.ndarray, rng) -> bytes:
     region = paper[top : top + 224, left : left + 224]
     region[:] = region * (1 - ink) + 0.12 * ink
     paper += rng.normal(0, 0.03, paper.shape)
-    return save(Image.fromarray((np.clip(paper, 0, 1) * 255).astype(np.uint8)))
+    return save(Image.fromarray(to_uint8(paper)))
+
+
+INKS = [(35, 55, 165), (95, 50, 150), (30, 30, 40), (170, 40, 50), (40, 110, 70), (110, 140, 230)]  # ballpoints
+PAPERS = [(245, 205, 215), (170, 170, 165), (240, 230, 200), (200, 220, 240), (250, 245, 170), (250, 250, 250)]
+
+
+def pen_line(x: np.ndarray, pen: float) -> np.ndarray:
+    """The digit's strokes redrawn as a pen line `pen` px wide along their centres: (224, 224) coverage in [0, 1]."""
+    big = np.asarray(Image.fromarray(x).resize((224, 224), Image.BILINEAR), np.float32) / 255
+    mask = big > 0.5
+    edt = ndimage.distance_transform_edt(mask)
+    ridge = mask & (edt >= ndimage.maximum_filter(edt, size=5) - 0.8)  # the strokes' centre lines
+    cover = ndimage.distance_transform_edt(~ridge) <= pen / 2
+    return ndimage.gaussian_filter(cover.astype(np.float32), 0.8)
+
+
+def as_pen_photo(x: np.ndarray, rng) -> bytes:
+    """A 30-60 px JPEG crop of the digit as a thin coloured pen line on tinted, unevenly lit paper."""
+    side = int(rng.integers(30, 61))
+    big = int(224 * rng.uniform(1.1, 1.35))  # paper around the digit, at the 224 px drawing's scale
+    pen = rng.uniform(0.7, 1.4) * big / side  # the pen's width in final pixels, at the drawing's scale
+    cover = np.zeros((big, big), np.float32)
+    top, left = rng.integers(0, big - 224 + 1, size=2)
+    cover[top : top + 224, left : left + 224] = pen_line(x, pen) * rng.uniform(0.75, 1.0)
+    ink, paper = np.array(INKS[rng.integers(len(INKS))]) / 255, np.array(PAPERS[rng.integers(len(PAPERS))]) / 255
+    yy, xx = np.mgrid[0:big, 0:big] / big
+    angle = rng.uniform(0, 2 * np.pi)
+    light = 1 - rng.uniform(0.1, 0.35) * (np.cos(angle) * xx + np.sin(angle) * yy)  # a lighting gradient
+    edge = rng.uniform(0.2, 0.8)
+    light *= 1 - rng.uniform(0.1, 0.3) / (1 + np.exp(-(xx - edge) / 0.05))  # a soft shadow from one side
+    rgb = (paper * (1 - cover[..., None]) + ink * cover[..., None]) * light[..., None]
+    img = Image.fromarray(to_uint8(rgb)).resize((side, side), Image.BOX)  # the camera's small crop
+    a = ndimage.gaussian_filter(np.asarray(img, np.float32) / 255, (rng.uniform(0.3, 0.8),) * 2 + (0,))
+    a += rng.normal(0, 0.012, a.shape)
+    return save(Image.fromarray(to_uint8(a)), "JPEG", quality=int(rng.integers(60, 86)))
 
 
 UPLOADS = {
@@ -92,6 +127,7 @@ UPLOADS = {
     "PNG, dark ink on white": as_inverted_png,
     "JPEG quality 75": as_jpeg,
     "simulated photo": as_photo,
+    "harder photo set: thin coloured pen, tinted paper, 30-60 px, shadow, blur, JPEG": as_pen_photo,
 }
 
 
@@ -116,6 +152,7 @@ def main() -> None:
     p.add_argument("--model", help="model folder (default: the shipped model)")
     p.add_argument("--n", type=int, default=1000, help="first N test digits")
     p.add_argument("--k", type=int, default=5, help="neighbours that vote")
+    p.add_argument("--sets", default="", help="only the upload sets whose names contain one of these words (a,b)")
     a = p.parse_args()
 
     bundle = store.load(a.model)
@@ -138,7 +175,10 @@ def main() -> None:
         },
     ]
     round_trip_mad, png_ms = None, None
+    words = [w for w in a.sets.split(",") if w]
     for name, make in UPLOADS.items():
+        if words and not any(w in name for w in words):
+            continue
         images, failed, seconds = run_uploads(make, x)
         z = bundle.codec.encode(images.reshape(len(images), 784))
         rows.append({"input": name, "accuracy": knn_accuracy(z, y, z_train, y_train, a.k), "failed": failed})
@@ -154,8 +194,8 @@ def main() -> None:
         "n": int(len(x)),
         "k": a.k,
         "rows": [{**r, "accuracy": round(r["accuracy"], 4)} for r in rows],
-        "png_round_trip_mean_abs_diff": round(round_trip_mad, 5),
-        "png_preprocess_ms_median": round(png_ms, 2),
+        "png_round_trip_mean_abs_diff": None if round_trip_mad is None else round(round_trip_mad, 5),
+        "png_preprocess_ms_median": None if png_ms is None else round(png_ms, 2),
         "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
@@ -168,9 +208,8 @@ def main() -> None:
     for r in result["rows"]:
         ms = f"{r['preprocess_ms_median']:.1f}" if "preprocess_ms_median" in r else "–"
         print(f"| {r['input']} | {100 * r['accuracy']:.1f}% | {ms} |")
-    print(
-        f"\nPNG round trip: mean absolute pixel difference {result['png_round_trip_mean_abs_diff']:.4f} (target <= 0.05)."
-    )
+    if round_trip_mad is not None:
+        print(f"\nPNG round trip: mean absolute pixel difference {round_trip_mad:.4f} (target <= 0.05).")
 
 
 if __name__ == "__main__":

@@ -106,7 +106,8 @@ def cmd_info(a):
 
 def cmd_encode(a):
     from model import store
-    from model.preprocess import ImageError, preprocess_file
+    from model.placement import place
+    from model.preprocess import ImageError, read_file
 
     if not 1 <= a.k <= MAX_K:
         raise CliError(f"--k must be between 1 and {MAX_K}")
@@ -114,18 +115,15 @@ def cmd_encode(a):
     failed = False
     for path in a.images:
         try:
-            img = preprocess_file(path).image
+            p = place(bundle.codec, bundle.latent, read_file(path), a.k)
         except ImageError as e:
-            print(f"error: {e}", file=sys.stderr)
+            msg = str(e) if str(e).startswith(f"{path}: ") else f"{path}: {e}"  # read_file names the path already
+            print(f"error: {msg}", file=sys.stderr)
             failed = True
             continue
-        from model.fast import nearest
-
-        z = bundle.codec.encode(img.reshape(1, 784))[0]
-        idx, dist = nearest(bundle.latent["z_train"], z, a.k)
-        neighbors = [{"index": int(i), "label": int(bundle.latent["y_train"][i]), "distance": round(float(d), 5)}
-                     for i, d in zip(idx, dist, strict=True)]  # fmt: skip
-        print(json.dumps({"path": path, "z": [round(float(v), 5) for v in z], "neighbors": neighbors}), flush=True)
+        neighbors = [{"index": int(i), "label": int(lab), "distance": round(float(d), 5)}
+                     for i, lab, d in zip(p.idx, p.labels, p.dist, strict=True)]  # fmt: skip
+        print(json.dumps({"path": path, "z": [round(float(v), 5) for v in p.z], "neighbors": neighbors}), flush=True)
     if failed:
         sys.exit(2)
 
@@ -134,6 +132,7 @@ def cmd_decode(a):
     from PIL import Image
 
     from model import store
+    from model.images import to_uint8
     from model.store import write_file_atomic
 
     if not (math.isfinite(a.z1) and math.isfinite(a.z2)):
@@ -145,7 +144,7 @@ def cmd_decode(a):
         raise CliError(f"{out}: the output must be a .png file")
     bundle = store.load(a.model)
     img = bundle.codec.decode_image(a.z1, a.z2)
-    pil = Image.fromarray((img * 255 + 0.5).astype("uint8")).resize((28 * a.scale,) * 2, Image.NEAREST)
+    pil = Image.fromarray(to_uint8(img)).resize((28 * a.scale,) * 2, Image.NEAREST)
     write_file_atomic(out, lambda f: pil.save(f, format="PNG"))
     print(out)
 

@@ -7,17 +7,21 @@ upload page can show why the model sees what it sees. The CLI's `encode` uses
 exactly this code.
 
 Steps (each one is a caption in `Result.steps`):
-  1. decode: first frame, EXIF rotation, alpha composited on white, greyscale;
-     big images are shrunk to WORK_SIZE first (a 20 px result needs no more);
-  2. polarity: ink is whichever extreme lies further from the paper's level;
-     dark ink is flipped so ink is light on black, like MNIST (or `invert=`);
+  1. decode: first frame, EXIF rotation, alpha composited on white, grey or RGB;
+     memory bounded from the header (decode_cost) and conversion done in shrunk
+     strips; big images end at WORK_SIZE (a 20 px result needs no more);
+  2. polarity: ink is whichever extreme lies further from the paper's level, or,
+     for coloured ink, the side its coloured pixels lie on; dark ink is flipped
+     so ink is light on black, like MNIST (or `invert=`);
   3. background: a flat background is subtracted as a constant; an uneven one
      (lighting gradient, shadow) is estimated by a grey opening wider than the
-     strokes (it removes the ink and keeps the lighting) and subtracted;
+     strokes (it removes the ink and keeps the lighting) and subtracted; the
+     colour difference from the paper is added to the brightness difference;
   4. denoise: contrast normalised to the ink, a median filter and a
      noise-relative threshold on noisy images, specks far smaller than the
      digit dropped; a clean digital image is left untouched;
-  5. crop to the ink's bounding box; 6. longest side to 20 px (Lanczos);
+  5. crop to the ink's bounding box; thin strokes widened to MNIST's with a
+     round grey dilation; 6. longest side to 20 px (Lanczos);
   7. centre of mass to (14, 14) of a 28 x 28 frame, values in [0, 1].
 
 Only ImageError leaves `preprocess`; its message is one plain line.
@@ -31,20 +35,36 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
+from scipy import ndimage
+
+from model.images import to_uint8
 
 MAX_BYTES = 10 * 1024 * 1024  # the app's upload limit (.streamlit/config.toml maxUploadSize)
 MAX_PIXELS = 50_000_000  # refuse decompression bombs before decoding (a 48 MP phone photo passes)
 WORK_SIZE = 256  # longest side while cleaning: plenty for a 20 px result
+DECODE_BUDGET = 160 * 2**20  # bytes a decoded upload may take before it is shrunk; refused above
+BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}  # Pillow's storage; else 4
+DECODER_BYTES = {"WEBP": 16}  # libwebp decodes RGBA and Pillow copies it: measured 750 MB for 7000 x 7000
+ROW_BYTES = 8  # Pillow keeps a pointer per row: a 1 x 50,000,000 PNG costs 400 MB in them alone
+STRIP_BYTES = 8 * 2**20  # converted at full resolution at a time
+TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+             5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+             8: Image.Transpose.ROTATE_90}  # EXIF orientation -> the turn that makes the picture upright  # fmt: skip
 FORMATS = ("PNG", "JPEG", "BMP", "DIB", "GIF", "WEBP")  # Pillow plugins tried; JPEG also opens MPO (cameras)
 FORMAT_NAMES = "PNG, JPEG, BMP, GIF or WebP"
 BLANK_CONTRAST = 0.08  # ink weaker than this above the paper is no ink at all
 FLAT_SPREAD = 0.06  # paper whose estimated lighting varies less than this is flat
 MIN_INK = 0.1  # on noisy images, fainter pixels (after normalising) are paper
+MIN_INK_SMALL = 0.4  # the same for small photos (under SMALL px): 0.1 left blotches that moved 30-60 px crops
+SMALL = 100
 NOISELESS = 0.004  # noise sigma below ~1/255: a digital image, keep every grey level
 SPECK_FRACTION = 0.02  # ink components smaller than this share of the largest are specks
-THIN_STROKE = 1.2  # px in the 20 px frame; thinner strokes are thickened (MNIST: 2.0-4.1, 1st-95th pct)
+THIN_STROKE = 1.5  # px in the 20 px frame; thinner strokes are thickened (MNIST: 2.0-4.1, 1st-95th pct)
 STROKE_TARGET = 2.4  # px in the 20 px frame, what too-thin strokes are brought to
+UPSCALE_TO = 80  # px: thin strokes of smaller crops are enlarged to this before thickening
+MIN_CHROMA = 0.05  # ink whose colour differs less than this from the paper's is judged by brightness alone
+CHROMA_WEIGHT = 0.5  # colour vs brightness difference; 1.0 let JPEG chroma blur widen strokes
 CROP_LEVEL = 0.05  # the bounding box is of pixels above this (MNIST's boxes are the same at 0 and 0.1)
 CENTRE = 14.0  # MNIST's centres of mass sit at (14.0, 14.0) in pixel indices (test-set mean)
 
@@ -87,7 +107,11 @@ def zero_size_header(data: bytes) -> bool:
 
 
 def open_image(data: bytes, notes: list[str] | None = None) -> Image.Image:
-    """Decode bytes to a greyscale ("L") PIL image: first frame, EXIF-rotated, alpha on white."""
+    """Decode bytes to a small "L" or "RGB" PIL image: first frame, EXIF-rotated, alpha on white.
+
+    Memory is bounded before any pixel is decoded: the header's size and mode give what the
+    decoded picture will cost (decode_cost), and a picture over DECODE_BUDGET is refused.
+    """
     notes = [] if notes is None else notes
     if not data:
         raise ImageError("the file is empty")
@@ -106,7 +130,9 @@ def open_image(data: bytes, notes: list[str] | None = None) -> Image.Image:
                 notes.append(f"animated image with {frames} frames: only the first frame is used")
                 img.seek(0)
             if img.format in ("JPEG", "MPO"):
-                img.draft("L", (WORK_SIZE, WORK_SIZE))  # decode at 1/2..1/8 scale: fast, less memory
+                img.draft("RGB", (WORK_SIZE, WORK_SIZE))  # decode at 1/2..1/8 scale: fast, less memory
+            if decode_cost(img) > DECODE_BUDGET:
+                raise ImageError(f"the image is too large to open safely ({img.width} x {img.height} pixels)")
             img.load()
     except ImageError:
         raise
@@ -122,104 +148,105 @@ def open_image(data: bytes, notes: list[str] | None = None) -> Image.Image:
         raise ImageError(f"this is not an image Latent Explorer can read (use {FORMAT_NAMES})") from None
     except Exception as e:  # truncated or corrupt files raise OSError, ValueError, SyntaxError, EOFError…
         raise ImageError(f"the image is corrupt or truncated ({type(e).__name__})") from None
-    factor = max(img.size) // (2 * WORK_SIZE)
-    if factor >= 2:  # shrink by whole-pixel averaging before converting: 10x faster on a 40 MP photo
-        try:
-            img = img.reduce(factor)
-        except (ValueError, NotImplementedError):  # modes reduce() does not support are converted first
-            pass
+    return to_working(img, notes)
+
+
+def decode_cost(img: Image.Image) -> int:
+    """Bytes Pillow will hold for the decoded picture: pixels x the mode's (or decoder's) bytes + row pointers."""
+    per_pixel = DECODER_BYTES.get(img.format, BYTES_PER_PIXEL.get(img.mode, 4))
+    return img.height * (img.width * per_pixel + ROW_BYTES)
+
+
+def orientation(img: Image.Image) -> int:
+    """The EXIF orientation tag (1 = upright); a broken EXIF block is no reason to refuse the picture."""
     try:
-        img = ImageOps.exif_transpose(img) or img  # phone photos are stored sideways plus a rotation tag
-    except Exception:  # a broken EXIF block is no reason to refuse the picture
-        pass
-    return to_grey(img, notes)
+        return int(img.getexif().get(0x0112, 1))
+    except Exception:
+        return 1
 
 
-def to_grey(img: Image.Image, notes: list[str]) -> Image.Image:
-    """Any PIL mode to "L": transparency over white, 16-bit and float stretched to 8 bits."""
+def to_working(img: Image.Image, notes: list[str]) -> Image.Image:
+    """Any PIL mode and size -> "L" (grey sources) or "RGB", longest side at most 2 x WORK_SIZE, upright.
+
+    Converting happens strip by strip, each shrunk by whole-pixel averaging (reduce) straight away,
+    so no full-size converted copy ever exists: a 7000 x 7000 palette PNG costs its 49 MB of
+    indices plus one strip, not 650 MB of RGBA. 16-bit and float images are stretched to 8 bits
+    over their own range (Pillow's convert would clip them at 255).
+    """
     mode = img.mode
     try:
-        if mode in ("I", "I;16", "I;16L", "I;16B", "I;16N", "F"):
-            # Pillow's convert("L") clips these at 255; stretch the image's own range instead.
-            a = np.asarray(img, dtype=np.float64)
-            lo, hi = float(a.min()), float(a.max())
-            a = (a - lo) / (hi - lo) if hi > lo else np.zeros_like(a)
-            notes.append(f"{mode} image: its grey levels were stretched to 8 bits")
-            return Image.fromarray((a * 255 + 0.5).astype(np.uint8))
-        has_alpha = mode in ("RGBA", "RGBa", "LA", "La", "PA") or "transparency" in img.info
-        if has_alpha:
-            rgba = img.convert("RGBA")
-            white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-            img = Image.alpha_composite(white, rgba)
-            notes.append("transparent parts were put on white paper")
-        elif mode in ("CMYK", "YCbCr", "LAB", "HSV", "1"):
-            notes.append(f"{mode} image converted to greyscale")
-        return img.convert("L")
+        stretch = mode in ("I", "I;16", "I;16L", "I;16B", "I;16N", "F")
+        alpha = mode in ("RGBA", "RGBa", "LA", "La", "PA") or "transparency" in img.info
+        grey = mode in ("L", "1", "LA", "La") or stretch
+        factor = max(1, max(img.size) // (2 * WORK_SIZE))
+        rows = max(1, STRIP_BYTES // (4 * img.width * factor)) * factor  # whole reduce blocks per strip
+        lo, hi = value_range(img, rows) if stretch else (0.0, 1.0)
+        out = Image.new("L" if grey else "RGB", (-(-img.width // factor), -(-img.height // factor)))
+        for top in range(0, img.height, rows):
+            piece = img.crop((0, top, img.width, min(img.height, top + rows)))
+            if stretch:
+                a = np.nan_to_num(np.asarray(piece, dtype=np.float32), nan=lo, posinf=hi, neginf=lo)
+                piece = Image.fromarray(to_uint8((a - lo) / (hi - lo) if hi > lo else np.zeros_like(a)))
+            elif alpha:
+                rgba = piece.convert("RGBA")
+                piece = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+            piece = piece.convert(out.mode)
+            out.paste(piece.reduce(factor) if factor > 1 else piece, (0, top // factor))
     except ImageError:
         raise
     except Exception as e:
         raise ImageError(f"unsupported image mode {mode} ({type(e).__name__})") from None
+    if stretch:
+        notes.append(f"{mode} image: its grey levels were stretched to 8 bits")
+    elif alpha:
+        notes.append("transparent parts were put on white paper")
+    elif mode in ("CMYK", "YCbCr", "LAB", "HSV", "1"):
+        notes.append(f"{mode} image converted")
+    turn = TRANSPOSE.get(orientation(img))
+    return out.transpose(turn) if turn is not None else out  # phone photos: stored sideways plus a rotation tag
 
 
-# --- small array helpers --------------------------------------------------------------------
+def value_range(img: Image.Image, rows: int) -> tuple[float, float]:
+    """Finite (min, max) of a 16-bit, 32-bit or float image, strip by strip."""
+    if img.mode != "F":  # integers are finite: Pillow's own scan copies nothing
+        lo, hi = img.getextrema()
+        return float(lo), float(hi)
+    lo, hi = np.inf, -np.inf
+    for top in range(0, img.height, rows):
+        a = np.asarray(img.crop((0, top, img.width, min(img.height, top + rows))), dtype=np.float32)
+        a = a[np.isfinite(a)]
+        if a.size:
+            lo, hi = min(lo, float(a.min())), max(hi, float(a.max()))
+    return (lo, hi) if lo <= hi else (0.0, 0.0)
+
+
+# --- small array helpers (scipy.ndimage does the image operations) ----------------------------
 
 
 def to_float(img: Image.Image) -> np.ndarray:
     return np.asarray(img, dtype=np.float32) / 255.0
 
 
-def from_float(a: np.ndarray) -> Image.Image:
-    return Image.fromarray(np.clip(a * 255.0 + 0.5, 0, 255).astype(np.uint8))
-
-
-def centre_of_mass(a: np.ndarray) -> tuple[float, float]:
-    total = a.sum()
-    rows, cols = np.indices(a.shape)
-    return float((rows * a).sum() / total), float((cols * a).sum() / total)
-
-
-def square_filter(a: np.ndarray, size: int, op, pad: str = "edge") -> np.ndarray:
-    """Separable min or max (op = np.min / np.max) over a size x size square; (H, W) -> (H, W)."""
-    r = size // 2
-    p = np.pad(a, r, mode=pad)
-    p = op(np.lib.stride_tricks.sliding_window_view(p, size, axis=1), axis=-1)
-    return op(np.lib.stride_tricks.sliding_window_view(p, size, axis=0), axis=-1)
+centre_of_mass = ndimage.center_of_mass  # (H, W) -> (row, col) floats
 
 
 def opening(a: np.ndarray, size: int) -> np.ndarray:
-    """Grey opening (min filter, then max filter) over a size x size square; (H, W) -> (H, W).
+    """Grey opening over a size x size square, (H, W) -> (H, W), on an edge-padded copy.
 
-    Done on an image padded once by the full reach of both filters (edge values
-    repeated), so a lighting ramp is reproduced right up to the border.
+    Padding by the full reach of both filters (edge values repeated) reproduces a lighting
+    ramp right up to the border, where scipy's own border modes would flatten it.
     """
-    r = size // 2
-    p = np.pad(a, 2 * r, mode="edge")
-    for op in (np.min, np.max):
-        p = op(np.lib.stride_tricks.sliding_window_view(p, size, axis=1), axis=-1)
-        p = op(np.lib.stride_tricks.sliding_window_view(p, size, axis=0), axis=-1)
-    return p
-
-
-def box_blur(a: np.ndarray, size: int) -> np.ndarray:
-    """Mean over a size x size square (edges repeated), via cumulative sums: (H, W) -> (H, W)."""
-    if size <= 1:
-        return a
-    r = size // 2
-    p = np.pad(a.astype(np.float64), ((r + 1, r), (r + 1, r)), mode="edge")
-    c = p.cumsum(0).cumsum(1)
-    s = c[size:, size:] - c[:-size, size:] - c[size:, :-size] + c[:-size, :-size]
-    return (s / (size * size)).astype(np.float32)
+    r = 2 * (size // 2)
+    return ndimage.grey_opening(np.pad(a, r, mode="edge"), size=(size, size))[r : r + a.shape[0], r : r + a.shape[1]]
 
 
 def otsu(a: np.ndarray) -> float:
-    """Otsu's threshold of values in [0, 1] (256 bins)."""
+    """Otsu's threshold of values in [0, 1] (256 bins). scipy has none, and one is not worth scikit-image."""
     hist, edges = np.histogram(a, bins=256, range=(0.0, 1.0))
     p = hist.astype(np.float64) / max(1, hist.sum())
-    omega = np.cumsum(p)
-    mu = np.cumsum(p * np.arange(256))
+    omega, mu = np.cumsum(p), np.cumsum(p * np.arange(256))
     with np.errstate(divide="ignore", invalid="ignore"):
-        between = (mu[-1] * omega - mu) ** 2 / (omega * (1 - omega))
-    between = np.nan_to_num(between)
+        between = np.nan_to_num((mu[-1] * omega - mu) ** 2 / (omega * (1 - omega)))
     return float(edges[int(np.argmax(between)) + 1])
 
 
@@ -230,53 +257,22 @@ def noise_sigma(a: np.ndarray) -> float:
 
 
 def stroke_width(mask: np.ndarray) -> float:
-    """Typical stroke width in pixels: 2 * area / boundary length of the ink mask."""
+    """Typical stroke width in pixels of a bool mask: 2 x area / boundary length.
+
+    Local, unlike the distance transform's mean: a dark shadow caught in the mask adds its
+    rim, not its depth (on a lit-from-one-side photo the distance transform read 48 px for 16 px strokes).
+    """
     area = int(mask.sum())
     if area == 0:
         return 1.0
-    p = np.pad(mask, 1)
-    interior = p[1:-1, 1:-1] & p[:-2, 1:-1] & p[2:, 1:-1] & p[1:-1, :-2] & p[1:-1, 2:]
-    boundary = max(1, int((mask & ~interior).sum()))
+    boundary = max(1, int((mask & ~ndimage.binary_erosion(mask)).sum()))  # erosion treats outside as paper
     return max(1.0, 2.0 * area / boundary)
 
 
 def components(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """8-connected components of a bool (H, W) mask: labels (H, W) int (0 = none), sizes (n + 1,).
-
-    Vectorised union-find: hook every edge's larger root onto the smaller, then
-    flatten the trees by pointer jumping; a handful of rounds for any shape.
-    """
-    h, w = mask.shape
-    idx = np.arange(h * w).reshape(h, w)
-    us, vs = [], []
-    for a_sl, b_sl in (
-        ((slice(None), slice(0, -1)), (slice(None), slice(1, None))),  # right
-        ((slice(0, -1), slice(None)), (slice(1, None), slice(None))),  # down
-        ((slice(0, -1), slice(0, -1)), (slice(1, None), slice(1, None))),  # down-right
-        ((slice(0, -1), slice(1, None)), (slice(1, None), slice(0, -1))),  # down-left
-    ):
-        both = mask[a_sl] & mask[b_sl]
-        us.append(idx[a_sl][both])
-        vs.append(idx[b_sl][both])
-    u, v = np.concatenate(us), np.concatenate(vs)
-    parent = np.arange(h * w)
-    while True:
-        ru, rv = parent[u], parent[v]
-        lo, hi = np.minimum(ru, rv), np.maximum(ru, rv)
-        if np.array_equal(lo, hi):
-            break
-        np.minimum.at(parent, hi, lo)
-        while True:  # pointer jumping until every pixel points at its root
-            jumped = parent[parent]
-            if np.array_equal(jumped, parent):
-                break
-            parent = jumped
-    roots = np.where(mask, parent.reshape(h, w) + 1, 0)
-    _, inv, counts = np.unique(roots, return_inverse=True, return_counts=True)
-    inv = inv.reshape(h, w)
-    if mask.all():  # no background label 0 to map onto index 0
-        return inv + 1, np.concatenate([[0], counts])
-    return inv, counts
+    """8-connected components of a bool (H, W) mask: labels (H, W) int (0 = none), sizes (n + 1,)."""
+    labels, _ = ndimage.label(mask, structure=np.ones((3, 3), bool))
+    return labels, np.bincount(labels.ravel())
 
 
 def odd(x: float) -> int:
@@ -305,6 +301,7 @@ def paper_surface(a: np.ndarray, rounds: int = 4) -> tuple[np.ndarray, float]:
     v = a[ring].astype(np.float64)
     coef = np.array([np.median(v), 0.0, 0.0])  # start flat at the ring's median: most of the ring is paper
     keep = np.zeros(v.size, bool)
+    sigma = 0.0
     for _ in range(rounds + 1):
         r = v - basis @ coef
         sigma = 1.4826 * float(np.median(np.abs(r - np.median(r))))
@@ -317,17 +314,40 @@ def paper_surface(a: np.ndarray, rounds: int = 4) -> tuple[np.ndarray, float]:
     return (full @ coef).astype(np.float32), sigma
 
 
-def decide_polarity(a: np.ndarray) -> bool:
+def decide_polarity(a: np.ndarray, ink: np.ndarray | None = None) -> bool:
     """True if the ink is darker than the paper.
 
     Against a robust fit of the paper's level and lighting, compare how much lies far
     below it with how much lies far above: the heavier side is ink. A global median
-    would be fooled by a lighting gradient (half the paper looks "dark").
+    would be fooled by a lighting gradient (half the paper looks "dark"). Where the ink
+    is known from its colour (`ink`, a weight (H, W) >= 0), only those pixels are weighed.
     """
     surface, sigma = paper_surface(a)
     r = a - surface
+    if ink is not None:
+        return float((r * ink).sum()) < 0
     t = max(0.04, 3.0 * sigma)  # ignore paper grain
     return float(np.clip(-r - t, 0, None).sum()) > float(np.clip(r - t, 0, None).sum())
+
+
+def colour_contrast(rgb: np.ndarray) -> np.ndarray | None:
+    """How far each pixel's colour (not brightness) lies from the paper's, or None if the ink has no colour.
+
+    rgb (H, W, 3) in [0, 1] -> (H, W) >= 0. The two opponent axes (red-green, yellow-blue) are
+    orthonormal to grey, so the result is the RGB distance left after brightness is taken out.
+    Each axis gets its own fitted paper plane: blue ballpoint on pink paper differs from it
+    mainly here, with little change of brightness.
+    """
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    axes = ((r - g) / np.sqrt(2.0), (r + g - 2 * b) / np.sqrt(6.0))
+    d2, noise = np.zeros(r.shape, np.float32), 0.0
+    for c in axes:
+        surface, sigma = paper_surface(c)
+        d2 += (c - surface) ** 2
+        noise = max(noise, sigma)
+    d = np.sqrt(d2)
+    strength = float(np.percentile(d, 99.5))
+    return d if strength > max(MIN_CHROMA, 6.0 * noise) else None
 
 
 def remove_background(a: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -337,8 +357,7 @@ def remove_background(a: np.ndarray) -> tuple[np.ndarray, bool]:
     anything narrower than its window, i.e. the strokes, and keeps the lighting; a
     window tied to the image size instead of the stroke width eats thick strokes.
     """
-    thr = otsu(a)
-    ink = a > thr
+    ink = a > otsu(a)
     paper = ~ink if (~ink).any() else np.ones_like(ink)
     w = stroke_width(ink)
     size = odd(min(max(3.0 * w + 1, max(a.shape) / 6, 5), max(3, min(a.shape))))
@@ -346,7 +365,7 @@ def remove_background(a: np.ndarray) -> tuple[np.ndarray, bool]:
     spread = float(np.percentile(bg[paper], 95) - np.percentile(bg[paper], 5))
     if spread < FLAT_SPREAD:
         return np.clip(a - float(np.median(a[paper])), 0, None), True
-    bg = box_blur(bg, odd(size / 2))
+    bg = ndimage.uniform_filter(bg, odd(size / 2), mode="nearest")
     return np.clip(a - bg, 0, None), False
 
 
@@ -361,22 +380,29 @@ def drop_specks(a: np.ndarray) -> np.ndarray:
 
 
 def thicken_strokes(a: np.ndarray) -> np.ndarray | None:
-    """Hair-thin strokes (a ballpoint photo) thickened into MNIST's range; cropped (h, w) -> (h', w').
+    """Thin strokes (a ballpoint, a small photo) brought to MNIST's width; cropped (h, w) -> (h', w').
 
-    MNIST strokes are 2-4 px wide once the digit is 20 px tall; a pen line 1/100 of
-    the digit's height would be a faint sub-pixel trace. A max filter at full
-    resolution widens it. Returns None when the strokes are wide enough (MNIST's own
-    always are). Bold strokes are not thinned: a min filter would erase thin parts.
+    MNIST strokes are 2-4 px wide once the digit is 20 px tall; a pen line 1/100 of the
+    digit's height would be a faint sub-pixel trace. The crop is first enlarged (bicubic) to
+    at least UPSCALE_TO px, so a 1-2 px stroke of a 40 px photo can be measured and widened
+    smoothly, then a grey dilation adds the missing width. Returns None when the strokes are
+    wide enough (MNIST's own always are). Bold strokes are not thinned: erosion erases thin parts.
     """
     side = max(a.shape)
+    if side < UPSCALE_TO:  # measured at a 1-2 px stroke's own size, every line would read 2 px wide
+        f = UPSCALE_TO / side
+        size = (max(1, round(a.shape[1] * f)), max(1, round(a.shape[0] * f)))
+        a = np.clip(np.asarray(Image.fromarray(a.astype(np.float32), mode="F").resize(size, Image.BICUBIC)), 0, 1)
+        side = max(a.shape)
     w20 = stroke_width(a > 0.5) * 20.0 / side  # stroke width in the final 20 px frame
     if w20 >= THIN_STROKE:
         return None
     size = odd((STROKE_TARGET - w20) * side / 20.0 + 1)
     if size < 3:
         return None
-    p = np.pad(a, size // 2)  # room to grow; zeros are paper
-    p = square_filter(p, size, np.max, pad="constant")
+    yy, xx = np.mgrid[-(size // 2) : size // 2 + 1, -(size // 2) : size // 2 + 1]
+    disk = xx**2 + yy**2 <= (size / 2) ** 2  # a round pen, not a square one
+    p = ndimage.grey_dilation(np.pad(a, size // 2), footprint=disk)  # room to grow; zeros are paper
     rows, cols = np.nonzero(p > CROP_LEVEL)
     return p[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1].astype(np.float32)
 
@@ -390,7 +416,7 @@ def preprocess(data: bytes | bytearray | Image.Image, invert: bool | None = None
         elif isinstance(data, Image.Image):
             if data.width == 0 or data.height == 0:
                 raise ImageError("the image has zero size")
-            img = to_grey(data, notes)
+            img = to_working(data, notes)
         else:
             raise ImageError(f"expected image bytes, got {type(data).__name__}")
         return pipeline(img, invert, notes)
@@ -403,26 +429,36 @@ def preprocess(data: bytes | bytearray | Image.Image, invert: bool | None = None
 
 
 def pipeline(img: Image.Image, invert: bool | None, notes: list[str]) -> Result:
-    """The MNIST steps on a greyscale PIL image."""
+    """The MNIST steps on an "L" or "RGB" PIL image."""
     # Work at a bounded size: a 12 MP photo needs no more than 256 px to make 20 px.
     if max(img.size) > WORK_SIZE:
         scale = WORK_SIZE / max(img.size)
         size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
         img = img.resize(size, Image.LANCZOS, reducing_gap=3.0)
-    a = to_float(img)  # (H, W), paper and ink in either polarity
-    steps = [("input (greyscale)", a)]
+    a = to_float(img.convert("L"))  # (H, W), paper and ink in either polarity
+    chroma = colour_contrast(to_float(img)) if img.mode == "RGB" and min(a.shape) >= 8 else None
+    steps = [("input (greyscale)" if chroma is None else "input (brightness)", a)]
 
-    inverted = decide_polarity(a) if invert is None else bool(invert)
+    if invert is not None:
+        inverted = bool(invert)
+    elif chroma is not None:  # the coloured pixels are the ink: are they darker or lighter than the paper?
+        inverted = decide_polarity(a, np.clip(chroma - 0.5 * float(np.percentile(chroma, 99.5)), 0, None))
+    else:
+        inverted = decide_polarity(a)
     if inverted:
         a = 1.0 - a
     steps.append(("ink made light" + (" (inverted)" if inverted else ""), a))
 
     a, flat = remove_background(a)
+    if chroma is not None:  # ink = whatever differs from the paper in brightness or in colour
+        steps.append(("colour difference from the paper", np.clip(chroma / max(1e-6, chroma.max()), 0, 1)))
+        c, c_flat = remove_background(chroma)
+        a, flat = np.sqrt(a**2 + (CHROMA_WEIGHT * c) ** 2).astype(np.float32), flat and c_flat
     steps.append(("paper removed" + (" (flat)" if flat else " (uneven light)"), np.clip(a, 0, 1)))
 
     # Blank: even the strongest (slightly smoothed) ink barely rises above the paper.
     sigma = noise_sigma(a)
-    smooth = box_blur(a, 3) if min(a.shape) >= 16 else a
+    smooth = ndimage.uniform_filter(a, 3, mode="nearest") if min(a.shape) >= 16 else a
     if float(smooth.max()) < max(BLANK_CONTRAST, 2.0 * sigma):
         raise ImageError("no ink found: the image looks blank")
 
@@ -434,8 +470,9 @@ def pipeline(img: Image.Image, invert: bool | None, notes: list[str]) -> Result:
     a = np.clip(a / peak, 0.0, 1.0)
     if noisy:
         if min(a.shape) >= 16 and stroke_width(a > 0.5) >= 3:  # a 3 x 3 median would erase thinner strokes
-            a = to_float(from_float(a).filter(ImageFilter.MedianFilter(3)))
-        a = np.where(a < max(MIN_INK, 4.0 * sigma / peak), 0.0, a).astype(np.float32)
+            a = ndimage.median_filter(a, size=3, mode="nearest")
+        min_ink = MIN_INK_SMALL if max(a.shape) < SMALL else MIN_INK
+        a = np.where(a < max(min_ink, 4.0 * sigma / peak), 0.0, a).astype(np.float32)
         a = drop_specks(a)
     steps.append(("denoised" if noisy else "contrast normalised", a))
 
@@ -470,16 +507,21 @@ def pipeline(img: Image.Image, invert: bool | None, notes: list[str]) -> Result:
     return Result(image=out, inverted=inverted, steps=steps, notes=notes)
 
 
-def preprocess_file(path) -> Result:
+def read_file(path) -> bytes:
+    """The bytes of an image file, at most MAX_BYTES + 1 of them; ImageError naming the path otherwise."""
     try:
         with open(path, "rb") as f:
-            data = f.read(MAX_BYTES + 1)
+            return f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise ImageError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ImageError(f"{path}: is a folder, not an image") from None
     except OSError as e:
         raise ImageError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def preprocess_file(path) -> Result:
+    data = read_file(path)
     try:
         return preprocess(data)
     except ImageError as e:

@@ -14,6 +14,7 @@ from PIL import Image
 
 from model import store
 from model.data import CLASS_NAMES, DataError, load_dataset
+from model.images import to_uint8
 from model.library import NAME_RE, Library, LibraryError
 from model.store import ModelError
 
@@ -163,7 +164,7 @@ def class_names(bundle: store.Bundle) -> tuple[str, ...]:
 
 def to_png(img: np.ndarray, size: int = 224) -> bytes:
     """A [0, 1] 28 x 28 float image as PNG bytes, upscaled with crisp (nearest) pixels."""
-    pil = Image.fromarray((np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8))
+    pil = Image.fromarray(to_uint8(img))
     if size and size != pil.width:
         pil = pil.resize((size, size * pil.height // pil.width), Image.NEAREST)
     buf = io.BytesIO()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from model.data import to_float
 from pages import common
 
 common.ensure_router()  # a direct link on a fresh server must still go through app.py
@@ -19,7 +20,7 @@ TILE_PX = 84  # 3 screen pixels per MNIST pixel: ten tiles fit a row
 
 def batch(x: np.ndarray, start: int, count: int = COUNT) -> np.ndarray:
     """Images start .. start+count-1 as floats in [0, 1]."""
-    return x[start : start + count].astype(np.float32) / 255.0
+    return to_float(x[start : start + count]).reshape(-1, *x.shape[1:])
 
 
 def reconstruct(bundle, images: np.ndarray) -> np.ndarray:

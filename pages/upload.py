@@ -13,13 +13,11 @@ ImageError in model/preprocess.py and is shown as one st.error line.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
-
 import numpy as np
 import streamlit as st
 
-from model.fast import nearest
+from model.placement import Placement as Analysis
+from model.placement import place
 from model.preprocess import ImageError, Result, preprocess
 from pages import common
 from pages.scatter import MARKER, latent_figure, with_marker
@@ -40,18 +38,6 @@ MARKER_NAME = "your digit"
 # ---- computation -------------------------------------------------------------------------------
 
 
-@dataclass
-class Analysis:
-    prep: Result  # the preprocessing result: the 28 x 28 image, its steps and notes
-    z: np.ndarray  # (2,) encoding
-    recon: np.ndarray  # (28, 28) reconstruction of z
-    idx: np.ndarray  # (K,) indices of the nearest training encodings
-    dist: np.ndarray  # (K,) their Euclidean distances
-    labels: np.ndarray  # (K,) their labels
-    majority: int  # the most common label among them (ties: the nearer group)
-    votes: int  # how many of the K have it
-
-
 @st.cache_data(show_spinner="Preparing the picture…", max_entries=16)
 def prepare(data: bytes, invert: bool | None = None) -> Result:
     """preprocess(), cached: a rerun (a toggle, another model) does not decode a 10 MB photo again."""
@@ -63,21 +49,7 @@ def analyse(bundle, data: bytes, flip: bool = False) -> Analysis:
     prep = prepare(data)
     if flip:  # the user says the automatic polarity was wrong
         prep = prepare(data, invert=not prep.inverted)
-    z = bundle.codec.encode(prep.image.reshape(1, 784))[0]
-    recon = bundle.codec.decode(z[None, :])[0].reshape(28, 28)
-    idx, dist = nearest(bundle.latent["z_train"], z, K)
-    labels = bundle.latent["y_train"][idx].astype(int)
-    majority, votes = vote(labels, dist)
-    return Analysis(prep, z, recon, idx, dist, labels, majority, votes)
-
-
-def vote(labels: np.ndarray, dist: np.ndarray) -> tuple[int, int]:
-    """(label, count) of the most common label; a tie goes to the label whose members are nearer."""
-    counts = Counter(labels.tolist())
-    best = max(counts.values())
-    tied = [lab for lab, c in counts.items() if c == best]
-    label = min(tied, key=lambda lab: float(dist[labels == lab].sum()))
-    return int(label), best
+    return place(bundle.codec, bundle.latent, prep, K)
 
 
 def plural(name: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -392,3 +393,80 @@ def test_arbitrary_images_raise_only_image_error(mode, fmt, w, h, seed, content)
     except (OSError, ValueError, KeyError):  # a format that cannot store this mode: nothing to test
         return
     check_contract(data)
+
+
+# --- real-photo conditions of issue 11: colour, thin pens, small crops, printed digits -------------
+
+
+def test_pale_blue_ink_on_grey_paper_is_found_by_colour(reference):
+    """Pale blue ballpoint on grey paper, nearly the same brightness, is read from its colour difference."""
+    img = draw(mode="RGB", ink=(110, 140, 230), paper=(150, 150, 150))
+    lum = np.asarray(img.convert("L"), np.float32)
+    assert abs(lum[100, 100] - lum[5, 5]) < 12  # under 5% brightness contrast
+    r = preprocess(png(img))
+    assert "colour difference from the paper" in [c for c, _ in r.steps]
+    assert_mnist_like(r.image)
+    assert mad(r.image, reference) < 0.05
+
+
+@pytest.mark.parametrize(
+    ("ink", "paper"),
+    [((95, 50, 150), (245, 205, 215)), ((35, 55, 165), (240, 230, 200)), ((170, 40, 50), (200, 220, 240))],
+    ids=["purple on pink", "blue on cream", "red on blue"],
+)
+def test_coloured_ink_on_tinted_unevenly_lit_paper(ink, paper, reference):
+    """Coloured ballpoint on tinted paper under a lighting gradient, saved as JPEG, gives the clean digit."""
+    a = np.asarray(draw(mode="RGB", ink=ink, paper=paper), np.float32)
+    a *= np.linspace(1.0, 0.7, 200, dtype=np.float32)[None, :, None]  # light falls off to the right
+    r = preprocess(png(Image.fromarray(a.astype(np.uint8)), "JPEG", quality=80))
+    assert r.inverted
+    assert_mnist_like(r.image)
+    assert mad(r.image, reference) < 0.06
+
+
+def test_grey_pictures_ignore_colour():
+    """A grey picture (even saved as RGB) takes the brightness path: no colour step, same digit as its L twin."""
+    rgb = preprocess(png(draw(mode="RGB", ink=(0, 0, 0), paper=(255, 255, 255))))
+    assert all("colour" not in c for c, _ in rgb.steps)
+    assert mad(rgb.image, preprocess(png(draw())).image) < 0.005
+
+
+@pytest.mark.parametrize("side", [30, 45, 60])
+def test_thin_pen_on_a_small_crop_gets_mnist_strokes(side, reference):
+    """A 1 px ballpoint line on a 30-60 px blurred JPEG crop comes out with MNIST-wide strokes."""
+    big = draw(size=(8 * side, 8 * side), box=(side, side, 7 * side, 7 * side), width=8, mode="RGB",
+               ink=(35, 55, 165), paper=(240, 235, 225))  # fmt: skip
+    small = big.resize((side, side), Image.BOX)
+    r = preprocess(png(small, "JPEG", quality=75))
+    assert "strokes thickened" in [c for c, _ in r.steps]
+    assert_mnist_like(r.image)
+    assert pp.stroke_width(r.image > 0.5) >= 1.6  # MNIST's strokes: 2-4 px at this scale
+    assert mad(r.image, reference) < 0.14  # the reference strokes are 2.7 px wide, these 2.4
+
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+
+
+def printed(text: str, ink, paper, size=(90, 110), angle=0.0) -> bytes:
+    """A printed digit (a font, not handwriting) photographed small: NOT a real photo, a stand-in for one."""
+    from PIL import ImageFont
+
+    img = Image.new("RGB", size, paper)
+    ImageDraw.Draw(img).text((size[0] / 2, size[1] / 2), text, fill=ink, anchor="mm",
+                             font=ImageFont.truetype(FONT, int(size[1] * 0.7)))  # fmt: skip
+    return png(img.rotate(angle, fillcolor=paper, resample=Image.BICUBIC), "JPEG", quality=80)
+
+
+@pytest.mark.skipif(not Path(FONT).is_file(), reason="Debian's fonts-dejavu-core is not installed")
+@pytest.mark.parametrize(
+    ("ink", "paper"),
+    [((20, 20, 20), (255, 255, 255)), ((255, 255, 255), (30, 80, 170)), ((20, 20, 20), (250, 220, 60)),
+     ((200, 30, 40), (250, 250, 245))],
+    ids=["black on white", "white on blue", "black on yellow", "red on white"],
+)  # fmt: skip
+def test_printed_digits_on_coloured_backgrounds(ink, paper):
+    """A printed, slightly turned 7 in any of these colours gives the same digit as black on white."""
+    base = preprocess(printed("7", (0, 0, 0), (255, 255, 255), angle=4.0)).image
+    r = preprocess(printed("7", ink, paper, angle=4.0))
+    assert_mnist_like(r.image)
+    assert mad(r.image, base) < 0.06
