@@ -8,7 +8,7 @@ then runs the page the user picked.
 
 import streamlit as st
 
-from pages import common
+from ui import common
 
 st.set_page_config(page_title="Latent Explorer", page_icon=":material/scatter_plot:", layout="wide")
 common.init_state()

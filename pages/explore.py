@@ -25,8 +25,8 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from pages import common
-from pages.scatter import (
+from ui import common
+from ui.scatter import (
     Pick,
     figure_roles,
     latent_extent,

@@ -10,8 +10,7 @@ import streamlit as st
 
 from model import library, modelzip
 from model.library import LibraryError
-from pages import common
-from ui import train_form
+from ui import common, train_form
 
 common.ensure_router()  # a direct link on a fresh server must still go through app.py
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from pages import common
+from ui import common
 
 common.ensure_router()  # a direct link on a fresh server must still go through app.py
 

@@ -11,8 +11,7 @@ import streamlit as st
 from model import library
 from model.data import CLASS_NAMES
 from model.job import FINISHED, TrainJob
-from pages import common, train_view
-from ui import train_form
+from ui import common, train_form, train_view
 
 common.ensure_router()  # a direct link on a fresh server must still go through app.py
 

@@ -21,8 +21,8 @@ import streamlit as st
 
 from model.fast import nearest
 from model.preprocess import ImageError, Result, preprocess
-from pages import common
-from pages.scatter import MARKER, latent_figure, with_marker
+from ui import common
+from ui.scatter import MARKER, latent_figure, with_marker
 
 common.ensure_router()  # a direct link on a fresh server must still go through app.py
 

@@ -123,7 +123,7 @@ def test_bad_url_point_falls_back_to_the_default(shipped):
 
 def test_picked_data_point_shows_original_reconstruction_and_label(shipped, mnist):
     """A clicked training digit shows its original, its reconstruction and its label."""
-    from pages.scatter import Pick
+    from ui.scatter import Pick
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
@@ -166,7 +166,7 @@ def test_reconstructions_random_batch_and_start_index(mnist):
 
 def test_missing_data_is_explained_and_the_scatter_still_works(monkeypatch, tmp_path, shipped):
     """Without MNIST, Reconstructions says how to fix it and Explore still draws the scatter."""
-    from pages.scatter import Pick
+    from ui.scatter import Pick
 
     monkeypatch.setenv("LATENT_EXPLORER_DATA", str(tmp_path / "missing.npz"))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))

@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from model.fast import nearest
 from model.preprocess import preprocess
-from pages import common
+from ui import common
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 120  # first run imports TensorFlow and loads the model; the CPU is shared
