@@ -11,9 +11,9 @@ import streamlit as st
 from model import library
 from model.data import CLASS_NAMES
 from model.job import FINISHED, TrainJob
-from ui import common, train_form, train_view
+from ui import common, router, train_form, train_view
 
-common.ensure_router()  # a direct link on a fresh server must still go through app.py
+router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
 ss = st.session_state
 LIBRARY = common.library_dir()

@@ -21,10 +21,10 @@ import streamlit as st
 
 from model.fast import nearest
 from model.preprocess import ImageError, Result, preprocess
-from ui import common
+from ui import common, router
 from ui.scatter import MARKER, latent_figure, with_marker
 
-common.ensure_router()  # a direct link on a fresh server must still go through app.py
+router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
 SOURCES = ("Upload a file", "Draw", "Camera")
 FILE_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]

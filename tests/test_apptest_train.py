@@ -49,7 +49,7 @@ def test_train_page_trains_one_epoch_and_the_model_becomes_active(lib, mnist):
     assert any("Saved as **apptest**" in s.value for s in at.success)
     assert store.read_meta(lib / "apptest")["epochs"] == 1
 
-    at.switch_page("pages/library.py").run()
+    at.switch_page("pages/models.py").run()
     assert not at.exception, at.exception
     table = at.dataframe[0].value
     assert "apptest" in list(table["name"]) and table.loc[table["name"] == "apptest", "active"].item() == "●"
@@ -73,7 +73,7 @@ def test_library_page_renames_and_refuses_a_bad_upload(lib, tmp_path_factory, mn
     (xtr, ytr), (xte, yte) = mnist
     result = fit(Config(epochs=1, batch_size=100), data=((xtr[:300], ytr[:300]), (xte[:100], yte[:100])))
     store.save(result, lib / "first", name="first")
-    at = page("pages/library.py")
+    at = page("pages/models.py")
     at.selectbox(key="lib_selected").select("first").run()
     at.text_input(key="lib_new_name").input("second").run()
     at.button(key="lib_rename").click().run()

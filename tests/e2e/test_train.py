@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.app_utils import wait_for_app
 
 pytestmark = pytest.mark.e2e
 

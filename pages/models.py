@@ -10,9 +10,9 @@ import streamlit as st
 
 from model import library, modelzip
 from model.library import LibraryError
-from ui import common, train_form
+from ui import common, router, train_form
 
-common.ensure_router()  # a direct link on a fresh server must still go through app.py
+router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
 ss = st.session_state
 LIBRARY = common.library_dir()
