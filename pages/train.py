@@ -84,7 +84,7 @@ def finished_ui(job: TrainJob) -> None:
     if snap.state == "saved":
         st.success(f"Saved as **{job.name}** ({len(snap.history['loss'])} epochs, test BCE {snap.test_bce:.4f}) "
                    "and made the active model for every page.")  # fmt: skip
-        st.page_link("pages/explore.py", label="Explore it", icon="🗺️")
+        st.page_link("pages/explore.py", label="Explore it", icon=":material/explore:")
     elif snap.state == "failed":
         st.error(f"Training failed: {snap.error}")
     else:

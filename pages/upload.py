@@ -279,7 +279,7 @@ push_point(analysis.z)
 with result_col:
     verdict_panel(analysis, names)
     neighbours_panel(bundle, analysis, names)
-    st.page_link("pages/explore.py", label="Open this point in the explorer", icon="🗺️")
+    st.page_link("pages/explore.py", label="Open this point in the explorer", icon=":material/explore:")
 steps_panel(analysis.prep)
 with st.container(key="upload_map"):
     st.plotly_chart(map_figure(bundle, analysis.z), key="upload_chart", config={"displaylogo": False})
