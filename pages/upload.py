@@ -6,6 +6,7 @@ State (set up once per session, below):
     upload_canvas_<n>  the drawing canvas; "Clear" bumps upload_canvas_n, giving a fresh canvas
     upload_invert      the manual override: flip the automatic ink-polarity choice
     upload_last_z      the last encoding pushed to the explorer (a rerun does not push it again)
+    upload_kept        the last file and photo (bytes, name): they outlive the widgets' dropped state
 
 Computation (`analyse`) is plain NumPy on the bundle; the rest only draws. Bad input raises
 ImageError in model/preprocess.py and is shown as one st.error line.
@@ -29,6 +30,9 @@ router.ensure_router()  # first: a direct link on a fresh server must still go t
 SOURCES = ("Upload a file", "Draw", "Camera")
 FILE_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]
 K = 8  # nearest training digits shown
+CONFIDENT = 5  # votes of K for a confident verdict
+FAR_FACTOR = 2.0  # far: nearest distance > FAR_FACTOR x the 99th percentile of test digits' nearest distance
+INK_RANGE = (0.015, 0.45)  # digit-like ink fraction; MNIST's training digits span 0.019-0.398
 CANVAS_PX = 280  # 10 screen pixels per MNIST pixel
 CANVAS_STROKE = 22  # a digit drawn ~200 px tall gets MNIST's ~2.5 px strokes at 20 px
 PAIR_PX = 168
@@ -50,6 +54,8 @@ class Analysis:
     labels: np.ndarray  # (K,) their labels
     majority: int  # the most common label among them (ties: the nearer group)
     votes: int  # how many of the K have it
+    far: bool  # the nearest training digit is much further than any test digit's nearest one
+    ink: float  # fraction of the 28 x 28 pixels that are ink (> 0.5); MNIST's range is 0.02-0.40
 
 
 @st.cache_data(show_spinner="Preparing the picture…", max_entries=16)
@@ -68,7 +74,17 @@ def analyse(bundle, data: bytes, flip: bool = False) -> Analysis:
     idx, dist = nearest(bundle.latent["z_train"], z, K)
     labels = bundle.latent["y_train"][idx].astype(int)
     majority, votes = vote(labels, dist)
-    return Analysis(prep, z, recon, idx, dist, labels, majority, votes)
+    far = float(dist[0]) > FAR_FACTOR * typical_distance(str(bundle.path), common.folder_mtime(bundle.path), bundle)
+    ink = float((prep.image > 0.5).mean())
+    return Analysis(prep, z, recon, idx, dist, labels, majority, votes, far, ink)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def typical_distance(path: str, mtime: float, _bundle) -> float:
+    """99th percentile of the distance from 1,000 test encodings to their nearest training encoding."""
+    lat = _bundle.latent
+    sample = lat["z_test"][np.random.default_rng(0).permutation(len(lat["z_test"]))[:1000]]
+    return float(np.percentile([nearest(lat["z_train"], z, 1)[1][0] for z in sample], 99))
 
 
 def vote(labels: np.ndarray, dist: np.ndarray) -> tuple[int, int]:
@@ -86,10 +102,24 @@ def plural(name: str) -> str:
 
 
 def sentence(a: Analysis, names) -> str:
-    """The plain-words verdict, e.g. 'The model places this among the 3s: 6 of its 8 nearest neighbours are 3s.'"""
+    """The plain-words verdict, as sure as the neighbours allow.
+
+    confident: 'The model places this among the 3s: 6 of its 8 nearest neighbours are 3s.'
+    unsure:    'Unsure: 3 of its 8 nearest neighbours are 4s; the others are mixed.'
+    no digit-like ink, or far from every training digit: says so, and names no class.
+    """
+    lo, hi = INK_RANGE
+    if a.ink < lo:
+        return "This does not look like a digit: there is hardly any ink, so the model's place for it means little."
+    if a.ink > hi:
+        return "This does not look like a digit: it is mostly ink (a filled shape, not strokes), so no class is named."
+    if a.far:
+        return "This lands far from every training digit, so the model cannot say which digit it is."
     group = plural(names[a.majority])
     verb = "is" if a.votes == 1 else "are"
-    return f"The model places this among the {group}: {a.votes} of its {K} nearest neighbours {verb} {group}."
+    if a.votes >= CONFIDENT:
+        return f"The model places this among the {group}: {a.votes} of its {K} nearest neighbours {verb} {group}."
+    return f"Unsure: {a.votes} of its {K} nearest neighbours {verb} {group}; the others are mixed."
 
 
 # ---- explorer link -----------------------------------------------------------------------------
@@ -113,13 +143,35 @@ def source_ui() -> str:
     return choice or SOURCES[0]
 
 
+def kept_ui(key: str, got: tuple[bytes | None, str]) -> tuple[bytes | None, str]:
+    """The input's bytes, kept in upload_kept across page visits and source switches.
+
+    Streamlit drops a widget's state while it is not shown, so on return the uploader is empty
+    though the user never cleared it: then the kept input is used. A widget that held a file on
+    the last run and is empty now was cleared by the user: the kept input goes too.
+    """
+    ss = st.session_state
+    if got[0] is not None:
+        ss.upload_kept[key] = got
+    elif ss.get(f"{key}_had"):
+        ss.upload_kept.pop(key, None)
+    ss[f"{key}_had"] = got[0] is not None
+    kept = ss.upload_kept.get(key, (None, ""))
+    if got[0] is None and kept[0] is not None:
+        st.caption(f"Showing your last one, **{kept[1]}**. Add another to replace it.")
+    return kept
+
+
 def file_ui() -> tuple[bytes | None, str]:
-    """The upload widget: (file bytes or None, name)."""
+    """The upload widget: (file bytes or None, name); the last upload survives page switches."""
+    fresh = "upload_file" not in st.session_state  # widget state dropped (another page or source)
     f = st.file_uploader(
         "A picture of one digit (PNG, JPEG, BMP, GIF or WebP, up to 10 MB)", type=FILE_TYPES, key="upload_file",
         help="A photo of a digit on paper works: uneven light, grey paper and light-on-dark ink are handled.",
     )  # fmt: skip
-    return (f.getvalue(), f.name) if f is not None else (None, "")
+    if fresh:
+        st.session_state.upload_file_had = False
+    return kept_ui("upload_file", (f.getvalue(), f.name) if f is not None else (None, ""))
 
 
 def canvas_ui() -> tuple[bytes | None, str]:
@@ -150,9 +202,12 @@ def canvas_ui() -> tuple[bytes | None, str]:
 
 
 def camera_ui() -> tuple[bytes | None, str]:
-    """The camera input: (JPEG bytes or None, name)."""
+    """The camera input: (JPEG bytes or None, name); the last photo survives page switches."""
+    fresh = "upload_camera" not in st.session_state
     shot = st.camera_input("Photograph a digit on paper", key="upload_camera")
-    return (shot.getvalue(), "photo") if shot is not None else (None, "")
+    if fresh:
+        st.session_state.upload_camera_had = False
+    return kept_ui("upload_camera", (shot.getvalue(), "photo") if shot is not None else (None, ""))
 
 
 def invert_ui(prep: Result | None) -> bool:
@@ -239,6 +294,7 @@ def init_page_state() -> None:
         return
     ss.upload_last_z = None
     ss.upload_canvas_n = 0
+    ss.upload_kept = {}  # widget key -> (bytes, name) of the last upload or photo
 
 
 bundle = common.active_bundle(quiet=True)
