@@ -54,6 +54,9 @@ def test_train_one_epoch_watch_it_and_explore_it(page, app_url):
     page.get_by_role("button", name="Train", exact=True).click()
 
     page.get_by_text(f"Saved as {NAME}").wait_for(timeout=180_000)
+    # A quick demo on a subset does not replace the active model unless asked: ask.
+    page.get_by_role("button", name="Make it the active model").click()
+    wait_for_app(page)
     page.wait_for_function("() => window.seen.length && window.seen[window.seen.length - 1].startsWith('Finished')")
     seen = page.evaluate("window.seen")
     first, last = seen[0], seen[-1]
