@@ -268,7 +268,7 @@ ss = st.session_state
 
 chart_col, side_col = st.columns([3, 2], gap="medium")
 # The side column is filled first so its small deltas (decoded image) reach the browser before the chart's.
-with side_col:
+with side_col, st.container(key="explore_side"):  # st-key-explore_side: first on a phone (ui/router.py CSS)
     decoder_fragment(bundle, extent)
     picked_panel(bundle, ss.explore_pick)
 

@@ -37,7 +37,7 @@ def start_ui() -> None:
     )  # fmt: skip
     data_ok = config is None or common.data_available(config.dataset)
     if not data_ok:
-        st.info(common.missing_data_line(config.dataset, "training"), icon=":material/info:")
+        st.info(common.missing_data_line(config.dataset, "Training and its preview"), icon=":material/info:")
     if st.button("Train", key="train_start", type="primary", disabled=bool(config_error or name_error or not data_ok)):
         ss.train_job = TrainJob(config, name, LIBRARY, overwrite=overwrite).start()
         ss.train_wants_active = ss.train_make_active

@@ -33,8 +33,13 @@ PAGES = (
 )
 
 # Streamlit's default top padding (6rem) pushes the chart and the decoded digit below a 900 px fold.
+# On a phone, columns stack: the Explore page's decoder (sliders, digit) goes above the chart there.
 CSS = """<style>
 .stMainBlockContainer { padding-top: 2.2rem; padding-bottom: 2rem; }
+@media (max-width: 640px) {
+  .stMainBlockContainer { padding-top: 3rem; }
+  [data-testid="stColumn"]:has(.st-key-explore_side) { order: -1; }
+}
 </style>"""
 
 
