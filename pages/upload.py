@@ -264,9 +264,9 @@ def neighbours_panel(bundle, a: Analysis, names) -> None:
     """The K nearest training digits in latent space: thumbnail, label, distance."""
     st.markdown(f"**The {K} nearest training digits** in the latent plane")
     data = common.active_data(bundle)
-    with st.container(key="upload_neighbours"):
-        cols = st.columns(K)
-        for col, i, d, lab in zip(cols, a.idx, a.dist, a.labels, strict=True):
+    with st.container(key="upload_neighbours", horizontal=True):  # wraps into rows on a phone
+        for i, d, lab in zip(a.idx, a.dist, a.labels, strict=True):
+            col = st.container(width=THUMB_PX + 8)
             caption = f"{names[lab]} · {d:.2f}"
             if data is not None:
                 col.image(
@@ -279,9 +279,9 @@ def neighbours_panel(bundle, a: Analysis, names) -> None:
 def steps_panel(prep: Result) -> None:
     """Every preprocessing step as a strip of small images."""
     st.markdown("**How the picture was prepared**, step by step (as MNIST's digits were)")
-    with st.container(key="upload_steps"):
-        cols = st.columns(len(prep.steps))
-        for col, (caption, img) in zip(cols, prep.steps, strict=True):
+    with st.container(key="upload_steps", horizontal=True):  # wraps into rows on a phone
+        for caption, img in prep.steps:
+            col = st.container(width=STEP_PX + 8)
             col.image(common.to_png(img, STEP_PX), caption=caption, width=STEP_PX, output_format="PNG")
 
 

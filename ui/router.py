@@ -36,6 +36,7 @@ PAGES = (
 # On a phone, columns stack: the Explore page's decoder (sliders, digit) goes above the chart there.
 CSS = """<style>
 .stMainBlockContainer { padding-top: 2.2rem; padding-bottom: 2rem; }
+[data-testid="stImageCaption"] { word-break: keep-all; overflow-wrap: normal; }  /* never "reconstr-uction" */
 @media (max-width: 640px) {
   .stMainBlockContainer { padding-top: 3rem; }
   [data-testid="stColumn"]:has(.st-key-explore_side) { order: -1; }
