@@ -2,7 +2,7 @@
 
     LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/explorer_latency.py [--reps 15] [--loads 5]
 
-Measures, for the explorer as shipped and for LATENT_EXPLORER_BASELINE=1 (no fragment, Keras's
+Measures, for the explorer as shipped and for bench/baseline_explorer.py (no fragment, Keras's
 decoder.predict, a marker trace that changes the 60,000-point figure on every click, and
 Streamlit's post-run gc.collect() over the whole heap):
   * slider -> image: from the key press on the z1 slider to the new decoded <img> loaded;
@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from model import store  # noqa: E402
-from tests.e2e.conftest import (  # noqa: E402
+from tests.e2e.app_utils import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     DECODED,
@@ -172,12 +172,12 @@ def main() -> None:
 
     latent = store.load_latent(store.default_model_dir() / store.LATENT_FILE)
     lib = tempfile.mkdtemp(prefix="latency-library-")  # an empty model library for both servers
-    variants = {"explorer": {}, "baseline": {"LATENT_EXPLORER_BASELINE": "1"}}
+    variants = {"explorer": "app.py", "baseline": "bench/baseline_explorer.py"}  # name -> app script
     servers, urls = {}, {}
     load_before = load_avg()
     try:
-        for name, env in variants.items():
-            servers[name], urls[name] = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib), **env})
+        for name, script in variants.items():
+            servers[name], urls[name] = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib)}, script=script)
         samples = {name: {"load": [], "slider": [], "click": [], "click_settled": []} for name in variants}
         misses = {name: {} for name in variants}
         with sync_playwright() as p:

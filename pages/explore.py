@@ -1,32 +1,30 @@
 """Explore: every training encoding in the latent plane; click or slide to decode a point.
 
-State (set up once per session, below):
-    explore_z        the chosen (z1, z2): from a click, the sliders or the URL (?z1=&z2=)
-    explore_pick     Pick of the last click (or the link's point): index set for a data point
-    explore_z1/_z2   the sliders' values (a click moves them)
-    explore_drawn    (model, look) the chart was last built for, and explore_anchor the Pick
-                     pre-selected in it; explore_model the model the state belongs to
+State (seeded at the top of every run from the durable keys; see init_page_state):
+    explore_z        durable: the chosen (z1, z2), from a click, the sliders, the URL or the Upload page
+    explore_pick     durable: Pick of the last click (or the link's point); index set for a data point
+    explore_model    durable: the model the state belongs to (another model drops the pick)
+    explore_drawn    (model, look) the chart was last built for; explore_anchor the Pick pre-selected in it
+    explore_z1/_z2   the sliders: views of explore_z, re-seeded from it on every run (Streamlit drops a
+                     widget's state while its page is not shown); moving one writes explore_z
 
-A click does not change the 60,000-point figure: plotly marks the clicked point itself, so the
-browser neither receives nor redraws the chart. The figure is rebuilt only when its look or
-the model changes, with the latest pick pre-selected (see scatter.with_selection).
-
-LATENT_EXPLORER_BASELINE=1 runs the plain version bench/explorer_latency.py compares against:
-no fragment, Keras's predict, a marker trace added to the figure on every click, no gc.freeze.
+chart_ui() draws the chart and returns nothing; a click lands in on_chart_select, which sets
+explore_pick and explore_z. A click does not change the 60,000-point figure: plotly marks the
+clicked point itself. The figure is rebuilt only when its look or the model changes, with the
+latest pick pre-selected (see scatter.with_selection).
 """
 
 from __future__ import annotations
 
 import base64
 import gc
-import os
 from functools import partial
 
 import numpy as np
 import streamlit as st
 
-from pages import common
-from pages.scatter import (
+from ui import common, router
+from ui.scatter import (
     Pick,
     figure_roles,
     latent_extent,
@@ -34,15 +32,15 @@ from pages.scatter import (
     parse_selection,
     round_out,
     slider_step,
-    with_marker,
     with_selection,
 )
 
-common.ensure_router()  # a direct link on a fresh server must still go through app.py
+router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
-BASELINE = os.environ.get("LATENT_EXPLORER_BASELINE") == "1"
 CHART_KEY = "explore_chart"
-IMAGE_PX = 280  # decoded digit on screen: 10 screen pixels per MNIST pixel
+IMAGE_PX = 224  # decoded digit on screen: 8 screen pixels per MNIST pixel
+PICKED_PX = 140
+CHART_MAX_HEIGHT = 660  # px: chart, options and caption fit a 900 px high window
 
 
 # ---- computation -------------------------------------------------------------------------------
@@ -50,13 +48,6 @@ IMAGE_PX = 280  # decoded digit on screen: 10 screen pixels per MNIST pixel
 
 def clamp(v: float, lo: float, hi: float) -> float:
     return float(min(max(v, lo), hi))
-
-
-def decode(bundle, z1: float, z2: float) -> np.ndarray:
-    """28 x 28 image for (z1, z2): the NumPy codec, or Keras's predict for the baseline."""
-    if BASELINE:
-        return bundle.models.decoder.predict(np.array([[z1, z2]], dtype=np.float32), verbose=0)[0].reshape(28, 28)
-    return bundle.codec.decode_image(z1, z2)
 
 
 def extent_of(bundle):
@@ -71,12 +62,14 @@ def extent_of(bundle):
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def base_figure(path: str, mtime: float, show_test: bool, size: float, opacity: float, _bundle):
-    """The heavy 60,000-point figure, built once per model and look; a click only adds a marker to it."""
+    """The heavy 60,000-point figure, built once per model and look."""
     lat = _bundle.latent
+    (x0, x1), (y0, y1) = extent = extent_of(_bundle)
+    height = int(min(CHART_MAX_HEIGHT, 95 + 520 * (y1 - y0) / max(x1 - x0, 1e-9)))
     return latent_figure(
         lat["z_train"], lat["y_train"], common.class_names(_bundle),
         show_test=show_test, z_test=lat["z_test"], y_test=lat["y_test"],
-        point_size=size, opacity=opacity, extent=extent_of(_bundle),
+        point_size=size, opacity=opacity, extent=extent, height=max(height, 375),
     )  # fmt: skip
 
 
@@ -98,12 +91,15 @@ def data_uri(png: bytes) -> str:
 
 
 def original_image(bundle, pick: Pick) -> np.ndarray | None:
-    """The picked digit's image in [0, 1], or None after the plain-words message when data is missing."""
-    data = common.active_data(bundle)  # None after saying what is missing and how to fix it
+    """The picked digit's image in [0, 1], or None when the data set is missing (said at the top)."""
+    data = common.active_data(bundle, quiet=True)
     if data is None:
         return None
     (x_train, _), (x_test, _) = data
     return (x_train if pick.split == "train" else x_test)[pick.index] / 255.0
+
+
+# ---- state -------------------------------------------------------------------------------------
 
 
 def set_url(z1: float, z2: float) -> None:
@@ -112,12 +108,10 @@ def set_url(z1: float, z2: float) -> None:
 
 
 def choose(z1: float, z2: float, extent) -> None:
-    """Make (z1, z2) the chosen point: sliders and URL follow."""
-    ss = st.session_state
+    """Make (z1, z2) the chosen point (explore_z, the durable truth); sliders and URL follow."""
     (x0, x1), (y0, y1) = extent
     z1, z2 = clamp(z1, x0, x1), clamp(z2, y0, y1)
-    ss.explore_z = (z1, z2)
-    ss.explore_z1, ss.explore_z2 = z1, z2
+    st.session_state.explore_z = (z1, z2)
     set_url(z1, z2)
 
 
@@ -134,38 +128,49 @@ def on_chart_select(latent, extent) -> None:
     choose(pick.z1, pick.z2, extent)
 
 
-def init_page_state(bundle, extent) -> None:
-    """Once per session: the URL's point if there is one, else the middle of the training encodings.
+def on_slider(extent) -> None:
+    """A slider moved: its value becomes the chosen point."""
+    ss = st.session_state
+    choose(float(ss.explore_z1), float(ss.explore_z2), extent)
 
-    A later switch to another model drops the clicked digit (its encoding belongs to the old model).
+
+def init_page_state(bundle, extent) -> None:
+    """Seed every key this page reads, each run: durable keys once, widget views from them always.
+
+    First visit: the URL's point if there is one, else the middle of the training encodings.
+    A switch to another model drops the clicked digit (its encoding belongs to the old model).
     """
     ss = st.session_state
     model = str(bundle.path)
-    if "explore_z" in ss:
-        if ss.explore_model != model:  # another model: its encodings differ, so forget the old pick
-            ss.explore_model, ss.explore_pick, ss.explore_anchor = model, None, None
-        return
-    ss.explore_model = model
-    ss.explore_pick = None
-    ss.explore_drawn = None
-    ss.explore_anchor = None
-    if ss.get("url_z") is not None:
-        choose(*ss.url_z, extent)
-        ss.explore_pick = Pick(*ss.explore_z)
-    else:
-        z1, z2 = (float(v) for v in np.median(bundle.latent["z_train"], axis=0))
-        choose(z1, z2, extent)
-        st.query_params.pop("z1", None)  # the default point is not worth a URL
-        st.query_params.pop("z2", None)
+    if "explore_z" not in ss:
+        ss.explore_model, ss.explore_pick, ss.explore_drawn, ss.explore_anchor = model, None, None, None
+        if ss.get("url_z") is not None:
+            choose(*ss.url_z, extent)
+            ss.explore_pick = Pick(*ss.explore_z)
+        else:
+            choose(*(float(v) for v in np.median(bundle.latent["z_train"], axis=0)), extent)
+            st.query_params.pop("z1", None)  # the default point is not worth a URL
+            st.query_params.pop("z2", None)
+    for key in ("explore_pick", "explore_drawn", "explore_anchor"):
+        ss.setdefault(key, None)
+    if ss.get("explore_model") != model:  # another model: its encodings differ, so forget the old pick
+        ss.explore_model, ss.explore_pick, ss.explore_anchor = model, None, None
+        choose(*ss.explore_z, extent)  # clamped into the new model's range
+    seed_sliders(extent)
+
+
+def seed_sliders(extent) -> None:
+    """The sliders show explore_z (clamped: streamlit refuses a value outside a slider's range)."""
+    ss = st.session_state
+    (x0, x1), (y0, y1) = extent
+    z1, z2 = ss.explore_z
+    ss.explore_z1, ss.explore_z2 = clamp(z1, x0, x1), clamp(z2, y0, y1)
 
 
 def chart_figure(bundle, look):
     """The cached figure with the chosen point marked, rebuilt only when the model or look changes."""
     ss = st.session_state
     base = base_figure(str(bundle.path), common.folder_mtime(bundle.path), *look, bundle)
-    if BASELINE:  # the plain way: a marker trace, so every click changes (and re-sends) the figure
-        pick = ss.explore_pick
-        return with_marker(base, None if pick is None else (pick.z1, pick.z2))
     drawn = (str(bundle.path), look)
     if ss.explore_drawn != drawn:  # new look: show the latest pick; until then plotly shows clicks
         ss.explore_drawn, ss.explore_anchor = drawn, ss.explore_pick
@@ -175,35 +180,48 @@ def chart_figure(bundle, look):
 # ---- widgets -----------------------------------------------------------------------------------
 
 
-def look_ui() -> tuple[bool, float, float]:
-    """Chart options: show test digits, point size, opacity."""
-    with st.expander("Chart options"):
-        c1, c2, c3 = st.columns(3)
+def look_ui() -> tuple[tuple[bool, float, float], bool]:
+    """Chart options: ((show test digits, point size, opacity), wheel zooms)."""
+    with st.expander("Chart options", icon=":material/tune:"):
+        c1, c2, c3, c4 = st.columns(4)
         show_test = c1.toggle("Show the 10,000 test digits", key="explore_show_test")
-        size = c2.slider("Point size", 1, 8, 3, key="explore_point_size")
-        opacity = c3.slider("Opacity", 0.1, 1.0, 0.6, 0.05, key="explore_opacity")
-    return show_test, float(size), float(opacity)
+        wheel = c2.toggle("Mouse wheel zooms the chart", key="explore_wheel_zoom")
+        size = c3.slider("Point size", 1, 8, 3, key="explore_point_size")
+        opacity = c4.slider("Opacity", 0.1, 1.0, 0.6, 0.05, key="explore_opacity")
+    return (show_test, float(size), float(opacity)), wheel
+
+
+def chart_ui(bundle, extent) -> None:
+    """The latent chart; a click sets explore_pick and explore_z (on_chart_select), read by the next run."""
+    ss = st.session_state
+    look, wheel = look_ui()
+    fig = chart_figure(bundle, look)
+    ss.explore_roles = figure_roles(fig)
+    # The wheel scrolls the page unless the user asks for wheel zoom (plotly has no zoom-on-focus).
+    st.plotly_chart(
+        fig, key=CHART_KEY, on_select=partial(on_chart_select, bundle.latent, extent), selection_mode="points",
+        config={"displaylogo": False, "scrollZoom": wheel, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+    )  # fmt: skip
+    st.caption(
+        f"{len(bundle.latent['z_train']):,} training digits, one colour per label. Click a dot or empty space "
+        "to decode it; drag to zoom, double-click to reset; click the legend to hide a digit."
+    )
 
 
 def sliders_ui(extent) -> tuple[float, float]:
-    """The z1 and z2 sliders over the encodings' range; their values live in session state."""
-    ss = st.session_state
+    """The z1 and z2 sliders over the encodings' range; moving one sets explore_z."""
     (x0, x1), (y0, y1) = extent
-    # A model switch can leave a value outside the new range; streamlit would refuse it.
-    ss.explore_z1, ss.explore_z2 = clamp(ss.explore_z1, x0, x1), clamp(ss.explore_z2, y0, y1)
-    z1 = st.slider("z1", x0, x1, step=slider_step(x0, x1), format="%.2f", key="explore_z1")
-    z2 = st.slider("z2", y0, y1, step=slider_step(y0, y1), format="%.2f", key="explore_z2")
+    kw = {"format": "%.2f", "on_change": on_slider, "args": (extent,)}
+    z1 = st.slider("z1", x0, x1, step=slider_step(x0, x1), key="explore_z1", **kw)
+    z2 = st.slider("z2", y0, y1, step=slider_step(y0, y1), key="explore_z2", **kw)
     return float(z1), float(z2)
 
 
 def decoder_panel(bundle, extent) -> None:
-    """Sliders, the decoded digit, its coordinates and a PNG download."""
-    ss = st.session_state
+    """Sliders, the decoded digit, its coordinates and a PNG download (a fragment: a slider reruns only this)."""
+    seed_sliders(extent)  # a fragment rerun: explore_z may have been set by a callback
     z1, z2 = sliders_ui(extent)
-    if (z1, z2) != ss.explore_z:  # the sliders moved: they are the chosen point now
-        ss.explore_z = (z1, z2)
-        set_url(z1, z2)
-    png = common.to_png(decode(bundle, z1, z2), IMAGE_PX)
+    png = common.to_png(bundle.codec.decode_image(z1, z2), IMAGE_PX)
     with st.container(key="explore_decoded"):  # st-key-explore_decoded: a handle for tests
         st.image(data_uri(png), width=IMAGE_PX)
         st.markdown(f"**Decoded** at z1 = `{z1:.3f}`, z2 = `{z2:.3f}`")
@@ -213,29 +231,26 @@ def decoder_panel(bundle, extent) -> None:
     )  # fmt: skip
 
 
-# A slider move reruns only this panel, not the 60,000-point chart (the baseline reruns everything).
-decoder_fragment = decoder_panel if BASELINE else st.fragment(decoder_panel)
+decoder_fragment = st.fragment(decoder_panel)
 
 
 def picked_panel(bundle, pick: Pick | None) -> None:
     """The clicked training digit beside its reconstruction and label."""
     if pick is None or pick.index is None:
-        st.caption(
-            "Click a dot on the chart to compare that digit with its reconstruction; click empty space to decode it."
-        )
+        st.caption("Click a dot to compare that digit with its reconstruction.")
         return
     names = common.class_names(bundle)
     label = int(bundle.latent[f"y_{pick.split}"][pick.index])
     with st.container(key="explore_picked"):  # st-key-explore_picked: a handle for tests
         st.markdown(f"**Clicked:** {pick.split} digit #{pick.index}, label **{names[label]}**")
-        c1, c2 = st.columns(2)
-        original = original_image(bundle, pick)
-        if original is not None:
-            c1.image(data_uri(common.to_png(original, 140)), caption="original", width=140)
-        else:
-            c1.caption("Original not available (no data set).")
-        recon = decode(bundle, pick.z1, pick.z2)
-        c2.image(data_uri(common.to_png(recon, 140)), caption="reconstruction", width=140)
+        with st.container(horizontal=True):
+            original = original_image(bundle, pick)
+            if original is not None:
+                st.image(data_uri(common.to_png(original, PICKED_PX)), caption="original", width=PICKED_PX)
+            else:
+                st.caption("Original not available (no data set).")
+            recon = bundle.codec.decode_image(pick.z1, pick.z2)
+            st.image(data_uri(common.to_png(recon, PICKED_PX)), caption="reconstruction", width=PICKED_PX)
 
 
 # ---- page --------------------------------------------------------------------------------------
@@ -245,27 +260,17 @@ if bundle is None:
     st.info("The explorer needs a model. See the message above for how to fix it, or pick one on the Models page.")
     st.stop()
 
-if not BASELINE:
-    freeze_heap(str(bundle.path), common.folder_mtime(bundle.path))
+freeze_heap(str(bundle.path), common.folder_mtime(bundle.path))
 extent = extent_of(bundle)
 init_page_state(bundle, extent)
+common.active_data(bundle)  # without the data set: one short line at the top saying what is off
 ss = st.session_state
 
 chart_col, side_col = st.columns([3, 2], gap="medium")
 # The side column is filled first so its small deltas (decoded image) reach the browser before the chart's.
-with side_col:
+with side_col, st.container(key="explore_side"):  # st-key-explore_side: first on a phone (ui/router.py CSS)
     decoder_fragment(bundle, extent)
     picked_panel(bundle, ss.explore_pick)
 
 with chart_col:
-    look = look_ui()
-    fig = chart_figure(bundle, look)
-    ss.explore_roles = figure_roles(fig)
-    st.plotly_chart(
-        fig, key=CHART_KEY, on_select=partial(on_chart_select, bundle.latent, extent), selection_mode="points",
-        config={"displaylogo": False, "scrollZoom": True},
-    )  # fmt: skip
-    st.caption(
-        f"{len(bundle.latent['z_train']):,} training digits, one colour per label: click the legend to hide one, "
-        "scroll to zoom, drag to pan. The clicked point is drawn black (a cross on empty space)."
-    )
+    chart_ui(bundle, extent)

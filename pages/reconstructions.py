@@ -9,9 +9,9 @@ import numpy as np
 import streamlit as st
 
 from model.data import to_float
-from pages import common
+from ui import common, router
 
-common.ensure_router()  # a direct link on a fresh server must still go through app.py
+router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
 COUNT = 10
 DEFAULT_START = 110
@@ -41,13 +41,13 @@ def start_ui(n_train: int) -> int:
 
 
 def grid(originals, recons, labels, start: int, names) -> None:
-    """Originals over reconstructions, one column per digit, titled with its label."""
-    cols = st.columns(len(originals))
-    for i, col in enumerate(cols):
-        with col:
-            st.markdown(f"**{names[int(labels[i])]}**", help=f"training digit #{start + i}")
-            st.image(common.to_png(originals[i], TILE_PX), caption="original", output_format="PNG")
-            st.image(common.to_png(recons[i], TILE_PX), caption="reconstruction", output_format="PNG")
+    """Originals over reconstructions, one small column per digit titled with its label; wraps into rows on a phone."""
+    with st.container(horizontal=True, key="recon_grid"):
+        for i in range(len(originals)):
+            with st.container(width=TILE_PX + 24):
+                st.markdown(f"**{names[int(labels[i])]}**", help=f"training digit #{start + i}")
+                st.image(common.to_png(originals[i], TILE_PX), caption="original", output_format="PNG")
+                st.image(common.to_png(recons[i], TILE_PX), caption="reconstruction", output_format="PNG")
 
 
 ss = st.session_state

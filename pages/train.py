@@ -11,9 +11,9 @@ import streamlit as st
 from model import library
 from model.data import CLASS_NAMES
 from model.job import FINISHED, TrainJob
-from pages import common, train_form, train_view
+from ui import common, router, train_form, train_view
 
-common.ensure_router()  # a direct link on a fresh server must still go through app.py
+router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
 ss = st.session_state
 LIBRARY = common.library_dir()
@@ -28,8 +28,19 @@ def start_ui() -> None:
     for error in (config_error, name_error):
         if error:
             st.warning(error)
-    if st.button("Train", key="train_start", type="primary", disabled=bool(config_error or name_error)):
+    subset = bool(ss.get("train_subset_on"))
+    if ss.get("train_make_active_for") != subset or "train_make_active" not in ss:  # off for a subset demo
+        ss.train_make_active_for, ss.train_make_active = subset, not subset
+    st.checkbox(
+        "Make it the active model when it finishes", key="train_make_active",
+        help="Only if its test BCE is no worse than the active model's; otherwise you choose afterwards.",
+    )  # fmt: skip
+    data_ok = config is None or common.data_available(config.dataset)
+    if not data_ok:
+        st.info(common.missing_data_line(config.dataset, "Training and its preview"), icon=":material/info:")
+    if st.button("Train", key="train_start", type="primary", disabled=bool(config_error or name_error or not data_ok)):
         ss.train_job = TrainJob(config, name, LIBRARY, overwrite=overwrite).start()
+        ss.train_wants_active = ss.train_make_active
         ss.train_overwrite = False
         st.rerun()
 
@@ -74,17 +85,33 @@ def reset() -> None:
     st.rerun()
 
 
+def active_test_bce() -> float:
+    bundle = common.active_bundle(quiet=True)
+    return float(bundle.meta.get("test_bce", float("inf"))) if bundle is not None else float("inf")
+
+
 def finished_ui(job: TrainJob) -> None:
     snap = job.snapshot()
     if snap.state == "saved" and ss.train_activated != id(job):
         ss.train_activated = id(job)
-        common.set_active_model(job.name)
-        st.rerun()  # redraw the sidebar with the new active model
+        ss.train_active_bce, ss.train_was_active = active_test_bce(), ss.get("model_name", common.DEFAULT_NAME)
+        if ss.get("train_wants_active") and snap.test_bce <= ss.train_active_bce:
+            common.set_active_model(job.name)
+            st.rerun()  # redraw the sidebar with the new active model
     train_view.draw_progress(snap)
     if snap.state == "saved":
-        st.success(f"Saved as **{job.name}** ({len(snap.history['loss'])} epochs, test BCE {snap.test_bce:.4f}) "
-                   "and made the active model for every page.")  # fmt: skip
-        st.page_link("pages/explore.py", label="Explore it", icon="🗺️")
+        head = f"Saved as **{job.name}** ({len(snap.history['loss'])} epochs, test BCE {snap.test_bce:.4f})"
+        if ss.get("model_name") == job.name:
+            st.success(f"{head} and made the active model for every page.")
+        else:
+            worse = snap.test_bce > ss.train_active_bce
+            why = (f"its test BCE is worse than **{ss.train_was_active}**'s ({ss.train_active_bce:.4f})"
+                   if worse and ss.get("train_wants_active") else "you did not ask to switch to it")  # fmt: skip
+            st.success(f"{head}. **{ss.train_was_active}** stays the active model: {why}.")
+            if st.button("Make it the active model", key="train_activate", icon=":material/check_circle:"):
+                common.set_active_model(job.name)
+                st.rerun()
+        st.page_link("pages/explore.py", label="Explore it", icon=":material/explore:")
     elif snap.state == "failed":
         st.error(f"Training failed: {snap.error}")
     else:

@@ -6,6 +6,7 @@ State (set up once per session, below):
     upload_canvas_<n>  the drawing canvas; "Clear" bumps upload_canvas_n, giving a fresh canvas
     upload_invert      the manual override: flip the automatic ink-polarity choice
     upload_last_z      the last encoding pushed to the explorer (a rerun does not push it again)
+    upload_kept        the last file and photo (bytes, name): they outlive the widgets' dropped state
 
 Computation (`analyse`) is plain NumPy on the bundle; the rest only draws. Bad input raises
 ImageError in model/preprocess.py and is shown as one st.error line.
@@ -19,14 +20,15 @@ import streamlit as st
 from model.placement import Placement as Analysis
 from model.placement import place
 from model.preprocess import ImageError, Result, preprocess
-from pages import common
-from pages.scatter import MARKER, latent_figure, with_marker
+from ui import common, router
+from ui.scatter import MARKER, latent_figure, with_marker
 
-common.ensure_router()  # a direct link on a fresh server must still go through app.py
+router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
 SOURCES = ("Upload a file", "Draw", "Camera")
 FILE_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]
 K = 8  # nearest training digits shown
+CONFIDENT = 5  # votes of K for a confident verdict
 CANVAS_PX = 280  # 10 screen pixels per MNIST pixel
 CANVAS_STROKE = 22  # a digit drawn ~200 px tall gets MNIST's ~2.5 px strokes at 20 px
 PAIR_PX = 168
@@ -58,10 +60,21 @@ def plural(name: str) -> str:
 
 
 def sentence(a: Analysis, names) -> str:
-    """The plain-words verdict, e.g. 'The model places this among the 3s: 6 of its 8 nearest neighbours are 3s.'"""
+    """The plain-words verdict, as sure as the neighbours allow.
+
+    confident: 'The model places this among the 3s: 6 of its 8 nearest neighbours are 3s.'
+    unsure:    'Unsure: 3 of its 8 nearest neighbours are 4s; the others are mixed.'
+    no digit-like ink, or far from every training digit: says so, and names no class.
+    """
+    if not a.digit_like:
+        return f"This does not look like a digit ({a.ink_notes[0]}), so no class is named."
+    if a.far:
+        return "This lands far from every training digit, so the model cannot say which digit it is."
     group = plural(names[a.majority])
     verb = "is" if a.votes == 1 else "are"
-    return f"The model places this among the {group}: {a.votes} of its {K} nearest neighbours {verb} {group}."
+    if a.votes >= CONFIDENT:
+        return f"The model places this among the {group}: {a.votes} of its {K} nearest neighbours {verb} {group}."
+    return f"Unsure: {a.votes} of its {K} nearest neighbours {verb} {group}; the others are mixed."
 
 
 # ---- explorer link -----------------------------------------------------------------------------
@@ -85,13 +98,35 @@ def source_ui() -> str:
     return choice or SOURCES[0]
 
 
+def kept_ui(key: str, got: tuple[bytes | None, str]) -> tuple[bytes | None, str]:
+    """The input's bytes, kept in upload_kept across page visits and source switches.
+
+    Streamlit drops a widget's state while it is not shown, so on return the uploader is empty
+    though the user never cleared it: then the kept input is used. A widget that held a file on
+    the last run and is empty now was cleared by the user: the kept input goes too.
+    """
+    ss = st.session_state
+    if got[0] is not None:
+        ss.upload_kept[key] = got
+    elif ss.get(f"{key}_had"):
+        ss.upload_kept.pop(key, None)
+    ss[f"{key}_had"] = got[0] is not None
+    kept = ss.upload_kept.get(key, (None, ""))
+    if got[0] is None and kept[0] is not None:
+        st.caption(f"Showing your last one, **{kept[1]}**. Add another to replace it.")
+    return kept
+
+
 def file_ui() -> tuple[bytes | None, str]:
-    """The upload widget: (file bytes or None, name)."""
+    """The upload widget: (file bytes or None, name); the last upload survives page switches."""
+    fresh = "upload_file" not in st.session_state  # widget state dropped (another page or source)
     f = st.file_uploader(
         "A picture of one digit (PNG, JPEG, BMP, GIF or WebP, up to 10 MB)", type=FILE_TYPES, key="upload_file",
         help="A photo of a digit on paper works: uneven light, grey paper and light-on-dark ink are handled.",
     )  # fmt: skip
-    return (f.getvalue(), f.name) if f is not None else (None, "")
+    if fresh:
+        st.session_state.upload_file_had = False
+    return kept_ui("upload_file", (f.getvalue(), f.name) if f is not None else (None, ""))
 
 
 def canvas_ui() -> tuple[bytes | None, str]:
@@ -122,9 +157,12 @@ def canvas_ui() -> tuple[bytes | None, str]:
 
 
 def camera_ui() -> tuple[bytes | None, str]:
-    """The camera input: (JPEG bytes or None, name)."""
+    """The camera input: (JPEG bytes or None, name); the last photo survives page switches."""
+    fresh = "upload_camera" not in st.session_state
     shot = st.camera_input("Photograph a digit on paper", key="upload_camera")
-    return (shot.getvalue(), "photo") if shot is not None else (None, "")
+    if fresh:
+        st.session_state.upload_camera_had = False
+    return kept_ui("upload_camera", (shot.getvalue(), "photo") if shot is not None else (None, ""))
 
 
 def invert_ui(prep: Result | None) -> bool:
@@ -181,9 +219,9 @@ def neighbours_panel(bundle, a: Analysis, names) -> None:
     """The K nearest training digits in latent space: thumbnail, label, distance."""
     st.markdown(f"**The {K} nearest training digits** in the latent plane")
     data = common.active_data(bundle)
-    with st.container(key="upload_neighbours"):
-        cols = st.columns(K)
-        for col, i, d, lab in zip(cols, a.idx, a.dist, a.labels, strict=True):
+    with st.container(key="upload_neighbours", horizontal=True):  # wraps into rows on a phone
+        for i, d, lab in zip(a.idx, a.dist, a.labels, strict=True):
+            col = st.container(width=THUMB_PX + 8)
             caption = f"{names[lab]} · {d:.2f}"
             if data is not None:
                 col.image(
@@ -196,9 +234,9 @@ def neighbours_panel(bundle, a: Analysis, names) -> None:
 def steps_panel(prep: Result) -> None:
     """Every preprocessing step as a strip of small images."""
     st.markdown("**How the picture was prepared**, step by step (as MNIST's digits were)")
-    with st.container(key="upload_steps"):
-        cols = st.columns(len(prep.steps))
-        for col, (caption, img) in zip(cols, prep.steps, strict=True):
+    with st.container(key="upload_steps", horizontal=True):  # wraps into rows on a phone
+        for caption, img in prep.steps:
+            col = st.container(width=STEP_PX + 8)
             col.image(common.to_png(img, STEP_PX), caption=caption, width=STEP_PX, output_format="PNG")
 
 
@@ -211,6 +249,7 @@ def init_page_state() -> None:
         return
     ss.upload_last_z = None
     ss.upload_canvas_n = 0
+    ss.upload_kept = {}  # widget key -> (bytes, name) of the last upload or photo
 
 
 bundle = common.active_bundle(quiet=True)
@@ -251,7 +290,7 @@ push_point(analysis.z)
 with result_col:
     verdict_panel(analysis, names)
     neighbours_panel(bundle, analysis, names)
-    st.page_link("pages/explore.py", label="Open this point in the explorer", icon="🗺️")
+    st.page_link("pages/explore.py", label="Open this point in the explorer", icon=":material/explore:")
 steps_panel(analysis.prep)
 with st.container(key="upload_map"):
     st.plotly_chart(map_figure(bundle, analysis.z), key="upload_chart", config={"displaylogo": False})

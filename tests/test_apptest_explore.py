@@ -123,7 +123,7 @@ def test_bad_url_point_falls_back_to_the_default(shipped):
 
 def test_picked_data_point_shows_original_reconstruction_and_label(shipped, mnist):
     """A clicked training digit shows its original, its reconstruction and its label."""
-    from pages.scatter import Pick
+    from ui.scatter import Pick
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
@@ -164,9 +164,9 @@ def test_reconstructions_random_batch_and_start_index(mnist):
     assert start == 0 or [img.value[0] for img in at.get("image")] != first
 
 
-def test_missing_data_is_explained_and_the_scatter_still_works(monkeypatch, tmp_path, shipped):
-    """Without MNIST, Reconstructions says how to fix it and Explore still draws the scatter."""
-    from pages.scatter import Pick
+def test_missing_data_is_explained_once_and_the_scatter_still_works(monkeypatch, tmp_path, shipped):
+    """Without MNIST, Explore says once, at the top, what is off and how to turn it on; the scatter still works."""
+    from ui.scatter import Pick
 
     monkeypatch.setenv("LATENT_EXPLORER_DATA", str(tmp_path / "missing.npz"))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
@@ -176,11 +176,14 @@ def test_missing_data_is_explained_and_the_scatter_still_works(monkeypatch, tmp_
     at.session_state["explore_pick"] = Pick(*map(float, shipped.latent["z_train"][0]), index=0, split="train")
     at.run()
     assert not at.exception
-    assert any("LATENT_EXPLORER_DATA" in w.value for w in at.warning)
+    notes = [i.value for i in at.info]
+    assert len(notes) == 1 and "LATENT_EXPLORER_DATA" in notes[0] and "training" in notes[0]
+    assert str(tmp_path) not in notes[0] and "Error" not in notes[0]
+    assert not at.warning and not at.error
     assert any("Original not available" in c.value for c in at.caption)
     at.switch_page("pages/reconstructions.py").run()
     assert not at.exception
-    assert any("LATENT_EXPLORER_DATA" in w.value for w in at.warning)
+    assert any("LATENT_EXPLORER_DATA" in i.value for i in at.info)
     assert not at.get("image")
 
 
@@ -194,3 +197,14 @@ def test_missing_model_is_explained_without_a_traceback(monkeypatch, tmp_path):
     at.switch_page("pages/reconstructions.py").run()
     assert not at.exception
     assert any("need a model" in i.value for i in at.info)
+
+
+def test_returning_to_explore_after_another_page_keeps_the_point(shipped):
+    """Explore -> another page -> Explore: no exception, the sliders show the same chosen point."""
+    at = app(z1="-5.5", z2="-40")
+    for other in ("pages/reconstructions.py", "pages/upload.py", "pages/train.py", "pages/models.py"):
+        at.switch_page(other).run()
+        assert not at.exception, other
+        at.switch_page("pages/explore.py").run()
+        assert not at.exception, other
+        assert (at.slider(key="explore_z1").value, at.slider(key="explore_z2").value) == (-5.5, -40.0)

@@ -79,7 +79,7 @@ def test_models_page_survives_hostile_meta_and_can_delete_it(lib, changes):
     text = (lib / "bad" / "meta.json").read_text().replace("Infinity", "1e999")
     (lib / "bad" / "meta.json").write_text(text)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.switch_page("pages/library.py").run()
+    at.switch_page("pages/models.py").run()
     assert not at.exception, at.exception
     table = at.dataframe[0].value
     assert "unreadable" in table.loc[table["name"] == "bad", "config"].item()

@@ -28,8 +28,8 @@ def page(path: str) -> AppTest:
     return at
 
 
-def test_train_page_trains_one_epoch_and_the_model_becomes_active(lib, mnist):
-    """Train 1 epoch on 300 digits: the job saves 'apptest', which becomes active and shows in the library."""
+def test_training_does_not_replace_a_better_model_until_asked(lib, mnist):
+    """1 epoch on 300 digits, 'make it active' ticked: saved, but the better shipped model stays active until the user says so."""
     at = page("pages/train.py")
     at.selectbox(key="train_preset").select("Seed (tutorial)").run()
     assert at.text_input(key="train_hidden").value == "32"
@@ -38,6 +38,8 @@ def test_train_page_trains_one_epoch_and_the_model_becomes_active(lib, mnist):
     at.checkbox(key="train_subset_on").check().run()
     at.number_input(key="train_subset").set_value(300)
     at.text_input(key="train_name").input("apptest").run()
+    assert at.checkbox(key="train_make_active").value is False  # off by default for a subset
+    at.checkbox(key="train_make_active").check().run()
     at.button(key="train_start").click().run()
     job = at.session_state["train_job"]
     assert job.config.epochs == 1 and job.config.subset == 300 and job.config.hidden == (32,)
@@ -45,14 +47,22 @@ def test_train_page_trains_one_epoch_and_the_model_becomes_active(lib, mnist):
     assert snap.state == "saved", snap.error
     at.run()
     assert not at.exception, at.exception
+    assert at.session_state["model_name"] == "default"  # 1 epoch on 300 digits is worse than the shipped model
+    (msg,) = at.success
+    assert "Saved as **apptest**" in msg.value and "**default** stays the active model" in msg.value
+    assert "worse" in msg.value
+    at.button(key="train_activate").click().run()
+    assert not at.exception, at.exception
     assert at.session_state["model_name"] == "apptest" and at.query_params["model"] == "apptest"
-    assert any("Saved as **apptest**" in s.value for s in at.success)
     assert store.read_meta(lib / "apptest")["epochs"] == 1
 
-    at.switch_page("pages/library.py").run()
+    at.switch_page("pages/models.py").run()
     assert not at.exception, at.exception
     table = at.dataframe[0].value
     assert "apptest" in list(table["name"]) and table.loc[table["name"] == "apptest", "active"].item() == "●"
+    row = table.loc[table["name"] == "apptest"]
+    assert row["trained on"].item() == "300 digits" and row["architecture"].item() == "AE"
+    assert 0 < row["5-NN accuracy"].item() <= 100
 
 
 def test_name_clash_needs_the_replace_checkbox(lib, mnist):
@@ -73,11 +83,13 @@ def test_library_page_renames_and_refuses_a_bad_upload(lib, tmp_path_factory, mn
     (xtr, ytr), (xte, yte) = mnist
     result = fit(Config(epochs=1, batch_size=100), data=((xtr[:300], ytr[:300]), (xte[:100], yte[:100])))
     store.save(result, lib / "first", name="first")
-    at = page("pages/library.py")
+    at = page("pages/models.py")
     at.selectbox(key="lib_selected").select("first").run()
+    assert at.text_input(key="lib_new_name").value == "first"  # starts with the current name
     at.text_input(key="lib_new_name").input("second").run()
     at.button(key="lib_rename").click().run()
     assert not at.exception, at.exception
+    assert at.text_input(key="lib_new_name").value == "second"  # still open and filled after the rerun
     assert [e.name for e in library.Library(lib, shipped_dir=None).list()] == ["second"]
     assert any("Renamed" in s.value for s in at.success)
 

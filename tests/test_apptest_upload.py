@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from model.fast import nearest
 from model.preprocess import preprocess
-from pages import common
+from ui import common
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 120  # first run imports TensorFlow and loads the model; the CPU is shared
@@ -185,3 +185,76 @@ def test_canvas_renders_and_falls_back_when_unavailable(shipped, monkeypatch):
     assert any("drawing canvas is not available" in i.value for i in at.info)
     at.segmented_control(key="upload_source").set_value("Upload a file").run()
     assert not at.exception and at.file_uploader(key="upload_file")
+
+
+def verdict_text(at: AppTest) -> str:
+    """The bold verdict line in the upload_verdict box, whatever its wording."""
+    return next(
+        m.value for m in at.markdown if m.value.startswith("**") and ("nearest" in m.value or "digit" in m.value)
+    )
+
+
+def test_confident_verdict_names_the_class_with_its_votes(shipped, mnist_png):
+    """An MNIST 7 gets the confident wording: 'among the 7s: n of its 8 nearest neighbours are 7s', n >= 5."""
+    at = upload_page()
+    upload(at, "seven.png", mnist_png[0])
+    m = SENTENCE.search(verdict(at))
+    assert m and m.group(1) == "7" and int(m.group(2)) >= 5
+    assert "Unsure" not in verdict_text(at)
+
+
+def test_mixed_neighbours_say_unsure(shipped):
+    """A drawn X, whose 8 nearest neighbours are mixed, is called 'Unsure' with its best count, not placed."""
+    x = np.zeros((28, 28), np.uint8)
+    np.fill_diagonal(x, 255)
+    x = np.maximum(x, x[:, ::-1])
+    at = upload_page()
+    upload(at, "x.png", png_bytes(Image.fromarray(x)))
+    text = verdict_text(at)
+    assert re.search(r"Unsure: [1-4] of its 8 nearest neighbours (?:is|are) \ds; the others are mixed\.", text), text
+    assert "places this among" not in text
+
+
+def test_a_filled_shape_is_not_called_a_digit(shipped):
+    """A filled square has no digit-like strokes: the verdict says so and names no class."""
+    sq = np.zeros((28, 28), np.uint8)
+    sq[4:24, 4:24] = 255
+    at = upload_page()
+    upload(at, "square.png", png_bytes(Image.fromarray(sq)))
+    text = verdict_text(at)
+    assert "does not look like a digit" in text and "among the" not in text
+
+
+def test_far_from_every_training_digit_is_said_plainly(shipped, mnist_png, tmp_path, monkeypatch):
+    """With every training encoding moved far away, an upload is 'far from every training digit', no class named."""
+    import shutil
+
+    from model import store
+
+    model = tmp_path / "far"
+    shutil.copytree(store.default_model_dir(), model)
+    lat = dict(np.load(model / store.LATENT_FILE))
+    for split in ("z_train", "z_test"):  # the encoder itself still maps digits near the origin
+        lat[split] = lat[split] + np.float32(1000.0)
+    np.savez(model / store.LATENT_FILE, **lat)
+    monkeypatch.setenv("LATENT_EXPLORER_MODEL", str(model))
+    at = upload_page()
+    upload(at, "seven.png", mnist_png[0])
+    text = verdict_text(at)
+    assert "far from every training digit" in text and "among the" not in text
+
+
+def test_an_upload_survives_another_page_and_another_source(shipped, mnist_png):
+    """Upload -> Explore -> Upload, and Upload -> Draw -> Upload: the uploaded digit and its verdict are still there."""
+    at = upload_page()
+    upload(at, "seven.png", mnist_png[0])
+    first = verdict(at)
+    at.switch_page("pages/explore.py").run()
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception and verdict(at) == first
+    assert any("seven.png" in c.value for c in at.caption)
+    at.segmented_control(key="upload_source").set_value("Draw").run()
+    at.segmented_control(key="upload_source").set_value("Upload a file").run()
+    assert not at.exception and verdict(at) == first
+    at.toggle(key="upload_invert").set_value(True).run()  # another rerun with the uploader still empty
+    assert any("seven.png" in c.value for c in at.caption)

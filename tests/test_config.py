@@ -81,10 +81,7 @@ def test_choice_fields_are_validated_from_choices():
 
 def test_train_form_covers_every_field_and_round_trips_presets():
     """The Train form has a widget value for every Config field and turns each preset back into itself."""
-    try:
-        from ui import train_form
-    except ImportError:
-        from pages import train_form
+    from ui import train_form
 
     assert set(train_form.PRESET_LABELS.values()) == set(PRESETS)
     for preset in PRESETS.values():
@@ -125,10 +122,7 @@ def test_train_form_draws_a_new_field_under_more_options(monkeypatch, tmp_path, 
     """A field added to Config appears under the Train page's More options, and its value reaches the Config."""
     from streamlit.testing.v1 import AppTest
 
-    try:
-        from ui import train_form
-    except ImportError:
-        from pages import train_form
+    from ui import train_form
 
     extra = [("dropout", float, dataclasses.field(default=0.0, metadata={"help": "dropout rate"})),
              ("norm", str, dataclasses.field(default="none", metadata={"help": "normalisation",

@@ -1,4 +1,4 @@
-"""Unit tests for pages/scatter.py: the latent figure and turning a click into a latent point."""
+"""Unit tests for ui/scatter.py: the latent figure and turning a click into a latent point."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from pages.scatter import (
+from ui.scatter import (
     GRID,
     GRID_SIZE,
     MARKER,

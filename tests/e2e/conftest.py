@@ -1,68 +1,15 @@
 """End-to-end fixtures: a real `streamlit run` on a free 127.0.0.1 port, and Debian's Chromium.
 
-As in Streamlit's own e2e suite, the server fixture waits for /_stcore/health.
+As in Streamlit's own e2e suite, fixtures live here and shared helpers in app_utils.py.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-
-# The explorer's chart and decoded digit, and a latent point's page pixel from plotly's own axis
-# maps (returns [x, y, pixels per z1 unit]); shared by the e2e tests and bench/explorer_latency.py.
-PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
-DECODED = '.st-key-explore_decoded [data-testid="stImage"] img'
-TO_PIXEL = f"""([z1, z2]) => {{
-    const gd = document.querySelector('{PLOT}');
-    const fl = gd._fullLayout, r = gd.getBoundingClientRect();
-    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2),
-            fl.xaxis._length / (fl.xaxis.range[1] - fl.xaxis.range[0])];
-}}"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_streamlit(env_extra: dict | None = None, timeout: float = 90.0):
-    """Start `streamlit run app.py`; return (process, base_url) once /_stcore/health says ok."""
-    port = free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env_extra or {})}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise RuntimeError("streamlit did not become healthy in time")
+from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop
 
 
 @pytest.fixture(scope="session")
@@ -73,11 +20,7 @@ def app_url(tmp_path_factory):
     lib = tmp_path_factory.mktemp("library")
     proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib)})
     yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -101,13 +44,3 @@ def page(browser):
     pg.set_default_timeout(30_000)
     yield pg
     context.close()
-
-
-def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished its script run (no 'running' indicator)."""
-    page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=60_000,
-    )

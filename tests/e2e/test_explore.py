@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from model import store
-from tests.e2e.conftest import DECODED, PLOT, TO_PIXEL, wait_for_app
+from tests.e2e.app_utils import DECODED, PLOT, TO_PIXEL, wait_for_app
 
 pytestmark = pytest.mark.e2e
 

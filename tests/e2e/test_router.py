@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import start_streamlit, wait_for_app
+from tests.e2e.app_utils import assert_no_exception, start_streamlit, wait_for_app
 
 
 @pytest.fixture
@@ -17,14 +17,15 @@ def fresh_url(tmp_path):
 
 
 def test_direct_link_to_a_page_on_a_fresh_server_uses_the_router(fresh_url, page):
-    """Opening /upload first shows the Upload page inside the app: title, router nav, no helper modules."""
+    """Opening /upload first shows the Upload page inside the app: its heading, router nav, no helper modules."""
     page.goto(fresh_url + "/upload")
     wait_for_app(page)
-    page.get_by_text("Latent Explorer", exact=True).first.wait_for()
+    page.get_by_test_id("stHeading").get_by_text("Upload or draw a digit").wait_for(timeout=120_000)
+    assert_no_exception(page, "/upload on a fresh server")
     nav = page.get_by_test_id("stSidebarNav")
-    nav.get_by_text("Models", exact=True).wait_for()
+    nav.get_by_text("Models", exact=True).wait_for(timeout=120_000)
     links = nav.get_by_role("link").all_inner_texts()
-    assert not any(name.strip() in ("common", "scatter", "explore", "upload") for name in links), links
+    assert not any(name.strip() in ("common", "scatter", "router", "explore", "upload") for name in links), links
     assert "/upload" in page.url
     page.get_by_text("Upload a file").first.wait_for()
 
@@ -34,7 +35,7 @@ def test_first_visit_to_the_root_on_a_fresh_server_shows_the_router_pages(fresh_
     page.goto(fresh_url + "/")
     wait_for_app(page)
     nav = page.get_by_test_id("stSidebarNav")
-    nav.get_by_text("Models", exact=True).wait_for()
+    nav.get_by_text("Models", exact=True).wait_for(timeout=120_000)
     links = [t.strip() for t in nav.get_by_role("link").all_inner_texts()]
     assert not any(name in ("common", "scatter", "app", "train form", "train view") for name in links), links
     page.get_by_test_id("stPlotlyChart").first.wait_for()

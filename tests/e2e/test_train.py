@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.app_utils import wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -54,6 +54,9 @@ def test_train_one_epoch_watch_it_and_explore_it(page, app_url):
     page.get_by_role("button", name="Train", exact=True).click()
 
     page.get_by_text(f"Saved as {NAME}").wait_for(timeout=180_000)
+    # A quick demo on a subset does not replace the active model unless asked: ask.
+    page.get_by_role("button", name="Make it the active model").click()
+    wait_for_app(page)
     # The finished run's page draws the progress text ("Finished") before the loss curve gets its
     # point, so a "Finished|0" record can come first: wait for the settled "Finished ...|1" itself.
     # (Waiting for the last record to start with "Finished" raced that redraw and failed once.)

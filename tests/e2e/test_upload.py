@@ -11,8 +11,9 @@ import re
 
 import numpy as np
 import pytest
-from conftest import wait_for_app
 from PIL import Image
+
+from tests.e2e.app_utils import wait_for_app
 
 pytestmark = pytest.mark.e2e
 

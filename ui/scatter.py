@@ -196,7 +196,8 @@ def latent_figure(
         height = int(np.clip(PLOT_WIDTH * (y1 - y0) / max(x1 - x0, 1e-9), 280, 720)) + 95
     layout = {
         "height": height,
-        "margin": {"l": 50, "r": 10, "t": 40, "b": 45},
+        "margin": {"l": 50, "r": 36, "t": 40, "b": 45},
+        "modebar": {"orientation": "v"},  # down the right margin: never over the legend above the plot
         "meta": {"roles": roles},
         # constrain="domain" keeps the ranges exact under equal scale, so the grid covers the plot.
         "xaxis": {"title": {"text": "z1"}, "range": [x0, x1], "constrain": "domain", "zeroline": False},

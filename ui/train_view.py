@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from model.job import Snapshot
-from pages.common import to_png
-from pages.scatter import PALETTE
+from ui.common import to_png
+from ui.scatter import PALETTE
 
 STATE_TEXT = {
     "queued": "Waiting for another session's training to finish…",

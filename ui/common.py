@@ -21,32 +21,6 @@ from model.store import ModelError
 DEFAULT_NAME = "default"  # the shipped model's name in the URL and the library
 
 
-def ensure_router() -> None:
-    """Call first in every page script: make sure it runs under app.py's st.navigation.
-
-    A folder named pages/ beside app.py puts Streamlit in its old folder-based navigation until
-    st.navigation runs once, so on a fresh server a direct link such as /upload would run
-    pages/upload.py alone: no router, no sidebar, helper modules listed as pages. app.py's
-    st.navigation clears the flag before any page runs, so a page that still sees it was started
-    directly; clear it and rerun, which goes through app.py and lands on the same URL's page.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    # AppTest (on a mock Runtime) re-arms the flag before every run and may run a switched-to page
-    # without app.py; a rerun there would only swallow the widget action under test.
-    if PagesManager.uses_pages_directory and not under_apptest():
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
-def under_apptest() -> bool:
-    from unittest.mock import Mock
-
-    from streamlit.runtime import Runtime
-
-    return isinstance(Runtime._instance, Mock)
-
-
 def library_dir() -> Path:
     """Where user-trained and uploaded models live (model.library.Library: settings, else ./models)."""
     return Library().root
@@ -128,16 +102,41 @@ def active_bundle(quiet: bool = False) -> store.Bundle | None:
         return None
 
 
-def active_data(bundle: store.Bundle):
-    """The active model's data set as uint8 arrays, or None after a plain-words message."""
+def dataset_of(bundle: store.Bundle) -> str:
+    return bundle.meta.get("dataset", "mnist")
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def data_available(name: str) -> bool:
+    """Whether the data set can be read (checked at most once a minute, so a fix is noticed)."""
     try:
-        return load_data(bundle.meta.get("dataset", "mnist"))
-    except DataError as e:
-        st.warning(
-            f"The training images are not available, so originals cannot be shown: {e}. "
-            "Start the app with `LATENT_EXPLORER_DATA=/path/to/mnist.npz streamlit run app.py`."
-        )
+        load_data(name)
+    except DataError:
+        return False
+    return True
+
+
+def missing_data_line(
+    name: str = "mnist", lacking: str = "original digits, the Reconstructions page and training"
+) -> str:
+    """One kind sentence: what is off without the data set and how to turn it on (no paths, no error names)."""
+    label = "Fashion-MNIST" if name == "fashion-mnist" else "MNIST"
+    how = (
+        "install Debian's `dataset-fashion-mnist` package"
+        if name == "fashion-mnist"
+        else "start the app with `LATENT_EXPLORER_DATA` set to your `mnist.npz` (see the README)"
+    )
+    return f"The {label} images are not available here, so {lacking} are off. To turn them on, {how}."
+
+
+def active_data(bundle: store.Bundle, quiet: bool = False):
+    """The active model's data set as uint8 arrays, or None (after the one-line note unless quiet)."""
+    name = dataset_of(bundle)
+    if not data_available(name):
+        if not quiet:
+            st.info(missing_data_line(name), icon=":material/info:")
         return None
+    return load_data(name)
 
 
 def set_active_model(name: str) -> None:

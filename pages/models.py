@@ -6,13 +6,17 @@ only draws it and reports each outcome in a sentence. Any failure leaves the lib
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from model import library, modelzip
+from model import library, modelzip, store
 from model.library import LibraryError
-from pages import common, train_form
+from model.metrics import knn_accuracy
+from model.store import ModelError
+from ui import common, router, train_form
 
-common.ensure_router()  # a direct link on a fresh server must still go through app.py
+router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
 ss = st.session_state
 LIB = library.Library()
@@ -20,15 +24,30 @@ LIBRARY = LIB.root
 ss.setdefault("lib_notice", None)  # (kind, text) to show after an action's rerun
 
 
+@st.cache_data(show_spinner="Measuring how well each model separates the digits…", max_entries=64)
+def plane_accuracy(path: str, mtime: float) -> float | None:
+    """5-NN label accuracy of the test encodings in the model's plane, once per model folder version."""
+    try:
+        lat = store.load_latent(Path(path) / store.LATENT_FILE)
+    except ModelError:
+        return None
+    return knn_accuracy(lat["z_train"], lat["y_train"], lat["z_test"], lat["y_test"], k=5)
+
+
 def table_rows(entries: list[library.Entry], active: str) -> list[dict]:
     rows = []
     for e in entries:
         m = e.meta or {}
+        cfg = m.get("config") or {}
+        acc = m.get("knn5") or (plane_accuracy(str(e.path), common.folder_mtime(e.path)) if e.meta else None)
         rows.append({
             "active": "●" if e.name == active else "", "name": e.name + (" (shipped)" if e.shipped else ""),
-            "dataset": m.get("dataset", "?"), "config": e.summary if e.meta else f"unreadable: {e.error}",
-            "epochs": m.get("epochs"), "test BCE": m.get("test_bce"), "date": (m.get("created") or "")[:16].replace("T", " "),
-            "size (MB)": round(e.size / 2**20, 2),
+            "dataset": m.get("dataset", "?"), "architecture": {"vae": "VAE"}.get(cfg.get("architecture"), "AE"),
+            "trained on": f"{cfg['subset']:,} digits" if cfg.get("subset") else "all",
+            "config": e.summary if e.meta else f"unreadable: {e.error}",
+            "epochs": m.get("epochs"), "test BCE": m.get("test_bce"),
+            "5-NN accuracy": None if acc is None else round(100 * acc, 1),
+            "date": (m.get("created") or "")[:16].replace("T", " "), "size (MB)": round(e.size / 2**20, 2),
         })  # fmt: skip
     return rows
 
@@ -51,7 +70,9 @@ def manage_ui(entry: library.Entry, active: str) -> None:
     if entry.shipped:
         st.caption("The shipped model cannot be renamed or deleted; download and upload it to make a copy.")
         return
-    with st.expander("Rename"):
+    if ss.get("lib_rename_for") != entry.name or "lib_new_name" not in ss:  # starts with the current name
+        ss.lib_rename_for, ss.lib_new_name = entry.name, entry.name
+    with st.expander("Rename", expanded=ss.get("lib_open") == "rename", icon=":material/edit:"):
         new, overwrite, error = train_form.name_ui(LIBRARY, key="lib_new_name", overwrite_key="lib_rename_overwrite")
         if st.button("Rename", key="lib_rename", disabled=bool(error) or new == entry.name):
             try:
@@ -60,8 +81,9 @@ def manage_ui(entry: library.Entry, active: str) -> None:
                 done("error", str(e))
             if active == entry.name:
                 common.set_active_model(new)
+            ss.lib_open, ss.lib_select_next = "rename", new  # keep the form open, on the renamed model
             done("success", f"Renamed **{entry.name}** to **{new}**.")
-    with st.expander("Delete"):
+    with st.expander("Delete", icon=":material/delete:"):
         sure = st.checkbox(f"Yes, delete **{entry.name}** for good", key="lib_delete_sure")
         if st.button("Delete", key="lib_delete", disabled=not sure, type="primary"):
             try:
@@ -103,12 +125,20 @@ if ss.lib_notice:
     ss.lib_notice = None
 active = ss.get("model_name", common.DEFAULT_NAME)
 entries = LIB.list()
-st.dataframe(table_rows(entries, active), hide_index=True, key="lib_table")
+st.dataframe(
+    table_rows(entries, active), hide_index=True, key="lib_table",
+    column_config={
+        "test BCE": st.column_config.NumberColumn(format="%.4f", help="reconstruction loss on the 10,000 test digits; lower is better"),
+        "5-NN accuracy": st.column_config.NumberColumn(format="%.1f %%", help="how often a test digit's 5 nearest training digits in the plane vote its label; higher is better"),
+    },
+)  # fmt: skip
 st.caption("User models live in the server's model library (set LATENT_EXPLORER_MODELS to move it).")
 by_name = {e.name: e for e in entries}
 if by_name:
     st.subheader("Manage a model")
     names = list(by_name)
+    if ss.get("lib_select_next") in by_name:  # set before the selectbox exists in this run
+        ss.lib_selected = ss.pop("lib_select_next")
     if ss.get("lib_selected") not in by_name:
         ss.lib_selected = active if active in by_name else names[0]
     chosen = st.selectbox("Model", names, key="lib_selected")

@@ -1,1 +1,0 @@
-"""Page scripts for app.py's st.navigation, and their shared helpers (common.py)."""

@@ -1,0 +1,93 @@
+"""Shared support for the e2e tests and the benchmarks: start a real server, find things in the page.
+
+Imported by tests/e2e/*.py, tests/e2e/conftest.py (fixtures only) and bench/*.py; it holds no fixtures.
+
+    proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": "/tmp/lib"})             # app.py
+    proc, url = start_streamlit(script="bench/baseline_explorer.py")                # another app script
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+# The explorer's chart and decoded digit, and a latent point's page pixel from plotly's own axis
+# maps (returns [x, y, pixels per z1 unit]).
+PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+DECODED = '.st-key-explore_decoded [data-testid="stImage"] img'
+TO_PIXEL = f"""([z1, z2]) => {{
+    const gd = document.querySelector('{PLOT}');
+    const fl = gd._fullLayout, r = gd.getBoundingClientRect();
+    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2),
+            fl.xaxis._length / (fl.xaxis.range[1] - fl.xaxis.range[0])];
+}}"""
+EXCEPTION = '[data-testid="stException"]'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_streamlit(env_extra: dict | None = None, timeout: float = 90.0, script: str = "app.py"):
+    """Start `streamlit run <script>` from the repo root; return (process, base_url) once healthy."""
+    port = free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env_extra or {})}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError("streamlit did not become healthy in time")
+
+
+def stop(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def wait_for_app(page) -> None:
+    """Wait until Streamlit has finished its script run (no 'running' indicator)."""
+    page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+        timeout=60_000,
+    )
+
+
+def assert_no_exception(page, where: str = "") -> None:
+    """Fail if the page shows a Streamlit exception box or traceback text."""
+    boxes = page.locator(EXCEPTION)
+    assert boxes.count() == 0, f"{where}: {boxes.first.inner_text()[:500]}"
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Traceback" not in text and not re.search(r"\b[A-Z]\w*(Error|Exception)\b", text), f"{where}: {text[:500]}"

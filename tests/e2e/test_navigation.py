@@ -1,0 +1,52 @@
+"""The navigation matrix: every page to every other page and back, by sidebar link and by Back.
+
+One server and one browser page for the whole walk; any exception box or traceback fails it.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tests.e2e.app_utils import DECODED, assert_no_exception, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+# Sidebar link text -> (URL path, something only that page shows once it has run).
+PAGES = {
+    "Explore": ("/explore", DECODED),
+    "Reconstructions": ("/reconstructions", '[data-testid="stHeading"]:has-text("Reconstructions")'),
+    "Upload or draw": ("/upload", ".st-key-upload_source"),
+    "Train": ("/train", '[data-testid="stHeading"]:has-text("Train a model")'),
+    "Models": ("/models", '[data-testid="stHeading"]:has-text("Model library")'),
+}
+
+
+def arrived(page, name: str, how: str) -> None:
+    path, marker = PAGES[name]
+    page.locator(marker).first.wait_for(timeout=90_000)
+    wait_for_app(page)
+    assert_no_exception(page, f"{how} {name}")
+    assert page.url.split("?")[0].endswith(path) or (name == "Explore" and page.url.split("?")[0].endswith("/"))
+
+
+def by_link(page, name: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    arrived(page, name, "link to")
+
+
+def test_every_page_to_every_other_and_back_by_link_and_by_back(page, app_url):
+    """From each page to each other page by link, back by the Back button and by link: never an exception."""
+    page.goto(app_url + "/")
+    arrived(page, "Explore", "open")
+    here = "Explore"
+    for a, b in itertools.permutations(PAGES, 2):
+        if here != a:
+            by_link(page, a)
+        by_link(page, b)
+        page.go_back()
+        arrived(page, a, f"Back from {b} to")
+        by_link(page, b)
+        by_link(page, a)
+        here = a

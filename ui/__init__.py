@@ -1,0 +1,1 @@
+"""Shared UI code for the page scripts: state, figures, forms, the sidebar (no page scripts here)."""

@@ -1,0 +1,72 @@
+"""The router: the app's pages, page config, session state and sidebar; app.py runs it.
+
+Every page script calls ensure_router() first. Why: Streamlit 1.67 treats a folder named pages/
+beside the main script as its old folder navigation until st.navigation runs once in the server
+process (PagesManager.uses_pages_directory). On a fresh server a direct link such as /upload
+therefore runs pages/upload.py alone: no router, no sidebar, no session set-up. No public option
+turns that off (client.showSidebarNavigation only hides the old page list), and the pages/ folder
+stays. So a page that finds itself running outside the router runs the router right there
+(st.navigation, public API, which also ends the old mode for good; the router then runs the same
+URL's page with this run's widget events) and then asks for a rerun, which goes through app.py.
+tests/e2e/test_router.py covers it; AppTest runs every page this way.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+import streamlit as st
+
+from ui import common
+
+# True while the router runs a page in this script thread (set around page.run()).
+_routed: ContextVar[bool] = ContextVar("latent_explorer_routed", default=False)
+
+# (script, title, Material icon, URL path). A URL path must be its script's file name: before the router
+# first runs, Streamlit knows a page only by that name (see ensure_router).
+PAGES = (
+    ("pages/explore.py", "Explore", ":material/scatter_plot:", "explore"),
+    ("pages/reconstructions.py", "Reconstructions", ":material/compare:", "reconstructions"),
+    ("pages/upload.py", "Upload or draw", ":material/draw:", "upload"),
+    ("pages/train.py", "Train", ":material/model_training:", "train"),
+    ("pages/models.py", "Models", ":material/folder_open:", "models"),
+)
+
+# Streamlit's default top padding (6rem) pushes the chart and the decoded digit below a 900 px fold.
+# On a phone, columns stack: the Explore page's decoder (sliders, digit) goes above the chart there.
+CSS = """<style>
+.stMainBlockContainer { padding-top: 2.2rem; padding-bottom: 2rem; }
+[data-testid="stImageCaption"] { word-break: keep-all; overflow-wrap: normal; }  /* never "reconstr-uction" */
+@media (max-width: 640px) {
+  .stMainBlockContainer { padding-top: 3rem; }
+  [data-testid="stColumn"]:has(.st-key-explore_side) { order: -1; }
+}
+</style>"""
+
+
+def run() -> None:
+    """Set up the page and the session, draw the navigation and the sidebar, run the chosen page."""
+    pages = [
+        st.Page(script, title=title, icon=icon, url_path=url, default=i == 0)
+        for i, (script, title, icon, url) in enumerate(PAGES)
+    ]
+    # First, before anything else is sent: st.navigation is what ends the old folder mode.
+    page = st.navigation(pages)
+    st.set_page_config(page_title="Latent Explorer", page_icon=":material/scatter_plot:", layout="wide")
+    common.init_state()
+    st.html(CSS)
+    common.sidebar(common.active_bundle())
+    token = _routed.set(True)
+    try:
+        page.run()
+    finally:
+        _routed.reset(token)
+
+
+def ensure_router() -> None:
+    """Call first in every page script: if it was started without the router, run the router instead."""
+    if not _routed.get():
+        try:
+            run()  # this run: the page with this run's widget events (a click is not lost)
+        finally:  # even if the browser stopped this run: once more, now through app.py
+            st.rerun()
