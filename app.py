@@ -9,9 +9,11 @@ then runs the page the user picked.
 import streamlit as st
 
 from pages import common
+from ui.static import ensure_plotly_js
 
 st.set_page_config(page_title="Latent Explorer", page_icon=":material/scatter_plot:", layout="wide")
 common.init_state()
+ensure_plotly_js()  # static/plotly.min.js for the live plane, from the installed plotly
 
 pages = [
     st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:", default=True, url_path="explore"),

@@ -1,0 +1,1 @@
+"""Shared Streamlit UI: components and helpers the pages use."""
