@@ -35,27 +35,28 @@ export function parsePayload(u8) {
 }
 
 export function makeDecoder(layers) {
-  // Dense forward pass: kernel (in, out) row-major, as model/fast.py: x @ W + b, relu, safe sigmoid.
-  const widest = Math.max(...layers.map((l) => l.out));
+  // Dense forward pass as model/fast.py: x @ W + b, relu, safe sigmoid 0.5 * tanh(x / 2) + 0.5.
+  // Kernel (in, out) row-major: each input adds its row to the outputs; relu's zeros are skipped.
+  const L = layers.map((l) => ({ n: l.in, m: l.out, w: l.w, b: l.b, act: l.act === "relu" ? 1 : l.act === "sigmoid" ? 2 : 0 }));
+  const widest = Math.max(...L.map((l) => l.m));
   const bufs = [new Float32Array(widest), new Float32Array(widest)];
   const x0 = new Float32Array(2);
   function decode(z1, z2, out) {
     x0[0] = z1; x0[1] = z2;
     let x = x0;
-    layers.forEach((l, k) => {
-      const y = k === layers.length - 1 ? (out || new Float32Array(l.out)) : bufs[k % 2];
-      const { w, b, out: m } = l;
+    for (let k = 0; k < L.length; k++) {
+      const l = L[k], n = l.n, m = l.m, w = l.w, b = l.b;
+      const y = k === L.length - 1 ? (out || new Float32Array(m)) : bufs[k % 2];
       for (let j = 0; j < m; j++) y[j] = b[j];
-      for (let i = 0; i < l.in; i++) {
+      for (let i = 0; i < n; i++) {
         const xi = x[i];
-        if (xi === 0) continue; // relu's zeros cost nothing
-        const row = i * m;
-        for (let j = 0; j < m; j++) y[j] += xi * w[row + j];
+        if (xi === 0) continue;
+        for (let j = 0, r = i * m; j < m; j++) y[j] += xi * w[r + j];
       }
-      if (l.act === "relu") for (let j = 0; j < m; j++) { if (y[j] < 0) y[j] = 0; }
-      else if (l.act === "sigmoid") for (let j = 0; j < m; j++) y[j] = 0.5 * Math.tanh(y[j] * 0.5) + 0.5;
+      if (l.act === 1) for (let j = 0; j < m; j++) { if (y[j] < 0) y[j] = 0; }
+      else if (l.act === 2) for (let j = 0; j < m; j++) y[j] = 0.5 * Math.tanh(0.5 * y[j]) + 0.5;
       x = y;
-    });
+    }
     return x;
   }
   return { decode };

@@ -139,3 +139,13 @@ def test_fallback_when_plotly_cannot_load(page, harness_url):
     wait_for_app(page)
     page.get_by_text("The live plane could not start in this browser").wait_for(timeout=120_000)
     page.locator('[data-testid="stPlotlyChart"]').wait_for(timeout=120_000)
+
+
+def test_star_for_an_uploaded_digit(page, harness_url):
+    """A star point (the Upload page's digit) reaches the plane and can start an interpolation."""
+    open_plane(page, harness_url + "/?star=1.5,-2.5")
+    page.wait_for_function(f"() => ({STATE})().star !== null")
+    assert page.evaluate(f"() => ({STATE})().star") == [1.5, -2.5]
+    page.get_by_test_id("lp-interp-toggle").check()
+    page.get_by_role("button", name="A = your digit").click()
+    assert page.evaluate(f"() => ({STATE})().A") == [1.5, -2.5]
