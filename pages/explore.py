@@ -37,6 +37,7 @@ from pages.scatter import (
     with_marker,
     with_selection,
 )
+from ui import live_explore
 
 common.ensure_router()  # a direct link on a fresh server must still go through app.py
 
@@ -251,6 +252,9 @@ extent = extent_of(bundle)
 init_page_state(bundle, extent)
 ss = st.session_state
 
+side = lambda: (decoder_panel(bundle, extent), picked_panel(bundle, ss.explore_pick))  # noqa: E731
+if not BASELINE and live_explore.panel(bundle, extent, side=side):  # the live plane; else the server chart
+    st.stop()
 chart_col, side_col = st.columns([3, 2], gap="medium")
 # The side column is filled first so its small deltas (decoded image) reach the browser before the chart's.
 with side_col:

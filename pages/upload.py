@@ -23,6 +23,7 @@ from model.fast import nearest
 from model.preprocess import ImageError, Result, preprocess
 from pages import common
 from pages.scatter import MARKER, latent_figure, with_marker
+from ui import live_explore
 
 common.ensure_router()  # a direct link on a fresh server must still go through app.py
 
@@ -282,5 +283,6 @@ with result_col:
     st.page_link("pages/explore.py", label="Open this point in the explorer", icon="🗺️")
 steps_panel(analysis.prep)
 with st.container(key="upload_map"):
-    st.plotly_chart(map_figure(bundle, analysis.z), key="upload_chart", config={"displaylogo": False})
+    if not live_explore.upload_map(bundle, analysis.z):  # the live plane with the star; else the server chart
+        st.plotly_chart(map_figure(bundle, analysis.z), key="upload_chart", config={"displaylogo": False})
     st.caption("Every training digit, one colour per label; the star is your digit.")

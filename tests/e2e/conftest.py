@@ -44,7 +44,13 @@ def free_port() -> int:
 def start_streamlit(env_extra: dict | None = None, timeout: float = 90.0):
     """Start `streamlit run app.py`; return (process, base_url) once /_stcore/health says ok."""
     port = free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env_extra or {})}
+    # LATENT_EXPLORER_LIVE=0: the server-side charts these tests and benches measure (not the live plane)
+    env = {
+        **os.environ,
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "LATENT_EXPLORER_LIVE": "0",
+        **(env_extra or {}),
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"],
