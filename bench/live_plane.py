@@ -36,12 +36,12 @@ LIVE_PX = f"""([z1, z2]) => {{
     return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2)];
 }}"""
 DRAWN_LIVE = '[data-testid="lp-plot"][data-drawn="1"]'
-# Resolves with ms from now until location.search carries a z1= different from `old`.
-URL_WAIT = """(old) => new Promise((res) => { const t0 = performance.now();
+# Arms window.__urlWait: resolves with ms from now until location.search carries a z1= other than `old`.
+URL_WAIT = """(old) => { window.__urlWait = new Promise((res) => { const t0 = performance.now();
   const f = () => { const z = new URLSearchParams(location.search).get('z1');
-    if (z && z !== old) res(performance.now() - t0); else setTimeout(f, 2); }; f(); })"""
+    if (z && z !== old) res(performance.now() - t0); else setTimeout(f, 2); }; f(); }); }"""
 
-RACE = "p => Promise.race([p, new Promise((r) => setTimeout(() => r(null), 30000))])"  # a lost click: None
+RACE = "() => Promise.race([window.__urlWait, new Promise((r) => setTimeout(() => r(null), 30000))])"  # lost: None
 
 
 def summary(xs):
@@ -102,9 +102,9 @@ def click_live(page, reps: int):
         x = box["x"] + box["width"] * (0.3 + 0.04 * ((i * 7) % 10))
         y = box["y"] + box["height"] * (0.3 + 0.025 * (i % 16))
         page.mouse.move(x, y)
-        waiter = page.evaluate_handle(URL_WAIT, old)
+        page.evaluate(URL_WAIT, old)
         page.mouse.click(x, y)
-        times.append(waiter.evaluate(RACE))
+        times.append(page.evaluate(RACE))
         time.sleep(0.5)
     return [t for t in times if t is not None]
 
@@ -115,9 +115,9 @@ def click_server(page, reps: int):
     for i in range(reps):
         old = page.evaluate("() => new URLSearchParams(location.search).get('z1')")
         x, y, _ = page.evaluate(TO_PIXEL, [-60 + 5 * i, 25 - 3 * (i % 5)])
-        waiter = page.evaluate_handle(URL_WAIT, old)
+        page.evaluate(URL_WAIT, old)
         page.mouse.click(x, y)
-        times.append(waiter.evaluate(RACE))
+        times.append(page.evaluate(RACE))
         time.sleep(1.0)
     return [t for t in times if t is not None]
 
@@ -146,6 +146,7 @@ def main() -> None:
     lib = tempfile.mkdtemp(prefix="bench-lib-")
     servers = {name: start_streamlit({"LATENT_EXPLORER_MODELS": lib, "LATENT_EXPLORER_LIVE": v}) for name, v in (("live", "1"), ("server", "0"))}  # fmt: skip
     res = {}
+    say = lambda *a: print(*a, file=sys.stderr, flush=True)  # noqa: E731
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -154,14 +155,19 @@ def main() -> None:
                 ctx.close()
             ctx, page, _ = open_explore(browser, servers["live"][1], True)
             time.sleep(1)
+            say("warm; pointer")
             res["pointer"] = pointer(page)
             res["tight_decode_ms"] = tight_decode_ms(page)
+            say("clicks, live")
             res["click_live_ms"] = summary(click_live(page, args.reps))
+            say("map")
             res["map_20x20_ms"] = summary(map_repaint(page, args.reps))
             ctx.close()
             ctx, page, _ = open_explore(browser, servers["server"][1], False)
             time.sleep(1)
+            say("clicks, server chart")
             res["click_server_ms"] = summary(click_server(page, args.reps))
+            say("loads")
             ctx.close()
             loads = {"live": [], "server": []}
             for _ in range(args.loads):  # alternate, so both see the same machine load
