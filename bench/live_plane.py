@@ -73,7 +73,9 @@ def open_explore(browser, url, live: bool):
 
 def pointer(page, n: int = 400):
     """Moves received and decodes per second under a stream of real mouse moves across the plane."""
-    box = page.locator('[data-testid="lp-plot"]').bounding_box()
+    # The circle stays inside the axes (the run in the README used the whole plot div, legend and margins included).
+    box = page.evaluate(f"""() => {{ const S = ({LIVE})(), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
+        return {{x: r.left + fl.xaxis._offset, y: r.top + fl.yaxis._offset, width: fl.xaxis._length, height: fl.yaxis._length}}; }}""")
     s0 = page.evaluate(f"() => {{ const s = ({LIVE})().stats; return [s.moves, s.decodes, s.decodeMs.length]; }}")
     cx, cy, r = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, min(box["width"], box["height"]) / 3
     t0 = time.perf_counter()
