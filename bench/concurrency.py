@@ -97,7 +97,7 @@ def measure(page, spots, reps: int) -> dict:
 
 
 def run_variant(browser, name: str, env: dict, reps: int, lib: Path, latent) -> dict:
-    proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib), **env})
+    proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib), "LATENT_EXPLORER_LIVE": "0", **env})
     try:
         ctx, _, _ = open_page(browser, url)  # warm-up: imports, model and figure caches; app.py's navigation
         ctx.close()

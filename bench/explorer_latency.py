@@ -177,7 +177,9 @@ def main() -> None:
     load_before = load_avg()
     try:
         for name, script in variants.items():
-            servers[name], urls[name] = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib)}, script=script)
+            servers[name], urls[name] = start_streamlit(
+                {"LATENT_EXPLORER_MODELS": str(lib), "LATENT_EXPLORER_LIVE": "0"}, script=script
+            )
         samples = {name: {"load": [], "slider": [], "click": [], "click_settled": []} for name in variants}
         misses = {name: {} for name in variants}
         with sync_playwright() as p:

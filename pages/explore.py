@@ -23,7 +23,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from ui import common, router
+from ui import common, live_explore, router
 from ui.scatter import (
     Pick,
     figure_roles,
@@ -266,6 +266,15 @@ init_page_state(bundle, extent)
 common.active_data(bundle)  # without the data set: one short line at the top saying what is off
 ss = st.session_state
 
+
+def side_ui() -> None:
+    """Sliders, decoded digit and clicked digit: beside the live plane, inside its fragment."""
+    decoder_panel(bundle, extent)
+    picked_panel(bundle, ss.explore_pick)
+
+
+if live_explore.panel(bundle, extent, side=side_ui):  # the live plane; else the server-side chart below
+    st.stop()
 chart_col, side_col = st.columns([3, 2], gap="medium")
 # The side column is filled first so its small deltas (decoded image) reach the browser before the chart's.
 with side_col, st.container(key="explore_side"):  # st-key-explore_side: first on a phone (ui/router.py CSS)

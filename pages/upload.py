@@ -20,7 +20,7 @@ import streamlit as st
 from model.placement import Placement as Analysis
 from model.placement import place
 from model.preprocess import ImageError, Result, preprocess
-from ui import common, router
+from ui import common, live_explore, router
 from ui.scatter import MARKER, latent_figure, with_marker
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
@@ -293,5 +293,6 @@ with result_col:
     st.page_link("pages/explore.py", label="Open this point in the explorer", icon=":material/explore:")
 steps_panel(analysis.prep)
 with st.container(key="upload_map"):
-    st.plotly_chart(map_figure(bundle, analysis.z), key="upload_chart", config={"displaylogo": False})
+    if not live_explore.upload_map(bundle, analysis.z):  # the live plane with the star; else the server chart
+        st.plotly_chart(map_figure(bundle, analysis.z), key="upload_chart", config={"displaylogo": False})
     st.caption("Every training digit, one colour per label; the star is your digit.")

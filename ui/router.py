@@ -18,6 +18,7 @@ from contextvars import ContextVar
 import streamlit as st
 
 from ui import common
+from ui.static import ensure_plotly_js
 
 # True while the router runs a page in this script thread (set around page.run()).
 _routed: ContextVar[bool] = ContextVar("latent_explorer_routed", default=False)
@@ -54,6 +55,7 @@ def run() -> None:
     page = st.navigation(pages)
     st.set_page_config(page_title="Latent Explorer", page_icon=":material/scatter_plot:", layout="wide")
     common.init_state()
+    ensure_plotly_js()  # static/plotly.min.js for the live plane, once per process
     st.html(CSS)
     common.sidebar(common.active_bundle())
     token = _routed.set(True)

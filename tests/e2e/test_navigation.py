@@ -1,6 +1,6 @@
 """The navigation matrix: every page to every other page and back, by sidebar link and by Back.
 
-One server and one browser page for the whole walk; any exception box or traceback fails it.
+One server (the app as users get it, with the live plane) and one browser page for the whole walk; any exception box or traceback fails it.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ def by_link(page, name: str) -> None:
     arrived(page, name, "link to")
 
 
-def test_every_page_to_every_other_and_back_by_link_and_by_back(page, app_url):
+def test_every_page_to_every_other_and_back_by_link_and_by_back(page, live_url):
     """From each page to each other page by link, back by the Back button and by link: never an exception."""
-    page.goto(app_url + "/")
+    page.goto(live_url + "/")
     arrived(page, "Explore", "open")
     here = "Explore"
     for a, b in itertools.permutations(PAGES, 2):

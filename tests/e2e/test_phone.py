@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.app_utils import DECODED, PLOT, TO_PIXEL, assert_no_exception, wait_for_app
+from tests.e2e.app_utils import DECODED, PLOT, assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -36,26 +36,28 @@ def test_phone_shows_the_decoded_digit_and_part_of_the_chart(phone, app_url):
     open_on_phone(phone, app_url)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: Plotly's scattergl picks a point from its hover data, which an emulated tap never sets "
-    "(a mouse click at the same spot works); left for the live latent plane component",
-)
-def test_a_tap_on_the_chart_picks_a_point(phone, app_url):
-    """Tapping the chart on a touch phone decodes the tapped point and writes it to the URL."""
-    open_on_phone(phone, app_url)
-    phone.locator(PLOT).scroll_into_view_if_needed()
+LIVE = "() => window.__livePlane.explore_plane"
+LIVE_PX = f"""([fx, fy]) => {{
+    const S = ({LIVE})(), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
+    const [x0, x1] = fl.xaxis.range, [y0, y1] = fl.yaxis.range;
+    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(x0 + fx * (x1 - x0)),
+            r.top + fl.yaxis._offset + fl.yaxis.l2p(y0 + fy * (y1 - y0))];
+}}"""
+
+
+def test_a_tap_on_the_live_plane_picks_a_point(phone, live_url):
+    """On a touch phone, tapping the live plane chooses that point: the decoded digit and the URL follow."""
+    phone.goto(live_url + "/")
+    wait_for_app(phone)
+    phone.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
+    assert_no_exception(phone, "phone, live plane")
     before = phone.get_attribute(DECODED, "src")
-    ranges = phone.evaluate(
-        f"() => {{ const fl = document.querySelector('{PLOT}')._fullLayout; return [fl.xaxis.range, fl.yaxis.range]; }}"
-    )
-    (x0, x1), (y0, y1) = ranges
-    x, y, _ = phone.evaluate(TO_PIXEL, [x0 + 0.8 * (x1 - x0), y0 + 0.2 * (y1 - y0)])
-    phone.touchscreen.tap(x, y)
+    phone.get_by_test_id("lp-plot").scroll_into_view_if_needed()
+    phone.touchscreen.tap(*phone.evaluate(LIVE_PX, [0.8, 0.2]))
     phone.wait_for_function(
         "([sel, old]) => { const i = document.querySelector(sel); return i && i.getAttribute('src') !== old; }",
         arg=[DECODED, before],
-        timeout=20_000,
+        timeout=60_000,
     )
     wait_for_app(phone)
     assert_no_exception(phone, "after a tap")

@@ -1,0 +1,56 @@
+"""A bare page with only the live plane, for its e2e tests and bench/live_plane.py:
+
+    streamlit run tests/e2e/apps/live_plane_app.py
+
+$LATENT_EXPLORER_MODEL picks the model (default: the shipped one); ?star=z1,z2 adds a star.
+The chosen point shows as text (test id "st-key-harness_chosen"), the URL follows ?z1=&z2=, and
+the page counts its full runs and fragment runs, so a test can see that no request was made.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT))
+
+import plotly.graph_objects as go  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from model import store  # noqa: E402
+from ui.live_plane import live_plane  # noqa: E402
+from ui.static import ensure_plotly_js  # noqa: E402
+
+st.set_page_config(page_title="live plane harness", layout="wide")
+ensure_plotly_js(Path(__file__).parent / "static")
+ss = st.session_state
+ss.runs = ss.get("runs", 0) + 1
+
+
+@st.cache_resource
+def bundle():
+    return store.load()
+
+
+def choose(z1: float, z2: float, index: int | None) -> None:
+    ss.chosen = (z1, z2, index)
+    st.query_params["z1"], st.query_params["z2"] = f"{z1:.4f}", f"{z2:.4f}"
+
+
+@st.fragment
+def plane() -> None:
+    ss.frag_runs = ss.get("frag_runs", 0) + 1
+    b = bundle()
+    star = st.query_params.get("star")
+    star = tuple(float(v) for v in star.split(",")) if star else None
+    z1, z2, index = ss.get("chosen", (None, None, None))
+    res = live_plane(b, key="plane", marker=None if z1 is None else (z1, z2), index=index, star=star, on_click=choose)
+    if not res.ok:
+        st.caption(res.message)
+        z = b.latent["z_train"]
+        st.plotly_chart(go.Figure(go.Scattergl(x=z[:, 0], y=z[:, 1], mode="markers")), key="fallback_chart")
+    with st.container(key="harness_chosen"):
+        st.write("none" if z1 is None else f"chosen {z1:.4f} {z2:.4f} index {index}")
+    st.caption(f"runs {ss.runs} fragment runs {ss.frag_runs} interp {res.interp}")
+
+
+plane()

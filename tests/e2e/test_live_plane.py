@@ -1,0 +1,151 @@
+"""The live plane in Chromium on its bare harness page (tests/e2e/apps/live_plane_app.py): real mouse input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.e2e.app_utils import ROOT, free_port, wait_for_app
+
+HARNESS = "tests/e2e/apps/live_plane_app.py"
+PLOT = '[data-testid="lp-plot"]'
+DRAWN = '[data-testid="lp-plot"][data-drawn="1"]'
+STATE = "() => Object.values(window.__livePlane)[0]"
+PREVIEW = f"() => Array.from(({STATE})().d.preview.getContext('2d').getImageData(0, 0, 28, 28).data).join(',')"
+PAGE_PX = f"""([z1, z2]) => {{
+    const S = ({STATE})(), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
+    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2)];
+}}"""
+
+
+def start_harness(timeout: float = 120.0):
+    port = free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", HARNESS, "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError("the harness did not become healthy in time")
+
+
+@pytest.fixture(scope="module")
+def harness_url():
+    proc, url = start_harness()
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def open_plane(page, url: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+    page.wait_for_selector(DRAWN, timeout=180_000)
+
+
+def chosen_text(page) -> str:
+    return page.locator(".st-key-harness_chosen").inner_text()
+
+
+def test_pointer_moves_decode_in_the_browser_without_server_requests(page, harness_url):
+    """Each real mouse move over the plot repaints the preview digit, and no websocket frame goes to the server."""
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    open_plane(page, harness_url)
+    time.sleep(1.0)  # let the first run's own messages (widget states) go out
+    z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 40))")
+    before, images = len(sent), []
+    for i in range(0, 40, 2):  # 20 training encodings: spread over the plane
+        x, y = page.evaluate(PAGE_PX, [z[i], z[i + 1]])
+        page.mouse.move(x, y)
+        images.append(page.evaluate(PREVIEW))
+    changed = sum(a != b for a, b in zip(images, images[1:], strict=False))
+    assert changed >= 17, f"the preview changed on only {changed} of 19 moves"
+    assert "Pointer: z1 =" in page.get_by_test_id("lp-coords").inner_text()
+    assert len(sent) == before, f"{len(sent) - before} websocket frames were sent while the pointer moved"
+
+
+def test_click_commits_point_url_and_index(page, harness_url):
+    """A click on empty space sends its coordinate (URL follows); a click on a data point sends its index."""
+    open_plane(page, harness_url)
+    box = page.locator(PLOT).bounding_box()
+    x, y = page.evaluate(PAGE_PX, page.evaluate(f"() => {{ const r = ({STATE})().gd._fullLayout; return [r.xaxis.range[0] + 0.5, r.yaxis.range[1] - 0.5]; }}"))  # fmt: skip
+    assert box["x"] < x < box["x"] + box["width"]
+    page.mouse.click(x, y)
+    page.wait_for_function("() => location.search.includes('z1=')")
+    page.wait_for_function("() => document.querySelector('.st-key-harness_chosen').innerText.includes('index None')")
+    z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 2))")
+    page.mouse.click(*page.evaluate(PAGE_PX, z))
+    page.wait_for_function(
+        "() => /index \\d+/.test(document.querySelector('.st-key-harness_chosen').innerText)", timeout=30_000
+    )
+    assert "training digit #" in page.get_by_test_id("lp-chosen").inner_text()
+
+
+def test_decoded_map_paints_and_repaints_after_zoom(page, harness_url):
+    """The map toggle paints decoded digits behind the points; a wheel zoom repaints them for the new view."""
+    open_plane(page, harness_url)
+    page.get_by_test_id("lp-map-toggle").check()
+    page.wait_for_selector('[data-testid="lp-map"][data-painted="1"]')
+    lit = "() => { const c = document.querySelector('[data-testid=\"lp-map\"]'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 0; i < d.length; i += 4) n += d[i] > 128; return n; }"  # fmt: skip
+    assert page.evaluate(lit) > 1000
+    view = f"() => ({STATE})().mapView.x"
+    before = page.evaluate(view)
+    box = page.locator(PLOT).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -400)
+    page.wait_for_selector('[data-testid="lp-map"]:not([data-painted="1"])', timeout=30_000)
+    after = page.evaluate(view)
+    assert after[1] - after[0] < before[1] - before[0]  # the new map covers the zoomed-in view
+
+
+def test_interpolation_shows_k_digits(page, harness_url):
+    """Two clicks in interpolation mode set A and B; the strip holds k decoded digits (k = 12)."""
+    open_plane(page, harness_url)
+    page.get_by_test_id("lp-interp-toggle").check()
+    z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 4))")
+    page.mouse.click(*page.evaluate(PAGE_PX, z[:2]))
+    page.mouse.click(*page.evaluate(PAGE_PX, z[2:]))
+    page.get_by_test_id("lp-k").evaluate("e => { e.value = 12; e.dispatchEvent(new Event('input')); }")
+    strip = page.get_by_test_id("lp-strip")
+    assert strip.get_attribute("data-k") == "12"
+    assert strip.evaluate("c => c.width") == 12 * 28
+    page.get_by_test_id("lp-play").click()
+    assert page.get_by_test_id("lp-play").inner_text() == "Pause"
+
+
+def test_fallback_when_plotly_cannot_load(page, harness_url):
+    """If the plane's JavaScript cannot start (plotly.js blocked), the page says so and shows the server chart."""
+    page.route("**/app/static/plotly.min.js", lambda route: route.abort())
+    page.goto(harness_url)
+    wait_for_app(page)
+    page.get_by_text("The live plane could not start in this browser").wait_for(timeout=120_000)
+    page.locator('[data-testid="stPlotlyChart"]').wait_for(timeout=120_000)
+
+
+def test_star_for_an_uploaded_digit(page, harness_url):
+    """A star point (the Upload page's digit) reaches the plane and can start an interpolation."""
+    open_plane(page, harness_url + "/?star=1.5,-2.5")
+    page.wait_for_function(f"() => ({STATE})().star !== null")
+    assert page.evaluate(f"() => ({STATE})().star") == [1.5, -2.5]
+    page.get_by_test_id("lp-interp-toggle").check()
+    page.get_by_role("button", name="A = your digit").click()
+    assert page.evaluate(f"() => ({STATE})().A") == [1.5, -2.5]

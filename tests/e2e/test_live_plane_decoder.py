@@ -1,0 +1,79 @@
+"""The live plane's JavaScript decoder, run in Chromium, equals the NumPy fast path within 1e-4."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model.export_weights import plane_payload
+
+JS = (Path(__file__).resolve().parents[2] / "ui" / "live_plane.js").read_text()
+CLASSES = [str(i) for i in range(10)]
+TOL = 1e-4
+
+# Import the component's module from a blob, hand it the payload as a Uint8Array view at an odd
+# offset into a bigger buffer (as the websocket delivers it), and decode every point.
+DECODE_ALL = """async ([src, b64, pts]) => {
+    const m = await import(URL.createObjectURL(new Blob([src], {type: 'text/javascript'})));
+    const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const big = new Uint8Array(raw.length + 7); big.set(raw, 3);
+    const P = m.parsePayload(big.subarray(3, 3 + raw.length));
+    const dec = m.makeDecoder(P.layers);
+    const out = [];
+    for (const [z1, z2] of pts) out.push(...dec.decode(z1, z2));
+    return out;
+}"""
+
+
+def points(z_train: np.ndarray, n: int = 100, seed: int = 0) -> np.ndarray:
+    """Half uniformly inside the encodings' box, half far outside it (up to 50 spans away)."""
+    rng = np.random.default_rng(seed)
+    lo, hi = z_train.min(axis=0), z_train.max(axis=0)
+    inside = rng.uniform(lo, hi, size=(n // 2, 2))
+    far = rng.uniform(-50, 50, size=(n - n // 2, 2)) * (hi - lo + 1.0)
+    return np.concatenate([inside, far]).astype(np.float32)
+
+
+def js_decode(browser, codec, latent, pts) -> np.ndarray:
+    page = browser.new_page()
+    try:
+        b64 = base64.b64encode(plane_payload(codec, latent, CLASSES)).decode()
+        out = page.evaluate(DECODE_ALL, [JS, b64, pts.tolist()])
+    finally:
+        page.close()
+    return np.asarray(out, dtype=np.float32).reshape(len(pts), 784)
+
+
+@pytest.fixture(scope="module")
+def seed_codec():
+    """The seed config (784-32-2-32-784), untrained: random weights from a fixed seed."""
+    import keras
+
+    from model.autoencoder import build
+    from model.config import SEED
+    from model.fast import Codec
+
+    keras.utils.set_random_seed(3)
+    m = build(SEED)
+    rng = np.random.default_rng(4)
+    latent = {"z_train": rng.normal(0, 3, size=(1000, 2)).astype(np.float32), "y_train": rng.integers(0, 10, 1000)}
+    return Codec(m.encoder, m.decoder), latent
+
+
+def test_seed_config_js_equals_numpy(browser, seed_codec):
+    """Seed config: 100 points inside and far outside the data decode in JS as in NumPy (within 1e-4)."""
+    codec, latent = seed_codec
+    pts = points(latent["z_train"])
+    got = js_decode(browser, codec, latent, pts)
+    np.testing.assert_allclose(got, codec.decode(pts), atol=TOL)
+    assert got.std() > 0.01  # real images, not a constant
+
+
+def test_shipped_model_js_equals_numpy(browser, shipped):
+    """Shipped default model: 100 points inside and far outside the data decode in JS as in NumPy."""
+    pts = points(shipped.latent["z_train"], seed=1)
+    got = js_decode(browser, shipped.codec, shipped.latent, pts)
+    np.testing.assert_allclose(got, shipped.codec.decode(pts), atol=TOL)

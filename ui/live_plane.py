@@ -1,0 +1,128 @@
+"""The live latent plane: a Components v2 component that decodes under the pointer in the browser.
+
+    result = live_plane(bundle, key="explore_plane", marker=(z1, z2), index=i, on_click=cb)
+    if not result.ok:            # JavaScript error, or a decoder the browser cannot run
+        ...                      # one line was shown; draw the server-side chart instead
+
+Two components, so the 1.5 MB payload never changes between reruns (Streamlit then re-sends only
+a cached-message reference, and the browser keeps its plot):
+  * the plane (ui/live_plane.js + .css, read from disk): data = the channel name + the model's
+    payload (model/export_weights.py: decoder weights, encodings, labels), cached per model;
+  * a tiny state component: the chosen point, its index and the uploaded star as JSON, posted to
+    the plane through a window event on its channel.
+A click (or tap) on the plane is a trigger value {z1, z2, index|None}; on_click(z1, z2, index) runs
+in its callback, before the rerun's widgets, so sliders and URL can follow it.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from model.export_weights import ExportError, plane_payload
+
+HERE = Path(__file__).resolve().parent
+_plane = st.components.v2.component(
+    "latent_explorer.live_plane",
+    html='<div class="lp-root"></div>',
+    css=(HERE / "live_plane.css").read_text(),
+    js=(HERE / "live_plane.js").read_text(),
+    isolate_styles=False,  # Plotly's CSS does not reach into a shadow root
+)
+_STATE_JS = """export default function ({ data }) {
+  if (!data || !data.channel) return;
+  (window.__lpState = window.__lpState || {})[data.channel] = data;
+  window.dispatchEvent(new CustomEvent("lp-state", { detail: data }));
+}"""
+_state = st.components.v2.component("latent_explorer.live_plane_state", js=_STATE_JS)
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    ok: bool  # False: the plane cannot run here; `message` says why in one line
+    message: str | None = None
+    click: dict | None = None  # this run's click {z1, z2, index}, if a click caused it
+    interp: dict | None = None  # the interpolation the user set up: {a: [z1, z2], b: [z1, z2], k}
+
+
+def _mtime(path) -> float:
+    try:
+        return (Path(path) / "meta.json").stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _payload(path: str, mtime: float, key: str, classes: tuple[str, ...], _bundle) -> tuple[bytes | None, str | None]:
+    """(channel + payload bytes, None), or (None, why) for a decoder the browser cannot run; per model and key."""
+    try:
+        body = plane_payload(_bundle.codec, _bundle.latent, classes)
+    except ExportError as e:
+        return None, str(e)
+    name = key.encode()
+    head = b"LEPK" + struct.pack("<I", len(name)) + name
+    return head + b"\0" * (-len(head) % 4) + body, None
+
+
+def payload(bundle, key: str, classes) -> tuple[bytes | None, str | None]:
+    return _payload(str(bundle.path), _mtime(bundle.path), key, tuple(classes), bundle)
+
+
+def _on_click(key: str, on_click: Callable | None) -> None:
+    value = st.session_state.get(key)
+    click = value.get("click") if hasattr(value, "get") else getattr(value, "click", None)
+    if on_click and isinstance(click, dict) and "z1" in click:
+        index = click.get("index")
+        on_click(float(click["z1"]), float(click["z2"]), None if index is None else int(index))
+
+
+def _on_error(key: str) -> None:
+    value = st.session_state.get(key)
+    err = value.get("error") if hasattr(value, "get") else getattr(value, "error", None)
+    if err:
+        st.session_state[f"{key}_failed"] = str(err)[:200]
+
+
+def failed(key: str) -> str | None:
+    """Why the plane with this key could not run in this session (reported by its JavaScript), or None."""
+    return st.session_state.get(f"{key}_failed")
+
+
+def live_plane(
+    bundle,
+    *,
+    key: str,
+    classes=tuple(str(i) for i in range(10)),
+    marker: tuple[float, float] | None = None,
+    index: int | None = None,
+    star: tuple[float, float] | None = None,
+    on_click: Callable[[float, float, int | None], None] | None = None,
+) -> LiveResult:
+    """Mount the live plane (always with this key); see the module docstring."""
+    if failed(key):
+        return LiveResult(False, f"The live plane could not start in this browser ({failed(key)}); showing the server-side chart.")  # fmt: skip
+    data, why = payload(bundle, key, classes)
+    if data is None:
+        return LiveResult(
+            False, f"This model's decoder cannot run in the browser ({why}); showing the server-side chart."
+        )
+    result = _plane(
+        key=key, data=data,
+        on_click_change=lambda: _on_click(key, on_click),
+        on_error_change=lambda: _on_error(key),
+        on_interp_change=lambda: None,
+    )  # fmt: skip
+    state = {
+        "channel": key,
+        "marker": None if marker is None else [float(marker[0]), float(marker[1])],
+        "index": index,
+        "star": None if star is None else [float(star[0]), float(star[1])],
+    }
+    _state(key=f"{key}_state", data=state)
+    if failed(key):  # reported during this run's callbacks: say so now
+        return LiveResult(False, f"The live plane could not start in this browser ({failed(key)}); showing the server-side chart.")  # fmt: skip
+    return LiveResult(True, None, getattr(result, "click", None), getattr(result, "interp", None))
