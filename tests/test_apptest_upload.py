@@ -203,13 +203,22 @@ def test_confident_verdict_names_the_class_with_its_votes(shipped, mnist_png):
     assert "Unsure" not in verdict_text(at)
 
 
-def test_mixed_neighbours_say_unsure(shipped):
-    """A drawn X, whose 8 nearest neighbours are mixed, is called 'Unsure' with its best count, not placed."""
-    x = np.zeros((28, 28), np.uint8)
-    np.fill_diagonal(x, 255)
-    x = np.maximum(x, x[:, ::-1])
+def test_mixed_neighbours_say_unsure(shipped, mnist_png, tmp_path, monkeypatch):
+    """When the 8 nearest neighbours disagree, the verdict says 'Unsure' with its best count and places nothing."""
+    import shutil
+
+    from model import store
+
+    model = tmp_path / "mixed"
+    shutil.copytree(store.default_model_dir(), model)
+    lat = dict(np.load(model / store.LATENT_FILE))
+    lat["y_train"] = (np.arange(len(lat["y_train"])) % 10).astype(
+        lat["y_train"].dtype
+    )  # neighbours of any point disagree
+    np.savez(model / store.LATENT_FILE, **lat)
+    monkeypatch.setenv("LATENT_EXPLORER_MODEL", str(model))
     at = upload_page()
-    upload(at, "x.png", png_bytes(Image.fromarray(x)))
+    upload(at, "seven.png", mnist_png[0])
     text = verdict_text(at)
     assert re.search(r"Unsure: [1-4] of its 8 nearest neighbours (?:is|are) \ds; the others are mixed\.", text), text
     assert "places this among" not in text
