@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.explorer_latency import click_at, empty_spots, load_avg, open_page, summary, timed  # noqa: E402
-from model import store  # noqa: E402
+from model.folders import store  # noqa: E402
 from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, wait_for_app  # noqa: E402
 
 OUT = ROOT / "bench" / "results" / "concurrency.json"

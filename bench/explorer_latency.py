@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from model import store  # noqa: E402
+from model.folders import store  # noqa: E402
 from tests.e2e.app_utils import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,

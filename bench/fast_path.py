@@ -30,11 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import keras
 import numpy as np
 
-from model import store
-from model.autoencoder import build
-from model.config import DEFAULT, SEED, Config
 from model.data import DataError, load_dataset, to_float
-from model.fast import Codec
+from model.folders import store
+from model.net.autoencoder import build
+from model.net.config import DEFAULT, SEED, Config
+from model.net.fast import Codec
 
 OUT = Path(__file__).resolve().parent / "results" / "fast_path.json"
 TARGET_DECODE_MS, TARGET_ENCODE_S = 0.1, 0.3

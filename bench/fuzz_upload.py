@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
-from model.preprocess import ImageError, preprocess  # noqa: E402
+from model.images.preprocess import ImageError, preprocess  # noqa: E402
 
 OUT = ROOT / "bench" / "results" / "fuzz_upload.json"
 FAMILIES = {"mutated": 0.3, "truncated": 0.15, "random header": 0.15, "huge dimensions": 0.15,
@@ -164,7 +164,7 @@ def work(args) -> dict:
 PROBE = """
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[2])
-from model.preprocess import ImageError, preprocess
+from model.images.preprocess import ImageError, preprocess
 data = open(sys.argv[1], "rb").read()
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.perf_counter()

@@ -5,7 +5,7 @@
     python bench/hostile_models.py --one-process --no-baseline   # one TensorFlow import: a few minutes
 
 Each case runs in a fresh child process: it builds the folder (untimed), then times store.load
-(model/check.py's validator, then Keras in safe mode) and reads the child's peak RSS before and
+(model/folders/check.py's validator, then Keras in safe mode) and reads the child's peak RSS before and
 after (ru_maxrss), so "extra MB" is what that load cost on top of Python + TensorFlow. The
 shipped model is loaded the same way as the reference. For the zip bombs the baseline is what
 Keras / NumPy do with the same file when nothing checks it first (the code before issue 12).
@@ -40,7 +40,7 @@ def child(case: str, size: int, mode: str) -> dict:
         import keras
         import numpy as np
 
-        from model import store
+        from model.folders import store
 
         before = peak_mb()
         t = time.perf_counter()

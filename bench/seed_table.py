@@ -22,12 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
-from model.autoencoder import split
-from model.config import PRESETS
 from model.data import load_dataset, to_float
-from model.fast import Codec
-from model.store import write_file_atomic
-from model.train import fit
+from model.folders.store import write_file_atomic
+from model.net.autoencoder import split
+from model.net.config import PRESETS
+from model.net.fast import Codec
+from model.net.train import fit
 
 OUT = Path(__file__).resolve().parent / "results" / "seed_table.json"
 # The tutorial's printed log: epoch -> (loss, val_loss).

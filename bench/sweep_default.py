@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from model.config import Config  # noqa: E402
 from model.data import load_dataset  # noqa: E402
-from model.train import fit  # noqa: E402
+from model.net.config import Config  # noqa: E402
+from model.net.train import fit  # noqa: E402
 
 # Rows named "default" in results/sweep_default.json before issue 11 are h256-128-64_lin_bs128_lr2e-3cos_e20.
 CANDIDATES = {

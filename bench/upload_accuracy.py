@@ -38,12 +38,12 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from model import store
 from model.data import DataError, load_dataset
-from model.fast import nearest
-from model.images import to_uint8
-from model.placement import vote
-from model.preprocess import ImageError, preprocess
+from model.folders import store
+from model.images.pixels import to_uint8
+from model.images.placement import vote
+from model.images.preprocess import ImageError, preprocess
+from model.net.fast import nearest
 
 OUT = Path(__file__).resolve().parent / "results" / "upload_accuracy.json"
 

@@ -31,13 +31,13 @@ class Parser(argparse.ArgumentParser):
 
 
 def parse_args(argv):
-    from model.configurator import add_config_flags
+    from model.net.configurator import add_config_flags
 
     p = Parser(prog="python -m model", description="Latent Explorer's autoencoder from the command line.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     t = sub.add_parser("train", help="train a model and save its folder")
-    add_config_flags(t)  # one flag per Config field, derived from model/config.py
+    add_config_flags(t)  # one flag per Config field, derived from model/net/config.py
     t.add_argument("--out", required=True, help="model folder to write (replaced atomically)")
 
     i = sub.add_parser("info", help="print a model's facts as JSON")
@@ -78,9 +78,9 @@ def progress_printer():
 
 
 def cmd_train(a):
-    from model import store
-    from model.configurator import config_from_args
-    from model.train import fit
+    from model.folders import store
+    from model.net.configurator import config_from_args
+    from model.net.train import fit
 
     store.check_target(a.out)  # refuse a bad --out now, not after minutes of training
     config = config_from_args(a)
@@ -92,8 +92,8 @@ def cmd_train(a):
 def cmd_info(a):
     """The model's facts as strict JSON, after validating the whole folder (store.load: meta.json,
     latent.npz and model.keras in safe mode), so exit 0 means the app can open it."""
-    from model import store
-    from model.check import json_safe
+    from model.folders import store
+    from model.folders.check import json_safe
 
     bundle = store.load(a.model)
     meta = bundle.meta
@@ -105,9 +105,9 @@ def cmd_info(a):
 
 
 def cmd_encode(a):
-    from model import store
-    from model.placement import place
-    from model.preprocess import ImageError, read_file
+    from model.folders import store
+    from model.images.placement import place
+    from model.images.preprocess import ImageError, read_file
 
     if not 1 <= a.k <= MAX_K:
         raise CliError(f"--k must be between 1 and {MAX_K}")
@@ -131,9 +131,9 @@ def cmd_encode(a):
 def cmd_decode(a):
     from PIL import Image
 
-    from model import store
-    from model.images import to_uint8
-    from model.store import write_file_atomic
+    from model.folders import store
+    from model.folders.store import write_file_atomic
+    from model.images.pixels import to_uint8
 
     if not (math.isfinite(a.z1) and math.isfinite(a.z2)):
         raise CliError("z1 and z2 must be finite numbers")
@@ -150,9 +150,9 @@ def cmd_decode(a):
 
 
 def cmd_export(a):
-    from model import store
-    from model.check import check_folder
-    from model.export import FORMATS, export
+    from model.folders import store
+    from model.folders.check import check_folder
+    from model.folders.export import FORMATS, export
 
     if Path(a.out).suffix.lower() not in FORMATS:
         raise CliError(f"{a.out}: the output must be a .csv or .npz file")
@@ -163,10 +163,10 @@ def cmd_export(a):
 
 def main(argv=None) -> int:
     a = parse_args(argv)
-    from model.config import ConfigError
     from model.data import DataError
-    from model.preprocess import ImageError
-    from model.store import ModelError
+    from model.folders.store import ModelError
+    from model.images.preprocess import ImageError
+    from model.net.config import ConfigError
 
     try:
         commands = {

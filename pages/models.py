@@ -1,6 +1,6 @@
 """Models page: every saved model, and making one active, renaming, deleting, downloading, uploading.
 
-The logic is model/library.py (names, atomic moves) and model/modelzip.py (zip checks); this page
+The logic is model/folders/library.py (names, atomic moves) and model/folders/modelzip.py (zip checks); this page
 only draws it and reports each outcome in a sentence. Any failure leaves the library as it was.
 """
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from model import library, modelzip, store
-from model.library import LibraryError
-from model.metrics import knn_accuracy
-from model.store import ModelError
+from model.folders import library, modelzip, store
+from model.folders.library import LibraryError
+from model.folders.store import ModelError
+from model.net.metrics import knn_accuracy
 from ui import common, router, train_form
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router

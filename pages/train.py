@@ -8,9 +8,9 @@ saves itself and becomes the active model; a stopped one is kept only if the use
 
 import streamlit as st
 
-from model import library
 from model.data import CLASS_NAMES
-from model.job import FINISHED, TrainJob
+from model.folders import library
+from model.jobs.job import FINISHED, TrainJob
 from ui import common, router, train_form, train_view
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router

@@ -9,7 +9,7 @@ State (set up once per session, below):
     upload_kept        the last file and photo (bytes, name): they outlive the widgets' dropped state
 
 Computation (`analyse`) is plain NumPy on the bundle; the rest only draws. Bad input raises
-ImageError in model/preprocess.py and is shown as one st.error line.
+ImageError in model/images/preprocess.py and is shown as one st.error line.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from model.placement import Placement as Analysis
-from model.placement import place
-from model.preprocess import ImageError, Result, preprocess
+from model.images.placement import Placement as Analysis
+from model.images.placement import place
+from model.images.preprocess import ImageError, Result, preprocess
 from ui import common, live_explore, router
 from ui.scatter import MARKER, latent_figure, with_marker
 

@@ -40,7 +40,7 @@ def mnist():
 @pytest.fixture(scope="session")
 def shipped():
     """The shipped default model's bundle."""
-    from model import store
+    from model.folders import store
 
     return store.load(store.SHIPPED)
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from model import atomic, store
+from model.folders import atomic, store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 120

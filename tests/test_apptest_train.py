@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from model import library, store
-from model.job import wait_until_finished
+from model.folders import library, store
+from model.jobs.job import wait_until_finished
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 120  # first run imports TensorFlow and loads the model; the CPU is shared
@@ -77,8 +77,8 @@ def test_name_clash_needs_the_replace_checkbox(lib, mnist):
 
 def test_library_page_renames_and_refuses_a_bad_upload(lib, tmp_path_factory, mnist):
     """Rename a model through the page; a garbage upload is refused with a message and changes nothing."""
-    from model.config import Config
-    from model.train import fit
+    from model.net.config import Config
+    from model.net.train import fit
 
     (xtr, ytr), (xte, yte) = mnist
     result = fit(Config(epochs=1, batch_size=100), data=((xtr[:300], ytr[:300]), (xte[:100], yte[:100])))

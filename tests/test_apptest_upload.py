@@ -21,8 +21,8 @@ from PIL import Image, ImageDraw
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
-from model.fast import nearest
-from model.preprocess import preprocess
+from model.images.preprocess import preprocess
+from model.net.fast import nearest
 from ui import common
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -238,7 +238,7 @@ def test_far_from_every_training_digit_is_said_plainly(shipped, mnist_png, tmp_p
     """With every training encoding moved far away, an upload is 'far from every training digit', no class named."""
     import shutil
 
-    from model import store
+    from model.folders import store
 
     model = tmp_path / "far"
     shutil.copytree(store.default_model_dir(), model)

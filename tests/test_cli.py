@@ -17,9 +17,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from model import cli, store
+from model import cli
 from model.data import FASHION_DIR
-from model.preprocess import preprocess_file
+from model.folders import store
+from model.images.preprocess import preprocess_file
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH_LINE = re.compile(r"^epoch (\d+)/(\d+) loss (\d+\.\d{4}) val_loss (\d+\.\d{4})$")

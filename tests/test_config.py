@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from model import cli
-from model.config import CHOICES, DEFAULT, PRESETS, Config, ConfigError, parse_hidden
-from model.configurator import config_from_args
+from model.net.config import CHOICES, DEFAULT, PRESETS, Config, ConfigError, parse_hidden
+from model.net.configurator import config_from_args
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = dataclasses.fields(Config)
@@ -96,7 +96,7 @@ def test_a_new_field_reaches_the_cli_without_editing_it(monkeypatch):
     """A field added to Config (here a float and a bool, on a subclass) gets a typed flag with its help text."""
     import argparse
 
-    from model import configurator
+    from model.net import configurator
 
     extra = [("dropout", float, dataclasses.field(default=0.0, metadata={"help": "dropout rate"})),
              ("batch_norm", bool, dataclasses.field(default=False, metadata={"help": "batch norm"}))]  # fmt: skip
@@ -112,7 +112,7 @@ def test_a_new_field_reaches_the_cli_without_editing_it(monkeypatch):
 
 def test_a_field_type_without_a_flag_form_is_a_clear_error():
     """A field type the configurator cannot parse fails loudly, naming the place to add it."""
-    from model.configurator import flag_type
+    from model.net.configurator import flag_type
 
     with pytest.raises(TypeError, match="configurator"):
         flag_type(dict[str, int])

@@ -1,6 +1,6 @@
 """A save, rename or adopt killed (SIGKILL) at every step leaves each name loadable; leftovers are cleaned.
 
-Each case forks a child that runs the real model/atomic.py code with FAULT_HOOK sending itself
+Each case forks a child that runs the real model/folders/atomic.py code with FAULT_HOOK sending itself
 SIGKILL at step N; the parent then checks the model folder with the same validator the app uses.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from model import atomic, check, library, store
+from model.folders import atomic, check, library, store
 
 STEPS = ["created", "fill-1", "filled", "versioned", "linked", "swapped", "committed"]
 LEGACY_STEPS = ["created", "fill-1", "filled", "versioned", "linked", "swapped", "committed"]

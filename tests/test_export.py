@@ -8,8 +8,9 @@ import io
 import numpy as np
 import pytest
 
-from model import cli, store
-from model.export import COLUMNS, csv_bytes, export, npz_bytes
+from model import cli
+from model.folders import store
+from model.folders.export import COLUMNS, csv_bytes, export, npz_bytes
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.export_weights import ExportError, pack, plane_payload, unpack
-from model.fast import forward
+from model.net.export_weights import ExportError, pack, plane_payload, unpack
+from model.net.fast import forward
 
 CLASSES = [str(i) for i in range(10)]
 

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from model import data as data_mod
-from model.autoencoder import build
-from model.config import SEED, Config
-from model.fast import Codec, bce, dense_stack, nearest
-from model.train import fit
+from model.net.autoencoder import build
+from model.net.config import SEED, Config
+from model.net.fast import Codec, bce, dense_stack, nearest
+from model.net.train import fit
 
 TOL = 1e-5
 

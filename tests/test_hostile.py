@@ -11,8 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model import cli, fast, modelzip, store
-from model.store import ModelError
+from model import cli
+from model.folders import modelzip, store
+from model.folders.store import ModelError
+from model.net import fast
 from tests import hostile_cases
 
 ROOT = Path(__file__).resolve().parent.parent

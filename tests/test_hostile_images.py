@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from model.preprocess import ImageError, preprocess
+from model.images.preprocess import ImageError, preprocess
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = sorted((ROOT / "tests" / "fixtures" / "hostile").iterdir())
@@ -25,7 +25,7 @@ LIMIT_MB = 200  # no upload may cost more
 
 PROBE = """
 import json, resource, sys
-from model.preprocess import ImageError, preprocess
+from model.images.preprocess import ImageError, preprocess
 data = open(sys.argv[1], "rb").read()
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:

@@ -11,10 +11,10 @@ import keras
 import numpy as np
 import pytest
 
-from model import atomic, library, modelzip, store
-from model.config import Config
-from model.library import LibraryError
-from model.train import fit
+from model.folders import atomic, library, modelzip, store
+from model.folders.library import LibraryError
+from model.net.config import Config
+from model.net.train import fit
 
 
 @pytest.fixture(scope="module")

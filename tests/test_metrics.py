@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.metrics import knn_accuracy, nearest_indices
+from model.net.metrics import knn_accuracy, nearest_indices
 
 
 def brute_knn(z_train, y_train, z_test, y_test, k):

@@ -8,10 +8,10 @@ import keras
 import numpy as np
 import pytest
 
-from model import store
-from model.autoencoder import build
-from model.config import DEFAULT, PRESETS, SEED, Config, ConfigError
-from model.train import fit
+from model.folders import store
+from model.net.autoencoder import build
+from model.net.config import DEFAULT, PRESETS, SEED, Config, ConfigError
+from model.net.train import fit
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""model/check.py, the one validator: meta.json values of any shape give a clean meta or a ModelError.
+"""model/folders/check.py, the one validator: meta.json values of any shape give a clean meta or a ModelError.
 
 Hypothesis throws arbitrary JSON (huge ints, 1e999, NaN, deep nesting, wrong types) and arbitrary
 bytes at it; nothing else may escape (no TypeError, OverflowError, RecursionError), and whatever
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import check
-from model.check import ModelError
-from model.config import DEFAULT, SEED
+from model.folders import check
+from model.folders.check import ModelError
+from model.net.config import DEFAULT, SEED
 
 GOOD = {"name": "m", "config": DEFAULT.to_dict(), "dataset": "mnist", "epochs": 20, "loss": [0.2], "val_loss": [0.19],
         "test_bce": 0.17, "params": 485266, "created": "2026-11-27T12:00:00+00:00"}  # fmt: skip

@@ -1,4 +1,4 @@
-"""model/placement.py: the one preprocess -> encode -> nearest -> vote chain, and model/images.to_uint8."""
+"""model/images/placement.py: the one preprocess -> encode -> nearest -> vote chain, and model/images/pixels.to_uint8."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from model.images import to_uint8
-from model.placement import gaps, ink_check, place, vote
-from model.preprocess import ImageError, preprocess
+from model.images.pixels import to_uint8
+from model.images.placement import gaps, ink_check, place, vote
+from model.images.preprocess import ImageError, preprocess
 
 
 class FixedCodec:

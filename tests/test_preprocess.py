@@ -1,4 +1,4 @@
-"""MNIST-style preprocessing (model/preprocess.py): each step, real-photo conditions, bad input, MNIST round trip.
+"""MNIST-style preprocessing (model/images/preprocess.py): each step, real-photo conditions, bad input, MNIST round trip.
 
 Test images are drawn here with PIL: a "4"-like polyline whose clean, centred
 rendering is the reference the harder variants (inverted, off-centre, noisy,
@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, features
 
-from model import preprocess as pp
-from model.preprocess import ImageError, preprocess
+from model.images import preprocess as pp
+from model.images.preprocess import ImageError, preprocess
 
 # A "4": two strokes, in units of a 1 x 1 box.
 STROKES = [[(0.62, 0.05), (0.10, 0.62), (0.88, 0.62)], [(0.62, 0.05), (0.62, 0.95)]]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import store
 from model.data import DataError, load_dataset
-from model.fast import bce
-from model.metrics import knn_accuracy
+from model.folders import store
+from model.net.fast import bce
+from model.net.metrics import knn_accuracy
 
 ASSETS = store.ROOT / "assets" / "models"
 SHIPPED = ("default", "seed", "vae", "fashion")

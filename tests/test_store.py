@@ -12,10 +12,10 @@ import keras
 import numpy as np
 import pytest
 
-from model import atomic, store
-from model.config import SEED
-from model.store import ModelError
-from model.train import fit
+from model.folders import atomic, store
+from model.folders.store import ModelError
+from model.net.config import SEED
+from model.net.train import fit
 
 META_KEYS = {"config", "dataset", "epochs", "loss", "val_loss", "test_bce", "params", "data_checksum", "created"}
 

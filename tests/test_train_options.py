@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import store
-from model.config import LOSSES, OPTIMIZERS, Config
-from model.job import TrainJob, wait_until_finished
-from model.job_worker import PREVIEW_DIGITS
-from model.train import fit
+from model.folders import store
+from model.jobs.job import TrainJob, wait_until_finished
+from model.jobs.job_worker import PREVIEW_DIGITS
+from model.net.config import LOSSES, OPTIMIZERS, Config
+from model.net.train import fit
 
 SMALL = {"epochs": 1, "batch_size": 100, "subset": 300}
 

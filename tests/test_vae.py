@@ -7,9 +7,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from model import store
-from model.config import Config
-from model.train import fit
+from model.folders import store
+from model.net.config import Config
+from model.net.train import fit
 
 
 def small(mnist, n_train=300, n_test=200):
@@ -73,7 +73,7 @@ def test_fast_path_equals_keras_encoder_mean(saved_vae, mnist):
 
 def test_loaded_vae_can_be_trained_further(saved_vae, mnist):
     """A loaded VAE compiles and trains again (reuse), changing its weights."""
-    from model.autoencoder import compile_models
+    from model.net.autoencoder import compile_models
 
     bundle = store.load(saved_vae)
     ae = bundle.models.autoencoder
@@ -89,7 +89,7 @@ def test_loader_registry_names_every_custom_layer():
     """Every non-Keras layer a built VAE holds is in autoencoder.CUSTOM_OBJECTS, which store.load passes to Keras."""
     import keras
 
-    from model.autoencoder import CUSTOM_OBJECTS, build
+    from model.net.autoencoder import CUSTOM_OBJECTS, build
 
     models = build(Config(architecture="vae", latent_activation="linear"))
     custom = {type(layer) for layer in models.autoencoder.layers if not type(layer).__module__.startswith("keras")}

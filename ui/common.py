@@ -12,11 +12,11 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from model import store
 from model.data import CLASS_NAMES, DataError, load_dataset
-from model.images import to_uint8
-from model.library import NAME_RE, Library, LibraryError
-from model.store import ModelError
+from model.folders import store
+from model.folders.library import NAME_RE, Library, LibraryError
+from model.folders.store import ModelError
+from model.images.pixels import to_uint8
 
 DEFAULT_NAME = "default"  # the shipped model's name in the URL and the library
 

@@ -23,7 +23,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from model.fast import nearest
+from model.net.fast import nearest
 from model.settings import settings
 from ui import common
 from ui.live_plane import failed, live_plane, payload

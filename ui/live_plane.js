@@ -1,6 +1,6 @@
 // The live latent plane (Streamlit Components v2, inline ES module; no build step, no CDN).
 //
-// data: bytes = "LEPK" + uint32 n + channel (n bytes, padded to 4) + model/export_weights.py's payload.
+// data: bytes = "LEPK" + uint32 n + channel (n bytes, padded to 4) + model/net/export_weights.py's payload.
 // The channel names this plane; ui/live_plane.py's tiny state component posts the chosen point,
 // the uploaded star etc. to window.__lpState[channel] (so the 1.5 MB payload never changes, and a
 // rerun re-sends only Streamlit's cached-message reference).
@@ -35,7 +35,7 @@ export function parsePayload(u8) {
 }
 
 export function makeDecoder(layers) {
-  // Dense forward pass as model/fast.py: x @ W + b, relu, safe sigmoid 0.5 * tanh(x / 2) + 0.5.
+  // Dense forward pass as model/net/fast.py: x @ W + b, relu, safe sigmoid 0.5 * tanh(x / 2) + 0.5.
   // Kernel (in, out) row-major: each input adds its row to the outputs; relu's zeros are skipped.
   const L = layers.map((l) => ({ n: l.in, m: l.out, w: l.w, b: l.b, act: l.act === "relu" ? 1 : l.act === "sigmoid" ? 2 : 0 }));
   const widest = Math.max(...L.map((l) => l.m));

@@ -7,7 +7,7 @@
 Two components, so the 1.5 MB payload never changes between reruns (Streamlit then re-sends only
 a cached-message reference, and the browser keeps its plot):
   * the plane (ui/live_plane.js + .css, read from disk): data = the channel name + the model's
-    payload (model/export_weights.py: decoder weights, encodings, labels), cached per model;
+    payload (model/net/export_weights.py: decoder weights, encodings, labels), cached per model;
   * a tiny state component: the chosen point, its index and the uploaded star as JSON, posted to
     the plane through a window event on its channel.
 A click (or tap) on the plane is a trigger value {z1, z2, index|None}; on_click(z1, z2, index) runs
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from model.export_weights import ExportError, plane_payload
+from model.net.export_weights import ExportError, plane_payload
 
 HERE = Path(__file__).resolve().parent
 _plane = st.components.v2.component(

@@ -2,7 +2,7 @@
 
 Widget values live in session_state under explicit `train_*` keys (set once, kept across page
 switches), so a preset can fill them in from its on_change callback. The fields, presets and choice
-lists come from model/config.py; a Config field this form does not lay out by hand still gets a
+lists come from model/net/config.py; a Config field this form does not lay out by hand still gets a
 widget under "More options" (`more_ui`), so a new field reaches the page without editing it.
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from model import library
-from model.config import CHOICES, PRESETS, Config, ConfigError, parse_hidden
+from model.folders import library
+from model.net.config import CHOICES, PRESETS, Config, ConfigError, parse_hidden
 
 PRESET_LABELS = {{"seed": "Seed (tutorial)"}.get(name, name.capitalize()): name for name in PRESETS}
 FIELDS = {f.name: f for f in dataclasses.fields(Config)}

@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from model.job import Snapshot
+from model.jobs.job import Snapshot
 from ui.common import to_png
 from ui.scatter import PALETTE
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import store
+from model.folders import store
 from tests.e2e.app_utils import DECODED, PLOT, TO_PIXEL, wait_for_app
 
 pytestmark = pytest.mark.e2e

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.export_weights import plane_payload
+from model.net.export_weights import plane_payload
 
 JS = (Path(__file__).resolve().parents[2] / "ui" / "live_plane.js").read_text()
 CLASSES = [str(i) for i in range(10)]
@@ -52,9 +52,9 @@ def seed_codec():
     """The seed config (784-32-2-32-784), untrained: random weights from a fixed seed."""
     import keras
 
-    from model.autoencoder import build
-    from model.config import SEED
-    from model.fast import Codec
+    from model.net.autoencoder import build
+    from model.net.config import SEED
+    from model.net.fast import Codec
 
     keras.utils.set_random_seed(3)
     m = build(SEED)

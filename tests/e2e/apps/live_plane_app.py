@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 import plotly.graph_objects as go  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from model import store  # noqa: E402
+from model.folders import store  # noqa: E402
 from ui.live_plane import live_plane  # noqa: E402
 from ui.static import ensure_plotly_js  # noqa: E402
 

@@ -7,9 +7,9 @@
 
 Shipped models (every folder in assets/models/, `default` first; $LATENT_EXPLORER_MODEL replaces
 `default`) are read-only and their names reserved. Library models are symlinks to versioned hidden
-folders switched atomically under a file lock (model/atomic.py), so another session or server
+folders switched atomically under a file lock (model/folders/atomic.py), so another session or server
 listing the library never sees half a model, and a crash at any instant leaves every name loadable.
-Zip download and validated upload are in model/modelzip.py.
+Zip download and validated upload are in model/folders/modelzip.py.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from model import atomic, check
-from model.check import ModelError
-from model.config import Config
+from model.folders import atomic, check
+from model.folders.check import ModelError
+from model.net.config import Config
 from model.settings import settings
 
 DEFAULT_NAME = "default"
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-SHIPPED_DIR = Path(__file__).resolve().parent.parent / "assets" / "models"
+SHIPPED_DIR = Path(__file__).resolve().parents[2] / "assets" / "models"
 _cleaned: set[Path] = set()  # libraries whose leftovers this process has removed once
 
 

@@ -17,9 +17,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from model.atomic import LEFTOVER, write_dir, write_file_atomic
-from model.autoencoder import CUSTOM_OBJECTS, Models, split
-from model.check import (
+from model.folders.atomic import LEFTOVER, write_dir, write_file_atomic
+from model.folders.check import (
     LATENT_FILE,
     LATENT_KEYS,
     META_FILE,
@@ -30,8 +29,9 @@ from model.check import (
     load_latent,
     read_meta,
 )
-from model.config import Config
-from model.fast import Codec
+from model.net.autoencoder import CUSTOM_OBJECTS, Models, split
+from model.net.config import Config
+from model.net.fast import Codec
 from model.settings import settings
 
 __all__ = [
@@ -45,7 +45,7 @@ __all__ = [
     "load_latent",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_DIR = ROOT / "assets" / "models"  # every folder here is a read-only shipped model
 SHIPPED = SHIPPED_DIR / "default"
 
@@ -75,7 +75,7 @@ def default_model_dir() -> Path:
 
 
 def write_atomic_dir(target: Path, fill) -> Path:
-    """Call fill(tmp_dir), then make `target` name it in one atomic rename (see model/atomic.py)."""
+    """Call fill(tmp_dir), then make `target` name it in one atomic rename (see model/folders/atomic.py)."""
     return write_dir(Path(target), fill)
 
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from model.config import Config
-from model.network import INPUT_DIM, Models, assemble, chain, compile_models, decoder_layers, encoder_layers
+from model.net.config import Config
+from model.net.network import INPUT_DIM, Models, assemble, chain, compile_models, decoder_layers, encoder_layers
 
 
 @keras.saving.register_keras_serializable(package="latent_explorer")

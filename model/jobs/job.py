@@ -30,12 +30,12 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from model import atomic
-from model.config import Config
-from model.library import Library, LibraryError
+from model.folders import atomic
+from model.folders.library import Library, LibraryError
+from model.net.config import Config
 from model.settings import settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RUN_LOCK = threading.Lock()
 FINISHED = ("saved", "stopped", "done", "failed")  # "done": finished but the auto-save was refused
 
@@ -138,7 +138,7 @@ class TrainJob:
 
     def _launch(self) -> tuple:
         """Start the trainer; returns (runner, events connection). Only the child touches TF."""
-        from model.job_worker import work
+        from model.jobs.job_worker import work
 
         lib = Library(self.library_dir)
         with lib.lock():
@@ -153,7 +153,7 @@ class TrainJob:
             # A fresh interpreter, not multiprocessing: its spawn re-runs the parent's __main__, which
             # under Streamlit is app.py (it would load a model and start TF before the thread cap).
             fds = (events_w.fileno(), control_r.fileno())
-            cmd = [sys.executable, "-m", "model.job_worker", *map(str, (*fds, default_threads(), default_nice()))]
+            cmd = [sys.executable, "-m", "model.jobs.job_worker", *map(str, (*fds, default_threads(), default_nice()))]
             runner = subprocess.Popen(cmd, pass_fds=fds, cwd=ROOT, stdin=subprocess.DEVNULL)
             events_w.close(), control_r.close()  # the child's ends; EOF on events then means it exited
         # The job goes first on the control pipe (after the start: a big one fills the pipe); "stop" may follow.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import keras
 
-from model.config import Config
+from model.net.config import Config
 
 INPUT_DIM = 784
 LOSS_FNS = {"bce": "binary_crossentropy", "mse": "mse"}

@@ -16,8 +16,8 @@ import numpy as np
 from scipy import ndimage
 from scipy.spatial import cKDTree
 
-from model.fast import nearest
-from model.preprocess import Result, preprocess
+from model.images.preprocess import Result, preprocess
+from model.net.fast import nearest
 
 FAR_QUANTILE = 99.9  # nearer than this share of training digits' own nearest-neighbour gaps is "among" them
 # Digit-like ink in the 28 x 28 image: over 99.6% of the MNIST test digits pass both checks.

@@ -38,7 +38,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 from scipy import ndimage
 
-from model.images import to_uint8
+from model.images.pixels import to_uint8
 
 MAX_BYTES = 10 * 1024 * 1024  # the app's upload limit (.streamlit/config.toml maxUploadSize)
 MAX_PIXELS = 50_000_000  # refuse decompression bombs before decoding (a 48 MP phone photo passes)

@@ -15,7 +15,7 @@ import traceback
 
 import numpy as np
 
-from model.config import Config
+from model.net.config import Config
 
 PREVIEW_POINTS, PREVIEW_DIGITS = 5000, 8
 BATCH_REPORT_S = 0.25  # at most four batch reports a second: the page polls once a second anyway
@@ -39,8 +39,8 @@ def preview_sample(data) -> dict[str, np.ndarray]:
 
 def make_preview(autoencoder, sample: dict) -> dict:
     """Latent means of the sample and a few reconstructions, with the numpy fast path."""
-    from model.autoencoder import split
-    from model.fast import Codec
+    from model.net.autoencoder import split
+    from model.net.fast import Codec
 
     models = split(autoencoder)
     codec = Codec(models.encoder, models.decoder)
@@ -92,8 +92,8 @@ def work(events, control, threads: int, nice: int) -> None:
         if threads:
             limit_tf_threads(threads)
         from model import data as data_mod
-        from model import store
-        from model.train import fit
+        from model.folders import store
+        from model.net.train import fit
 
         events.send(("progress", {"state": "loading"}))
         config = Config.from_dict(job["config"])

@@ -15,7 +15,7 @@ import dataclasses
 import types
 import typing
 
-from model.config import PRESETS, Config, ConfigError, parse_hidden
+from model.net.config import PRESETS, Config, ConfigError, parse_hidden
 
 
 def _hidden_flag(text: str) -> tuple[int, ...]:
@@ -35,7 +35,7 @@ def flag_type(annotation) -> tuple[typing.Any, str]:
         return _hidden_flag, "N,N,..."
     if annotation in (int, float, str):
         return annotation, {int: "N", float: "X", str: "S"}[annotation]
-    raise TypeError(f"Config field type {annotation!r} has no command-line form; add one in model/configurator.py")
+    raise TypeError(f"Config field type {annotation!r} has no command-line form; add one in model/net/configurator.py")
 
 
 def preset_values(name: str) -> str:

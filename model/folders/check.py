@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.config import DATASETS, SEED, Config, ConfigError
+from model.net.config import DATASETS, SEED, Config, ConfigError
 
 MODEL_FILE, META_FILE, LATENT_FILE = "model.keras", "meta.json", "latent.npz"
 LATENT_KEYS = ("z_train", "y_train", "z_test", "y_test")

@@ -1,7 +1,7 @@
 """Export a model's encodings of every digit: split, index, label, z1, z2.
 
     python -m model export [--model DIR] --out encodings.csv      # or encodings.npz
-    from model.export import csv_bytes, npz_bytes                 # for a download button
+    from model.folders.export import csv_bytes, npz_bytes                 # for a download button
 
 `latent` is a model folder's latent.npz as a dict (store.load(...).latent or store.load_latent).
 """
@@ -49,7 +49,7 @@ def npz_bytes(latent: dict[str, np.ndarray]) -> bytes:
 def export(latent: dict[str, np.ndarray], out: str | os.PathLike) -> Path:
     """Write the table to `out` (.csv or .npz, by its suffix) atomically; returns the path.
     Raises ValueError for any other suffix."""
-    from model.store import write_file_atomic
+    from model.folders.store import write_file_atomic
 
     out = Path(out)
     kind = out.suffix.lower()

@@ -1,6 +1,6 @@
 """Figures of merit for a 2-D latent plane, pure NumPy (no Keras).
 
-from model.metrics import knn_accuracy
+from model.net.metrics import knn_accuracy
 knn_accuracy(z_train, y_train, z_test, y_test, k=5)   # 0.0 .. 1.0
 """
 

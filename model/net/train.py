@@ -15,10 +15,10 @@ import keras
 import numpy as np
 
 from model import data as data_mod
-from model.autoencoder import Models, build
-from model.config import Config
-from model.fast import Codec, bce
-from model.metrics import knn_accuracy
+from model.net.autoencoder import Models, build
+from model.net.config import Config
+from model.net.fast import Codec, bce
+from model.net.metrics import knn_accuracy
 
 Progress = Callable[[dict], None]
 

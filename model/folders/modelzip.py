@@ -15,8 +15,8 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from model import store
-from model.library import Library, LibraryError
+from model.folders import store
+from model.folders.library import Library, LibraryError
 
 FILES = (store.MODEL_FILE, store.META_FILE, store.LATENT_FILE)
 MAX_ZIP_BYTES = 64 * 2**20  # the upload itself (the server's upload limit is usually lower)

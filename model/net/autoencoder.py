@@ -5,18 +5,18 @@ decoder:     z (2,) -> dec_k .. dec_0 (relu) -> reconstruction (784,) sigmoid
 autoencoder: decoder(encoder(image)), the same layer objects, so training it
              trains both halves, as in the tutorial.
 
-`build` makes either architecture (the VAE's is in model/vae.py); `split` recovers encoder and
+`build` makes either architecture (the VAE's is in model/net/vae.py); `split` recovers encoder and
 decoder from a loaded model; `CUSTOM_OBJECTS` is every custom layer a saved model may hold, which
-the loader passes to Keras's safe-mode load (model/store.py).
+the loader passes to Keras's safe-mode load (model/folders/store.py).
 """
 
 from __future__ import annotations
 
 import keras
 
-from model import vae
-from model.config import Config
-from model.network import INPUT_DIM, Models, assemble, chain, compile_models, decoder_layers, encoder_layers
+from model.net import vae
+from model.net.config import Config
+from model.net.network import INPUT_DIM, Models, assemble, chain, compile_models, decoder_layers, encoder_layers
 
 __all__ = ["CUSTOM_OBJECTS", "INPUT_DIM", "Models", "build", "compile_models", "split"]
 

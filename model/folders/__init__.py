@@ -1,0 +1,1 @@
+"""Model folders: validate, save atomically, load safely; the library of them, zips and exports."""

@@ -1,0 +1,1 @@
+"""Background training: a child process per training, reporting progress through a pipe."""
