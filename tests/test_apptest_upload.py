@@ -207,7 +207,7 @@ def test_mixed_neighbours_say_unsure(shipped, mnist_png, tmp_path, monkeypatch):
     """When the 8 nearest neighbours disagree, the verdict says 'Unsure' with its best count and places nothing."""
     import shutil
 
-    from model import store
+    from model.folders import store
 
     model = tmp_path / "mixed"
     shutil.copytree(store.default_model_dir(), model)
