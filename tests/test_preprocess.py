@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, features
 
-from model.images.pixels import preprocess as pp
+from model.images import preprocess as pp
 from model.images.preprocess import ImageError, preprocess
 
 # A "4": two strokes, in units of a 1 x 1 box.
