@@ -2,7 +2,7 @@
 
 Every page script calls ensure_router() first. Why: Streamlit 1.67 treats a folder named pages/
 beside the main script as its old folder navigation until st.navigation runs once in the server
-process (PagesManager.uses_pages_directory). On a fresh server a direct link such as /upload
+process (its internal pages-directory flag). On a fresh server a direct link such as /upload
 therefore runs pages/upload.py alone: no router, no sidebar, no session set-up. No public option
 turns that off (client.showSidebarNavigation only hides the old page list), and the pages/ folder
 stays. So a page that finds itself running outside the router runs the router right there

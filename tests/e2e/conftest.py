@@ -12,26 +12,26 @@ import pytest
 from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """Base URL of an app on 127.0.0.1 with the server-side charts (LATENT_EXPLORER_LIVE=0), an empty library."""
+def served_app(tmp_path_factory, live: bool):
+    """A `streamlit run app.py` with an empty temp model library; yields its base URL, then stops it."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     lib = tmp_path_factory.mktemp("library")
-    proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib), "LATENT_EXPLORER_LIVE": "0"})
+    proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib), "LATENT_EXPLORER_LIVE": "1" if live else "0"})
     yield url
     stop(proc)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """Base URL of an app on 127.0.0.1 with the server-side charts (LATENT_EXPLORER_LIVE=0), an empty library."""
+    yield from served_app(tmp_path_factory, live=False)
 
 
 @pytest.fixture(scope="session")
 def live_url(tmp_path_factory):
     """Base URL of the app as users get it: the Explore and Upload maps are the in-browser live plane."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    lib = tmp_path_factory.mktemp("live-library")
-    proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib), "LATENT_EXPLORER_LIVE": "1"})
-    yield url
-    stop(proc)
+    yield from served_app(tmp_path_factory, live=True)
 
 
 @pytest.fixture(scope="session")

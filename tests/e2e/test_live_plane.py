@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import urllib.request
 
 import pytest
 
-from tests.e2e.app_utils import ROOT, free_port, wait_for_app
+from tests.e2e.app_utils import start_streamlit, stop, wait_for_app
 
 HARNESS = "tests/e2e/apps/live_plane_app.py"
 PLOT = '[data-testid="lp-plot"]'
@@ -23,36 +19,12 @@ PAGE_PX = f"""([z1, z2]) => {{
 }}"""
 
 
-def start_harness(timeout: float = 120.0):
-    port = free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", HARNESS, "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise RuntimeError("the harness did not become healthy in time")
-
-
 @pytest.fixture(scope="module")
 def harness_url():
-    proc, url = start_harness()
+    """A bare page with only the live plane (tests/e2e/apps/live_plane_app.py), on its own server."""
+    proc, url = start_streamlit(script=HARNESS, timeout=120.0)
     yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
 
 
 def open_plane(page, url: str) -> None:
