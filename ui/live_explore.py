@@ -72,7 +72,9 @@ def panel(bundle, extent, *, side) -> bool:
 def _fragment(bundle, extent, side) -> None:
     ss = st.session_state
     plane_col, side_col = st.columns([3, 2], gap="medium")
-    with side_col, st.container(key="explore_side"):  # first: a slider moved in this run decides the marker
+    # Drawn first (a slider moved in this run decides the marker). Not keyed explore_side: on a phone the
+    # plane stays on top, since its own live preview shows the digit above the chart.
+    with side_col:
         side()
         z1, z2 = ss.explore_z
         pick = ss.get("explore_pick")

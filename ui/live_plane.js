@@ -200,7 +200,9 @@ function start(S, root, data, setStateValue, setTriggerValue) {
     S.stats.decodeMs.push(performance.now() - t);
     if (S.stats.decodeMs.length > 2000) S.stats.decodeMs.shift();
     S.stats.decodes++;
-    d.coords.textContent = `${why} z1 = ${z1.toFixed(3)}, z2 = ${z2.toFixed(3)}`;
+    // At rest the preview is the chosen point, which the line below already names: say only what to do.
+    d.coords.textContent = why === "Chosen:" ? "Move the pointer over the plane to decode it live"
+      : `${why} z1 = ${z1.toFixed(3)}, z2 = ${z2.toFixed(3)}`;
   };
   S.decodeAt = decodeAt;
 
