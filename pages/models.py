@@ -40,14 +40,13 @@ def table_rows(entries: list[library.Entry], active: str) -> list[dict]:
         m = e.meta or {}
         cfg = m.get("config") or {}
         acc = m.get("knn5") or (plane_accuracy(str(e.path), common.folder_mtime(e.path)) if e.meta else None)
-        rows.append({
+        rows.append({  # the comparison first (test BCE, 5-NN), the long config string last
             "active": "●" if e.name == active else "", "name": e.name + (" (shipped)" if e.shipped else ""),
+            "test BCE": m.get("test_bce"), "5-NN accuracy": None if acc is None else round(100 * acc, 1),
             "dataset": m.get("dataset", "?"), "architecture": {"vae": "VAE"}.get(cfg.get("architecture"), "AE"),
-            "trained on": f"{cfg['subset']:,} digits" if cfg.get("subset") else "all",
-            "config": e.summary if e.meta else f"unreadable: {e.error}",
-            "epochs": m.get("epochs"), "test BCE": m.get("test_bce"),
-            "5-NN accuracy": None if acc is None else round(100 * acc, 1),
+            "trained on": f"{cfg['subset']:,} digits" if cfg.get("subset") else "all", "epochs": m.get("epochs"),
             "date": (m.get("created") or "")[:16].replace("T", " "), "size (MB)": round(e.size / 2**20, 2),
+            "config": e.summary if e.meta else f"unreadable: {e.error}",
         })  # fmt: skip
     return rows
 
