@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from model import check
 from model.library import LibraryError
 from model.store import ModelError
 from ui import common, router
@@ -66,12 +67,20 @@ def figure(bundle, index: int | None):
     return with_view(with_selection(fig, pick), common.opening_of(bundle)[1], revision=str(bundle.path))
 
 
+def dataset(name: str) -> str | None:
+    """The data set a model was trained on, from its meta.json alone (no model loaded); None if unreadable."""
+    try:
+        return check.read_meta(common.model_path(name)).get("dataset", "mnist")
+    except (ModelError, LibraryError, OSError):
+        return None
+
+
 def default_pair(names: list[str], shipped: set[str], active: str) -> tuple[str, str]:
-    """The active model (if it is listed) and the first other shipped model (else any other)."""
+    """The active model (if listed) and the first other model of its data set, shipped ones first."""
     a = active if active in names else names[0]
-    others = [n for n in names if n != a]
-    b = next((n for n in others if n in shipped), others[0] if others else a)
-    return a, b
+    others = sorted((n for n in names if n != a), key=lambda n: n not in shipped)  # stable: shipped first
+    same = [n for n in others if dataset(n) == dataset(a)]
+    return a, (same or others or [a])[0]
 
 
 # ---- state -------------------------------------------------------------------------------------
@@ -149,8 +158,11 @@ for name, m in ((name_a, a), (name_b, b)):
 if a is None or b is None:
     st.stop()
 if common.dataset_of(a) != common.dataset_of(b) or len(a.latent["y_train"]) != len(b.latent["y_train"]):
+    alone = a.name == b.name or not any(dataset(n) == common.dataset_of(a) for n in names if n != a.name)
     st.info(
-        f"**{a.name}** and **{b.name}** were trained on different data sets, so their digits cannot be paired. "
+        f"There is no other model trained on **{a.name}**'s data set to pair it with; train one, or pick another model A."
+        if alone
+        else f"**{a.name}** and **{b.name}** were trained on different data sets, so their digits cannot be paired. "
         "Pick two models of the same data set."
     )
     st.stop()
