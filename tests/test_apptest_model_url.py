@@ -52,12 +52,12 @@ def page_text(at) -> str:
 
 def test_url_model_opens_that_library_model(lib):
     """?model=<name> of a library model opens it: its name in the sidebar, its encodings on the sliders."""
-    atomic.write_dir(lib / "shifted", shipped_copy({"name": "shifted"}, shift=100.0))
+    atomic.write_dir(lib / "shifted", shipped_copy({"name": "shifted"}, shift=1000.0))
     at = app(model="shifted")
     assert not at.exception, at.exception
     assert at.session_state["model_name"] == "shifted"
     assert any("**shifted**" in m.value for m in at.sidebar.markdown)
-    assert at.slider(key="explore_z2").min > 30 and at.slider(key="explore_z1").max > 100  # shipped: z2 < 32, z1 < 34
+    assert at.slider(key="explore_z2").min > 30 and at.slider(key="explore_z1").max > 1000  # shipped: z2 < 80, z1 < 352
 
 
 @pytest.mark.parametrize("value", ["\x00", "../outside", "/abs/outside", "default/../../outside", "a" * 100, "**x**"])

@@ -63,10 +63,12 @@ def empty_spot(latent, scale: float, extent) -> tuple[float, float]:
     pytest.fail("no empty space found on the chart")
 
 
-def isolated_point(latent, scale: float) -> int:
-    """A training point with no other encoding within 12 px, so a click on it is unambiguous."""
+def isolated_point(latent, scale: float, extent) -> int:
+    """A training point in view with no other encoding within 12 px, so a click on it is unambiguous."""
     z = latent["z_train"]
-    far = np.argsort(-np.abs(z - np.median(z, axis=0)).sum(axis=1))[:300]
+    (x0, x1), (y0, y1) = extent  # the chart opens on the dense core, not on every point
+    seen = np.flatnonzero((z[:, 0] > x0) & (z[:, 0] < x1) & (z[:, 1] > y0) & (z[:, 1] < y1))
+    far = seen[np.argsort(-np.abs(z[seen] - np.median(z, axis=0)).sum(axis=1))][:300]
     others = np.concatenate([z, latent["z_test"]])
     for i in far:
         d = np.sqrt(((others - z[i]) ** 2).sum(axis=1))
@@ -140,7 +142,7 @@ def test_click_on_data_point_shows_original_and_reconstruction(page, app_url, la
     """A click on a training digit shows its original beside its reconstruction, with its label."""
     open_explorer(page, app_url)
     _, _, scale = pixel(page, 0, 0)
-    i = isolated_point(latent, scale)
+    i = isolated_point(latent, scale, axes_extent(page))
     x, y, _ = pixel(page, *latent["z_train"][i])
     page.mouse.click(x, y)
     picked = page.locator(PICKED)
