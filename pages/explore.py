@@ -23,8 +23,10 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
+from model.net.views import union
 from ui import common, live_explore, router
 from ui.scatter import (
+    CONFIG,
     Pick,
     figure_roles,
     latent_extent,
@@ -33,6 +35,7 @@ from ui.scatter import (
     round_out,
     slider_step,
     with_selection,
+    with_view,
 )
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
@@ -64,12 +67,13 @@ def extent_of(bundle):
 def base_figure(path: str, mtime: float, show_test: bool, size: float, opacity: float, _bundle):
     """The heavy 60,000-point figure, built once per model and look."""
     lat = _bundle.latent
-    (x0, x1), (y0, y1) = extent = extent_of(_bundle)
+    _, view = common.opening_of(_bundle)  # opens on the dense core; a double-click shows everything
+    (x0, x1), (y0, y1) = view
     height = int(min(CHART_MAX_HEIGHT, 95 + 520 * (y1 - y0) / max(x1 - x0, 1e-9)))
     return latent_figure(
         lat["z_train"], lat["y_train"], common.class_names(_bundle),
         show_test=show_test, z_test=lat["z_test"], y_test=lat["y_test"],
-        point_size=size, opacity=opacity, extent=extent, height=max(height, 375),
+        point_size=size, opacity=opacity, extent=extent_of(_bundle), view=view, height=max(height, 375),
     )  # fmt: skip
 
 
@@ -137,8 +141,9 @@ def on_slider(extent) -> None:
 def init_page_state(bundle, extent) -> None:
     """Seed every key this page reads, each run: durable keys once, widget views from them always.
 
-    First visit: the URL's point if there is one, else the middle of the training encodings.
-    A switch to another model drops the clicked digit (its encoding belongs to the old model).
+    First visit: the URL's point if there is one, else the model's opening digit (model/views.py:
+    deep inside the largest class, so it decodes clearly). A switch to another model drops the
+    clicked digit and the point (they belong to the old model's plane) and opens on the new one's.
     """
     ss = st.session_state
     model = str(bundle.path)
@@ -148,15 +153,20 @@ def init_page_state(bundle, extent) -> None:
             choose(*ss.url_z, extent)
             ss.explore_pick = Pick(*ss.explore_z)
         else:
-            choose(*(float(v) for v in np.median(bundle.latent["z_train"], axis=0)), extent)
-            st.query_params.pop("z1", None)  # the default point is not worth a URL
-            st.query_params.pop("z2", None)
-    for key in ("explore_pick", "explore_drawn", "explore_anchor"):
+            open_default(bundle, extent)
+    for key in ("explore_pick", "explore_drawn", "explore_anchor", "explore_view"):
         ss.setdefault(key, None)
     if ss.get("explore_model") != model:  # another model: its encodings differ, so forget the old pick
         ss.explore_model, ss.explore_pick, ss.explore_anchor = model, None, None
-        choose(*ss.explore_z, extent)  # clamped into the new model's range
+        open_default(bundle, extent)
     seed_sliders(extent)
+
+
+def open_default(bundle, extent) -> None:
+    """Choose the model's opening digit; the URL drops z1/z2 (the default point is not worth a link)."""
+    choose(*common.opening_of(bundle)[0], extent)
+    st.query_params.pop("z1", None)
+    st.query_params.pop("z2", None)
 
 
 def seed_sliders(extent) -> None:
@@ -174,7 +184,8 @@ def chart_figure(bundle, look):
     drawn = (str(bundle.path), look)
     if ss.explore_drawn != drawn:  # new look: show the latest pick; until then plotly shows clicks
         ss.explore_drawn, ss.explore_anchor = drawn, ss.explore_pick
-    return with_selection(base, ss.explore_anchor)
+        ss.explore_view = union(common.opening_of(bundle)[1], ss.explore_z)  # the core, and a linked point
+    return with_view(with_selection(base, ss.explore_anchor), ss.explore_view, revision=str(bundle.path))
 
 
 # ---- widgets -----------------------------------------------------------------------------------
@@ -200,11 +211,11 @@ def chart_ui(bundle, extent) -> None:
     # The wheel scrolls the page unless the user asks for wheel zoom (plotly has no zoom-on-focus).
     st.plotly_chart(
         fig, key=CHART_KEY, on_select=partial(on_chart_select, bundle.latent, extent), selection_mode="points",
-        config={"displaylogo": False, "scrollZoom": wheel, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+        config={**CONFIG, "scrollZoom": wheel},
     )  # fmt: skip
     st.caption(
         f"{len(bundle.latent['z_train']):,} training digits, one colour per label. Click a dot or empty space "
-        "to decode it; drag to zoom, double-click to reset; click the legend to hide a digit."
+        "to decode it; drag to zoom, double-click to see every digit; click the legend to hide a digit."
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from model.folders import library, modelzip, store
+from model.folders.export import csv_bytes, npz_bytes
 from model.folders.library import LibraryError
 from model.folders.store import ModelError
 from model.net.metrics import knn_accuracy
@@ -142,5 +143,26 @@ if by_name:
         ss.lib_selected = active if active in by_name else names[0]
     chosen = st.selectbox("Model", names, key="lib_selected")
     manage_ui(by_name[chosen], active)
+
+
+def export_ui(bundle) -> None:
+    """Download buttons for the active model's encodings (split, index, label, z1, z2), built on click."""
+    n = len(bundle.latent["z_train"]) + len(bundle.latent["z_test"])
+    st.caption(f"Every encoding of **{bundle.name}** ({n:,} rows: training digits first), as columns split, index, label, z1, z2.")  # fmt: skip
+    with st.container(horizontal=True, key="lib_export"):
+        st.download_button(
+            "Encodings as CSV", data=lambda: csv_bytes(bundle.latent), file_name=f"{bundle.name}-encodings.csv",
+            mime="text/csv", key="lib_export_csv", on_click="ignore", icon=":material/table:",
+        )  # fmt: skip
+        st.download_button(
+            "Encodings as NPZ", data=lambda: npz_bytes(bundle.latent), file_name=f"{bundle.name}-encodings.npz",
+            mime="application/octet-stream", key="lib_export_npz", on_click="ignore", icon=":material/download:",
+        )  # fmt: skip
+
+
+active_bundle = common.active_bundle(quiet=True)
+if active_bundle is not None:
+    st.subheader("Export the active model's encodings")
+    export_ui(active_bundle)
 st.subheader("Upload a model")
 upload_ui()

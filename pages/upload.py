@@ -20,8 +20,9 @@ import streamlit as st
 from model.images.placement import Placement as Analysis
 from model.images.placement import place
 from model.images.preprocess import ImageError, Result, preprocess
+from model.net.views import around
 from ui import common, live_explore, router
-from ui.scatter import MARKER, latent_figure, with_marker
+from ui.scatter import CONFIG, MARKER, latent_figure, with_marker, with_view
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
@@ -197,7 +198,8 @@ def map_figure(bundle, z: np.ndarray):
         marker={"symbol": "star", "size": 30, "color": "black", "line": {"width": 2, "color": "white"}},
         hovertemplate=f"{MARKER_NAME}<br>z1 %{{x:.3f}}<br>z2 %{{y:.3f}}<extra></extra>",
     )
-    return fig
+    # Zoomed to the digit's neighbourhood; a new digit zooms again (new revision); a double-click shows all.
+    return with_view(fig, around(bundle.latent["z_train"], z), revision=f"{bundle.path}:{z[0]:.5f},{z[1]:.5f}")
 
 
 def verdict_panel(a: Analysis, names) -> None:
@@ -294,5 +296,8 @@ with result_col:
 steps_panel(analysis.prep)
 with st.container(key="upload_map"):
     if not live_explore.upload_map(bundle, analysis.z):  # the live plane with the star; else the server chart
-        st.plotly_chart(map_figure(bundle, analysis.z), key="upload_chart", config={"displaylogo": False})
-    st.caption("Every training digit, one colour per label; the star is your digit.")
+        st.plotly_chart(map_figure(bundle, analysis.z), key="upload_chart", config=CONFIG)
+    st.caption(
+        "Every training digit, one colour per label; the star is your digit, shown with its neighbourhood. "
+        "Double-click the map to see every digit."
+    )

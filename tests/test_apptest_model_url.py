@@ -52,7 +52,7 @@ def page_text(at) -> str:
 
 def test_url_model_opens_that_library_model(lib):
     """?model=<name> of a library model opens it: its name in the sidebar, its encodings on the sliders."""
-    atomic.write_dir(lib / "shifted", shipped_copy({"name": "shifted"}, shift=100.0))
+    atomic.write_dir(lib / "shifted", shipped_copy({"name": "shifted"}, shift=1000.0))
     at = app(model="shifted")
     assert not at.exception, at.exception
     assert at.session_state["model_name"] == "shifted"

@@ -108,6 +108,9 @@ def test_uploading_an_mnist_png_shows_everything(shipped, mnist_png):
     star = [t for t in spec["data"] if t.get("name") == "your digit"]
     assert len(star) == 1 and star[0]["marker"]["symbol"] == "star" and star[0]["marker"]["size"] >= 24
     assert star[0]["x"] == [pytest.approx(z[0])] and star[0]["y"] == [pytest.approx(z[1])]
+    xr, yr = spec["layout"]["xaxis"]["range"], spec["layout"]["yaxis"]["range"]  # zoomed to the digit
+    assert xr[0] < z[0] < xr[1] and yr[0] < z[1] < yr[1]
+    assert xr[1] - xr[0] < np.ptp(shipped.latent["z_train"][:, 0]) / 2
     assert float(at.query_params["z1"]) == pytest.approx(z[0], abs=1e-4)
     assert float(at.query_params["z2"]) == pytest.approx(z[1], abs=1e-4)
 
@@ -201,6 +204,23 @@ def test_confident_verdict_names_the_class_with_its_votes(shipped, mnist_png):
     m = SENTENCE.search(verdict(at))
     assert m and m.group(1) == "7" and int(m.group(2)) >= 5
     assert "Unsure" not in verdict_text(at)
+
+
+def test_fashion_model_names_classes_in_the_verdict_and_neighbours(mnist_png):
+    """With the fashion model active the verdict and the neighbour captions use class names, never digits."""
+    from model.data import CLASS_NAMES
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["model"] = "fashion"
+    at.run()
+    at.switch_page("pages/upload.py").run()
+    upload(at, "seven.png", mnist_png[0])
+    text = verdict_text(at)
+    names = CLASS_NAMES["fashion-mnist"]
+    assert any(n in text for n in names) or "does not look like" in text or "far from" in text, text
+    assert not re.search(r"\b\ds\b", text), text
+    captions = [c for img in at.get("image") for c in img.proto.imgs[0].caption.split("\n") if " · " in c]
+    assert len(captions) == 8 and all(c.split(" · ")[0] in names for c in captions), captions
 
 
 def test_mixed_neighbours_say_unsure(shipped, mnist_png, tmp_path, monkeypatch):

@@ -17,6 +17,7 @@ from model.folders import store
 from model.folders.library import NAME_RE, Library, LibraryError
 from model.folders.store import ModelError
 from model.images.pixels import to_uint8
+from model.net import views
 
 DEFAULT_NAME = "default"  # the shipped model's name in the URL and the library
 
@@ -47,6 +48,19 @@ def load_data(name: str):
     for a in (x_train, y_train, x_test, y_test):
         a.setflags(write=False)  # shared by every session: nobody may change it in place
     return arrays
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def opening(path: str, mtime: float, _latent) -> tuple[int, tuple]:
+    """(the opening digit's training index, the core box the plane opens on), once per model version."""
+    z = _latent["z_train"]
+    return views.typical_index(z, _latent["y_train"]), views.core_box(z)
+
+
+def opening_of(bundle: store.Bundle) -> tuple[tuple[float, float], tuple]:
+    """((z1, z2) of the model's opening digit, its core box ((x0, x1), (y0, y1)))."""
+    i, box = opening(str(bundle.path), folder_mtime(bundle.path), bundle.latent)
+    return tuple(float(v) for v in bundle.latent["z_train"][i]), box
 
 
 def folder_mtime(path: Path) -> float:
@@ -171,16 +185,54 @@ def to_png(img: np.ndarray, size: int = 224) -> bytes:
     return buf.getvalue()
 
 
+def model_names() -> tuple[list[str], set[str]]:
+    """(every model name, shipped first then the library's by name; the shipped ones). No meta.json is read."""
+    lib = Library()
+    shipped = [n for n, p in lib.shipped().items() if p.is_dir()]
+    names = list(shipped)
+    if lib.root.is_dir():
+        for p in sorted(lib.root.iterdir(), key=lambda p: p.name.lower()):
+            if p.is_dir() and not p.name.startswith(".") and NAME_RE.fullmatch(p.name) and p.name not in names:
+                names.append(p.name)
+    return names, set(shipped)
+
+
+def _on_switch() -> None:
+    name = st.session_state.get("sidebar_model")
+    if name:  # None: the active pill was clicked again (deselected); the next run shows it again
+        set_active_model(name)
+
+
+def switcher_ui() -> str:
+    """One click on a model's pill makes it the active model on every page; the URL's ?model= follows."""
+    ss = st.session_state
+    active = ss.get("model_name", DEFAULT_NAME)
+    names, shipped = model_names()
+    if active not in names and NAME_RE.fullmatch(active):
+        names.append(active)  # e.g. a ?model= that does not load: still shown as the active one
+    ss.sidebar_model = active if active in names else None  # seeded from the durable model_name every run
+    st.pills(
+        "Model", names, key="sidebar_model", on_change=_on_switch,
+        help=f"One click makes a model active on every page. Shipped: {', '.join(sorted(shipped))}; the others "
+        "are your library's (the Models page manages them). The Compare page shows two side by side.",
+    )  # fmt: skip
+    return active
+
+
 def sidebar(bundle: store.Bundle | None) -> None:
-    """The active model's facts in the sidebar."""
+    """The model switcher and the active model's facts in the sidebar."""
     with st.sidebar:
+        switcher_ui()
         st.subheader("Active model")
         if bundle is None:
             st.caption("No model loaded.")
             return
         m = bundle.meta
+        names = class_names(bundle)
         st.markdown(f"**{bundle.name}** · {m.get('dataset', 'mnist')}")
         st.caption(bundle.config.summary())
         st.caption(
             f"{m.get('epochs', '?')} epochs · test BCE {m.get('test_bce', float('nan')):.4f} · {m.get('params', 0):,} parameters"
         )
+        if not names[0].isdigit():
+            st.caption("Classes: " + ", ".join(names))

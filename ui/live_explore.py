@@ -24,6 +24,7 @@ import streamlit as st
 from PIL import Image
 
 from model.net.fast import nearest
+from model.net.views import around, union
 from model.settings import settings
 from ui import common
 from ui.live_plane import failed, live_plane, payload
@@ -83,7 +84,7 @@ def _fragment(bundle, extent, side) -> None:
         jump_ui(bundle, extent)
     with plane_col:
         res = live_plane(
-            bundle, key=KEY, classes=common.class_names(bundle), marker=(z1, z2), index=index,
+            bundle, key=KEY, classes=common.class_names(bundle), marker=(z1, z2), index=index, view=view(bundle),
             on_click=lambda a, b, i: choose(bundle, extent, a, b, i),
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the whole page with the server chart
@@ -93,6 +94,18 @@ def _fragment(bundle, extent, side) -> None:
             "Move the pointer over the plane to decode it live; click to choose a point (a dot: that digit). "
             "Legend: hide a digit; scroll to zoom, drag to pan, double-click to reset."
         )
+
+
+def view(bundle):
+    """The range the plane opens on: the model's dense core, grown to hold the point it opened with.
+
+    Fixed per model in this session (explore_live_view), so moving a slider never re-zooms the plane.
+    """
+    ss = st.session_state
+    model = str(bundle.path)
+    if (ss.get("explore_live_view") or (None,))[0] != model:
+        ss.explore_live_view = (model, union(common.opening_of(bundle)[1], ss.explore_z))
+    return ss.explore_live_view[1]
 
 
 def neighbours_ui(bundle, index: int | None) -> None:
@@ -171,7 +184,9 @@ def upload_map(bundle, z) -> bool:
 
 @st.fragment
 def _upload_fragment(bundle, star) -> bool:
-    res = live_plane(bundle, key=UPLOAD_KEY, classes=common.class_names(bundle), star=star)
+    # Zoomed to the digit's neighbourhood; a new digit zooms again (its view differs), a double-click shows all.
+    zoom = around(bundle.latent["z_train"], star)
+    res = live_plane(bundle, key=UPLOAD_KEY, classes=common.class_names(bundle), star=star, view=zoom)
     if not res.ok:
         st.rerun(scope="app")
     return True

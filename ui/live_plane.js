@@ -206,17 +206,22 @@ function start(S, root, data, setStateValue, setTriggerValue) {
   };
   S.decodeAt = decodeAt;
 
-  const heightFor = (w) => Math.round(Math.min(Math.max((w - 50) * (y1 - y0) / (x1 - x0), 240), 640)) + 80;
+  // The opening range: the state's view (the dense core, or an uploaded digit's neighbourhood), else
+  // every point. Plotly's double-click "reset" would return to it, so a double-click autoscales instead.
+  const st0 = (window.__lpState || {})[channel];
+  const v0 = st0 && st0.view ? st0.view : [[x0, x1], [y0, y1]];
+  S.viewKey = st0 && st0.view ? JSON.stringify(st0.view) : null;
+  const heightFor = (w) => Math.round(Math.min(Math.max((w - 50) * (v0[1][1] - v0[1][0]) / (v0[0][1] - v0[0][0]), 240), 640)) + 80;
   const layout = {
     height: heightFor(d.stage.clientWidth || 600), margin: { l: 40, r: 8, t: 10, b: 36 }, hovermode: false, dragmode: "pan",
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", uirevision: "plane", showlegend: true,
     legend: { orientation: "h", x: 0, y: -0.08, yanchor: "top", itemsizing: "constant", font: { size: 11 } },
-    xaxis: { range: [x0, x1], constrain: "domain", zeroline: false, title: { text: "z1", standoff: 2 } },
-    yaxis: { range: [y0, y1], constrain: "domain", zeroline: false, scaleanchor: "x", scaleratio: 1, title: { text: "z2", standoff: 2 } },
+    xaxis: { range: v0[0].slice(), constrain: "domain", zeroline: false, title: { text: "z1", standoff: 2 } },
+    yaxis: { range: v0[1].slice(), constrain: "domain", zeroline: false, scaleanchor: "x", scaleratio: 1, title: { text: "z2", standoff: 2 } },
   };
   layout.margin.b = 80;
-  const config = { scrollZoom: true, displaylogo: false, responsive: true,
-    modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage", "autoScale2d", "sendDataToCloud"] };
+  const config = { scrollZoom: true, displaylogo: false, responsive: true, doubleClick: "autosize",
+    modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage", "resetScale2d", "sendDataToCloud"] };
 
   loadPlotly().then((Plotly) => {
     if (host_gone()) return;
@@ -402,6 +407,11 @@ function start(S, root, data, setStateValue, setTriggerValue) {
   function applyState(st) {
     if (!st) return;
     S.star = st.star || null;
+    const vk = st.view ? JSON.stringify(st.view) : null;
+    if (vk && vk !== S.viewKey && S.gd && S.Plotly) { // a new view (another uploaded digit): zoom to it
+      S.viewKey = vk;
+      S.Plotly.relayout(S.gd, { "xaxis.range": st.view[0].slice(), "yaxis.range": st.view[1].slice() });
+    }
     d.starA.hidden = !S.star;
     const m = st.marker;
     if (m && (!S.committed || Math.abs(S.committed.z1 - m[0]) > 1e-6 || Math.abs(S.committed.z2 - m[1]) > 1e-6 || S.committed.index !== (st.index ?? null))) {

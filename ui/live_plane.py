@@ -10,7 +10,8 @@ a cached-message reference, and the browser keeps its plot):
     payload (model/net/export_weights.py: decoder weights, encodings, labels), cached per model;
   * a tiny state component: the chosen point, its index and the uploaded star as JSON, posted to
     the plane through a window event on its channel.
-A click (or tap) on the plane is a trigger value {z1, z2, index|None}; on_click(z1, z2, index) runs
+`view` ((x0, x1), (y0, y1)) is the range the plane opens on (default: every point); a double-click or
+the modebar's Autoscale shows every point. A click (or tap) on the plane is a trigger value {z1, z2, index|None}; on_click(z1, z2, index) runs
 in its callback, before the rerun's widgets, so sliders and URL can follow it.
 """
 
@@ -100,6 +101,7 @@ def live_plane(
     marker: tuple[float, float] | None = None,
     index: int | None = None,
     star: tuple[float, float] | None = None,
+    view=None,
     on_click: Callable[[float, float, int | None], None] | None = None,
 ) -> LiveResult:
     """Mount the live plane (always with this key); see the module docstring."""
@@ -121,6 +123,8 @@ def live_plane(
         "marker": None if marker is None else [float(marker[0]), float(marker[1])],
         "index": index,
         "star": None if star is None else [float(star[0]), float(star[1])],
+        # ((x0, x1), (y0, y1)) to open on; applied when the plot is drawn and whenever it changes
+        "view": None if view is None else [[float(v) for v in view[0]], [float(v) for v in view[1]]],
     }
     _state(key=f"{key}_state", data=state)
     if failed(key):  # reported during this run's callbacks: say so now

@@ -28,6 +28,7 @@ _routed: ContextVar[bool] = ContextVar("latent_explorer_routed", default=False)
 PAGES = (
     ("pages/explore.py", "Explore", ":material/scatter_plot:", "explore"),
     ("pages/reconstructions.py", "Reconstructions", ":material/compare:", "reconstructions"),
+    ("pages/compare.py", "Compare", ":material/compare_arrows:", "compare"),
     ("pages/upload.py", "Upload or draw", ":material/draw:", "upload"),
     ("pages/train.py", "Train", ":material/model_training:", "train"),
     ("pages/models.py", "Models", ":material/folder_open:", "models"),

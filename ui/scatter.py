@@ -149,6 +149,7 @@ def latent_figure(
     grid: bool = True,
     grid_size: int = GRID_SIZE,
     extent=None,
+    view=None,
     height: int | None = None,
     visible_classes=None,
 ) -> go.Figure:
@@ -157,8 +158,10 @@ def latent_figure(
     z, y: the training encodings (N, 2) and labels (N,); every point is drawn, none dropped.
     marker: (z1, z2) to mark with a cross (e.g. the clicked point or an uploaded digit's encoding).
     show_test with z_test, y_test: the test encodings too, as open circles.
-    extent: ((x0, x1), (y0, y1)) to show; default: the training encodings plus a small margin.
-    height: in px; default: what suits the extent's aspect at equal scale in a ~520 px wide plot.
+    extent: ((x0, x1), (y0, y1)) the click grid covers; default: the training encodings plus a small margin.
+    view: ((x0, x1), (y0, y1)) shown at first (e.g. model.views.core_box); default: the extent. A
+    double-click (with CONFIG's doubleClick) shows everything.
+    height: in px; default: what suits the view's aspect at equal scale in a ~520 px wide plot.
     visible_classes: class indices drawn at first (others only in the legend); None = all.
     Returns a go.Figure; its roles (see figure_roles) say which trace is what.
     """
@@ -191,7 +194,7 @@ def latent_figure(
     if marker is not None:
         traces.append(marker_trace(*marker, name=marker_name))
         roles.append(MARKER)
-    (x0, x1), (y0, y1) = extent
+    (x0, x1), (y0, y1) = extent if view is None else view
     if height is None:  # equal scale: a wide plane needs a short chart, not empty bands above and below
         height = int(np.clip(PLOT_WIDTH * (y1 - y0) / max(x1 - x0, 1e-9), 280, 720)) + 95
     layout = {
@@ -224,6 +227,26 @@ def latent_figure(
     }
     # Built without plotly's per-attribute validation (~0.3 s for 60,000 points); the dicts above are valid.
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+# st.plotly_chart's config for a latent figure: a double-click autoscales to every point (plotly's
+# "reset" would go back to the opening view), and the modebar's Autoscale does the same.
+CONFIG = {
+    "displaylogo": False,
+    "doubleClick": "autosize",
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "resetScale2d"],
+}
+
+
+def with_view(fig: go.Figure, view, revision: str | None = None) -> go.Figure:
+    """`fig` (changed in place and returned) opening on `view` ((x0, x1), (y0, y1)); a new `revision`
+    makes plotly drop the user's zoom (e.g. another model), the same one keeps it across reruns."""
+    (x0, x1), (y0, y1) = view
+    fig.layout.xaxis.range = [x0, x1]
+    fig.layout.yaxis.range = [y0, y1]
+    if revision is not None:
+        fig.layout.uirevision = revision
+    return fig
 
 
 def figure_roles(fig) -> tuple[str, ...]:

@@ -53,20 +53,23 @@ def wait_src_change(page, selector: str, old: str) -> str:
 
 
 def empty_spot(latent, scale: float, extent) -> tuple[float, float]:
-    """A latent point inside the axes with no encoding within 30 px."""
+    """A latent point inside the axes with no encoding within 18 px (the grid node under it is nearer)."""
     z = np.concatenate([latent["z_train"], latent["z_test"]])
     (x0, x1), (y0, y1) = extent
-    for fx, fy in [(0.9, 0.9), (0.1, 0.1), (0.9, 0.1), (0.1, 0.9), (0.5, 0.95), (0.95, 0.5)]:
+    spots = [(fx, fy) for fx in np.linspace(0.05, 0.95, 37) for fy in np.linspace(0.05, 0.95, 37)]
+    for fx, fy in sorted(spots, key=lambda f: -abs(f[0] - 0.5) - abs(f[1] - 0.5)):  # edges first
         c = np.array([x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)])
-        if np.sqrt(((z - c) ** 2).sum(axis=1)).min() * scale > 30:
+        if np.sqrt(((z - c) ** 2).sum(axis=1)).min() * scale > 18:  # the plane opens on its dense core
             return float(c[0]), float(c[1])
     pytest.fail("no empty space found on the chart")
 
 
-def isolated_point(latent, scale: float) -> int:
-    """A training point with no other encoding within 12 px, so a click on it is unambiguous."""
+def isolated_point(latent, scale: float, extent) -> int:
+    """A training point in view with no other encoding within 12 px, so a click on it is unambiguous."""
     z = latent["z_train"]
-    far = np.argsort(-np.abs(z - np.median(z, axis=0)).sum(axis=1))[:300]
+    (x0, x1), (y0, y1) = extent  # the chart opens on the dense core, not on every point
+    seen = np.flatnonzero((z[:, 0] > x0) & (z[:, 0] < x1) & (z[:, 1] > y0) & (z[:, 1] < y1))
+    far = seen[np.argsort(-np.abs(z[seen] - np.median(z, axis=0)).sum(axis=1))][:3000]
     others = np.concatenate([z, latent["z_test"]])
     for i in far:
         d = np.sqrt(((others - z[i]) ** 2).sum(axis=1))
@@ -140,7 +143,7 @@ def test_click_on_data_point_shows_original_and_reconstruction(page, app_url, la
     """A click on a training digit shows its original beside its reconstruction, with its label."""
     open_explorer(page, app_url)
     _, _, scale = pixel(page, 0, 0)
-    i = isolated_point(latent, scale)
+    i = isolated_point(latent, scale, axes_extent(page))
     x, y, _ = pixel(page, *latent["z_train"][i])
     page.mouse.click(x, y)
     picked = page.locator(PICKED)

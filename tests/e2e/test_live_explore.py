@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from model.net.views import core_box
 from tests.e2e.app_utils import wait_for_app
 
 STATE = "() => window.__livePlane.explore_plane"
@@ -40,3 +43,23 @@ def test_jump_to_index_moves_marker(page, live_url):
     box.press("Enter")
     page.wait_for_function(f"() => {{ const c = ({STATE})().committed; return c && c.index === 123; }}", timeout=60_000)
     assert "training digit #123" in page.get_by_test_id("lp-chosen").inner_text()
+
+
+RANGES = f"() => {{ const fl = ({STATE})().gd._fullLayout; return [fl.xaxis.range, fl.yaxis.range]; }}"
+
+
+def test_plane_opens_on_the_core_and_a_double_click_shows_every_digit(page, live_url):
+    """The live plane opens on the dense core (1st-99th percentile box); a double-click widens it to every point."""
+    page.goto(live_url + "/")
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
+    z = np.asarray(page.evaluate(f"() => Array.from(({STATE})().P.z)")).reshape(-1, 2)
+    (x0, x1), (y0, y1) = page.evaluate(RANGES)
+    (cx0, cx1), (cy0, cy1) = core_box(z)
+    assert x0 <= cx0 + 1e-3 and x1 >= cx1 - 1e-3 and y0 <= cy0 + 1e-3 and y1 >= cy1 - 1e-3  # the core is in view
+    assert (x1 - x0) < np.ptp(z[:, 0]) and (z[:, 0] < x0).any() | (z[:, 0] > x1).any()  # not everything
+    box = page.get_by_test_id("lp-plot").bounding_box()
+    page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 3)
+    page.wait_for_function(f"(lo) => ({RANGES})()[0][0] < lo", arg=float(z[:, 0].min()) + 1e-6, timeout=30_000)
+    (x0, x1), (y0, y1) = page.evaluate(RANGES)
+    assert x0 <= z[:, 0].min() and x1 >= z[:, 0].max() and y0 <= z[:, 1].min() and y1 >= z[:, 1].max()

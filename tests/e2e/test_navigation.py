@@ -16,6 +16,7 @@ pytestmark = pytest.mark.e2e
 # Sidebar link text -> (URL path, something only that page shows once it has run).
 PAGES = {
     "Explore": ("/explore", DECODED),
+    "Compare": ("/compare", '[data-testid="stHeading"]:has-text("Compare two models")'),
     "Reconstructions": ("/reconstructions", '[data-testid="stHeading"]:has-text("Reconstructions")'),
     "Upload or draw": ("/upload", ".st-key-upload_source"),
     "Train": ("/train", '[data-testid="stHeading"]:has-text("Train a model")'),

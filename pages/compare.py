@@ -1,0 +1,176 @@
+"""Compare: two models' latent planes side by side for the same training digits.
+
+A click on a digit in either plane marks that training index in both (a cross and plotly's selection)
+and shows its original with each model's reconstruction. Only models trained on the same data set
+are paired: a training index names the same image in both.
+
+State (durable, seeded into the widgets at the top of every run: Streamlit drops a widget's state
+while its page is not shown):
+    compare_models   (name A, name B); default: the active model and another shipped one
+    compare_index    the training index clicked last, or None
+    compare_a/_b     the two model selectboxes; compare_chart_a/_b the charts (their clicks)
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from model.folders import check
+from model.folders.library import LibraryError
+from model.folders.store import ModelError
+from ui import common, router
+from ui.scatter import (
+    CONFIG,
+    Pick,
+    figure_roles,
+    latent_figure,
+    parse_selection,
+    with_marker,
+    with_selection,
+    with_view,
+)
+
+router.ensure_router()  # first: a direct link on a fresh server must still go through the router
+
+ss = st.session_state
+IMAGE_PX = 112
+
+
+# ---- computation -------------------------------------------------------------------------------
+
+
+def load(name: str):
+    """The named model's bundle, or None when it cannot be loaded (said by the caller)."""
+    try:
+        path = common.model_path(name)
+        return common.load_bundle(str(path), common.folder_mtime(path))
+    except (ModelError, LibraryError):
+        return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def base_figure(path: str, mtime: float, _bundle):
+    """A model's training encodings, no click grid (only digits are clicked here), opening on its core."""
+    lat = _bundle.latent
+    _, view = common.opening_of(_bundle)
+    return latent_figure(lat["z_train"], lat["y_train"], common.class_names(_bundle), grid=False, view=view, height=520)
+
+
+def figure(bundle, index: int | None):
+    """The model's cached figure with training digit `index` selected and crossed (the same index in both)."""
+    fig = base_figure(str(bundle.path), common.folder_mtime(bundle.path), bundle)
+    pick = None
+    if index is not None:
+        z1, z2 = (float(v) for v in bundle.latent["z_train"][index])
+        fig, pick = with_marker(fig, (z1, z2), f"digit #{index}"), Pick(z1, z2, index, "train")
+    # with_selection copies the cached figure; the same revision keeps the user's zoom across clicks
+    return with_view(with_selection(fig, pick), common.opening_of(bundle)[1], revision=str(bundle.path))
+
+
+def dataset(name: str) -> str | None:
+    """The data set a model was trained on, from its meta.json alone (no model loaded); None if unreadable."""
+    try:
+        return check.read_meta(common.model_path(name)).get("dataset", "mnist")
+    except (ModelError, LibraryError, OSError):
+        return None
+
+
+def default_pair(names: list[str], shipped: set[str], active: str) -> tuple[str, str]:
+    """The active model (if listed) and the first other model of its data set, shipped ones first."""
+    a = active if active in names else names[0]
+    others = sorted((n for n in names if n != a), key=lambda n: n not in shipped)  # stable: shipped first
+    same = [n for n in others if dataset(n) == dataset(a)]
+    return a, (same or others or [a])[0]
+
+
+# ---- state -------------------------------------------------------------------------------------
+
+
+def init_page_state(names: list[str], shipped: set[str]) -> None:
+    """Durable keys once; the selectboxes re-seeded from them every run (a deleted model falls back)."""
+    if "compare_models" not in ss or any(n not in names for n in ss.compare_models):
+        ss.compare_models = default_pair(names, shipped, ss.get("model_name", common.DEFAULT_NAME))
+    ss.setdefault("compare_index", None)
+    ss.compare_a, ss.compare_b = ss.compare_models
+
+
+def on_models() -> None:
+    ss.compare_models = (ss.compare_a, ss.compare_b)
+
+
+def on_click(side: str, roles) -> None:
+    """A click on a digit in plane A or B: its training index becomes the one marked in both."""
+    pick = parse_selection((ss.get(f"compare_chart_{side}") or {}).get("selection"), roles)
+    if pick is not None and pick.index is not None and pick.split == "train":
+        ss.compare_index = pick.index
+
+
+# ---- widgets -----------------------------------------------------------------------------------
+
+
+def models_ui(names: list[str]) -> tuple[str, str]:
+    c1, c2 = st.columns(2)
+    a = c1.selectbox("Model A", names, key="compare_a", on_change=on_models)
+    b = c2.selectbox("Model B", names, key="compare_b", on_change=on_models)
+    return a, b
+
+
+def plane_ui(side: str, bundle, index: int | None) -> None:
+    fig = figure(bundle, index)
+    st.markdown(f"**{side.upper()}: {bundle.name}** · {bundle.config.summary()}")
+    roles = figure_roles(fig)
+    st.plotly_chart(
+        fig, key=f"compare_chart_{side}", on_select=lambda: on_click(side, roles), selection_mode="points",
+        config=CONFIG,
+    )  # fmt: skip
+
+
+def digit_ui(a, b, index: int | None) -> None:
+    """The marked digit: its original, and what each model makes of it."""
+    if index is None:
+        st.caption("Click a digit in either plane: the same training digit is marked in both.")
+        return
+    names = common.class_names(a)
+    with st.container(key="compare_digit"):  # st-key-compare_digit: a handle for tests
+        st.markdown(f"**Training digit #{index}**, label **{names[int(a.latent['y_train'][index])]}**")
+        with st.container(horizontal=True):
+            data = common.active_data(a, quiet=True)
+            if data is not None:
+                st.image(common.to_png(data[0][0][index] / 255.0, IMAGE_PX), caption="original", width=IMAGE_PX)
+            else:
+                st.caption("Original not available (no data set).")
+            for side, m in (("A", a), ("B", b)):
+                z1, z2 = (float(v) for v in m.latent["z_train"][index])
+                img = m.codec.decode_image(z1, z2)
+                st.image(common.to_png(img, IMAGE_PX), caption=f"{side}: {m.name} ({z1:.2f}, {z2:.2f})", width=IMAGE_PX)
+
+
+# ---- page --------------------------------------------------------------------------------------
+
+st.header("Compare two models")
+names, shipped = common.model_names()
+init_page_state(names, shipped)
+name_a, name_b = models_ui(names)
+a, b = load(name_a), load(name_b)
+for name, m in ((name_a, a), (name_b, b)):
+    if m is None:
+        st.error(f"The model **{name}** could not be loaded; pick another, or see the Models page.")
+if a is None or b is None:
+    st.stop()
+if common.dataset_of(a) != common.dataset_of(b) or len(a.latent["y_train"]) != len(b.latent["y_train"]):
+    alone = a.name == b.name or not any(dataset(n) == common.dataset_of(a) for n in names if n != a.name)
+    st.info(
+        f"There is no other model trained on **{a.name}**'s data set to pair it with; train one, or pick another model A."
+        if alone
+        else f"**{a.name}** and **{b.name}** were trained on different data sets, so their digits cannot be paired. "
+        "Pick two models of the same data set."
+    )
+    st.stop()
+index = ss.compare_index if ss.compare_index is not None and ss.compare_index < len(a.latent["y_train"]) else None
+col_a, col_b = st.columns(2, gap="medium")
+with col_a:
+    plane_ui("a", a, index)
+with col_b:
+    plane_ui("b", b, index)
+st.caption("Each plane opens on its dense core; drag to zoom, double-click to see every digit.")
+digit_ui(a, b, index)
