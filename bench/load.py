@@ -107,7 +107,7 @@ def chromium_sliders(url: str, pages: int, moves: int, out: list) -> None:
         document.addEventListener('keydown', () => { window.__t0 = performance.now(); }, {once: true, capture: true});
         const iv = setInterval(() => { const im = document.querySelector('%s');
             if (window.__t0 !== null && im && im.src !== old && im.complete) {
-                window.__done = performance.now() - window.__t0; clearInterval(iv); } }, 5); }""" % DECODED
+                window.__done = performance.now() - window.__t0; clearInterval(iv); } }, 5); }""".replace("%s", DECODED)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         tabs = []
@@ -207,7 +207,7 @@ def table(results: list[dict]) -> str:
     for r in results:
         a = r["by_action"]
 
-        def cell(k: str) -> str:
+        def cell(k: str, a=a) -> str:
             return f"{a[k]['p50_ms']:,.0f} / {a[k]['p95_ms']:,.0f} ms" if k in a else "–"
 
         rows.append(
