@@ -99,7 +99,7 @@ async def user(url: str, rng: random.Random, deadline: float, start_delay: float
         out["errors"].append(f"{type(e).__name__}: {e}"[:200])
 
 
-def chromium_sliders(url: str, pages: int, moves: int, out: list) -> None:
+def chromium_sliders(url: str, pages: int, moves: int, out: list, ready: threading.Event) -> None:
     """K real Chromium pages on Explore: z1 key press -> new decoded image loaded, ms in the page."""
     from playwright.sync_api import sync_playwright
 
@@ -108,35 +108,61 @@ def chromium_sliders(url: str, pages: int, moves: int, out: list) -> None:
         const iv = setInterval(() => { const im = document.querySelector('%s');
             if (window.__t0 !== null && im && im.src !== old && im.complete) {
                 window.__done = performance.now() - window.__t0; clearInterval(iv); } }, 5); }""".replace("%s", DECODED)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        tabs = []
-        for _ in range(pages):
-            pg = b.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            pg.set_default_timeout(120_000)
-            pg.goto(url + "/")
-            pg.wait_for_selector(DECODED)
-            wait_for_app(pg)
-            tabs.append(pg)
-        for i in range(moves):
-            for pg in tabs:
-                pg.get_by_role("slider", name="z1").focus()
-                pg.evaluate(arm, pg.get_attribute(DECODED, "src"))
-                pg.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-                try:
-                    pg.wait_for_function("() => window.__done !== null", timeout=30_000, polling=10)
-                    out.append(pg.evaluate("() => window.__done"))
-                except Exception:
-                    out.append(None)
-                time.sleep(0.5)
-        b.close()
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            tabs = []
+            for _ in range(pages):
+                pg = b.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+                pg.set_default_timeout(120_000)
+                pg.goto(url + "/")
+                pg.wait_for_selector(DECODED)
+                wait_for_app(pg)
+                tabs.append(pg)
+            ready.set()
+            time.sleep(5)  # the light clients ramp up first
+            for i in range(moves):
+                for pg in tabs:
+                    pg.get_by_role("slider", name="z1").focus()
+                    pg.evaluate(arm, pg.get_attribute(DECODED, "src"))
+                    pg.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+                    try:
+                        pg.wait_for_function("() => window.__done !== null", timeout=30_000, polling=10)
+                        out.append(pg.evaluate("() => window.__done"))
+                    except Exception:
+                        out.append(None)
+                    time.sleep(1.0)
+            b.close()
+    finally:
+        ready.set()  # never leave the caller waiting
 
 
-def start_training(out_dir: Path) -> subprocess.Popen:
-    """The training session: the CLI's train on 2,000 digits, niced as in-app training is; runs until killed."""
-    cmd = ["nice", "-n", "10", sys.executable, "-m", "model", "train", "--config", "seed", "--subset", "2000",
-           "--epochs", "10000", "--out", str(out_dir / "trained")]  # fmt: skip
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+class Training:
+    """The training session: the CLI's train on 2,000 digits, niced as in-app training is; runs until stopped.
+
+    started() waits (at most 180 s) for its first epoch line, so the load phase runs while it really trains.
+    """
+
+    def __init__(self, out_dir: Path):
+        cmd = ["nice", "-n", "10", sys.executable, "-m", "model", "train", "--config", "seed", "--subset", "2000",
+               "--epochs", "10000", "--out", str(out_dir / "trained")]  # fmt: skip
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.epochs, self.first = 0, threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            if line.startswith("epoch"):
+                self.epochs += 1
+                self.first.set()
+
+    def started(self) -> bool:
+        return self.first.wait(180)
+
+    def stop(self) -> int:
+        self.proc.terminate()
+        self.proc.wait(30)
+        return self.epochs
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -158,23 +184,25 @@ async def phase(url: str, n: int, seconds: float, seed: int) -> dict:
 
 def run_n(url: str, pid: int, n: int, seconds: float, lib: Path, chromium: int) -> dict:
     print(f"N = {n}: {seconds:.0f} s ...", file=sys.stderr, flush=True)
-    train = start_training(lib)
+    train = Training(lib)
+    training = train.started()
+    epochs0 = train.epochs
+    browser_ms: list = []
+    th, ready = None, threading.Event()
+    if chromium:  # its pages load first; their slider moves then run inside the phase
+        th = threading.Thread(target=chromium_sliders, args=(url, chromium, 10, browser_ms, ready), daemon=True)
+        th.start()
+        ready.wait(300)
     mon = Monitor(pid)
     mon.start()
     load0 = os.getloadavg()[0]
-    browser_ms: list = []
-    th = None
-    if chromium:
-        th = threading.Thread(target=chromium_sliders, args=(url, chromium, 10, browser_ms), daemon=True)
-        th.start()
-    t0 = time.monotonic()
+    t0, cpu0 = time.monotonic(), os.times()
     merged = asyncio.run(phase(url, n, seconds, seed=1000 * n))
-    wall = time.monotonic() - t0
+    wall, cpu1 = time.monotonic() - t0, os.times()
     if th:
         th.join(300)
     mon.stop_ev.set()
-    train.terminate()
-    epochs = sum(1 for line in (train.communicate(timeout=30)[0] or "").splitlines() if line.startswith("epoch"))
+    epochs = train.stop() - epochs0
     actions = {k: v for k, v in merged.items() if k != "errors"}
     done = sum(len(v) for v in actions.values())
     cpu = [s["cpu_pct"] for s in mon.samples]
@@ -187,7 +215,8 @@ def run_n(url: str, pid: int, n: int, seconds: float, lib: Path, chromium: int) 
         "server_cpu_pct_max": round(max(cpu), 1) if cpu else None,
         "server_rss_mb_max": round(max(s["rss_mb"] for s in mon.samples), 1) if mon.samples else None,
         "load1_start": round(load0, 2), "load1_max": round(max(s["load1"] for s in mon.samples), 2),
-        "training_epochs_done": epochs,
+        "training": training, "training_epochs_done": epochs,
+        "client_cpu_pct": round(100 * (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / wall, 1),
     }  # fmt: skip
     if chromium:
         ok = [x for x in browser_ms if x is not None]
