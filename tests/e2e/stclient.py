@@ -94,6 +94,7 @@ class Session:
         return await self._run(fragment_id=w.fragment_id)
 
     def elements(self, kind: str) -> list:
+        """The elements of one type (e.g. "dataframe", "alert") drawn by the latest full run and its fragments."""
         return self.by_type.get(kind, [])
 
     async def _run(self, fragment_id: str = "") -> Run:
@@ -105,8 +106,6 @@ class Session:
         cs.fragment_id = fragment_id
         cs.cached_message_hashes.extend(self.cached)
         cs.widget_states.widgets.extend(self.states.values())
-        if not fragment_id:
-            self.by_type = {}
         t0 = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         run = Run(0.0, "")
@@ -126,6 +125,8 @@ class Session:
                 if kind == "navigation":
                     self.pages = {p.url_pathname: p.page_script_hash for p in fm.navigation.app_pages}
                     self.pages.setdefault("", fm.navigation.page_script_hash)
+                elif kind == "new_session" and not fragment_id:
+                    self.by_type = {}  # a full run starts (again, after st.rerun): its elements only
                 elif kind == "delta":
                     self._delta(fm.delta, run)
                 elif kind == "script_finished":

@@ -9,6 +9,7 @@ through the same file lock that tests/test_crash_safe.py checks between plain pr
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 from pathlib import Path
 
@@ -39,9 +40,15 @@ def servers(tmp_path_factory):
     stop(b)
 
 
+def run_async(coro):
+    """Run a coroutine to its end in a thread of its own (Playwright's sync API holds this thread's loop)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def models_table(s: Session) -> dict[str, dict]:
     """The Models page's table as the server last sent it: name -> row."""
-    (df,) = s.elements("dataframe")
+    (df,) = s.elements("dataframe")  # exactly one table per run
     rows = pa.ipc.open_stream(df.arrow_data.data).read_all().to_pylist()
     return {r["name"]: r for r in rows}
 
@@ -77,7 +84,7 @@ class Watcher(threading.Thread):
 
 
 def pick_model(page, name: str) -> None:
-    page.locator(".st-key-lib_selected").click()
+    page.locator(".st-key-lib_selected [role=combobox], .st-key-lib_selected input").first.click()
     page.get_by_role("option", name=name, exact=True).click()
     wait_for_app(page)
 
@@ -108,7 +115,7 @@ def test_upload_rename_delete_on_one_server_show_on_the_other(servers, page, tmp
         page.get_by_text("Renamed shared to renamed").wait_for()
         assert_no_exception(page, "B after rename")
 
-        tables = asyncio.run(read_models(url_a))  # A: the new name, the same model, nothing under the old one
+        tables = run_async(read_models(url_a))  # A: the new name, the same model, nothing under the old one
         assert "shared" not in tables and tables["renamed"]["test BCE"] == pytest.approx(seed_bce)
 
         page.goto(url_b + "/?model=renamed")  # B opens it by its new name and decodes with it
@@ -123,7 +130,7 @@ def test_upload_rename_delete_on_one_server_show_on_the_other(servers, page, tmp
         wait_for_app(page)
         page.locator(".st-key-lib_delete button").click()
         page.get_by_text("Deleted renamed").wait_for()
-        assert "renamed" not in asyncio.run(read_models(url_b))
+        assert "renamed" not in run_async(read_models(url_b))
     finally:
         watcher.stop_ev.set()
         watcher.join(60)
@@ -149,12 +156,21 @@ async def prepare_rename(url: str, src: str, new: str, overwrite: bool) -> Sessi
     return s
 
 
-async def rename_race(url_a: str, url_b: str, overwrite: bool) -> list[list[str]]:
+async def rename_race(lib: Path, url_a: str, url_b: str, overwrite: bool) -> list[list[str]]:
+    """Both servers' Rename clicks arrive while this process holds the library's lock; then it lets go.
+
+    Both pass the page's "is the name free" check, so both must wait on the lock and one must be refused
+    by the check made again under it: the race is forced, not left to timing.
+    """
     sa, sb = await asyncio.gather(
         prepare_rename(url_a, "x", "z", overwrite), prepare_rename(url_b, "y", "z", overwrite)
     )
     try:
-        runs = await asyncio.gather(sa.set_widget("lib_rename", True), sb.set_widget("lib_rename", True))
+        with atomic.dir_lock(lib):
+            clicks = [asyncio.create_task(s.set_widget("lib_rename", True)) for s in (sa, sb)]
+            await asyncio.sleep(3)
+            assert not any(c.done() for c in clicks), "a rename finished while another process held the lock"
+        runs = await asyncio.gather(*clicks)
         assert not any(r.exceptions for r in runs)
         return [notices(sa), notices(sb)]
     finally:
@@ -162,7 +178,7 @@ async def rename_race(url_a: str, url_b: str, overwrite: bool) -> list[list[str]
 
 
 def test_concurrent_renames_onto_one_name_from_two_servers(servers):
-    """Both servers rename a model onto one name at once: the file lock lets one win; z always loads whole."""
+    """Both servers rename a model onto one name at once: the file lock serialises them, one is refused in words."""
     lib, url_a, url_b = servers
     library = Library(lib)
     data = modelzip.to_zip(SEED, "seed")
@@ -174,7 +190,7 @@ def test_concurrent_renames_onto_one_name_from_two_servers(servers):
         modelzip.import_zip(data, library, "y")
         if overwrite:  # the replace box shows only for a taken name
             modelzip.import_zip(data, library, "z")
-        said = asyncio.run(rename_race(url_a, url_b, overwrite))
+        said = run_async(rename_race(lib, url_a, url_b, overwrite))
         renamed = [any("Renamed" in t for t in n) for n in said]
         names = {n for n in ("x", "y", "z") if library.exists(n)}
         if overwrite:  # both went through, one after the other: z is the later one, the other name is gone
@@ -187,7 +203,7 @@ def test_concurrent_renames_onto_one_name_from_two_servers(servers):
         for n in names:
             meta, _ = check.check_folder(lib / n)
             assert meta["name"] == n
-    tables = asyncio.run(read_models(url_a)), asyncio.run(read_models(url_b))
+    tables = run_async(read_models(url_a)), run_async(read_models(url_b))
     for table in tables:
         assert "z" in table and "x" not in table and "y" not in table
         assert not str(table["z"]["config"]).startswith("unreadable")
