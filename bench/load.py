@@ -10,7 +10,8 @@ so the server is measured and not N software-rendered browsers. Each session ope
 repeats, after a think time of 0.3-1.5 s: move a z1/z2 slider (60 %: a fragment rerun), go to a
 training digit # (20 %: a fragment rerun with its 8 neighbours), open Reconstructions or Models and
 come back (20 %: full page runs). Meanwhile `python -m model train --subset 2000` runs as a separate
-process at nice 10, as the Train page's child process would. Latency is BackMsg sent ->
+process at nice 10, as the Train page's child process would (started once, after its first epoch
+the runs begin; each run reports the epochs it completed). Latency is BackMsg sent ->
 script_finished received. Errors: an exception element, a timeout, a dropped socket, a bad status.
 The server's RSS and CPU come from /proc every second. --chromium K adds, in the smallest N's
 run, K real Chromium pages moving the z1 slider (key press -> new decoded image, timed in the page).
@@ -145,8 +146,10 @@ class Training:
 
     def __init__(self, out_dir: Path):
         cmd = ["nice", "-n", "10", sys.executable, "-m", "model", "train", "--config", "seed", "--subset", "2000",
-               "--epochs", "10000", "--out", str(out_dir / "trained")]  # fmt: skip
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+               "--epochs", "1000", "--out", str(out_dir / "trained")]  # fmt: skip
+        self.log = out_dir / "train.log"  # TensorFlow's warnings; the reason if it fails
+        with self.log.open("w") as log:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True)
         self.epochs, self.first = 0, threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -182,10 +185,8 @@ async def phase(url: str, n: int, seconds: float, seed: int) -> dict:
     return merged
 
 
-def run_n(url: str, pid: int, n: int, seconds: float, lib: Path, chromium: int) -> dict:
+def run_n(url: str, pid: int, n: int, seconds: float, train: Training, chromium: int) -> dict:
     print(f"N = {n}: {seconds:.0f} s ...", file=sys.stderr, flush=True)
-    train = Training(lib)
-    training = train.started()
     epochs0 = train.epochs
     browser_ms: list = []
     th, ready = None, threading.Event()
@@ -202,7 +203,8 @@ def run_n(url: str, pid: int, n: int, seconds: float, lib: Path, chromium: int) 
     if th:
         th.join(300)
     mon.stop_ev.set()
-    epochs = train.stop() - epochs0
+    epochs = train.epochs - epochs0
+    training = train.proc.poll() is None and epochs > 0
     actions = {k: v for k, v in merged.items() if k != "errors"}
     done = sum(len(v) for v in actions.values())
     cpu = [s["cpu_pct"] for s in mon.samples]
@@ -257,11 +259,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         lib = Path(tmp)
         proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib / "library")})
+        train = None
         try:
             asyncio.run(phase(url, 1, 1, seed=0))  # warm-up: TensorFlow import, the model, the caches
-            results = [run_n(url, proc.pid, n, args.seconds, lib, args.chromium if i == 0 else 0)
+            train = Training(lib)  # one training for all the runs, as one session training all along
+            if not train.started():
+                raise SystemExit(f"the training process gave no epoch in 180 s: {train.log.read_text()[-300:]}")
+            results = [run_n(url, proc.pid, n, args.seconds, train, args.chromium if i == 0 else 0)
                        for i, n in enumerate(args.sessions)]  # fmt: skip
         finally:
+            if train:
+                train.stop()
             stop(proc)
     Path(args.out).write_text(json.dumps({"cores": os.cpu_count(), "runs": results}, indent=2) + "\n")
     print(table(results))
