@@ -232,7 +232,7 @@ def run_n(url: str, pid: int, n: int, seconds: float, train: Training, chromium:
 def table(results: list[dict]) -> str:
     rows = [
         "| sessions | errors | actions/s | slider → finished p50 / p95 | go to digit # p50 / p95 | page open p50 / p95 "
-        "| server CPU mean / max | server RSS max | load average (1 min) |",
+        "| server CPU mean / max | server RSS max | load average (1 min), start → max |",
         "|---:|---:|---:|---|---|---|---|---|---|",
     ]
     for r in results:
