@@ -1,4 +1,4 @@
-"""Two replicas behind Debian's nginx (deploy/nginx-replicas.conf): the app works through the proxy, sessions stick.
+"""Two replicas behind Debian's nginx (assets/deploy-nginx-replicas.conf): the app works through the proxy, sessions stick.
 
 Skipped when nginx is not installed (apt-get install nginx-light).
 """
@@ -16,7 +16,7 @@ import pytest
 from tests.e2e.app_utils import DECODED, ROOT, assert_no_exception, free_port, start_streamlit, stop, wait_for_app
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
-TEMPLATE = ROOT / "deploy" / "nginx-replicas.conf"
+TEMPLATE = ROOT / "assets" / "deploy-nginx-replicas.conf"
 
 
 def nginx_conf(folder: Path, listen: int, ports: list[int]) -> Path:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from model import atomic, check, modelzip
-from model.library import SHIPPED_DIR, Library
+from model.folders import atomic, check, modelzip
+from model.folders.library import SHIPPED_DIR, Library
 from tests.e2e.app_utils import assert_no_exception, start_streamlit, stop, wait_for_app
 from tests.e2e.stclient import Session
 
