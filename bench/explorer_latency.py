@@ -130,14 +130,16 @@ def record(samples: dict, misses: dict, key: str, ms: float | None) -> None:
 
 
 def empty_spots(page, latent, n: int = 2) -> list[tuple[float, float]]:
-    """n latent points on the chart, far apart, with no encoding within 30 px."""
+    """n latent points on the chart, far apart, with no encoding within 18 px (it opens on the dense core)."""
     (x0, x1), (y0, y1) = page.evaluate(RANGES)
     scale = page.evaluate(TO_PIXEL, [0.0, 0.0])[2]
     z = np.concatenate([latent["z_train"], latent["z_test"]])
     spots = []
-    for fx, fy in [(0.9, 0.9), (0.1, 0.1), (0.9, 0.1), (0.1, 0.9), (0.8, 0.95), (0.95, 0.8)]:
+    grid = [(fx, fy) for fx in np.linspace(0.05, 0.95, 37) for fy in np.linspace(0.05, 0.95, 37)]
+    for fx, fy in sorted(grid, key=lambda f: -abs(f[0] - 0.5) - abs(f[1] - 0.5)):  # edges first
         c = np.array([x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)])
-        if np.sqrt(((z - c) ** 2).sum(axis=1)).min() * scale > 30:
+        far_apart = all(np.hypot(c[0] - a, c[1] - b) * scale > 100 for a, b in spots)
+        if far_apart and np.sqrt(((z - c) ** 2).sum(axis=1)).min() * scale > 18:
             spots.append((float(c[0]), float(c[1])))
     if len(spots) < n:
         raise SystemExit("not enough empty space on the chart to click")
