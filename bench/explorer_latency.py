@@ -138,7 +138,7 @@ def empty_spots(page, latent, n: int = 2) -> list[tuple[float, float]]:
     grid = [(fx, fy) for fx in np.linspace(0.05, 0.95, 37) for fy in np.linspace(0.05, 0.95, 37)]
     for fx, fy in sorted(grid, key=lambda f: -abs(f[0] - 0.5) - abs(f[1] - 0.5)):  # edges first
         c = np.array([x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)])
-        far_apart = all(np.hypot(c[0] - a, c[1] - b) * scale > 100 for a, b in spots)
+        far_apart = all(np.hypot(c[0] - a, c[1] - b) * scale > 30 for a, b in spots)
         if far_apart and np.sqrt(((z - c) ** 2).sum(axis=1)).min() * scale > 18:
             spots.append((float(c[0]), float(c[1])))
     if len(spots) < n:
