@@ -1,14 +1,18 @@
 """Compare: two models' latent planes side by side for the same training digits.
 
-A click on a digit in either plane marks that training index in both (a cross and plotly's selection)
-and shows its original with each model's reconstruction. Only models trained on the same data set
-are paired: a training index names the same image in both.
+With the live plane (ui/live_plane.py, LATENT_EXPLORER_LIVE on, the default) the two planes are linked
+in the browser: the digit under the pointer in one is ringed in the other, with no server call. A click
+(or tap) on a digit in either plane marks that training index in both (a cross) and shows its
+original with each model's reconstruction. Fallback (LIVE=0, or a plane that cannot run): two
+server-side charts, where a click marks the index in both (a cross and plotly's selection).
+Only models trained on the same data set are paired: a training index names the same image in both.
 
 State (durable, seeded into the widgets at the top of every run: Streamlit drops a widget's state
 while its page is not shown):
     compare_models   (name A, name B); default: the active model and another shipped one
     compare_index    the training index clicked last, or None
-    compare_a/_b     the two model selectboxes; compare_chart_a/_b the charts (their clicks)
+    compare_a/_b     the two model selectboxes; compare_plane_a/_b the live planes,
+                     compare_chart_a/_b the fallback charts (their clicks)
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import streamlit as st
 from model.folders import check
 from model.folders.library import LibraryError
 from model.folders.store import ModelError
+from model.settings import settings
 from ui import common, router
+from ui.live_plane import live_plane, unavailable
 from ui.scatter import (
     CONFIG,
     Pick,
@@ -34,6 +40,7 @@ router.ensure_router()  # first: a direct link on a fresh server must still go t
 
 ss = st.session_state
 IMAGE_PX = 112
+LINK = "compare"  # the live planes' group: each rings the digit hovered in the other
 
 
 # ---- computation -------------------------------------------------------------------------------
@@ -105,6 +112,18 @@ def on_click(side: str, roles) -> None:
         ss.compare_index = pick.index
 
 
+def on_live_click(index: int | None) -> None:
+    """A click on a live plane: only a training digit is marked (the plane ignores empty space too)."""
+    if index is not None:
+        ss.compare_index = index
+
+
+def marked(a) -> int | None:
+    """The marked training index, if it exists for these models."""
+    i = ss.compare_index
+    return i if i is not None and 0 <= i < len(a.latent["y_train"]) else None
+
+
 # ---- widgets -----------------------------------------------------------------------------------
 
 
@@ -123,6 +142,39 @@ def plane_ui(side: str, bundle, index: int | None) -> None:
         fig, key=f"compare_chart_{side}", on_select=lambda: on_click(side, roles), selection_mode="points",
         config=CONFIG,
     )  # fmt: skip
+
+
+def live_ok(a, b) -> bool:
+    """Whether both live planes can run here; if one cannot, says why in one line (the charts follow)."""
+    if not settings().live:
+        return False
+    for side, m in (("a", a), ("b", b)):
+        why = unavailable(m, f"compare_plane_{side}", common.class_names(m))
+        if why:
+            st.caption(why)
+            return False
+    return True
+
+
+@st.fragment
+def live_pair(a, b) -> None:
+    """Both live planes, linked in the browser, and the marked digit: a click reruns only this."""
+    index = marked(a)
+    for side, m, col in zip("ab", (a, b), st.columns(2, gap="medium"), strict=True):
+        with col, st.container(key=f"compare_live_{side}"):  # st-key-compare_live_a/_b: handles for tests
+            st.markdown(f"**{side.upper()}: {m.name}** · {m.config.summary()}")
+            z = None if index is None else tuple(float(v) for v in m.latent["z_train"][index])
+            res = live_plane(
+                m, key=f"compare_plane_{side}", classes=common.class_names(m), marker=z, index=index,
+                view=common.opening_of(m)[1], link=LINK, on_click=lambda _z1, _z2, i: on_live_click(i),
+            )  # fmt: skip
+            if not res.ok:  # its JavaScript reported an error: redraw the page with the server charts
+                st.rerun(scope="app")
+    st.caption(
+        "Point at a digit in either plane: the same training digit is ringed in the other. "
+        "Scroll to zoom, drag to pan, double-click to see every digit."
+    )
+    digit_ui(a, b, index)
 
 
 def digit_ui(a, b, index: int | None) -> None:
@@ -166,7 +218,10 @@ if common.dataset_of(a) != common.dataset_of(b) or len(a.latent["y_train"]) != l
         "Pick two models of the same data set."
     )
     st.stop()
-index = ss.compare_index if ss.compare_index is not None and ss.compare_index < len(a.latent["y_train"]) else None
+if live_ok(a, b):
+    live_pair(a, b)
+    st.stop()
+index = marked(a)
 col_a, col_b = st.columns(2, gap="medium")
 with col_a:
     plane_ui("a", a, index)

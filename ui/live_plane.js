@@ -4,6 +4,9 @@
 // The channel names this plane; ui/live_plane.py's tiny state component posts the chosen point,
 // the uploaded star etc. to window.__lpState[channel] (so the 1.5 MB payload never changes, and a
 // rerun re-sends only Streamlit's cached-message reference).
+// Linked planes (Compare): planes whose state names the same `link` group tell each other, through a
+// window "lp-link" event {link, from: channel, index|null}, which training digit the pointer is over;
+// each rings that index (S.hover = {index, here}; the plot's data-hover attribute) with no server call.
 // Named exports (parsePayload, makeDecoder) are for the tests; Streamlit uses the default export.
 
 const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
@@ -112,6 +115,7 @@ function buildDom(root) {
   const info = el("div", { class: "lp-info" }, bar);
   d.coords = el("div", { class: "lp-coords", "data-testid": "lp-coords", text: "Move the pointer over the plane" }, info);
   d.chosen = el("div", { class: "lp-chosen", "data-testid": "lp-chosen" }, info);
+  d.link = el("div", { class: "lp-link", "data-testid": "lp-link", hidden: "" }, info);
   const ctl = el("div", { class: "lp-controls" }, bar);
   const lab = (text, input) => { const l = el("label", {}, ctl); l.appendChild(input); l.append(" " + text); return input; };
   d.mapToggle = lab("Decoded map", el("input", { type: "checkbox", "data-testid": "lp-map-toggle" }));
@@ -180,6 +184,7 @@ function start(S, root, data, setStateValue, setTriggerValue) {
   const pctx = d.preview.getContext("2d");
   S.dec = dec; S.P = P; S.d = d;
   S.committed = null; S.neigh = []; S.star = null; S.A = null; S.B = null; S.nextEnd = "A";
+  S.link = null; S.hover = null;
   (window.__livePlane = window.__livePlane || {})[channel] = S;
 
   // Per class: the points' x, y and their global indices (legend toggles hide a class's trace).
@@ -306,7 +311,16 @@ function start(S, root, data, setStateValue, setTriggerValue) {
     }
     if (S.star) star(g, ...toPx(a, ...S.star));
     if (S.committed) cross(g, ...toPx(a, S.committed.z1, S.committed.z2));
+    if (S.hover) ring(g, a, S.hover.index);
     g.restore();
+  }
+  function ring(g, a, i) {
+    // The linked digit: a thick magenta ring and its index, outlined in white to read on any colour.
+    const [x, y] = toPx(a, P.z[2 * i], P.z[2 * i + 1]);
+    g.beginPath(); g.arc(x, y, 10, 0, 2 * Math.PI);
+    g.lineWidth = 5; g.strokeStyle = "white"; g.stroke(); g.lineWidth = 2.5; g.strokeStyle = "#d6006f"; g.stroke();
+    g.font = "bold 12px sans-serif"; g.lineWidth = 3; g.strokeStyle = "white"; g.strokeText("#" + i, x + 12, y - 10);
+    g.fillStyle = "#d6006f"; g.fillText("#" + i, x + 12, y - 10);
   }
   function cross(g, x, y) {
     g.lineCap = "round";
@@ -406,6 +420,7 @@ function start(S, root, data, setStateValue, setTriggerValue) {
   // ---- state from Python (the chosen point from sliders / search / URL, the uploaded star) -------
   function applyState(st) {
     if (!st) return;
+    S.link = st.link || null;
     S.star = st.star || null;
     const vk = st.view ? JSON.stringify(st.view) : null;
     if (vk && vk !== S.viewKey && S.gd && S.Plotly) { // a new view (another uploaded digit): zoom to it
@@ -430,6 +445,45 @@ function start(S, root, data, setStateValue, setTriggerValue) {
   const onState = (e) => { if (e.detail && e.detail.channel === channel && S.gd) applyState(e.detail); };
   window.addEventListener("lp-state", onState);
 
+  // ---- linked planes: the digit under the pointer, here or in another plane of the group ---------
+  function showHover(index, here) {
+    S.hover = index === null ? null : { index, here };
+    d.plot.setAttribute("data-hover", index === null ? "" : String(index));
+    d.link.hidden = index === null;
+    if (index === null) {
+      d.link.textContent = "";
+      if (!here && S.committed) decodeAt(S.committed.z1, S.committed.z2, "Chosen:");
+    } else {
+      const z1 = P.z[2 * index], z2 = P.z[2 * index + 1], a = area();
+      const shown = z1 >= Math.min(...a.xa.range) && z1 <= Math.max(...a.xa.range) && z2 >= Math.min(...a.ya.range) && z2 <= Math.max(...a.ya.range);
+      d.link.textContent = `Training digit #${index} (label ${classes[P.y[index]]})` +
+        (here ? "" : ", under the pointer in the other plane") + (shown ? "" : "; outside this view");
+      if (!here) decodeAt(z1, z2, `Digit #${index} here:`); // what this model makes of it
+    }
+    drawOverlay();
+  }
+  function hoverAt(z) {
+    // The training digit a click at z would pick (or none); the group hears of every change.
+    if (!S.link || !S.gd) return;
+    let index = null;
+    if (z) {
+      const a = area(), hit = nearestPoint(z[0], z[1], (HIT_PX * (a.xa.range[1] - a.xa.range[0])) / a.w);
+      index = hit >= 0 ? hit : null;
+    }
+    const mine = S.hover && S.hover.here;
+    if (index === null ? !mine : mine && S.hover.index === index) return;
+    showHover(index, true);
+    window.dispatchEvent(new CustomEvent("lp-link", { detail: { link: S.link, from: channel, index } }));
+  }
+  const onLink = (e) => {
+    const m = e.detail;
+    if (!m || !S.link || m.link !== S.link || m.from === channel || !S.gd) return;
+    const index = Number.isInteger(m.index) && m.index < P.y.length ? m.index : null;
+    if (index === null && (!S.hover || S.hover.here)) return; // nothing of theirs shown here
+    showHover(index, false);
+  };
+  window.addEventListener("lp-link", onLink);
+
   // ---- pointer: decode under it; a short press commits ------------------------------------------
   let down = null;
   const onMove = (e) => {
@@ -438,6 +492,7 @@ function start(S, root, data, setStateValue, setTriggerValue) {
     S.stats.moves++;
     const z = toData(e.clientX, e.clientY);
     if (z) decodeAt(z[0], z[1], "Pointer:");
+    hoverAt(z);
   };
   const onDown = (e) => {
     if (!S.gd || (e.button !== undefined && e.button !== 0)) return;
@@ -456,6 +511,8 @@ function start(S, root, data, setStateValue, setTriggerValue) {
     const hit = nearestPoint(z[0], z[1], HIT_PX * perPx);
     const [z1, z2] = hit >= 0 ? [P.z[2 * hit], P.z[2 * hit + 1]] : z;
     const index = hit >= 0 ? hit : null;
+    if (S.link && index === null) return; // linked planes pair training digits: empty space picks nothing
+    hoverAt(z); // a tap (no hover before it) marks the digit in the group's other planes at once
     commitLocal(z1, z2, index);
     decodeAt(z1, z2, "Chosen:");
     if (d.interpToggle.checked) setEnd(S.nextEnd, [z1, z2]);
@@ -472,6 +529,7 @@ function start(S, root, data, setStateValue, setTriggerValue) {
     document.removeEventListener("pointerdown", onDown, { capture: true });
     document.removeEventListener("pointerup", onUp, { capture: true });
     window.removeEventListener("lp-state", onState);
+    window.removeEventListener("lp-link", onLink);
     if (playing) clearInterval(playing);
     if (S.ro) S.ro.disconnect();
     if (S.gd && S.Plotly) S.Plotly.purge(S.gd);

@@ -13,6 +13,10 @@ a cached-message reference, and the browser keeps its plot):
 `view` ((x0, x1), (y0, y1)) is the range the plane opens on (default: every point); a double-click or
 the modebar's Autoscale shows every point. A click (or tap) on the plane is a trigger value {z1, z2, index|None}; on_click(z1, z2, index) runs
 in its callback, before the rerun's widgets, so sliders and URL can follow it.
+`link` (a group name, e.g. "compare") links the planes that share it, in the browser: the training digit
+under the pointer in one is ringed, with its index and label, in all of them (no server call), and a
+click picks only training digits. unavailable(bundle, key, classes) says before mounting why a plane
+cannot run (one line), or None.
 """
 
 from __future__ import annotations
@@ -93,6 +97,14 @@ def failed(key: str) -> str | None:
     return st.session_state.get(f"{key}_failed")
 
 
+def unavailable(bundle, key: str, classes) -> str | None:
+    """Why the plane with this key cannot run for this model here (one line), or None."""
+    if failed(key):
+        return f"The live plane could not start in this browser ({failed(key)}); showing the server-side chart."
+    data, why = payload(bundle, key, classes)
+    return None if data is not None else f"This model's decoder cannot run in the browser ({why}); showing the server-side chart."  # fmt: skip
+
+
 def live_plane(
     bundle,
     *,
@@ -102,16 +114,14 @@ def live_plane(
     index: int | None = None,
     star: tuple[float, float] | None = None,
     view=None,
+    link: str | None = None,
     on_click: Callable[[float, float, int | None], None] | None = None,
 ) -> LiveResult:
     """Mount the live plane (always with this key); see the module docstring."""
-    if failed(key):
-        return LiveResult(False, f"The live plane could not start in this browser ({failed(key)}); showing the server-side chart.")  # fmt: skip
-    data, why = payload(bundle, key, classes)
-    if data is None:
-        return LiveResult(
-            False, f"This model's decoder cannot run in the browser ({why}); showing the server-side chart."
-        )
+    why = unavailable(bundle, key, classes)
+    if why:
+        return LiveResult(False, why)
+    data, _ = payload(bundle, key, classes)
     result = _plane(
         key=key, data=data,
         on_click_change=lambda: _on_click(key, on_click),
@@ -125,6 +135,7 @@ def live_plane(
         "star": None if star is None else [float(star[0]), float(star[1])],
         # ((x0, x1), (y0, y1)) to open on; applied when the plot is drawn and whenever it changes
         "view": None if view is None else [[float(v) for v in view[0]], [float(v) for v in view[1]]],
+        "link": link,  # planes of the same group ring each other's hovered digit
     }
     _state(key=f"{key}_state", data=state)
     if failed(key):  # reported during this run's callbacks: say so now

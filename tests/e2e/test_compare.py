@@ -1,6 +1,9 @@
-"""Compare and the model switcher in Chromium (server-side charts): a click in plane A marks the same digit in B."""
+"""Compare and the model switcher in Chromium: live planes linked in the browser (hover, click, tap), and the
+server-side charts of the fallback (LATENT_EXPLORER_LIVE=0), where a click in plane A marks the same digit in B."""
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 import pytest
@@ -35,13 +38,13 @@ def latent(name: str) -> dict:
     return store.load_latent(SHIPPED_DIR / name / store.LATENT_FILE)
 
 
-def visible_isolated_point(z: np.ndarray, scale: float, xr, yr) -> int:
-    """A training point inside the shown ranges with no other encoding within 12 px."""
+def visible_isolated_point(z: np.ndarray, scale: float, xr, yr, px: float = 12, tries: int = 400) -> int:
+    """A training point inside the shown ranges with no other encoding within `px` pixels."""
     inside = np.flatnonzero((z[:, 0] > xr[0]) & (z[:, 0] < xr[1]) & (z[:, 1] > yr[0]) & (z[:, 1] < yr[1]))
-    for i in inside[np.argsort(-np.abs(z[inside] - np.median(z, axis=0)).sum(axis=1))][:400]:
+    for i in inside[np.argsort(-np.abs(z[inside] - np.median(z, axis=0)).sum(axis=1))][:tries]:
         d = np.sqrt(((z - z[i]) ** 2).sum(axis=1))
         d[i] = np.inf
-        if d.min() * scale > 12:
+        if d.min() * scale > px:
             return int(i)
     pytest.fail("no isolated training point in view")
 
@@ -79,3 +82,97 @@ def test_sidebar_switcher_changes_model_and_url(page, app_url):
     sidebar.get_by_text("vae · mnist").wait_for(timeout=60_000)
     wait_for_app(page)
     assert_no_exception(page, "after switching to vae")
+
+
+# ---- live planes (the app as users get it) ------------------------------------------------------
+
+BOTH_DRAWN = '() => document.querySelectorAll(\'[data-testid="lp-plot"][data-drawn="1"]\').length === 2'
+# [x, y, pixels per z1 unit, [x0, x1], [y0, y1]] of latent point (z1, z2) in live plane `side` ("a" or "b").
+LIVE_PX = """([side, z1, z2]) => {
+    const S = window.__livePlane['compare_plane_' + side], fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
+    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2),
+            fl.xaxis._length / (fl.xaxis.range[1] - fl.xaxis.range[0]), fl.xaxis.range, fl.yaxis.range];
+}"""
+HOVER = "(side) => window.__livePlane['compare_plane_' + side].hover"
+
+
+def open_live(page, url: str) -> None:
+    page.goto(url + "/compare")
+    wait_for_app(page)
+    page.wait_for_function(BOTH_DRAWN, timeout=180_000)
+    assert page.get_by_test_id("stPlotlyChart").count() == 0  # the live planes replaced the server charts
+    assert_no_exception(page, "compare (live)")
+
+
+def live_point(page, side: str, z: np.ndarray) -> tuple[int, float, float]:
+    """A training digit shown in live plane `side`, no other within 4 px (the nearest to it), and its page pixel."""
+    *_, scale, xr, yr = page.evaluate(LIVE_PX, [side, 0, 0])
+    i = visible_isolated_point(z, scale, xr, yr, px=4, tries=3000)
+    x, y, *_ = page.evaluate(LIVE_PX, [side, *map(float, z[i])])
+    return i, x, y
+
+
+def plot_of(page, side: str):
+    return page.locator(".st-key-compare_live_" + side).get_by_test_id("lp-plot")
+
+
+def test_hover_in_one_live_plane_rings_the_same_digit_in_the_other(page, live_url):
+    """Pointing at digit #i in plane A rings #i in plane B (and back), names it, and sends nothing to the server."""
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    open_live(page, live_url)
+    time.sleep(1.0)  # let the first run's own messages (widget states) go out
+    before = len(sent)
+    i, x, y = live_point(page, "a", latent("default")["z_train"])
+    page.mouse.move(x, y)
+    page.wait_for_function(f"() => ({HOVER})('b')?.index === {i}", timeout=10_000)
+    assert page.evaluate(HOVER, "a") == {"index": i, "here": True}
+    assert page.evaluate(HOVER, "b") == {"index": i, "here": False}
+    assert plot_of(page, "b").get_attribute("data-hover") == str(i)
+    label = page.locator(".st-key-compare_live_b").get_by_test_id("lp-link").inner_text()
+    assert f"Training digit #{i} (label " in label and "other plane" in label
+    page.mouse.move(5, 5)  # off both planes: the rings go
+    page.wait_for_function(f"() => ({HOVER})('b') === null", timeout=10_000)
+    assert plot_of(page, "b").get_attribute("data-hover") == "" and page.evaluate(HOVER, "a") is None
+    j, x, y = live_point(page, "b", latent("seed")["z_train"])  # and the other way round
+    page.mouse.move(x, y)
+    page.wait_for_function(f"() => ({HOVER})('a')?.index === {j}", timeout=10_000)
+    assert plot_of(page, "a").get_attribute("data-hover") == str(j)
+    assert len(sent) == before, f"{len(sent) - before} websocket frames were sent while the pointer moved"
+
+
+def test_click_on_a_live_plane_marks_the_digit_in_both(page, live_url):
+    """A click on digit #i in live plane A shows its original and both reconstructions, and crosses #i in B too."""
+    open_live(page, live_url)
+    i, x, y = live_point(page, "a", latent("default")["z_train"])
+    page.mouse.click(x, y)
+    page.locator(".st-key-compare_digit").get_by_text(f"Training digit #{i}").wait_for(timeout=60_000)
+    page.wait_for_function(f"() => window.__livePlane.compare_plane_b.committed?.index === {i}", timeout=30_000)
+    b = latent("seed")["z_train"][i]
+    committed = page.evaluate("() => window.__livePlane.compare_plane_b.committed")
+    assert (committed["z1"], committed["z2"]) == pytest.approx(tuple(map(float, b)), abs=1e-4)
+    assert f"training digit #{i}" in page.locator(".st-key-compare_live_b").get_by_test_id("lp-chosen").inner_text()
+    page.locator(".st-key-compare_digit").get_by_test_id("stImageCaption").nth(2).wait_for()
+    captions = page.locator(".st-key-compare_digit").get_by_test_id("stImageCaption").all_inner_texts()
+    assert captions[0] == "original" and captions[1].startswith("A: default") and captions[2].startswith("B: seed")
+    assert_no_exception(page, "after the click")
+
+
+def test_phone_planes_stack_and_a_tap_marks_the_digit_in_both(browser, live_url):
+    """At 390 px (touch) plane B sits below plane A; a tap on digit #i in A rings and marks #i in B."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        open_live(page, live_url)
+        a, b = plot_of(page, "a").bounding_box(), plot_of(page, "b").bounding_box()
+        assert a["y"] + a["height"] <= b["y"] and b["width"] > 300  # stacked, each the phone's width
+        plot_of(page, "a").scroll_into_view_if_needed()
+        i, x, y = live_point(page, "a", latent("default")["z_train"])
+        page.touchscreen.tap(x, y)
+        page.wait_for_function(f"() => ({HOVER})('b')?.index === {i}", timeout=10_000)  # at once, in the browser
+        page.locator(".st-key-compare_digit").get_by_text(f"Training digit #{i}").wait_for(timeout=60_000)
+        page.wait_for_function(f"() => window.__livePlane.compare_plane_b.committed?.index === {i}", timeout=30_000)
+        assert_no_exception(page, "compare on a phone")
+    finally:
+        context.close()
