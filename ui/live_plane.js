@@ -157,7 +157,7 @@ export default function (component) {
   if (host.__lp) host.__lp.dispose();
   let root = host.querySelector(".lp-root");
   if (!root) root = el("div", { class: "lp-root" }, host);
-  const S = { sig, stats: { moves: 0, decodes: 0, decodeMs: [], mapMs: [], drawnAt: null, clicks: 0 } };
+  const S = { sig, stats: { moves: 0, decodes: 0, decodeMs: [], hoverMs: [], mapMs: [], drawnAt: null, clicks: 0 } };
   host.__lp = S;
   try {
     start(S, root, data, setStateValue, setTriggerValue);
@@ -467,8 +467,11 @@ function start(S, root, data, setStateValue, setTriggerValue) {
     if (!S.link || !S.gd) return;
     let index = null;
     if (z) {
-      const a = area(), hit = nearestPoint(z[0], z[1], (HIT_PX * (a.xa.range[1] - a.xa.range[0])) / a.w);
+      const t = performance.now(), a = area();
+      const hit = nearestPoint(z[0], z[1], (HIT_PX * (a.xa.range[1] - a.xa.range[0])) / a.w);
       index = hit >= 0 ? hit : null;
+      S.stats.hoverMs.push(performance.now() - t);
+      if (S.stats.hoverMs.length > 2000) S.stats.hoverMs.shift();
     }
     const mine = S.hover && S.hover.here;
     if (index === null ? !mine : mine && S.hover.index === index) return;

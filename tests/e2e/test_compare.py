@@ -176,3 +176,13 @@ def test_phone_planes_stack_and_a_tap_marks_the_digit_in_both(browser, live_url)
         assert_no_exception(page, "compare on a phone")
     finally:
         context.close()
+
+
+def test_live_compare_falls_back_to_server_charts_when_a_plane_cannot_start(page, live_url):
+    """With plotly.js blocked the live planes cannot start: the page says so and draws the two server charts."""
+    page.route("**/app/static/plotly.min.js", lambda route: route.abort())
+    page.goto(live_url + "/compare")
+    wait_for_app(page)
+    page.get_by_text("The live plane could not start in this browser").wait_for(timeout=120_000)
+    page.wait_for_function(f"() => document.querySelectorAll('{CHARTS}').length === 2", timeout=120_000)
+    assert_no_exception(page, "compare fallback")
