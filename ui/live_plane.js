@@ -284,9 +284,12 @@ function start(S, root, data, setStateValue, setTriggerValue) {
   function drawOverlay() {
     if (!S.gd) return;
     const r = d.plot.getBoundingClientRect(), dpr = window.devicePixelRatio || 1, c = d.overlay;
-    c.width = r.width * dpr; c.height = r.height * dpr; c.style.width = r.width + "px"; c.style.height = r.height + "px";
+    const W = Math.floor(r.width * dpr), H = Math.floor(r.height * dpr);
+    if (c.width !== W || c.height !== H) { // resizing reallocates the canvas: only when the plot's size changed
+      c.width = W; c.height = H; c.style.width = r.width + "px"; c.style.height = r.height + "px";
+    }
     const g = c.getContext("2d"), a = area();
-    g.scale(dpr, dpr);
+    g.setTransform(1, 0, 0, 1, 0, 0); g.clearRect(0, 0, W, H); g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.save(); g.beginPath(); g.rect(a.left, a.top, a.w, a.h); g.clip();
     for (const i of S.neigh) {
       const [x, y] = toPx(a, P.z[2 * i], P.z[2 * i + 1]);
@@ -421,6 +424,7 @@ function start(S, root, data, setStateValue, setTriggerValue) {
   function applyState(st) {
     if (!st) return;
     S.link = st.link || null;
+    d.link.hidden = !S.link; // always there in a linked plane, so the plot never jumps when a digit is named
     S.star = st.star || null;
     const vk = st.view ? JSON.stringify(st.view) : null;
     if (vk && vk !== S.viewKey && S.gd && S.Plotly) { // a new view (another uploaded digit): zoom to it
@@ -449,7 +453,6 @@ function start(S, root, data, setStateValue, setTriggerValue) {
   function showHover(index, here) {
     S.hover = index === null ? null : { index, here };
     d.plot.setAttribute("data-hover", index === null ? "" : String(index));
-    d.link.hidden = index === null;
     if (index === null) {
       d.link.textContent = "";
       if (!here && S.committed) decodeAt(S.committed.z1, S.committed.z2, "Chosen:");
