@@ -482,6 +482,7 @@ function start(S, root, data, setStateValue, setTriggerValue) {
     window.dispatchEvent(new CustomEvent("lp-link", { detail: { link: S.link, from: channel, index } }));
   }
   const onLink = (e) => {
+    if (host_gone()) return dispose();
     const m = e.detail;
     if (!m || !S.link || m.link !== S.link || m.from === channel || !S.gd) return;
     const index = Number.isInteger(m.index) && m.index < P.y.length ? m.index : null;
@@ -489,6 +490,8 @@ function start(S, root, data, setStateValue, setTriggerValue) {
     showHover(index, false);
   };
   window.addEventListener("lp-link", onLink);
+  const onLeave = () => hoverAt(null); // the pointer left the window: no mousemove will clear the rings
+  document.documentElement.addEventListener("mouseleave", onLeave);
 
   // ---- pointer: decode under it; a short press commits ------------------------------------------
   let down = null;
@@ -536,6 +539,7 @@ function start(S, root, data, setStateValue, setTriggerValue) {
     document.removeEventListener("pointerup", onUp, { capture: true });
     window.removeEventListener("lp-state", onState);
     window.removeEventListener("lp-link", onLink);
+    document.documentElement.removeEventListener("mouseleave", onLeave);
     if (playing) clearInterval(playing);
     if (S.ro) S.ro.disconnect();
     if (S.gd && S.Plotly) S.Plotly.purge(S.gd);
