@@ -27,7 +27,7 @@ from model.net.fast import nearest
 from model.net.views import around, union
 from model.settings import settings
 from ui import common
-from ui.live_plane import failed, live_plane, payload
+from ui.live_plane import live_plane, unavailable
 from ui.scatter import Pick
 
 KEY = "explore_plane"
@@ -36,14 +36,6 @@ UPLOAD_KEY = "upload_plane"
 
 def enabled() -> bool:
     return settings().live
-
-
-def _unavailable(bundle, key: str) -> str | None:
-    """Why the plane cannot run (one line), or None."""
-    if failed(key):
-        return "The live plane could not start in this browser; showing the server-side chart."
-    data, why = payload(bundle, key, common.class_names(bundle))
-    return None if data is not None else f"This model's decoder cannot run in the browser ({why}); showing the server-side chart."  # fmt: skip
 
 
 def choose(bundle, extent, z1: float, z2: float, index: int | None) -> None:
@@ -61,7 +53,7 @@ def _can_run(bundle, key: str) -> bool:
     """Whether the live plane runs here for this model; if it cannot, says why in one line first."""
     if not enabled():
         return False
-    why = _unavailable(bundle, key)
+    why = unavailable(bundle, key, common.class_names(bundle))
     if why:
         st.caption(why)
     return why is None
