@@ -216,13 +216,18 @@ function start(S, root, data, setStateValue, setTriggerValue) {
   const st0 = (window.__lpState || {})[channel];
   const v0 = st0 && st0.view ? st0.view : [[x0, x1], [y0, y1]];
   S.viewKey = st0 && st0.view ? JSON.stringify(st0.view) : null;
-  const heightFor = (w) => Math.round(Math.min(Math.max((w - 50) * (v0[1][1] - v0[1][0]) / (v0[0][1] - v0[0][0]), 240), 640)) + 80;
+  // Equal units on both axes, except in linked planes (Compare): two models' units mean nothing to
+  // each other, and side by side the planes should be the same size, so there the view fills a fixed box.
+  let linked = !!(st0 && st0.link);
+  const aspect = () => (linked ? 0.85 : (v0[1][1] - v0[1][0]) / (v0[0][1] - v0[0][0]));
+  const heightFor = (w) => Math.round(Math.min(Math.max((w - 50) * aspect(), 240), 640)) + 80;
   const layout = {
     height: heightFor(d.stage.clientWidth || 600), margin: { l: 40, r: 8, t: 10, b: 36 }, hovermode: false, dragmode: "pan",
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", uirevision: "plane", showlegend: true,
     legend: { orientation: "h", x: 0, y: -0.08, yanchor: "top", itemsizing: "constant", font: { size: 11 } },
     xaxis: { range: v0[0].slice(), constrain: "domain", zeroline: false, title: { text: "z1", standoff: 2 } },
-    yaxis: { range: v0[1].slice(), constrain: "domain", zeroline: false, scaleanchor: "x", scaleratio: 1, title: { text: "z2", standoff: 2 } },
+    yaxis: { range: v0[1].slice(), constrain: "domain", zeroline: false, title: { text: "z2", standoff: 2 },
+      ...(linked ? {} : { scaleanchor: "x", scaleratio: 1 }) },
   };
   layout.margin.b = 80;
   const config = { scrollZoom: true, displaylogo: false, responsive: true, doubleClick: "autosize",
@@ -424,6 +429,11 @@ function start(S, root, data, setStateValue, setTriggerValue) {
   function applyState(st) {
     if (!st) return;
     S.link = st.link || null;
+    if (!!S.link !== linked && S.gd && S.Plotly) { // the state came after the plot was drawn: relayout once
+      linked = !!S.link;
+      S.Plotly.relayout(S.gd, { height: heightFor(d.stage.clientWidth || 600),
+        "yaxis.scaleanchor": linked ? null : "x", "yaxis.scaleratio": linked ? null : 1 });
+    }
     d.link.hidden = !S.link; // always there in a linked plane, so the plot never jumps when a digit is named
     S.star = st.star || null;
     const vk = st.view ? JSON.stringify(st.view) : null;

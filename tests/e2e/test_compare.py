@@ -141,6 +141,14 @@ def test_hover_in_one_live_plane_rings_the_same_digit_in_the_other(page, live_ur
     assert len(sent) == before, f"{len(sent) - before} websocket frames were sent while the pointer moved"
 
 
+def test_live_planes_side_by_side_are_the_same_size(page, live_url):
+    """Compare: the two live planes have the same plot size, however differently shaped their models' planes are."""
+    open_live(page, live_url)
+    a, b = (plot_of(page, side).locator(".main-svg").first.bounding_box() for side in "ab")
+    assert abs(a["height"] - b["height"]) <= 2 and abs(a["width"] - b["width"]) <= 2, (a, b)
+    assert abs(a["y"] - b["y"]) <= 40, "the planes side by side should start at about the same height"
+
+
 def test_click_on_a_live_plane_marks_the_digit_in_both(page, live_url):
     """A click on digit #i in live plane A shows its original and both reconstructions, and crosses #i in B too."""
     open_live(page, live_url)
