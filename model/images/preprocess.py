@@ -460,7 +460,8 @@ def pipeline(img: Image.Image, invert: bool | None, notes: list[str]) -> Result:
         size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
         img = img.resize(size, Image.LANCZOS, reducing_gap=3.0)
     small = max(img.size) < SMALL
-    if small and noise_sigma(to_float(img.convert("L"))) >= NOISELESS:
+    enlarged = small and noise_sigma(to_float(img.convert("L"))) >= NOISELESS  # (bicubic then hides the grain)
+    if enlarged:
         # A small photo (a 30-60 px crop) is enlarged before cleaning: at its own size a pen line is
         # 1 px wide, and every 3 x 3 step (blank check, median, stroke width) would treat it as noise.
         f = ENLARGE_TO / max(img.size)
@@ -482,6 +483,7 @@ def pipeline(img: Image.Image, invert: bool | None, notes: list[str]) -> Result:
         a = 1.0 - a
     steps.append(("ink made light" + (" (inverted)" if inverted else ""), a))
 
+    grain = noise_sigma(a)  # measured before the paper is removed: clipping it at 0 hides half the grain
     a, flat = remove_background(a)
     if chroma is not None:  # ink = whatever differs from the paper in brightness or in colour
         steps.append(("colour difference from the paper", np.clip(chroma / max(1e-6, chroma.max()), 0, 1)))
@@ -496,7 +498,7 @@ def pipeline(img: Image.Image, invert: bool | None, notes: list[str]) -> Result:
         raise ImageError("no ink found: the image looks blank")
 
     # Normalise so the ink's core is 1, like MNIST's strokes.
-    noisy = sigma >= NOISELESS or not flat
+    noisy = enlarged or max(sigma, grain) >= NOISELESS or not flat
     floor = max(4.0 * sigma, 1e-6) if noisy else 1e-6
     core = a[a > max(floor, 0.25 * float(smooth.max()))]
     peak = float(np.percentile(core, 90)) if core.size else float(a.max())
