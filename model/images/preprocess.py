@@ -62,7 +62,8 @@ SMALL = 100
 ENLARGE_TO = 128  # px: small noisy photos are cleaned at this size
 NOISELESS = 0.004  # noise sigma below ~1/255: a digital image, keep every grey level
 SPECK_FRACTION = 0.02  # ink components smaller than this share of the largest are specks
-THIN_STROKE = 2.0  # px in the 20 px frame; thinner strokes are thickened (MNIST: 2.0-4.1, 1st-95th pct)
+THIN_STROKE = 2.0  # px in the 20 px frame; a photo's thinner strokes are thickened (MNIST: 2.0-4.1, 1st-95th pct)
+THIN_STROKE_CLEAN = 1.5  # the same for a clean digital image: MNIST's own thinnest digits stay as they are
 STROKE_TARGET = 2.8  # px in the 20 px frame, what too-thin strokes are brought to: MNIST's median (training set)
 UPSCALE_TO = 80  # px: thin strokes of smaller crops are enlarged to this before thickening
 MIN_CHROMA = 0.05  # ink whose colour differs less than this from the paper's is judged by brightness alone
@@ -403,14 +404,14 @@ def drop_specks(a: np.ndarray) -> np.ndarray:
     return np.where(keep[labels], a, 0.0).astype(np.float32)
 
 
-def thicken_strokes(a: np.ndarray) -> np.ndarray | None:
+def thicken_strokes(a: np.ndarray, thin: float = THIN_STROKE) -> np.ndarray | None:
     """Thin strokes (a ballpoint, a small photo) brought to MNIST's width; cropped (h, w) -> (h', w').
 
     MNIST strokes are 2-4 px wide once the digit is 20 px tall; a pen line 1/100 of the
     digit's height would be a faint sub-pixel trace. The crop is first enlarged (bicubic) to
     at least UPSCALE_TO px, so a 1-2 px stroke of a 40 px photo can be measured and widened
     smoothly, then a grey dilation adds the missing width. Returns None when the strokes are
-    wide enough (MNIST's own always are). Bold strokes are not thinned: erosion erases thin parts.
+    at least `thin` px wide in the 20 px frame. Bold strokes are not thinned: erosion erases thin parts.
     """
     side = max(a.shape)
     if side < UPSCALE_TO:  # measured at a 1-2 px stroke's own size, every line would read 2 px wide
@@ -419,7 +420,7 @@ def thicken_strokes(a: np.ndarray) -> np.ndarray | None:
         a = np.clip(np.asarray(Image.fromarray(a.astype(np.float32), mode="F").resize(size, Image.BICUBIC)), 0, 1)
         side = max(a.shape)
     w20 = stroke_width(a > 0.5) * 20.0 / side  # stroke width in the final 20 px frame
-    if w20 >= THIN_STROKE:
+    if w20 >= thin:
         return None
     size = odd((STROKE_TARGET - w20) * side / 20.0 + 1)
     if size < 3:
@@ -517,7 +518,7 @@ def pipeline(img: Image.Image, invert: bool | None, notes: list[str]) -> Result:
         raise ImageError("no ink found: the image looks blank")
     a = a[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
     steps.append(("cropped to the ink", a))
-    thick = thicken_strokes(a)
+    thick = thicken_strokes(a, THIN_STROKE if noisy else THIN_STROKE_CLEAN)
     if thick is not None:
         a = thick
         steps.append(("strokes thickened", a))
