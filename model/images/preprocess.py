@@ -9,7 +9,8 @@ exactly this code.
 Steps (each one is a caption in `Result.steps`):
   1. decode: first frame, EXIF rotation, alpha composited on white, grey or RGB;
      memory bounded from the header (decode_cost) and conversion done in shrunk
-     strips; big images end at WORK_SIZE (a 20 px result needs no more);
+     strips; big images end at WORK_SIZE (a 20 px result needs no more), small noisy
+     photos are enlarged to ENLARGE_TO so a 1 px pen line survives the 3 x 3 steps;
   2. polarity: ink is whichever extreme lies further from the paper's level, or,
      for coloured ink, the side its coloured pixels lie on; dark ink is flipped
      so ink is light on black, like MNIST (or `invert=`);
