@@ -17,6 +17,8 @@ their majority (a tie goes to the label whose members are nearer in total), for:
     (blue, purple, black, red, green, pale blue ballpoint) on tinted paper (pink, grey, cream,
     blue, yellow, white), lit unevenly with a shadow, shrunk to a 30-60 px crop, blurred,
     with noise, saved as JPEG quality 60-85 with colour subsampling.
+  * real photos: the phone-photo crops in tests/fixtures/real_photos (labels from the file
+    names, sources in SOURCES.md there); not MNIST digits, so only their own row compares.
 
 It also reports the PNG round trip's mean absolute pixel difference (preprocessed vs the
 original digit, target <= 0.05) and the median preprocessing time per image.
@@ -46,6 +48,8 @@ from model.images.preprocess import ImageError, preprocess
 from model.net.fast import nearest
 
 OUT = Path(__file__).resolve().parent / "results" / "upload_accuracy.json"
+REAL = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "real_photos"
+REAL_ROW = "real photos"
 
 
 def knn_accuracy(z: np.ndarray, y: np.ndarray, z_train: np.ndarray, y_train: np.ndarray, k: int) -> float:
@@ -131,8 +135,8 @@ UPLOADS = {
 }
 
 
-def run_uploads(make, x: np.ndarray, seed: int = 0):
-    """Preprocess every digit made by `make`: (images (N, 28, 28), failures, per-image seconds)."""
+def run_uploads(make, x, seed: int = 0):
+    """Preprocess every upload `make` makes of each item of x: (images (N, 28, 28), failures, per-image seconds)."""
     rng = np.random.default_rng(seed)
     images, failed, seconds = [], 0, []
     for xi in x:
@@ -145,6 +149,22 @@ def run_uploads(make, x: np.ndarray, seed: int = 0):
             images.append(np.zeros((28, 28), np.float32))  # counts as a miss unless it lands right by chance
         seconds.append(time.perf_counter() - t)
     return np.stack(images), failed, seconds
+
+
+def real_photos() -> tuple[list[bytes], np.ndarray]:
+    """The real photo fixtures' bytes and true labels (the digit after "digit" in each file name)."""
+    files = sorted(REAL.glob("digit*.jpg"))
+    return [f.read_bytes() for f in files], np.array([int(f.name[5]) for f in files])
+
+
+def run_real(bundle, z_train, y_train, k: int) -> dict:
+    """The real photos through the upload path: share whose k nearest training digits vote their label."""
+    data, labels = real_photos()
+    images, failed, seconds = run_uploads(lambda d, rng: d, data)
+    z = bundle.codec.encode(images.reshape(len(images), 784))
+    return {"input": f"{REAL_ROW} ({len(data)} phone-photo crops, tests/fixtures/real_photos)", "n": len(data),
+            "accuracy": knn_accuracy(z, labels, z_train, y_train, k), "failed": failed,
+            "preprocess_ms_median": round(1000 * statistics.median(seconds), 2)}  # fmt: skip
 
 
 def main() -> None:
@@ -187,6 +207,10 @@ def main() -> None:
             png_ms = 1000 * statistics.median(seconds)
         rows[-1]["preprocess_ms_median"] = round(1000 * statistics.median(seconds), 2)
         print(f"{name}: {rows[-1]['accuracy']:.3f}", file=sys.stderr, flush=True)
+
+    if not words or any(w in REAL_ROW for w in words):
+        rows.append(run_real(bundle, z_train, y_train, a.k))
+        print(f"{REAL_ROW}: {rows[-1]['accuracy']:.3f}", file=sys.stderr, flush=True)
 
     result = {
         "model": bundle.name,

@@ -9,7 +9,8 @@ exactly this code.
 Steps (each one is a caption in `Result.steps`):
   1. decode: first frame, EXIF rotation, alpha composited on white, grey or RGB;
      memory bounded from the header (decode_cost) and conversion done in shrunk
-     strips; big images end at WORK_SIZE (a 20 px result needs no more);
+     strips; big images end at WORK_SIZE (a 20 px result needs no more), small noisy
+     photos are enlarged to ENLARGE_TO so a 1 px pen line survives the 3 x 3 steps;
   2. polarity: ink is whichever extreme lies further from the paper's level, or,
      for coloured ink, the side its coloured pixels lie on; dark ink is flipped
      so ink is light on black, like MNIST (or `invert=`);
@@ -55,15 +56,19 @@ FORMATS = ("PNG", "JPEG", "BMP", "DIB", "GIF", "WEBP")  # Pillow plugins tried; 
 FORMAT_NAMES = "PNG, JPEG, BMP, GIF or WebP"
 BLANK_CONTRAST = 0.08  # ink weaker than this above the paper is no ink at all
 FLAT_SPREAD = 0.06  # paper whose estimated lighting varies less than this is flat
+FLAT_RELATIVE = 0.15  # ... and less than this share of the ink's contrast (pale ink on shaded paper is not flat)
 MIN_INK = 0.1  # on noisy images, fainter pixels (after normalising) are paper
 MIN_INK_SMALL = 0.4  # the same for small photos (under SMALL px): 0.1 left blotches that moved 30-60 px crops
 SMALL = 100
+ENLARGE_TO = 128  # px: small noisy photos are cleaned at this size
 NOISELESS = 0.004  # noise sigma below ~1/255: a digital image, keep every grey level
 SPECK_FRACTION = 0.02  # ink components smaller than this share of the largest are specks
-THIN_STROKE = 1.5  # px in the 20 px frame; thinner strokes are thickened (MNIST: 2.0-4.1, 1st-95th pct)
-STROKE_TARGET = 2.4  # px in the 20 px frame, what too-thin strokes are brought to
+THIN_STROKE = 2.0  # px in the 20 px frame; a photo's thinner strokes are thickened (MNIST: 2.0-4.1, 1st-95th pct)
+THIN_STROKE_CLEAN = 1.5  # the same for a clean digital image: MNIST's own thinnest digits stay as they are
+STROKE_TARGET = 2.8  # px in the 20 px frame, what too-thin strokes are brought to: MNIST's median (training set)
 UPSCALE_TO = 80  # px: thin strokes of smaller crops are enlarged to this before thickening
 MIN_CHROMA = 0.05  # ink whose colour differs less than this from the paper's is judged by brightness alone
+DARK = 0.1  # brightness below which a pixel's colour is not trusted (dark ink: noise / a small number)
 CHROMA_WEIGHT = 0.5  # colour vs brightness difference; 1.0 let JPEG chroma blur widen strokes
 CROP_LEVEL = 0.05  # the bounding box is of pixels above this (MNIST's boxes are the same at 0 and 0.1)
 CENTRE = 14.0  # MNIST's centres of mass sit at (14.0, 14.0) in pixel indices (test-set mean)
@@ -314,6 +319,19 @@ def paper_surface(a: np.ndarray, rounds: int = 4) -> tuple[np.ndarray, float]:
     return (full @ coef).astype(np.float32), sigma
 
 
+def local_level(a: np.ndarray) -> np.ndarray:
+    """The large-scale level of (H, W) `a`: a median over a third of the picture, (H, W).
+
+    A median ignores strokes of either polarity (they cover under half of so wide a window) and
+    keeps the step of a shadow's edge. Worked out on a subsample of at most 64 px: lighting is smooth.
+    """
+    h, w = a.shape
+    step = -(-max(h, w) // 64)
+    small = a[::step, ::step]
+    m = ndimage.median_filter(small, size=max(3, odd(max(small.shape) / 3)), mode="nearest")
+    return np.repeat(np.repeat(m, step, axis=0), step, axis=1)[:h, :w]
+
+
 def decide_polarity(a: np.ndarray, ink: np.ndarray | None = None) -> bool:
     """True if the ink is darker than the paper.
 
@@ -324,6 +342,8 @@ def decide_polarity(a: np.ndarray, ink: np.ndarray | None = None) -> bool:
     """
     surface, sigma = paper_surface(a)
     r = a - surface
+    if sigma > 0:  # a photo: a shadow's edge or a bright patch is no plane; take its local level out too
+        r = r - local_level(r)
     if ink is not None:
         return float((r * ink).sum()) < 0
     t = max(0.04, 3.0 * sigma)  # ignore paper grain
@@ -338,6 +358,10 @@ def colour_contrast(rgb: np.ndarray) -> np.ndarray | None:
     Each axis gets its own fitted paper plane: blue ballpoint on pink paper differs from it
     mainly here, with little change of brightness.
     """
+    lum = rgb.mean(axis=-1)
+    # Chromaticity (each pixel divided by its brightness, in units of the picture's median brightness):
+    # a shadow or a lighting gradient scales R, G and B together, so it changes brightness, not colour.
+    rgb = rgb * (float(np.median(lum)) / np.maximum(lum, DARK))[..., None]
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
     axes = ((r - g) / np.sqrt(2.0), (r + g - 2 * b) / np.sqrt(6.0))
     d2, noise = np.zeros(r.shape, np.float32), 0.0
@@ -363,8 +387,10 @@ def remove_background(a: np.ndarray) -> tuple[np.ndarray, bool]:
     size = odd(min(max(3.0 * w + 1, max(a.shape) / 6, 5), max(3, min(a.shape))))
     bg = opening(a, size)
     spread = float(np.percentile(bg[paper], 95) - np.percentile(bg[paper], 5))
-    if spread < FLAT_SPREAD:
-        return np.clip(a - float(np.median(a[paper])), 0, None), True
+    level = float(np.median(a[paper]))
+    strength = float(np.percentile(a[ink], 90)) - level if ink.any() else 1.0
+    if spread < min(FLAT_SPREAD, FLAT_RELATIVE * strength):
+        return np.clip(a - level, 0, None), True
     bg = ndimage.uniform_filter(bg, odd(size / 2), mode="nearest")
     return np.clip(a - bg, 0, None), False
 
@@ -379,14 +405,14 @@ def drop_specks(a: np.ndarray) -> np.ndarray:
     return np.where(keep[labels], a, 0.0).astype(np.float32)
 
 
-def thicken_strokes(a: np.ndarray) -> np.ndarray | None:
+def thicken_strokes(a: np.ndarray, thin: float = THIN_STROKE) -> np.ndarray | None:
     """Thin strokes (a ballpoint, a small photo) brought to MNIST's width; cropped (h, w) -> (h', w').
 
     MNIST strokes are 2-4 px wide once the digit is 20 px tall; a pen line 1/100 of the
     digit's height would be a faint sub-pixel trace. The crop is first enlarged (bicubic) to
     at least UPSCALE_TO px, so a 1-2 px stroke of a 40 px photo can be measured and widened
     smoothly, then a grey dilation adds the missing width. Returns None when the strokes are
-    wide enough (MNIST's own always are). Bold strokes are not thinned: erosion erases thin parts.
+    at least `thin` px wide in the 20 px frame. Bold strokes are not thinned: erosion erases thin parts.
     """
     side = max(a.shape)
     if side < UPSCALE_TO:  # measured at a 1-2 px stroke's own size, every line would read 2 px wide
@@ -395,7 +421,7 @@ def thicken_strokes(a: np.ndarray) -> np.ndarray | None:
         a = np.clip(np.asarray(Image.fromarray(a.astype(np.float32), mode="F").resize(size, Image.BICUBIC)), 0, 1)
         side = max(a.shape)
     w20 = stroke_width(a > 0.5) * 20.0 / side  # stroke width in the final 20 px frame
-    if w20 >= THIN_STROKE:
+    if w20 >= thin:
         return None
     size = odd((STROKE_TARGET - w20) * side / 20.0 + 1)
     if size < 3:
@@ -435,6 +461,13 @@ def pipeline(img: Image.Image, invert: bool | None, notes: list[str]) -> Result:
         scale = WORK_SIZE / max(img.size)
         size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
         img = img.resize(size, Image.LANCZOS, reducing_gap=3.0)
+    small = max(img.size) < SMALL
+    enlarged = small and noise_sigma(to_float(img.convert("L"))) >= NOISELESS  # (bicubic then hides the grain)
+    if enlarged:
+        # A small photo (a 30-60 px crop) is enlarged before cleaning: at its own size a pen line is
+        # 1 px wide, and every 3 x 3 step (blank check, median, stroke width) would treat it as noise.
+        f = ENLARGE_TO / max(img.size)
+        img = img.resize((max(1, round(img.width * f)), max(1, round(img.height * f))), Image.BICUBIC)
     a = to_float(img.convert("L"))  # (H, W), paper and ink in either polarity
     chroma = colour_contrast(to_float(img)) if img.mode == "RGB" and min(a.shape) >= 8 else None
     steps = [("input (greyscale)" if chroma is None else "input (brightness)", a)]
@@ -442,13 +475,17 @@ def pipeline(img: Image.Image, invert: bool | None, notes: list[str]) -> Result:
     if invert is not None:
         inverted = bool(invert)
     elif chroma is not None:  # the coloured pixels are the ink: are they darker or lighter than the paper?
-        inverted = decide_polarity(a, np.clip(chroma - 0.5 * float(np.percentile(chroma, 99.5)), 0, None))
+        # Only thin colour differences count (the background removed): an over-exposed or shaded patch
+        # of tinted paper changes colour too, over an area no pen stroke covers.
+        c, _ = remove_background(chroma)
+        inverted = decide_polarity(a, np.clip(c - 0.5 * float(np.percentile(c, 99.5)), 0, None))
     else:
         inverted = decide_polarity(a)
     if inverted:
         a = 1.0 - a
     steps.append(("ink made light" + (" (inverted)" if inverted else ""), a))
 
+    grain = noise_sigma(a)  # measured before the paper is removed: clipping it at 0 hides half the grain
     a, flat = remove_background(a)
     if chroma is not None:  # ink = whatever differs from the paper in brightness or in colour
         steps.append(("colour difference from the paper", np.clip(chroma / max(1e-6, chroma.max()), 0, 1)))
@@ -463,7 +500,7 @@ def pipeline(img: Image.Image, invert: bool | None, notes: list[str]) -> Result:
         raise ImageError("no ink found: the image looks blank")
 
     # Normalise so the ink's core is 1, like MNIST's strokes.
-    noisy = sigma >= NOISELESS or not flat
+    noisy = enlarged or max(sigma, grain) >= NOISELESS or not flat
     floor = max(4.0 * sigma, 1e-6) if noisy else 1e-6
     core = a[a > max(floor, 0.25 * float(smooth.max()))]
     peak = float(np.percentile(core, 90)) if core.size else float(a.max())
@@ -471,7 +508,7 @@ def pipeline(img: Image.Image, invert: bool | None, notes: list[str]) -> Result:
     if noisy:
         if min(a.shape) >= 16 and stroke_width(a > 0.5) >= 3:  # a 3 x 3 median would erase thinner strokes
             a = ndimage.median_filter(a, size=3, mode="nearest")
-        min_ink = MIN_INK_SMALL if max(a.shape) < SMALL else MIN_INK
+        min_ink = MIN_INK_SMALL if small else MIN_INK
         a = np.where(a < max(min_ink, 4.0 * sigma / peak), 0.0, a).astype(np.float32)
         a = drop_specks(a)
     steps.append(("denoised" if noisy else "contrast normalised", a))
@@ -482,7 +519,7 @@ def pipeline(img: Image.Image, invert: bool | None, notes: list[str]) -> Result:
         raise ImageError("no ink found: the image looks blank")
     a = a[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
     steps.append(("cropped to the ink", a))
-    thick = thicken_strokes(a)
+    thick = thicken_strokes(a, THIN_STROKE if noisy else THIN_STROKE_CLEAN)
     if thick is not None:
         a = thick
         steps.append(("strokes thickened", a))
