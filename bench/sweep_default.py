@@ -58,6 +58,11 @@ CANDIDATES |= {
         **(_WIDE | {"hidden": (512, 256, 128, 64)}), batch_size=128, learning_rate=2e-3, epochs=35
     ),
 }
+# Batch 256 runs an epoch in about 60% of batch 128's time here, so 45 epochs fit in 5 minutes.
+CANDIDATES |= {
+    f"h512-256-128_lin_bs256_lr{lr}cos_e45": Config(**_WIDE, batch_size=256, learning_rate=float(lr), epochs=45)
+    for lr in ("2e-3", "3e-3")
+}
 
 
 def main():
