@@ -57,12 +57,18 @@ def done(kind: str, text: str) -> None:
     st.rerun()
 
 
+def activate(name: str) -> None:
+    common.set_active_model(name)
+    ss.lib_notice = ("success", f"**{name}** is now the active model on every page.")
+
+
 def manage_ui(entry: library.Entry, active: str) -> None:
     """Make active, download, rename, delete: for one chosen model."""
     go, download = st.columns([1, 1])
-    if go.button("Make active", key="lib_activate", disabled=entry.name == active or entry.meta is None):
-        common.set_active_model(entry.name)
-        done("success", f"**{entry.name}** is now the active model on every page.")
+    # A callback, not `if button: ...; st.rerun()`: it runs before this run draws the sidebar, so no
+    # second run is needed, and a sidebar link clicked at once is not overridden by an st.rerun.
+    go.button("Make active", key="lib_activate", disabled=entry.name == active or entry.meta is None,
+              on_click=activate, args=(entry.name,))  # fmt: skip
     if entry.meta is not None:
         download.download_button("Download .zip", data=lambda: modelzip.to_zip(entry.path, entry.name),
                                  file_name=f"{entry.name}.zip", mime="application/zip", key="lib_download",

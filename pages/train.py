@@ -108,9 +108,10 @@ def finished_ui(job: TrainJob) -> None:
             why = (f"its test BCE is worse than **{ss.train_was_active}**'s ({ss.train_active_bce:.4f})"
                    if worse and ss.get("train_wants_active") else "you did not ask to switch to it")  # fmt: skip
             st.success(f"{head}. **{ss.train_was_active}** stays the active model: {why}.")
-            if st.button("Make it the active model", key="train_activate", icon=":material/check_circle:"):
-                common.set_active_model(job.name)
-                st.rerun()
+            # a callback: the sidebar of this same run shows the switch, and no st.rerun can override a
+            # sidebar link clicked straight after (see pages/models.py)
+            st.button("Make it the active model", key="train_activate", icon=":material/check_circle:",
+                      on_click=common.set_active_model, args=(job.name,))  # fmt: skip
         st.page_link("pages/explore.py", label="Explore it", icon=":material/explore:")
     elif snap.state == "failed":
         st.error(f"Training failed: {snap.error}")

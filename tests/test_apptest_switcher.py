@@ -42,6 +42,12 @@ def latent(name: str) -> dict:
     return store.load_latent(SHIPPED_DIR / name / store.LATENT_FILE)
 
 
+def switcher(at):
+    """The sidebar's model pills (their key changes with every switch)."""
+    (pills,) = at.sidebar.pills
+    return pills
+
+
 def chart_specs(at) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
@@ -49,7 +55,7 @@ def chart_specs(at) -> list[dict]:
 def test_sidebar_lists_every_shipped_model_and_one_click_switches_every_page():
     """The sidebar pills list default, seed, vae, fashion; a click on vae makes it active, in the URL and on Explore."""
     at = app()
-    pills = at.sidebar.pills(key="sidebar_model")
+    pills = switcher(at)
     assert pills.options == ["default", "fashion", "seed", "vae"]  # shipped: default first, then by name
     assert pills.value == "default"
     z_before = at.session_state["explore_z"]
@@ -63,14 +69,14 @@ def test_sidebar_lists_every_shipped_model_and_one_click_switches_every_page():
     assert at.session_state["explore_z"] != z_before
     np.testing.assert_allclose(at.session_state["explore_z"], lat["z_train"][i], atol=1e-5)  # the new opening digit
     at.switch_page("pages/reconstructions.py").run()
-    assert at.session_state["model_name"] == "vae" and at.sidebar.pills(key="sidebar_model").value == "vae"
+    assert at.session_state["model_name"] == "vae" and switcher(at).value == "vae"
 
 
 def test_switch_drops_the_clicked_digit_of_the_old_model():
     """A digit picked on Explore (via a link's point) is forgotten when another model is chosen."""
     at = app(z1="10", z2="-5")
     assert at.session_state["explore_pick"] is not None
-    at.sidebar.pills(key="sidebar_model").set_value("seed").run()
+    switcher(at).set_value("seed").run()
     assert at.session_state["explore_pick"] is None
     assert at.query_params["model"] == "seed"
 
@@ -81,7 +87,7 @@ def test_library_models_are_listed_too(lib):
 
     shutil.copytree(SHIPPED_DIR / "seed", lib / "mine")
     at = app()
-    pills = at.sidebar.pills(key="sidebar_model")
+    pills = switcher(at)
     assert pills.options[-1] == "mine"
     pills.set_value("mine").run()
     assert not at.exception and at.session_state["model_name"] == "mine"

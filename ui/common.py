@@ -154,7 +154,12 @@ def active_data(bundle: store.Bundle, quiet: bool = False):
 
 
 def set_active_model(name: str) -> None:
-    st.session_state.model_name = name
+    ss = st.session_state
+    ss.model_name = name
+    # A new switcher widget for every switch: a page whose sidebar still shows the old pill (a click
+    # that lands before the rerun's redraw) then sends the *old* widget's unchanged value, which can no
+    # longer read as a click on the old model and switch back.
+    ss.switcher_gen = ss.get("switcher_gen", 0) + 1
     st.query_params["model"] = name
 
 
@@ -197,8 +202,13 @@ def model_names() -> tuple[list[str], set[str]]:
     return names, set(shipped)
 
 
-def _on_switch() -> None:
-    name = st.session_state.get("sidebar_model")
+def switcher_key() -> str:
+    """The sidebar switcher's widget key; it changes with every switch (see set_active_model)."""
+    return f"sidebar_model_{st.session_state.get('switcher_gen', 0)}"
+
+
+def _on_switch(key: str) -> None:
+    name = st.session_state.get(key)
     if name:  # None: the active pill was clicked again (deselected); the next run shows it again
         set_active_model(name)
 
@@ -210,9 +220,10 @@ def switcher_ui() -> str:
     names, shipped = model_names()
     if active not in names and NAME_RE.fullmatch(active):
         names.append(active)  # e.g. a ?model= that does not load: still shown as the active one
-    ss.sidebar_model = active if active in names else None  # seeded from the durable model_name every run
+    key = switcher_key()
+    ss[key] = active if active in names else None  # seeded from the durable model_name every run
     st.pills(
-        "Model", names, key="sidebar_model", on_change=_on_switch,
+        "Model", names, key=key, on_change=_on_switch, args=(key,),
         help=f"One click makes a model active on every page. Shipped: {', '.join(sorted(shipped))}; the others "
         "are your library's (the Models page manages them). The Compare page shows two side by side.",
     )  # fmt: skip
