@@ -22,9 +22,9 @@ import streamlit as st
 from model.folders import check
 from model.folders.library import LibraryError
 from model.folders.store import ModelError
-from model.settings import settings
 from ui import common, router
-from ui.live_plane import live_plane, unavailable
+from ui.live_explore import can_run
+from ui.live_plane import live_plane
 from ui.scatter import (
     CONFIG,
     Pick,
@@ -146,14 +146,7 @@ def plane_ui(side: str, bundle, index: int | None) -> None:
 
 def live_ok(a, b) -> bool:
     """Whether both live planes can run here; if one cannot, says why in one line (the charts follow)."""
-    if not settings().live:
-        return False
-    for side, m in (("a", a), ("b", b)):
-        why = unavailable(m, f"compare_plane_{side}", common.class_names(m))
-        if why:
-            st.caption(why)
-            return False
-    return True
+    return all(can_run(m, f"compare_plane_{side}") for side, m in (("a", a), ("b", b)))
 
 
 @st.fragment

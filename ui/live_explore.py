@@ -49,7 +49,7 @@ def choose(bundle, extent, z1: float, z2: float, index: int | None) -> None:
     st.query_params["z1"], st.query_params["z2"] = f"{z1:.4f}", f"{z2:.4f}"
 
 
-def _can_run(bundle, key: str) -> bool:
+def can_run(bundle, key: str) -> bool:
     """Whether the live plane runs here for this model; if it cannot, says why in one line first."""
     if not enabled():
         return False
@@ -61,7 +61,7 @@ def _can_run(bundle, key: str) -> bool:
 
 def panel(bundle, extent, *, side) -> bool:
     """The live plane beside side() in one fragment; False (after one line) when the plane cannot run here."""
-    if not _can_run(bundle, KEY):
+    if not can_run(bundle, KEY):
         return False
     _fragment(bundle, extent, side)
     return True
@@ -171,7 +171,7 @@ def interp_downloads(bundle, interp) -> None:
 
 def upload_map(bundle, z) -> bool:
     """The Upload page's map: the live plane with the uploaded digit's star; False if it cannot run here."""
-    if not _can_run(bundle, UPLOAD_KEY):
+    if not can_run(bundle, UPLOAD_KEY):
         return False
     return _upload_fragment(bundle, (float(z[0]), float(z[1])))
 
