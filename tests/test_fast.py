@@ -42,6 +42,7 @@ CONFIGS = {
     "seed": SEED,
     "deep-linear": Config(hidden=(128, 64), latent_activation="linear"),
     "mse-three-layers": Config(hidden=(64, 32, 16), loss="mse", latent_activation="linear"),
+    "silu": Config(hidden=(64, 32), activation="silu", latent_activation="linear"),
 }
 
 

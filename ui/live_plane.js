@@ -38,9 +38,11 @@ export function parsePayload(u8) {
 }
 
 export function makeDecoder(layers) {
-  // Dense forward pass as model/net/fast.py: x @ W + b, relu, safe sigmoid 0.5 * tanh(x / 2) + 0.5.
-  // Kernel (in, out) row-major: each input adds its row to the outputs; relu's zeros are skipped.
-  const L = layers.map((l) => ({ n: l.in, m: l.out, w: l.w, b: l.b, act: l.act === "relu" ? 1 : l.act === "sigmoid" ? 2 : 0 }));
+  // Dense forward pass as model/net/fast.py: x @ W + b, relu or silu x * sigmoid(x), and the safe
+  // sigmoid 0.5 * tanh(x / 2) + 0.5. Kernel (in, out) row-major: each input adds its row to the
+  // outputs; relu's zeros are skipped.
+  const ACT = { relu: 1, sigmoid: 2, silu: 3 };
+  const L = layers.map((l) => ({ n: l.in, m: l.out, w: l.w, b: l.b, act: ACT[l.act] || 0 }));
   const widest = Math.max(...L.map((l) => l.m));
   const bufs = [new Float32Array(widest), new Float32Array(widest)];
   const x0 = new Float32Array(2);
@@ -58,6 +60,7 @@ export function makeDecoder(layers) {
       }
       if (l.act === 1) for (let j = 0; j < m; j++) { if (y[j] < 0) y[j] = 0; }
       else if (l.act === 2) for (let j = 0; j < m; j++) y[j] = 0.5 * Math.tanh(0.5 * y[j]) + 0.5;
+      else if (l.act === 3) for (let j = 0; j < m; j++) y[j] *= 0.5 * Math.tanh(0.5 * y[j]) + 0.5;
       x = y;
     }
     return x;

@@ -23,9 +23,9 @@ HINTS = typing.get_type_hints(Config)
 # Widget key of each Config field: train_<field> unless named here. Dataset and subset are the
 # user's, not a preset's; drawn by hand (config_ui) are the fields in DRAWN.
 KEYS = {"architecture": "train_arch", "latent_activation": "train_latent_act", "learning_rate": "train_lr",
-        "batch_size": "train_batch"}  # fmt: skip
+        "batch_size": "train_batch", "activation": "train_act"}  # fmt: skip
 USER_FIELDS = ("dataset", "subset")
-DRAWN = ("hidden", "latent_activation", "architecture", "beta", "loss", "optimizer", "learning_rate", "lr_schedule",
+DRAWN = ("hidden", "activation", "latent_activation", "architecture", "beta", "loss", "optimizer", "learning_rate", "lr_schedule",
          "epochs", "batch_size", "seed", *USER_FIELDS)  # fmt: skip
 DATASET_LABELS = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
 ARCH_LABELS = {"ae": "Autoencoder", "vae": "VAE"}
@@ -89,6 +89,8 @@ def config_ui() -> tuple[Config | None, str | None]:
                  horizontal=True, on_change=on_arch_change, **SESSION)  # fmt: skip
         hint = ". ".join(f"{label}: {', '.join(map(str, PRESETS[p].hidden))}" for label, p in PRESET_LABELS.items())
         st.text_input("Hidden layer sizes", key="train_hidden", help=f"Comma-separated. {hint}.", **SESSION)
+        st.selectbox("Hidden activation", CHOICES["activation"], key="train_act", help=FIELDS["activation"].metadata["help"],
+                     **SESSION)  # fmt: skip
         st.selectbox("Latent activation", CHOICES["latent_activation"], key="train_latent_act", **SESSION)
         if ss.train_arch == "vae":
             st.number_input("β (KL weight)", min_value=0.0, max_value=100.0, step=0.5, key="train_beta", **SESSION)
@@ -135,7 +137,9 @@ def more_ui() -> None:
             label, help_ = f.name.replace("_", " ").capitalize(), f.metadata.get("help")
             if "choices" in f.metadata:
                 st.selectbox(label, f.metadata["choices"], key=widget_key(f.name), help=help_, **SESSION)
-            elif HINTS[f.name] in (int, float):
+            elif HINTS[f.name] is float:  # %g: 0.999 is not shown rounded to 1.00
+                st.number_input(label, key=widget_key(f.name), help=help_, format="%g", **SESSION)
+            elif HINTS[f.name] is int:
                 st.number_input(label, key=widget_key(f.name), help=help_, **SESSION)
             else:
                 st.text_input(label, key=widget_key(f.name), help=help_, **SESSION)

@@ -1,7 +1,7 @@
 """The decoder's weights and the training encodings as one bytes payload, for a browser-side decoder.
 
 No Streamlit here: ui/live_plane.py caches the bytes and sends them to the live plane's JavaScript,
-which runs the same dense forward pass as model/net/fast.py (float32, relu, 0.5 * tanh(x / 2) + 0.5).
+which runs the same dense forward pass as model/net/fast.py (float32, relu or silu, 0.5 * tanh(x / 2) + 0.5).
 
 Layout (little-endian):
     b"LEP1"                      magic
@@ -24,7 +24,7 @@ import struct
 import numpy as np
 
 MAGIC = b"LEP1"
-SUPPORTED = ("relu", "linear", "sigmoid")  # what ui/live_plane.js implements, as model/net/fast.py
+SUPPORTED = ("relu", "silu", "linear", "sigmoid")  # what ui/live_plane.js implements, as model/net/fast.py
 MAX_BYTES = 64 * 1024 * 1024  # a model bigger than this stays on the server-side chart
 
 

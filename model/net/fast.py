@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import numpy as np
 
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    # 0.5 * tanh(x / 2) + 0.5 is the logistic function without exp's overflow; in place.
+    return np.tanh(np.multiply(x, 0.5, out=x), out=x).__imul__(0.5).__iadd__(0.5)
+
+
+def _silu(x: np.ndarray) -> np.ndarray:
+    return x.__imul__(_sigmoid(x.copy()))  # x * sigmoid(x), as keras.activations.silu
+
+
 ACTIVATIONS = {
     "relu": lambda x: np.maximum(x, 0.0, out=x),
+    "silu": _silu,
     "linear": lambda x: x,
-    # 0.5 * tanh(x / 2) + 0.5 is the logistic function without exp's overflow.
-    "sigmoid": lambda x: np.tanh(np.multiply(x, 0.5, out=x), out=x).__imul__(0.5).__iadd__(0.5),
+    "sigmoid": _sigmoid,
 }
 
 

@@ -30,13 +30,14 @@ class Models:
 
 
 def encoder_layers(config: Config) -> list[keras.layers.Layer]:
-    return [keras.layers.Dense(h, activation="relu", name=f"enc_{i}") for i, h in enumerate(config.hidden)]
+    return [keras.layers.Dense(h, activation=config.activation, name=f"enc_{i}") for i, h in enumerate(config.hidden)]
 
 
 def decoder_layers(config: Config) -> list[keras.layers.Layer]:
     n = len(config.hidden)
     hidden = [
-        keras.layers.Dense(h, activation="relu", name=f"dec_{n - 1 - i}") for i, h in enumerate(reversed(config.hidden))
+        keras.layers.Dense(h, activation=config.activation, name=f"dec_{n - 1 - i}")
+        for i, h in enumerate(reversed(config.hidden))
     ]
     return [*hidden, keras.layers.Dense(INPUT_DIM, activation="sigmoid", name="reconstruction")]
 
@@ -58,5 +59,6 @@ def assemble(image, z_explore, z_decoded, dec: list[keras.layers.Layer]) -> Mode
 
 
 def compile_models(autoencoder: keras.Model, config: Config) -> None:
-    optimizer = OPTIMIZER_CLASSES[config.optimizer](learning_rate=config.learning_rate)
+    extra = {"beta_2": config.adam_beta2} if config.optimizer == "adam" else {}
+    optimizer = OPTIMIZER_CLASSES[config.optimizer](learning_rate=config.learning_rate, **extra)
     autoencoder.compile(optimizer=optimizer, loss=LOSS_FNS[config.loss])

@@ -79,6 +79,36 @@ class ProgressCallback(keras.callbacks.Callback):
                   model=self.model, partial=self.stopped)  # fmt: skip
 
 
+def learning_rate(config: Config, epoch: int, batch: int, steps: int) -> float:
+    """The rate for batch `batch` (0-based) of epoch `epoch`: the schedule's per-epoch value (cosine:
+    the start value at epoch 0, ~0 at the last), times a linear ramp over the first warmup_epochs."""
+    lr = config.learning_rate
+    if config.lr_schedule == "cosine":
+        lr *= 0.5 * (1 + math.cos(math.pi * epoch / config.epochs))
+    warm_steps = config.warmup_epochs * steps
+    step = epoch * steps + batch
+    return lr * min(1.0, (step + 1) / warm_steps) if step < warm_steps else lr
+
+
+class Schedule(keras.callbacks.Callback):
+    """Sets the optimizer's rate from learning_rate(): at each epoch's start, and at every batch of the warm-up."""
+
+    def __init__(self, config: Config, steps: int):
+        super().__init__()
+        self.config, self.steps, self.epoch = config, steps, 0
+
+    def set(self, batch: int) -> None:
+        self.model.optimizer.learning_rate.assign(learning_rate(self.config, self.epoch, batch, self.steps))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+        self.set(0)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if batch and (self.epoch * self.steps + batch) < self.config.warmup_epochs * self.steps:
+            self.set(batch)
+
+
 def fit(
     config: Config,
     data: data_mod.Arrays | None = None,
@@ -98,9 +128,8 @@ def fit(
     steps = -(-len(x_train) // config.batch_size)
     callback = ProgressCallback(config, steps, on_progress, should_stop)
     callbacks = [callback]
-    if config.lr_schedule == "cosine":  # per epoch: lr at epoch 0, ~0 at the last
-        lr0, n = config.learning_rate, config.epochs
-        callbacks.append(keras.callbacks.LearningRateScheduler(lambda e: lr0 * 0.5 * (1 + math.cos(math.pi * e / n))))
+    if config.lr_schedule != "constant" or config.warmup_epochs:
+        callbacks.append(Schedule(config, steps))
     hist = models.autoencoder.fit(
         x_train, x_train,
         epochs=config.epochs, batch_size=config.batch_size, shuffle=True,

@@ -6,7 +6,6 @@ import base64
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from model.net.export_weights import plane_payload
 
@@ -47,29 +46,41 @@ def js_decode(browser, codec, latent, pts) -> np.ndarray:
     return np.asarray(out, dtype=np.float32).reshape(len(pts), 784)
 
 
-@pytest.fixture(scope="module")
-def seed_codec():
-    """The seed config (784-32-2-32-784), untrained: random weights from a fixed seed."""
+def random_codec(config, seed: int):
+    """`config` untrained (random weights from a fixed seed), with made-up encodings for the payload."""
     import keras
 
     from model.net.autoencoder import build
-    from model.net.config import SEED
     from model.net.fast import Codec
 
-    keras.utils.set_random_seed(3)
-    m = build(SEED)
-    rng = np.random.default_rng(4)
+    keras.utils.set_random_seed(seed)
+    m = build(config)
+    rng = np.random.default_rng(seed + 1)
     latent = {"z_train": rng.normal(0, 3, size=(1000, 2)).astype(np.float32), "y_train": rng.integers(0, 10, 1000)}
     return Codec(m.encoder, m.decoder), latent
 
 
-def test_seed_config_js_equals_numpy(browser, seed_codec):
-    """Seed config: 100 points inside and far outside the data decode in JS as in NumPy (within 1e-4)."""
-    codec, latent = seed_codec
+def test_seed_config_js_equals_numpy(browser):
+    """Seed config (relu): 100 points inside and far outside the data decode in JS as in NumPy (within 1e-4)."""
+    from model.net.config import SEED
+
+    codec, latent = random_codec(SEED, 3)
     pts = points(latent["z_train"])
     got = js_decode(browser, codec, latent, pts)
     np.testing.assert_allclose(got, codec.decode(pts), atol=TOL)
     assert got.std() > 0.01  # real images, not a constant
+
+
+def test_silu_config_js_equals_numpy(browser):
+    """A silu network (the default's units): 100 points decode in JS as in NumPy (within 1e-4)."""
+    from model.net.config import Config
+
+    codec, latent = random_codec(Config(hidden=(64, 32), activation="silu", latent_activation="linear"), 5)
+    assert {act for _, _, act in codec.dec[:-1]} == {"silu"}
+    pts = points(latent["z_train"], seed=2)
+    got = js_decode(browser, codec, latent, pts)
+    np.testing.assert_allclose(got, codec.decode(pts), atol=TOL)
+    assert got.std() > 0.01
 
 
 def test_shipped_model_js_equals_numpy(browser, shipped):
