@@ -114,7 +114,10 @@ function buildDom(root) {
   root.innerHTML = "";
   const d = {};
   const bar = el("div", { class: "lp-bar" }, root);
-  d.preview = el("canvas", { class: "lp-preview", width: 28, height: 28, "data-testid": "lp-preview" }, bar);
+  // Until something is decoded the preview is a blank canvas (black on its background): show a hint there instead.
+  const slot = el("div", { class: "lp-slot" }, bar);
+  d.preview = el("canvas", { class: "lp-preview", width: 28, height: 28, "data-testid": "lp-preview", hidden: "" }, slot);
+  d.empty = el("div", { class: "lp-empty", "data-testid": "lp-preview-empty", text: "Point at the plane to see a digit here" }, slot);
   const info = el("div", { class: "lp-info" }, bar);
   d.coords = el("div", { class: "lp-coords", "data-testid": "lp-coords", text: "Move the pointer over the plane" }, info);
   d.chosen = el("div", { class: "lp-chosen", "data-testid": "lp-chosen" }, info);
@@ -205,6 +208,7 @@ function start(S, root, data, setStateValue, setTriggerValue) {
     const t = performance.now();
     dec.decode(z1, z2, out);
     paint(pctx, out, 0, 0);
+    if (d.preview.hidden) { d.preview.hidden = false; d.empty.hidden = true; }
     S.stats.decodeMs.push(performance.now() - t);
     if (S.stats.decodeMs.length > 2000) S.stats.decodeMs.shift();
     S.stats.decodes++;
@@ -213,6 +217,14 @@ function start(S, root, data, setStateValue, setTriggerValue) {
       : `${why} z1 = ${z1.toFixed(3)}, z2 = ${z2.toFixed(3)}`;
   };
   S.decodeAt = decodeAt;
+  const showEmpty = () => { // the hint again: nothing chosen, nothing under the pointer (linked planes)
+    if (d.preview.hidden) return;
+    d.preview.hidden = true; d.empty.hidden = false;
+    d.coords.textContent = "Move the pointer over the plane";
+  };
+  const emptyText = () => { // a linked plane names a training digit, any other plane decodes any point
+    d.empty.textContent = S.link ? "Point at a digit to see it here" : "Point at the plane to see a digit here";
+  };
 
   // The opening range: the state's view (the dense core, or an uploaded digit's neighbourhood), else
   // every point. Plotly's double-click "reset" would return to it, so a double-click autoscales instead.
@@ -222,6 +234,8 @@ function start(S, root, data, setStateValue, setTriggerValue) {
   // Equal units on both axes, except in linked planes (Compare): two models' units mean nothing to
   // each other, and side by side the planes should be the same size, so there the view fills a fixed box.
   let linked = !!(st0 && st0.link);
+  S.link = linked ? st0.link : null;
+  emptyText();
   const aspect = () => (linked ? 0.85 : (v0[1][1] - v0[1][0]) / (v0[0][1] - v0[0][0]));
   const heightFor = (w) => Math.round(Math.min(Math.max((w - 50) * aspect(), 240), 640)) + 80;
   const layout = {
@@ -438,6 +452,7 @@ function start(S, root, data, setStateValue, setTriggerValue) {
         "yaxis.scaleanchor": linked ? null : "x", "yaxis.scaleratio": linked ? null : 1 });
     }
     d.link.hidden = !S.link; // always there in a linked plane, so the plot never jumps when a digit is named
+    emptyText();
     S.star = st.star || null;
     const vk = st.view ? JSON.stringify(st.view) : null;
     if (vk && vk !== S.viewKey && S.gd && S.Plotly) { // a new view (another uploaded digit): zoom to it
@@ -469,6 +484,7 @@ function start(S, root, data, setStateValue, setTriggerValue) {
     if (index === null) {
       d.link.textContent = "";
       if (!here && S.committed) decodeAt(S.committed.z1, S.committed.z2, "Chosen:");
+      else if (!here) showEmpty();
     } else {
       const z1 = P.z[2 * index], z2 = P.z[2 * index + 1], a = area();
       const shown = z1 >= Math.min(...a.xa.range) && z1 <= Math.max(...a.xa.range) && z2 >= Math.min(...a.ya.range) && z2 <= Math.max(...a.ya.range);
@@ -515,6 +531,7 @@ function start(S, root, data, setStateValue, setTriggerValue) {
     const z = toData(e.clientX, e.clientY);
     if (z) decodeAt(z[0], z[1], "Pointer:");
     hoverAt(z);
+    if (!z && S.link && !S.committed && !S.hover) showEmpty(); // off a linked plane, nothing to show here
   };
   const onDown = (e) => {
     if (!S.gd || (e.button !== undefined && e.button !== 0)) return;

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import plotly
 
+from model.folders.atomic import fsync
+
 ROOT = Path(__file__).resolve().parent.parent
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 URL = "app/static/plotly.min.js"  # relative to the app's base URL
@@ -40,7 +42,9 @@ def ensure_plotly_js(static_dir: str | os.PathLike | None = None) -> Path | None
         os.close(fd)
         shutil.copyfile(PLOTLY_JS, tmp)
         os.chmod(tmp, 0o644)
+        fsync(tmp)  # durable too: after a power cut the name holds the whole file or none
         os.replace(tmp, target)  # atomic: a browser never gets half a file
+        fsync(target_dir)
     except OSError:
         return None
     return target

@@ -8,6 +8,8 @@ then removes the old version. A SIGKILL at any instant leaves `mine` pointing at
 folder, old or new (tests/test_crash_safe.py kills a save at every step via FAULT_HOOK). A model
 folder from before this layout (a real directory) is swapped for the symlink with
 renameat2(RENAME_EXCHANGE), also atomic; only where the kernel lacks it do two renames remain.
+Every file is fsync'ed before the rename that publishes it, and its directory after (fsync()), so a
+power cut too leaves the old model or the new one, never an empty or partial file under the name.
 
 Writers in one directory are serialised with flock on `.latent-explorer.lock` there, held for the
 short create and commit steps. A temp folder being filled (minutes for a training's pending folder)
@@ -96,6 +98,39 @@ def claimed(path: Path) -> bool:
         os.close(fd)
 
 
+def fsync(path: str | os.PathLike | int) -> None:
+    """Flush a file's data (a path or an open fd), or a directory's entries, to disk. A rename is atomic
+    but not durable: after a power cut the new name may lead to an empty or partial file unless the file
+    was synced before the rename that publishes it and its directory after. Directories that a file
+    system cannot sync are skipped."""
+    if isinstance(path, int):
+        os.fsync(path)
+        return
+    is_dir = os.path.isdir(path) and not os.path.islink(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if is_dir else 0))
+    except OSError:
+        if is_dir:
+            return
+        raise
+    try:
+        os.fsync(fd)
+    except OSError as e:
+        if not (is_dir and e.errno in (errno.EINVAL, errno.ENOTSUP, errno.EBADF, errno.EACCES, errno.EPERM)):
+            raise
+    finally:
+        os.close(fd)
+
+
+def fsync_tree(folder: Path) -> None:
+    """fsync every regular file under `folder` (no links, FIFOs or devices), then each folder, deepest first."""
+    for dirpath, _dirs, files in sorted(os.walk(folder), key=lambda w: -w[0].count(os.sep)):
+        for file in (os.path.join(dirpath, name) for name in files):
+            if os.path.isfile(file) and not os.path.islink(file):
+                fsync(file)
+        fsync(dirpath)
+
+
 def remove(path: Path) -> None:
     if path.is_symlink() or path.is_file():
         path.unlink(missing_ok=True)
@@ -158,6 +193,7 @@ def commit(src: Path, target: Path) -> Path:
     parent, old = target.parent, os.readlink(target) if target.is_symlink() else None
     if not src.is_symlink():  # a filled folder: version it and point a fresh symlink at it
         ver, link = parent / f".{target.name}.v-{new_id()}", parent / f".{target.name}.link-{new_id()}"
+        fsync_tree(src)  # its files on disk before any name can lead to them
         os.replace(src, ver)
         try:
             fault("versioned")
@@ -183,6 +219,7 @@ def commit(src: Path, target: Path) -> Path:
     else:
         os.replace(src, target)
         fault("swapped")
+    fsync(parent)  # the switch itself (and the version's rename, the symlink) on disk
     if old is not None and os.path.basename(old) not in referenced(parent):
         remove(parent / os.path.basename(old))
     fault("committed")
@@ -226,7 +263,10 @@ def write_file_atomic(target: str | os.PathLike, write) -> Path:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
             write(f)
+            f.flush()
+            fsync(f.fileno())  # the bytes on disk before the name leads to them (the fd: mode may deny reading)
         os.replace(tmp, target)
+        fsync(target.parent)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

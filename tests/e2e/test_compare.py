@@ -3,10 +3,12 @@ server-side charts of the fallback (LATENT_EXPLORER_LIVE=0), where a click in pl
 
 from __future__ import annotations
 
+import io
 import time
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from model.folders import store
 from model.folders.library import SHIPPED_DIR
@@ -144,6 +146,46 @@ def test_hover_in_one_live_plane_rings_the_same_digit_in_the_other(page, live_ur
     page.wait_for_function(f"() => ({HOVER})('a')?.index === {j}", timeout=10_000)
     assert plot_of(page, "a").get_attribute("data-hover") == str(j)
     assert len(sent) == before, f"{len(sent) - before} websocket frames were sent while the pointer moved"
+
+
+def mean_grey(locator) -> float:
+    """The mean brightness (0 black … 255 white) of an element as the user sees it, from a screenshot."""
+    return float(np.asarray(Image.open(io.BytesIO(locator.screenshot())).convert("L")).mean())
+
+
+def preview_shows_hint(page, side: str) -> bool:
+    plane = page.locator(".st-key-compare_live_" + side)
+    return plane.get_by_test_id("lp-preview-empty").is_visible() and plane.get_by_test_id("lp-preview").is_hidden()
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "390px"])
+def test_preview_is_a_light_hint_until_a_digit_is_pointed_at(browser, live_url, phone):
+    """Before any digit is pointed at or chosen, each plane's preview is a light square saying what to do, not black."""
+    size = {"width": 390, "height": 844} if phone else {"width": 1400, "height": 1000}
+    context = browser.new_context(viewport=size, has_touch=phone, is_mobile=phone)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        open_live(page, live_url)
+        for side in "ab":
+            hint = page.locator(".st-key-compare_live_" + side).get_by_test_id("lp-preview-empty")
+            assert preview_shows_hint(page, side), f"plane {side}: no hint where the preview will be"
+            assert hint.inner_text() == "Point at a digit to see it here"
+            box = hint.bounding_box()
+            assert 60 <= box["width"] <= 100 and 60 <= box["height"] <= 100 and box["x"] + box["width"] <= size["width"]
+            assert mean_grey(hint) > 180, f"plane {side}: the empty preview is dark"
+        if phone:
+            return
+        i, x, y = live_point(page, "a", latent("default")["z_train"])
+        page.mouse.move(x, y)  # pointing at a digit in A shows B's take on it, in B's preview
+        page.wait_for_function(f"() => ({HOVER})('b')?.index === {i}", timeout=10_000)
+        assert not preview_shows_hint(page, "b") and not preview_shows_hint(page, "a")
+        page.mouse.move(5, 5)  # off both planes, nothing chosen: the hint comes back in both
+        page.wait_for_function(f"() => ({HOVER})('b') === null", timeout=10_000)
+        assert preview_shows_hint(page, "a") and preview_shows_hint(page, "b")
+        assert_no_exception(page, "compare, nothing chosen")
+    finally:
+        context.close()
 
 
 def test_live_planes_side_by_side_are_the_same_size(page, live_url):
