@@ -91,3 +91,25 @@ def assert_no_exception(page, where: str = "") -> None:
     assert boxes.count() == 0, f"{where}: {boxes.first.inner_text()[:500]}"
     text = page.locator('[data-testid="stMain"]').inner_text()
     assert "Traceback" not in text and not re.search(r"\b[A-Z]\w*(Error|Exception)\b", text), f"{where}: {text[:500]}"
+
+
+def isolated_point(z, view, scale: float, px: float = 12, others=None) -> int:
+    """Index of the encoding in `view` ((x0, x1), (y0, y1)), away from its edges, whose nearest other
+    encoding (in z, or in `others` when given, which must start with z) is farthest away; that gap must
+    exceed `px` pixels at `scale` pixels per unit, so a click on it can only mean that digit."""
+    import numpy as np
+    import pytest
+
+    from model.net.metrics import nearest_indices
+
+    (x0, x1), (y0, y1) = view
+    mx, my = 0.05 * (x1 - x0), 0.05 * (y1 - y0)  # the modebar and the axes' edges are no place to click
+    inside = np.flatnonzero((z[:, 0] > x0 + mx) & (z[:, 0] < x1 - mx) & (z[:, 1] > y0 + my) & (z[:, 1] < y1 - my))
+    pool = z if others is None else others
+    near = nearest_indices(pool, z[inside], k=2)  # (M, 2): the point itself (or a twin), then its neighbour
+    other = np.where(near[:, 0] == inside, near[:, 1], near[:, 0])
+    gap = np.sqrt(((pool[other] - z[inside]) ** 2).sum(axis=1))
+    best = int(np.argmax(gap))
+    if gap[best] * scale <= px:
+        pytest.fail(f"no encoding in view is {px} px from every other (best {gap[best] * scale:.1f} px)")
+    return int(inside[best])

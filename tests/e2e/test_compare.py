@@ -12,8 +12,7 @@ from PIL import Image
 
 from model.folders import store
 from model.folders.library import SHIPPED_DIR
-from model.net.metrics import nearest_indices
-from tests.e2e.app_utils import DECODED, assert_no_exception, wait_for_app
+from tests.e2e.app_utils import DECODED, assert_no_exception, isolated_point, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -41,21 +40,6 @@ def latent(name: str) -> dict:
     return store.load_latent(SHIPPED_DIR / name / store.LATENT_FILE)
 
 
-def visible_isolated_point(z: np.ndarray, scale: float, xr, yr, px: float = 12) -> int:
-    """The training point inside the shown ranges (away from their edges) whose nearest other encoding is
-    farthest away, which must be over `px` pixels: a click on it can only mean that digit."""
-    mx, my = 0.05 * (xr[1] - xr[0]), 0.05 * (yr[1] - yr[0])
-    inside = np.flatnonzero(
-        (z[:, 0] > xr[0] + mx) & (z[:, 0] < xr[1] - mx) & (z[:, 1] > yr[0] + my) & (z[:, 1] < yr[1] - my)
-    )
-    nearest = nearest_indices(z, z[inside], k=2)[:, 1]  # [:, 0] is the point itself (or a duplicate of it)
-    gap = np.sqrt(((z[nearest] - z[inside]) ** 2).sum(axis=1))
-    best = int(np.argmax(gap))
-    if gap[best] * scale <= px:
-        pytest.fail(f"no training point in view is {px} px from every other (best {gap[best] * scale:.1f} px)")
-    return int(inside[best])
-
-
 def test_click_in_plane_a_marks_the_same_digit_in_plane_b(page, app_url):
     """Compare: clicking digit #i in A shows its original and crosses digit #i's encoding in B too."""
     page.goto(app_url + "/compare")
@@ -64,7 +48,7 @@ def test_click_in_plane_a_marks_the_same_digit_in_plane_b(page, app_url):
     assert_no_exception(page, "compare")
     a, b = latent("default"), latent("seed")  # the defaults: the active model and the other shipped MNIST one
     *_, scale, xr, yr = page.evaluate(TO_PIXEL, [0, 0, 0])
-    i = visible_isolated_point(a["z_train"], scale, xr, yr)
+    i = isolated_point(a["z_train"], (xr, yr), scale)
     x, y, *_ = page.evaluate(TO_PIXEL, [0, *map(float, a["z_train"][i])])
     page.mouse.click(x, y)
     page.locator(".st-key-compare_digit").get_by_text(f"Training digit #{i}").wait_for(timeout=60_000)
@@ -114,7 +98,7 @@ def open_live(page, url: str) -> None:
 def live_point(page, side: str, z: np.ndarray) -> tuple[int, float, float]:
     """A training digit shown in live plane `side`, no other within 4 px (the nearest to it), and its page pixel."""
     *_, scale, xr, yr = page.evaluate(LIVE_PX, [side, 0, 0])
-    i = visible_isolated_point(z, scale, xr, yr, px=4)
+    i = isolated_point(z, (xr, yr), scale, px=4)
     x, y, *_ = page.evaluate(LIVE_PX, [side, *map(float, z[i])])
     return i, x, y
 

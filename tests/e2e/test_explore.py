@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from model.folders import store
-from tests.e2e.app_utils import DECODED, PLOT, TO_PIXEL, wait_for_app
+from tests.e2e.app_utils import DECODED, PLOT, TO_PIXEL, isolated_point, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -62,21 +62,6 @@ def empty_spot(latent, scale: float, extent) -> tuple[float, float]:
         if np.sqrt(((z - c) ** 2).sum(axis=1)).min() * scale > 18:  # the plane opens on its dense core
             return float(c[0]), float(c[1])
     pytest.fail("no empty space found on the chart")
-
-
-def isolated_point(latent, scale: float, extent) -> int:
-    """A training point in view with no other encoding within 12 px, so a click on it is unambiguous."""
-    z = latent["z_train"]
-    (x0, x1), (y0, y1) = extent  # the chart opens on the dense core, not on every point
-    seen = np.flatnonzero((z[:, 0] > x0) & (z[:, 0] < x1) & (z[:, 1] > y0) & (z[:, 1] < y1))
-    far = seen[np.argsort(-np.abs(z[seen] - np.median(z, axis=0)).sum(axis=1))][:3000]
-    others = np.concatenate([z, latent["z_test"]])
-    for i in far:
-        d = np.sqrt(((others - z[i]) ** 2).sum(axis=1))
-        d[i] = np.inf
-        if d.min() * scale > 12:
-            return int(i)
-    pytest.fail("no isolated training point found")
 
 
 def axes_extent(page):
@@ -143,7 +128,9 @@ def test_click_on_data_point_shows_original_and_reconstruction(page, app_url, la
     """A click on a training digit shows its original beside its reconstruction, with its label."""
     open_explorer(page, app_url)
     _, _, scale = pixel(page, 0, 0)
-    i = isolated_point(latent, scale, axes_extent(page))
+    i = isolated_point(
+        latent["z_train"], axes_extent(page), scale, others=np.concatenate([latent["z_train"], latent["z_test"]])
+    )
     x, y, _ = pixel(page, *latent["z_train"][i])
     page.mouse.click(x, y)
     picked = page.locator(PICKED)

@@ -12,6 +12,7 @@ from model.net.export_weights import plane_payload
 JS = (Path(__file__).resolve().parents[2] / "ui" / "live_plane.js").read_text()
 CLASSES = [str(i) for i in range(10)]
 TOL = 1e-4
+FAR_TOL = 1e-3  # points far outside the data (see test_shipped_model_js_equals_numpy)
 
 # Import the component's module from a blob, hand it the payload as a Uint8Array view at an odd
 # offset into a bigger buffer (as the websocket delivers it), and decode every point.
@@ -87,4 +88,8 @@ def test_shipped_model_js_equals_numpy(browser, shipped):
     """Shipped default model: 100 points inside and far outside the data decode in JS as in NumPy."""
     pts = points(shipped.latent["z_train"], seed=1)
     got = js_decode(browser, shipped.codec, shipped.latent, pts)
-    np.testing.assert_allclose(got, shipped.codec.decode(pts), atol=TOL)
+    want = shipped.codec.decode(pts)
+    np.testing.assert_allclose(got[:50], want[:50], atol=TOL)  # inside the data: what the pointer meets
+    # Up to 50 spans out the trained layers' sums reach thousands and cancel: float32's rounding of
+    # them (summed in another order by BLAS than by the JS loop) moves a pixel by up to ~1e-4 there.
+    np.testing.assert_allclose(got[50:], want[50:], atol=FAR_TOL)
