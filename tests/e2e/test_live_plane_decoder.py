@@ -6,6 +6,7 @@ import base64
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from model.net.export_weights import plane_payload
 
@@ -16,16 +17,17 @@ FAR_TOL = 1e-3  # points far outside the data (see test_shipped_model_js_equals_
 
 # Import the component's module from a blob, hand it the payload as a Uint8Array view at an odd
 # offset into a bigger buffer (as the websocket delivers it), and decode every point.
-DECODE_ALL = """async ([src, b64, pts]) => {
+DECODE_ALL = """async ([src, b64, pts, wasm]) => {
     const m = await import(URL.createObjectURL(new Blob([src], {type: 'text/javascript'})));
     const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const big = new Uint8Array(raw.length + 7); big.set(raw, 3);
     const P = m.parsePayload(big.subarray(3, 3 + raw.length));
-    const dec = m.makeDecoder(P.layers);
+    const dec = m.makeDecoder(P.layers, {wasm});
     const out = [];
     for (const [z1, z2] of pts) out.push(...dec.decode(z1, z2));
-    return out;
+    return [dec.kind, out];
 }"""
+KINDS = ["wasm", "js"]  # WebAssembly SIMD (what Chromium runs), and the JavaScript fallback
 
 
 def points(z_train: np.ndarray, n: int = 100, seed: int = 0) -> np.ndarray:
@@ -37,13 +39,14 @@ def points(z_train: np.ndarray, n: int = 100, seed: int = 0) -> np.ndarray:
     return np.concatenate([inside, far]).astype(np.float32)
 
 
-def js_decode(browser, codec, latent, pts) -> np.ndarray:
+def js_decode(browser, codec, latent, pts, kind: str = "wasm") -> np.ndarray:
     page = browser.new_page()
     try:
         b64 = base64.b64encode(plane_payload(codec, latent, CLASSES)).decode()
-        out = page.evaluate(DECODE_ALL, [JS, b64, pts.tolist()])
+        used, out = page.evaluate(DECODE_ALL, [JS, b64, pts.tolist(), kind == "wasm"])
     finally:
         page.close()
+    assert used == kind  # the decoder asked for is the one that ran
     return np.asarray(out, dtype=np.float32).reshape(len(pts), 784)
 
 
@@ -61,33 +64,36 @@ def random_codec(config, seed: int):
     return Codec(m.encoder, m.decoder), latent
 
 
-def test_seed_config_js_equals_numpy(browser):
+@pytest.mark.parametrize("kind", KINDS)
+def test_seed_config_js_equals_numpy(browser, kind):
     """Seed config (relu): 100 points inside and far outside the data decode in JS as in NumPy (within 1e-4)."""
     from model.net.config import SEED
 
     codec, latent = random_codec(SEED, 3)
     pts = points(latent["z_train"])
-    got = js_decode(browser, codec, latent, pts)
+    got = js_decode(browser, codec, latent, pts, kind)
     np.testing.assert_allclose(got, codec.decode(pts), atol=TOL)
     assert got.std() > 0.01  # real images, not a constant
 
 
-def test_silu_config_js_equals_numpy(browser):
+@pytest.mark.parametrize("kind", KINDS)
+def test_silu_config_js_equals_numpy(browser, kind):
     """A silu network (the default's units): 100 points decode in JS as in NumPy (within 1e-4)."""
     from model.net.config import Config
 
     codec, latent = random_codec(Config(hidden=(64, 32), activation="silu", latent_activation="linear"), 5)
     assert {act for _, _, act in codec.dec[:-1]} == {"silu"}
     pts = points(latent["z_train"], seed=2)
-    got = js_decode(browser, codec, latent, pts)
+    got = js_decode(browser, codec, latent, pts, kind)
     np.testing.assert_allclose(got, codec.decode(pts), atol=TOL)
     assert got.std() > 0.01
 
 
-def test_shipped_model_js_equals_numpy(browser, shipped):
+@pytest.mark.parametrize("kind", KINDS)
+def test_shipped_model_js_equals_numpy(browser, shipped, kind):
     """Shipped default model: 100 points inside and far outside the data decode in JS as in NumPy."""
     pts = points(shipped.latent["z_train"], seed=1)
-    got = js_decode(browser, shipped.codec, shipped.latent, pts)
+    got = js_decode(browser, shipped.codec, shipped.latent, pts, kind)
     want = shipped.codec.decode(pts)
     np.testing.assert_allclose(got[:50], want[:50], atol=TOL)  # inside the data: what the pointer meets
     # Up to 50 spans out the trained layers' sums reach thousands and cancel: float32's rounding of
