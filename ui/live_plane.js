@@ -50,9 +50,21 @@ export function makeDecoder(layers, { wasm = true } = {}) {
   return fast ? { decode: fast, kind: "wasm" } : { decode: jsDecoder(layers).decode, kind: "js" };
 }
 
-function wasmDecoder(layers) {
+// The payload's layers as {n inputs, m outputs, w, b, act} with act one of activate()'s codes.
+function denseLayers(layers) {
   const ACT = { relu: 1, sigmoid: 2, silu: 3 };
-  const L = layers.map((l) => ({ n: l.in, m: l.out, w: l.w, b: l.b, act: ACT[l.act] || 0 }));
+  return layers.map((l) => ({ n: l.in, m: l.out, w: l.w, b: l.b, act: ACT[l.act] || 0 }));
+}
+
+// In place on a[from..to): 1 relu, 2 the sigmoid 0.5 * tanh(x / 2) + 0.5, 3 silu x * sigmoid(x).
+function activate(a, from, to, act) {
+  if (act === 1) for (let j = from; j < to; j++) { if (a[j] < 0) a[j] = 0; }
+  else if (act === 2) for (let j = from; j < to; j++) a[j] = 0.5 * Math.tanh(0.5 * a[j]) + 0.5;
+  else if (act === 3) for (let j = from; j < to; j++) a[j] *= 0.5 * Math.tanh(0.5 * a[j]) + 0.5;
+}
+
+function wasmDecoder(layers) {
+  const L = denseLayers(layers);
   if (typeof WebAssembly !== "object" || !L.every((l) => l.m % 4 === 0)) return null;
   let inst;
   try {
@@ -83,9 +95,7 @@ function wasmDecoder(layers) {
     for (let k = 0; k < L.length; k++) {
       const l = L[k], y = bufs[k % 2], m = l.m, o = y / 4;
       dense(x, l.n, P[k].w, P[k].b, m, y);
-      if (l.act === 1) for (let j = o; j < o + m; j++) { if (f32[j] < 0) f32[j] = 0; }
-      else if (l.act === 2) for (let j = o; j < o + m; j++) f32[j] = 0.5 * Math.tanh(0.5 * f32[j]) + 0.5;
-      else if (l.act === 3) for (let j = o; j < o + m; j++) f32[j] *= 0.5 * Math.tanh(0.5 * f32[j]) + 0.5;
+      activate(f32, o, o + m, l.act);
       x = y;
     }
     const m = L[L.length - 1].m, res = out || new Float32Array(m);
@@ -95,13 +105,11 @@ function wasmDecoder(layers) {
 }
 
 function jsDecoder(layers) {
-  // Dense forward pass as model/net/fast.py: x @ W + b, relu or silu x * sigmoid(x), and the safe
-  // sigmoid 0.5 * tanh(x / 2) + 0.5. Kernel (in, out) row-major: each input adds its row to the
-  // outputs. Sums are kept in Float64Arrays (no float32 rounding at every add). After a relu most
+  // Dense forward pass as model/net/fast.py: x @ W + b, then activate(). Kernel (in, out)
+  // row-major: each input adds its row to the outputs. Sums are kept in Float64Arrays (no float32 rounding at every add). After a relu most
   // inputs are 0 and are skipped one by one; after silu none are, so four input rows are added per
   // pass over the outputs (a quarter of the loads and stores of y; about half the time per decode).
-  const ACT = { relu: 1, sigmoid: 2, silu: 3 };
-  const L = layers.map((l) => ({ n: l.in, m: l.out, w: l.w, b: l.b, act: ACT[l.act] || 0 }));
+  const L = denseLayers(layers);
   const widest = Math.max(...L.map((l) => l.m));
   const bufs = [new Float64Array(widest), new Float64Array(widest)];
   const x0 = new Float64Array(2);
@@ -124,9 +132,7 @@ function jsDecoder(layers) {
         if (xi === 0) continue;
         for (let j = 0, r = i * m; j < m; j++) y[j] += xi * w[r + j];
       }
-      if (l.act === 1) for (let j = 0; j < m; j++) { if (y[j] < 0) y[j] = 0; }
-      else if (l.act === 2) for (let j = 0; j < m; j++) y[j] = 0.5 * Math.tanh(0.5 * y[j]) + 0.5;
-      else if (l.act === 3) for (let j = 0; j < m; j++) y[j] *= 0.5 * Math.tanh(0.5 * y[j]) + 0.5;
+      activate(y, 0, m, l.act);
       x = y;
       sparse = l.act === 1;
     }
