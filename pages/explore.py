@@ -106,17 +106,12 @@ def original_image(bundle, pick: Pick) -> np.ndarray | None:
 # ---- state -------------------------------------------------------------------------------------
 
 
-def set_url(z1: float, z2: float) -> None:
-    st.query_params["z1"] = f"{z1:.4f}"
-    st.query_params["z2"] = f"{z2:.4f}"
-
-
 def choose(z1: float, z2: float, extent) -> None:
     """Make (z1, z2) the chosen point (explore_z, the durable truth); sliders and URL follow."""
     (x0, x1), (y0, y1) = extent
     z1, z2 = clamp(z1, x0, x1), clamp(z2, y0, y1)
     st.session_state.explore_z = (z1, z2)
-    set_url(z1, z2)
+    common.url_point((z1, z2))
 
 
 def on_chart_select(latent, extent) -> None:
@@ -165,8 +160,7 @@ def init_page_state(bundle, extent) -> None:
 def open_default(bundle, extent) -> None:
     """Choose the model's opening digit; the URL drops z1/z2 (the default point is not worth a link)."""
     choose(*common.opening_of(bundle)[0], extent)
-    st.query_params.pop("z1", None)
-    st.query_params.pop("z2", None)
+    common.url_point(None)
 
 
 def seed_sliders(extent) -> None:

@@ -171,9 +171,18 @@ def set_point(z1: float, z2: float) -> None:
     """
     ss = st.session_state
     ss.url_z = (float(z1), float(z2))
-    st.query_params["z1"] = f"{z1:.4f}"
-    st.query_params["z2"] = f"{z2:.4f}"
+    url_point((z1, z2))
     ss.pop("explore_z", None)
+
+
+def url_point(z: tuple[float, float] | None) -> None:
+    """?z1=&z2= for the chosen point, or neither. One URL change, so one browser history entry: setting
+    the two one after the other made two, and Back then landed on a point half old, half new."""
+    qp = st.query_params
+    if z is not None:
+        qp.update(z1=f"{z[0]:.4f}", z2=f"{z[1]:.4f}")
+    elif "z1" in qp or "z2" in qp:
+        qp.from_dict({k: v for k, v in qp.to_dict().items() if k not in ("z1", "z2")})
 
 
 def class_names(bundle: store.Bundle) -> tuple[str, ...]:

@@ -46,7 +46,7 @@ def choose(bundle, extent, z1: float, z2: float, index: int | None) -> None:
     ss.explore_pick = Pick(z1, z2, index, None if index is None else "train")
     ss.explore_z = (z1, z2)
     ss.explore_z1, ss.explore_z2 = z1, z2
-    st.query_params["z1"], st.query_params["z2"] = f"{z1:.4f}", f"{z2:.4f}"
+    common.url_point((z1, z2))
 
 
 def can_run(bundle, key: str) -> bool:

@@ -63,3 +63,18 @@ def test_plane_opens_on_the_core_and_a_double_click_shows_every_digit(page, live
     page.wait_for_function(f"(lo) => ({RANGES})()[0][0] < lo", arg=float(z[:, 0].min()) + 1e-6, timeout=30_000)
     (x0, x1), (y0, y1) = page.evaluate(RANGES)
     assert x0 <= z[:, 0].min() and x1 >= z[:, 0].max() and y0 <= z[:, 1].min() and y1 >= z[:, 1].max()
+
+
+def test_back_after_a_click_returns_to_the_whole_previous_point(page, live_url):
+    """Back after a click on the plane restores the point before it: both z1 and z2, never one old and one new."""
+    page.goto(live_url + "/?model=default&z1=10&z2=-5")
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
+    page.wait_for_function("() => location.search.includes('z1=10.0000')", timeout=60_000)
+    z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 2))")
+    page.mouse.click(*page.evaluate(PAGE_PX, z))
+    page.wait_for_function("() => !location.search.includes('z1=10.0000')", timeout=60_000)
+    wait_for_app(page)
+    page.go_back()
+    page.wait_for_function("() => location.search.includes('z2=-5')", timeout=60_000)
+    assert "z1=10" in page.url  # the previous point whole, not the clicked z1 with the old z2
