@@ -11,12 +11,11 @@ import filecmp
 import functools
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import plotly
 
-from model.folders.atomic import fsync
+from model.folders.atomic import write_file_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -37,14 +36,8 @@ def ensure_plotly_js(static_dir: str | os.PathLike | None = None) -> Path | None
     try:
         if target.is_file() and filecmp.cmp(PLOTLY_JS, target, shallow=False):
             return target
-        target_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".plotly.", suffix=".tmp", dir=target_dir)
-        os.close(fd)
-        shutil.copyfile(PLOTLY_JS, tmp)
-        os.chmod(tmp, 0o644)
-        fsync(tmp)  # durable too: after a power cut the name holds the whole file or none
-        os.replace(tmp, target)  # atomic: a browser never gets half a file
-        fsync(target_dir)
+        with open(PLOTLY_JS, "rb") as src:  # atomic and durable: a browser never gets half a file
+            write_file_atomic(target, lambda f: shutil.copyfileobj(src, f))
     except OSError:
         return None
     return target
