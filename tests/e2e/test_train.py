@@ -67,7 +67,8 @@ def test_train_one_epoch_watch_it_and_explore_it(page, app_url):
     # The trainer is a fresh process (it imports TensorFlow): the first view is an empty, unfinished run.
     assert not first.startswith("Finished") and first.endswith("|0"), seen
     assert "epoch 1/1" in last and "batch 3/3" in last and last.endswith("|1"), seen
-    assert f"model={NAME}" in page.url
+    # The switch reaches the URL in its own message after the rerun; wait for it (read at once it raced).
+    page.wait_for_function("n => location.search.includes('model=' + n)", arg=NAME, timeout=30_000)
 
     # On the Explore page (its URL is the bare /): the sidebar and the URL still name the new model.
     page.locator('[data-testid="stSidebarNav"] a', has_text="Explore").click()
