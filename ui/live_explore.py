@@ -80,7 +80,7 @@ def neighbours_ui(bundle, index: int | None) -> None:
     idx, dist = nearest(z, z[index], k=9)
     keep = idx != index
     idx, dist = idx[keep][:8], dist[keep][:8]
-    data = common.active_data(bundle)
+    data = common.active_data(bundle, quiet=True)  # the page said once, at the top, that the data set is off
     images = data[0][0][idx] / 255.0 if data is not None else bundle.codec.decode(z[idx]).reshape(-1, 28, 28)
     names, labels = common.class_names(bundle), bundle.latent["y_train"]
     with st.container(key="explore_neighbours"):

@@ -27,6 +27,7 @@ PALETTE = (
 )  # fmt: skip
 WIDTH = 560  # px
 DOT = 2  # px per encoding
+CAPTION = "A still picture of the plane"  # how every picture's caption starts
 INK = 0.75  # a dot's opacity over white: the black marker stays the darkest thing in the picture
 
 
@@ -117,11 +118,11 @@ def picture(bundle, view: Box, marker=None, star=None) -> bytes:
 
 
 def show(bundle, view: Box, *, key: str, marker=None, star=None) -> None:
-    """The picture (in a container keyed `key`, a handle for tests) and its axes' ranges in words."""
+    """The picture (in a container keyed `key`, a handle for tests), captioned with its axes' ranges in words."""
     (x0, x1), (y0, y1) = fit(view)[0]
     with st.container(key=key):
-        st.image(picture(bundle, view, marker, star), width=WIDTH, output_format="PNG")
-        st.caption(
-            f"A still picture of the plane: z1 from {x0:.1f} (left) to {x1:.1f} (right), z2 from {y0:.1f} (bottom) "
-            f"to {y1:.1f} (top); {len(bundle.latent['z_train']):,} training digits, one colour per label."
-        )
+        st.image(
+            picture(bundle, view, marker, star), width=WIDTH, output_format="PNG",
+            caption=f"{CAPTION}: z1 from {x0:.1f} (left) to {x1:.1f} (right), z2 from {y0:.1f} (bottom) to "
+            f"{y1:.1f} (top); {len(bundle.latent['z_train']):,} training digits, one colour per label.",
+        )  # fmt: skip
