@@ -24,7 +24,7 @@ def test_click_on_a_digit_shows_original_neighbours_and_url(page, live_url):
     page.goto(live_url + "/")
     wait_for_app(page)
     page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
-    assert page.get_by_test_id("stPlotlyChart").count() == 0  # the live plane replaced the server chart
+    assert page.get_by_test_id("stPlotlyChart").count() == 0  # one renderer: the live plane
     z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 2))")
     page.mouse.click(*page.evaluate(PAGE_PX, z))
     picked = page.locator(".st-key-explore_picked")
