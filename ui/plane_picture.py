@@ -122,7 +122,7 @@ def show(bundle, view: Box, *, key: str, marker=None, star=None) -> None:
     (x0, x1), (y0, y1) = fit(view)[0]
     with st.container(key=key):
         st.image(
-            picture(bundle, view, marker, star), width=WIDTH, output_format="PNG",
+            picture(bundle, view, marker, star), output_format="PNG",  # its own width, or the column's if narrower
             caption=f"{CAPTION}: z1 from {x0:.1f} (left) to {x1:.1f} (right), z2 from {y0:.1f} (bottom) to "
             f"{y1:.1f} (top); {len(bundle.latent['z_train']):,} training digits, one colour per label.",
         )  # fmt: skip
