@@ -22,7 +22,6 @@ import streamlit as st
 from model.folders import check
 from model.folders.library import LibraryError
 from model.folders.store import ModelError
-from model.net.views import union
 from ui import common, plane_picture, router
 from ui.live_explore import can_run
 from ui.live_plane import live_plane
@@ -104,14 +103,21 @@ def on_box() -> None:
     ss.compare_index = ss.compare_box
 
 
+def planes_ui(a, b, index: int | None, key: str, draw) -> None:
+    """Plane A beside plane B (stacked on a phone), each under its model's name, in a container keyed
+    `key`_a/_b (handles for tests): draw(side, model, z) with the encoding z of training digit `index`, or None."""
+    for side, m, col in zip("ab", (a, b), st.columns(2, gap="medium"), strict=True):
+        with col, st.container(key=f"{key}_{side}"):
+            st.markdown(f"**{side.upper()}: {m.name}** · {m.config.summary()}")
+            draw(side, m, None if index is None else tuple(float(v) for v in m.latent["z_train"][index]))
+
+
 def pictures_ui(a, b, index: int | None) -> None:
     """The fallback: each plane as a still picture with digit `index` crossed, and a box to choose it."""
-    for side, m, col in zip("ab", (a, b), st.columns(2, gap="medium"), strict=True):
-        with col:
-            st.markdown(f"**{side.upper()}: {m.name}** · {m.config.summary()}")
-            z = None if index is None else tuple(float(v) for v in m.latent["z_train"][index])
-            view = common.opening_of(m)[1]
-            plane_picture.show(m, view if z is None else union(view, z), marker=z, key=f"compare_picture_{side}")
+    planes_ui(
+        a, b, index, "compare_still",
+        lambda side, m, z: plane_picture.show(m, common.opening_of(m)[1], marker=z, key=f"compare_picture_{side}"),
+    )  # fmt: skip
     n = len(a.latent["y_train"])
     st.number_input(f"Training digit # (0–{n - 1:,}), crossed in both", 0, n - 1, value=None, step=1, key="compare_box", on_change=on_box)  # fmt: skip
 
@@ -125,16 +131,16 @@ def live_ok(a, b) -> bool:
 def live_pair(a, b) -> None:
     """Both live planes, linked in the browser, and the marked digit: a click reruns only this."""
     index = marked(a)
-    for side, m, col in zip("ab", (a, b), st.columns(2, gap="medium"), strict=True):
-        with col, st.container(key=f"compare_live_{side}"):  # st-key-compare_live_a/_b: handles for tests
-            st.markdown(f"**{side.upper()}: {m.name}** · {m.config.summary()}")
-            z = None if index is None else tuple(float(v) for v in m.latent["z_train"][index])
-            res = live_plane(
-                m, key=f"compare_plane_{side}", classes=common.class_names(m), marker=z, index=index,
-                view=common.opening_of(m)[1], link=LINK, on_click=lambda _z1, _z2, i: on_live_click(i),
-            )  # fmt: skip
-            if not res.ok:  # its JavaScript reported an error: redraw the page with the pictures
-                st.rerun(scope="app")
+
+    def draw(side: str, m, z) -> None:
+        res = live_plane(
+            m, key=f"compare_plane_{side}", classes=common.class_names(m), marker=z, index=index,
+            view=common.opening_of(m)[1], link=LINK, on_click=lambda _z1, _z2, i: on_live_click(i),
+        )  # fmt: skip
+        if not res.ok:  # its JavaScript reported an error: redraw the page with the pictures
+            st.rerun(scope="app")
+
+    planes_ui(a, b, index, "compare_live", draw)  # st-key-compare_live_a/_b: handles for tests
     st.caption(
         "Point at a digit in either plane: the same training digit is ringed in the other. "
         "Scroll to zoom, drag to pan, double-click to see every digit."

@@ -22,7 +22,7 @@ import streamlit as st
 from PIL import Image
 
 from model.net.fast import nearest
-from model.net.views import around, union
+from model.net.views import around
 from model.settings import settings
 from ui import common, explore_state, plane_picture
 from ui.live_plane import live_plane, unavailable
@@ -56,7 +56,7 @@ def panel(bundle, *, side) -> None:
     with plane_col:
         if not live:
             point = (pick.z1, pick.z2)
-            plane_picture.show(bundle, union(explore_state.view(bundle), point), marker=point, key="explore_picture")
+            plane_picture.show(bundle, explore_state.view(bundle), marker=point, key="explore_picture")
             st.caption("Move the sliders, or type a training digit's number, to choose a point.")
             return
         res = live_plane(

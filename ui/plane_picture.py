@@ -17,7 +17,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image, ImageDraw, ImageFont
 
-from model.net.views import Box
+from model.net.views import Box, union
 from ui import common
 
 # Tableau 10 (= D3 category10), as in ui/live_plane.js: a digit keeps its colour whatever the model or page.
@@ -118,7 +118,10 @@ def picture(bundle, view: Box, marker=None, star=None) -> bytes:
 
 
 def show(bundle, view: Box, *, key: str, marker=None, star=None) -> None:
-    """The picture (in a container keyed `key`, a handle for tests), captioned with its axes' ranges in words."""
+    """The picture of `view`, grown to hold the marker and star (in a container keyed `key`, a handle for
+    tests), captioned with its axes' ranges in words."""
+    for point in (marker, star):
+        view = view if point is None else union(view, point)
     (x0, x1), (y0, y1) = fit(view)[0]
     with st.container(key=key):
         st.image(
