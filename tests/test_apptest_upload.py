@@ -10,7 +10,6 @@ from the PNG bytes.
 from __future__ import annotations
 
 import io
-import json
 import re
 import sys
 from pathlib import Path
@@ -23,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from model.images.preprocess import preprocess
 from model.net.fast import nearest
+from tests.apptest_utils import pictures, plane_state
 from ui import common
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -103,16 +103,23 @@ def test_uploading_an_mnist_png_shows_everything(shipped, mnist_png):
     step_captions = {img.proto.imgs[0].caption for img in at.get("image")}
     assert {c for c, _ in prep.steps} <= step_captions
 
-    (chart,) = at.get("plotly_chart")
-    spec = json.loads(chart.proto.spec)
-    star = [t for t in spec["data"] if t.get("name") == "your digit"]
-    assert len(star) == 1 and star[0]["marker"]["symbol"] == "star" and star[0]["marker"]["size"] >= 24
-    assert star[0]["x"] == [pytest.approx(z[0])] and star[0]["y"] == [pytest.approx(z[1])]
-    xr, yr = spec["layout"]["xaxis"]["range"], spec["layout"]["yaxis"]["range"]  # zoomed to the digit
-    assert xr[0] < z[0] < xr[1] and yr[0] < z[1] < yr[1]
-    assert xr[1] - xr[0] < np.ptp(shipped.latent["z_train"][:, 0]) / 2
+    state = plane_state(at, "upload_plane")  # the map: the live plane with the digit's star, zoomed to it
+    assert state["star"] == pytest.approx([float(z[0]), float(z[1])]) and state["marker"] is None
+    (x0, x1), (y0, y1) = state["view"]
+    assert x0 < z[0] < x1 and y0 < z[1] < y1
+    assert x1 - x0 < np.ptp(shipped.latent["z_train"][:, 0]) / 2
     assert float(at.query_params["z1"]) == pytest.approx(z[0], abs=1e-4)
     assert float(at.query_params["z2"]) == pytest.approx(z[1], abs=1e-4)
+
+
+def test_map_is_a_still_picture_with_the_star_where_the_live_plane_cannot_run(shipped, mnist, mnist_png, monkeypatch):
+    """Without the live plane, the map of where the upload lands is a still picture; another digit moves its star."""
+    monkeypatch.setenv("LATENT_EXPLORER_LIVE", "0")
+    at = upload(upload_page(), "seven.png", mnist_png[0])
+    assert not at.get("bidi_component") and not at.get("plotly_chart")
+    (first,) = pictures(at)
+    upload(at, "two.png", png_bytes(Image.fromarray(mnist[1][0][1])))  # the second test digit, a 2
+    assert len(pictures(at)) == 1 and pictures(at) != [first]
 
 
 def test_explorer_moves_to_the_encoded_point(shipped, mnist_png):

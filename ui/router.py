@@ -17,7 +17,7 @@ from contextvars import ContextVar
 
 import streamlit as st
 
-from ui import common
+from ui import common, explore_state
 from ui.static import ensure_plotly_js
 
 # True while the router runs a page in this script thread (set around page.run()).
@@ -56,6 +56,7 @@ def run() -> None:
     page = st.navigation(pages)
     st.set_page_config(page_title="Latent Explorer", page_icon=":material/scatter_plot:", layout="wide")
     common.init_state()
+    explore_state.from_url()
     ensure_plotly_js()  # static/plotly.min.js for the live plane, once per process
     st.html(CSS)
     common.sidebar(common.active_bundle())

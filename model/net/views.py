@@ -1,8 +1,9 @@
 """Where the latent plane opens: the dense core, a clear opening digit, an uploaded digit's neighbourhood.
 
-Pure NumPy (no Streamlit, no Plotly); ui/scatter.py and the live plane use these as initial ranges:
+Pure NumPy (no Streamlit, no Plotly); the live plane, its static picture and Explore's sliders use these:
 
     core_box(z_train)                 # ((x0, x1), (y0, y1)): 1st-99th percentile box, padded
+    slider_box(z)                     # every encoding plus a margin, ends on whole slider steps
     typical_index(z_train, y_train)   # a training digit deep inside its class: decodes to a clear digit
     around(z_train, (z1, z2))         # a box around a point and its nearest training encodings
 """
@@ -26,6 +27,27 @@ def core_box(z: np.ndarray, lo: float = 1.0, hi: float = 99.0, pad: float = 0.08
     z = np.asarray(z, dtype=np.float64)
     p = np.percentile(z, [lo, hi], axis=0)  # (2, 2): rows lo, hi; columns z1, z2
     return _box(p[0], p[1], pad)
+
+
+def nice_step(span: float, steps: int = 500) -> float:
+    """A 1, 2 or 5 times a power of ten near span / steps: fine enough to slide, round to read."""
+    raw = max(span / steps, 1e-6)
+    power = 10.0 ** np.floor(np.log10(raw))
+    return float(min((m * power for m in (1, 2, 5, 10)), key=lambda s: abs(s - raw)))
+
+
+def slider_box(z: np.ndarray, margin: float = 0.05) -> Box:
+    """The encodings' (N, 2) bounding box plus `margin` of its span each side, ends rounded out to
+    whole steps of nice_step(span), so a slider over it shows round numbers."""
+    z = np.asarray(z, dtype=np.float64)
+    lo, hi = z.min(axis=0), z.max(axis=0)
+    pad = np.maximum(hi - lo, 1e-6) * margin
+    box = []
+    for a, b in zip(lo - pad, hi + pad, strict=True):
+        step = nice_step(b - a)
+        # round() after floor/ceil drops float noise such as -29.800000000000001
+        box.append((round(float(np.floor(a / step) * step), 10), round(float(np.ceil(b / step) * step), 10)))
+    return box[0], box[1]
 
 
 def union(a: Box, point) -> Box:

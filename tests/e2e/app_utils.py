@@ -3,7 +3,7 @@
 Imported by tests/e2e/*.py, tests/e2e/conftest.py (fixtures only) and bench/*.py; it holds no fixtures.
 
     proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": "/tmp/lib"})             # app.py
-    proc, url = start_streamlit(script="bench/baseline_explorer.py")                # another app script
+    proc, url = start_streamlit(script="tests/e2e/apps/live_plane_app.py")          # another app script
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 
-# The explorer's chart and decoded digit, and a latent point's page pixel from plotly's own axis
-# maps (returns [x, y, pixels per z1 unit]).
+# Explore's decoded digit; a Plotly chart on the page (bench/) and a latent point's page pixel in it from
+# plotly's own axis maps (returns [x, y, pixels per z1 unit]).
 PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
 DECODED = '.st-key-explore_decoded [data-testid="stImage"] img'
 TO_PIXEL = f"""([z1, z2]) => {{
