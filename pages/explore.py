@@ -17,7 +17,6 @@ latest pick pre-selected (see scatter.with_selection).
 from __future__ import annotations
 
 import base64
-import gc
 from functools import partial
 
 import numpy as np
@@ -75,18 +74,6 @@ def base_figure(path: str, mtime: float, show_test: bool, size: float, opacity: 
         show_test=show_test, z_test=lat["z_test"], y_test=lat["y_test"],
         point_size=size, opacity=opacity, extent=extent_of(_bundle), view=view, height=max(height, 375),
     )  # fmt: skip
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def freeze_heap(path: str, mtime: float) -> bool:
-    """Hide what is loaded so far (TensorFlow, the model) from the garbage collector, once per model.
-
-    Streamlit runs a full gc.collect() after every script run, holding the GIL while it walks
-    TensorFlow's millions of objects (0.1-0.3 s here), and a fragment's few messages wait for
-    it. gc.freeze() moves today's objects out of its sight; refcounting still frees them.
-    """
-    gc.freeze()
-    return True
 
 
 def data_uri(png: bytes) -> str:
@@ -265,7 +252,6 @@ if bundle is None:
     st.info("The explorer needs a model. See the message above for how to fix it, or pick one on the Models page.")
     st.stop()
 
-freeze_heap(str(bundle.path), common.folder_mtime(bundle.path))
 extent = extent_of(bundle)
 init_page_state(bundle, extent)
 common.active_data(bundle)  # without the data set: one short line at the top saying what is off
