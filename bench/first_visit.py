@@ -14,6 +14,10 @@ its health check answers, opens it in Debian Chromium (a fresh browser context p
   rss     in the first --walks runs: a visitor opens every page with each shipped model
           (default, seed, vae, fashion; ?model=), waiting for each run to finish and for the live
           plane on Explore; then the server's VmRSS from /proc.
+With --server, each run also starts one more fresh server per checkout and opens Explore from the
+protocol client of tests/e2e/stclient.py (no browser): server_first_s and server_later_s are the
+server's own share of a first and a later visit (rerun sent -> script_finished), apart from what
+the browser spends loading and drawing, which on a busy machine dominates the browser figures.
 Medians over the runs, the ratio baseline / this checkout, the load average before and after;
 writes bench/results/first_visit.json and prints a table.
 """
@@ -86,6 +90,24 @@ def measure(browser, root: Path, later: int, do_walk: bool) -> dict:
             stop(proc)
 
 
+def server_side(root: Path) -> dict:
+    """A fresh server's time to finish the first visitor's Explore run, and a second visitor's."""
+    import asyncio
+
+    from tests.e2e.stclient import Session
+
+    async def open_explore(url: str) -> float:
+        async with Session(url, timeout=180) as s:
+            return (await s.open("explore")).seconds
+
+    with tempfile.TemporaryDirectory() as lib:
+        proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": lib, "LATENT_EXPLORER_LIVE": "1"}, root=root)
+        try:
+            return {"server_first_s": asyncio.run(open_explore(url)), "server_later_s": asyncio.run(open_explore(url))}
+        finally:
+            stop(proc)
+
+
 def median(rows: list[dict], key: str) -> float | None:
     values = [r[key] for r in rows if key in r]
     return round(statistics.median(values), 3) if values else None
@@ -99,6 +121,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--later", type=int, default=3, help="later visits per run (their median counts)")
     ap.add_argument("--walks", type=int, default=3, help="runs that also walk every page for the RSS")
+    ap.add_argument("--server", action="store_true", help="also the server's share of a visit (see above)")
+    ap.add_argument("--no-browser", action="store_true", help="only the --server figures")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "first_visit.json"))
     args = ap.parse_args()
     variants = {"this": ROOT, "baseline": args.baseline.resolve()}
@@ -111,11 +135,13 @@ def main() -> None:
         for i in range(args.runs):
             order = list(variants) if i % 2 == 0 else list(reversed(variants))
             for name in order:
-                row = measure(browser, variants[name], args.later, i < args.walks)
+                row = {} if args.no_browser else measure(browser, variants[name], args.later, i < args.walks)
+                if args.server:
+                    row.update(server_side(variants[name]))
                 rows[name].append(row)
                 print(json.dumps({"run": i, "variant": name, **row}), file=sys.stderr, flush=True)
         browser.close()
-    keys = ("first_s", "later_s", "rss_mb", "rss_after_first_mb")
+    keys = ("first_s", "later_s", "rss_mb", "rss_after_first_mb", "server_first_s", "server_later_s")
     summary = {name: {k: median(rs, k) for k in keys} for name, rs in rows.items()}
     ratio = {k: round(summary["baseline"][k] / summary["this"][k], 2) for k in keys if summary["this"][k]}
     result = {
@@ -130,8 +156,12 @@ def main() -> None:
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
     print("| | this checkout | baseline | ratio |\n|---|---|---|---|")
     labels = {"first_s": "first visit (s)", "later_s": "later visit (s)", "rss_mb": "server RSS, every page x model (MB)",
-              "rss_after_first_mb": "server RSS after the first visit (MB)"}  # fmt: skip
+              "rss_after_first_mb": "server RSS after the first visit (MB)",
+              "server_first_s": "server's share of the first visit (s)",
+              "server_later_s": "server's share of a later visit (s)"}  # fmt: skip
     for k in keys:
+        if summary["this"][k] is None:
+            continue
         print(f"| {labels[k]} | {summary['this'][k]} | {summary['baseline'][k]} | {ratio.get(k, '')} |")
     print(f"load average before {result['load_average_before']}, after {result['load_average_after']}")
 
