@@ -131,7 +131,7 @@ def read_source(source: str | os.PathLike) -> Arrays:
 
 def keras_download() -> Arrays:
     try:
-        import keras
+        from model.net.keras_import import keras
 
         (xtr, ytr), (xte, yte) = keras.datasets.mnist.load_data()
     except Exception as e:  # no network, a proxy, a half-written cache

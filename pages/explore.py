@@ -9,7 +9,6 @@ training digit beside its reconstruction.
 from __future__ import annotations
 
 import base64
-import gc
 
 import numpy as np
 import streamlit as st
@@ -24,18 +23,6 @@ PICKED_PX = 140
 
 
 # ---- computation -------------------------------------------------------------------------------
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def freeze_heap(path: str, mtime: float) -> bool:
-    """Hide what is loaded so far (TensorFlow, the model) from the garbage collector, once per model.
-
-    Streamlit runs a full gc.collect() after every script run, holding the GIL while it walks
-    TensorFlow's millions of objects (0.1-0.3 s here), and a fragment's few messages wait for
-    it. gc.freeze() moves today's objects out of its sight; refcounting still frees them.
-    """
-    gc.freeze()
-    return True
 
 
 def data_uri(png: bytes) -> str:
@@ -94,7 +81,6 @@ if bundle is None:
     st.info("The explorer needs a model. See the message above for how to fix it, or pick one on the Models page.")
     st.stop()
 
-freeze_heap(str(bundle.path), common.folder_mtime(bundle.path))
 explore_state.seed(bundle)
 common.active_data(bundle)  # without the data set: one short line at the top saying what is off
 

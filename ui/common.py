@@ -12,7 +12,8 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from model.data import CLASS_NAMES, DataError, load_dataset
+from model.data import CLASS_NAMES, DataError
+from model.data_cache import mapped
 from model.folders import store
 from model.folders.library import NAME_RE, Library, LibraryError
 from model.folders.store import ModelError
@@ -40,11 +41,12 @@ def load_bundle(path: str, mtime: float) -> store.Bundle:
 
 @st.cache_resource(show_spinner="Loading the data set…", max_entries=2)
 def load_data(name: str):
-    """The data set's uint8 arrays, held once per server and shared read-only.
+    """The data set's uint8 arrays, held once per server and shared read-only: memory maps of an
+    uncompressed copy (model/data_cache.py), so only the digits a page shows are ever read.
 
     Not st.cache_data: that would unpickle ~55 MB of images on every rerun that asks for them.
     """
-    (x_train, y_train), (x_test, y_test) = arrays = load_dataset(name)
+    (x_train, y_train), (x_test, y_test) = arrays = mapped(name)
     for a in (x_train, y_train, x_test, y_test):
         a.setflags(write=False)  # shared by every session: nobody may change it in place
     return arrays

@@ -50,11 +50,14 @@ def forward(stack, x: np.ndarray, batch: int = 8192) -> np.ndarray:
 
 
 class Codec:
-    """encode: (N, 784) in [0, 1] -> (N, 2); decode: (N, 2) -> (N, 784)."""
+    """encode: (N, 784) in [0, 1] -> (N, 2); decode: (N, 2) -> (N, 784).
+
+    encoder, decoder: Keras models (training), or their (kernel, bias, activation) stacks as
+    model/net/graph.py reads them from a model folder (the app, without Keras)."""
 
     def __init__(self, encoder, decoder):
-        self.enc = dense_stack(encoder)
-        self.dec = dense_stack(decoder)
+        self.enc = encoder if isinstance(encoder, list) else dense_stack(encoder)
+        self.dec = decoder if isinstance(decoder, list) else dense_stack(decoder)
 
     def encode(self, x: np.ndarray) -> np.ndarray:
         return forward(self.enc, np.reshape(x, (len(x), -1)))

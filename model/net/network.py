@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import keras
-
 from model.net.config import Config
+from model.net.keras_import import keras
 
 INPUT_DIM = 784
 LOSS_FNS = {"bce": "binary_crossentropy", "mse": "mse"}

@@ -11,13 +11,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import keras
 import numpy as np
 
 from model import data as data_mod
 from model.net.autoencoder import Models, build
 from model.net.config import Config
 from model.net.fast import Codec, bce
+from model.net.keras_import import keras
 from model.net.metrics import knn_accuracy
 
 Progress = Callable[[dict], None]

@@ -19,11 +19,11 @@ side effect. Build a VAE through model.autoencoder.build.
 
 from __future__ import annotations
 
-import keras
-from keras import ops
-
 from model.net.config import Config
+from model.net.keras_import import keras
 from model.net.network import INPUT_DIM, Models, assemble, chain, compile_models, decoder_layers, encoder_layers
+
+ops = keras.ops
 
 
 @keras.saving.register_keras_serializable(package="latent_explorer")

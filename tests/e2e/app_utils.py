@@ -43,14 +43,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(env_extra: dict | None = None, timeout: float = 90.0, script: str = "app.py"):
-    """Start `streamlit run <script>` from the repo root; return (process, base_url) once healthy."""
+def start_streamlit(env_extra: dict | None = None, timeout: float = 90.0, script: str = "app.py", root: Path = ROOT):
+    """Start `streamlit run <script>` from `root` (this checkout; a benchmark may name another);
+    return (process, base_url) once healthy."""
     port = free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env_extra or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
