@@ -34,6 +34,7 @@ def test_still_pictures_and_a_typed_number_mark_the_same_digit_in_both(page, app
     box.fill("123")
     box.press("Enter")
     page.locator(".st-key-compare_digit").get_by_text("Training digit #123").wait_for(timeout=60_000)
+    page.locator(".st-key-compare_digit").get_by_test_id("stImageCaption").nth(2).wait_for()
     wait_for_app(page)
     captions = page.locator(".st-key-compare_digit").get_by_test_id("stImageCaption").all_inner_texts()
     assert captions[0] == "original" and captions[1].startswith("A: default") and captions[2].startswith("B: seed")
