@@ -26,8 +26,7 @@ class Settings:
     train_threads: int  # TRAIN_THREADS: TF threads of in-app training (0 = TF's default)
     train_nice: int  # TRAIN_NICE: niceness of the training process
     train_in_process: bool  # TRAIN_IN_PROCESS=1: train in a server thread (bench/concurrency.py only)
-    baseline: bool  # BASELINE=1: the explorer's plain version (bench/explorer_latency.py only)
-    live: bool  # LIVE=0: the server-side charts instead of the in-browser live plane (AppTest, benchmarks)
+    live: bool  # LIVE=0: the still picture of the plane instead of the in-browser live plane (AppTest, benchmarks)
 
 
 def _int(name: str, default: int) -> int:
@@ -46,6 +45,5 @@ def settings() -> Settings:
         train_threads=_int("TRAIN_THREADS", max(1, (os.cpu_count() or 2) - 1)),
         train_nice=_int("TRAIN_NICE", 10),
         train_in_process=env(PREFIX + "TRAIN_IN_PROCESS") == "1",
-        baseline=env(PREFIX + "BASELINE") == "1",
         live=env(PREFIX + "LIVE") != "0",
     )
