@@ -5,7 +5,7 @@
 Makes N images (default 10,000) in seven families: valid images with bytes mutated, truncated
 files, random bytes behind real signatures and headers, headers claiming huge or absurd sizes,
 odd Pillow modes, animated GIF/WebP/PNG, and EXIF blocks with odd or broken orientation tags.
-Each goes through model.preprocess.preprocess, exactly what an upload meets. It counts outcomes
+Each goes through model.images.preprocess.preprocess, exactly what an upload meets. It counts outcomes
 (read as a digit, each kind of refusal, and anything else: a bug), the worst time for one image,
 and the peak memory a worker process grew by (resource.getrusage; each worker runs its images one
 at a time, so this bounds the cost of any single image). The hostile files of

@@ -5,7 +5,7 @@
 Each row also records the 1-minute load average before and after the run (the times are only
 comparable on an equally loaded machine).
 
-Writes bench/results/sweep_default.json. Used to choose model.config.DEFAULT.
+Writes bench/results/sweep_default.json. Used to choose model.net.config.DEFAULT.
 """
 
 import argparse

@@ -38,7 +38,7 @@ LATENT_MAX_TOTAL = 64 * 2**20  # 1,000,000 encodings as float64 with labels
 MAX_RATIO = 50  # inflated / compressed, for members over RATIO_FLOOR (Keras stores, npz deflates ~1.1x)
 RATIO_FLOOR = 2**20
 MAX_PARAMS = KERAS_MAX_MEMBER // 4  # float32 weights must fit in the weights file
-LAYERS = {"InputLayer", "Dense", "Sampling"}  # everything model.autoencoder and model.vae build
+LAYERS = {"InputLayer", "Dense", "Sampling"}  # everything model.net.autoencoder and model.net.vae build
 
 
 class ModelError(RuntimeError):
@@ -156,7 +156,7 @@ META_FIELDS = {  # key: (check, default) for everything the pages and `info` sho
     "loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
     "val_loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
     "test_bce": (lambda v: v is None or _num(v, 0, 1e6), None),
-    "knn5": (lambda v: _num(v, 0, 1), None),  # 5-NN label accuracy of the test encodings (model.metrics)
+    "knn5": (lambda v: _num(v, 0, 1), None),  # 5-NN label accuracy of the test encodings (model.net.metrics)
     "params": (lambda v: type(v) is int and 0 <= v <= MAX_PARAMS, 0),
     "data_checksum": (lambda v: isinstance(v, str) and len(v) <= 200, ""),
     "train_seconds": (lambda v: _num(v, 0, 1e9), 0.0),

@@ -55,7 +55,7 @@ class Bundle:
     """Everything the app needs from one model folder."""
 
     path: Path
-    meta: dict  # checked by model.check.check_meta: known keys only, each of its documented type
+    meta: dict  # checked by model.folders.check.check_meta: known keys only, each of its documented type
     models: Models
     codec: Codec
     latent: dict[str, np.ndarray]
@@ -144,7 +144,7 @@ def load_keras(path: Path) -> keras.Model:
 
 
 def load(path: str | os.PathLike | None = None) -> Bundle:
-    """Load a model folder (default: default_model_dir()) through model.check's validator; ModelError."""
+    """Load a model folder (default: default_model_dir()) through model.folders.check's validator; ModelError."""
     path = Path(path) if path else default_model_dir()
     version = path.resolve()  # one version throughout, even if a save switches `path` meanwhile
     try:

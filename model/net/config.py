@@ -34,7 +34,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
 
 def option(default, help: str, choices: tuple | None = None):
     """A Config field with its help text and allowed values kept beside it: the CLI's `train` flags
-    and the Train page read them from here (model/net/configurator.py, pages/train_form.py)."""
+    and the Train page read them from here (model/net/configurator.py, ui/train_form.py)."""
     meta = {"help": help} if choices is None else {"help": help, "choices": choices}
     return field(default=default, metadata=meta)
 
