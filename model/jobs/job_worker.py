@@ -110,7 +110,8 @@ def work(events, control, threads: int, nice: int) -> None:
         events.close()
 
 
-if __name__ == "__main__":  # python -m model.jobs.job_worker EVENTS_FD CONTROL_FD THREADS NICE (started by model.jobs.job)
+# python -m model.jobs.job_worker EVENTS_FD CONTROL_FD THREADS NICE (started by model.jobs.job)
+if __name__ == "__main__":
     from multiprocessing.connection import Connection
 
     events_fd, control_fd, n_threads, niceness = map(int, sys.argv[1:5])
