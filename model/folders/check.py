@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import math
 import os
 import re
@@ -27,6 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from model.net.config import DATASETS, SEED, Config, ConfigError
+
+log = logging.getLogger(__name__)
 
 MODEL_FILE, META_FILE, LATENT_FILE = "model.keras", "meta.json", "latent.npz"
 LATENT_KEYS = ("z_train", "y_train", "z_test", "y_test")
@@ -211,6 +214,7 @@ def check_archive(path: Path, role: str, max_member: int, max_total: int) -> zip
         z = zipfile.ZipFile(path)
         infos = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
+        log.info("%s: damaged zip", path, exc_info=True)
         raise ModelError(f"the model's {role} is a damaged zip archive") from None
     if len(infos) > 16:
         raise ModelError(f"the model's {role} holds {len(infos)} files; refused")
@@ -258,6 +262,7 @@ def check_keras_archive(path: Path) -> None:
         try:
             data = z.read(info)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+            log.info("%s: config.json unreadable", path, exc_info=True)
             raise ModelError("the model's model.keras is a damaged zip archive") from None
     cfg = parse_json(data, f"{MODEL_FILE} (its config.json)")
     if not isinstance(cfg, dict) or cfg.get("class_name") != "Functional":
@@ -285,8 +290,9 @@ def load_latent(path: Path) -> dict[str, np.ndarray]:
             latent = {k: f[k] for k in LATENT_KEYS}
     except KeyError as e:
         raise ModelError(f"the model's {role} lacks {e.args[0] if e.args else 'an array'}") from None
-    except Exception as e:  # pickles (allow_pickle=False), bad headers, damaged zips
-        raise ModelError(f"the model's {role} is unreadable ({type(e).__name__})") from None
+    except Exception:  # pickles (allow_pickle=False), bad headers, damaged zips
+        log.info("%s: unreadable", path, exc_info=True)
+        raise ModelError(f"the model's {role} is unreadable") from None
     for split in ("train", "test"):
         z, y = latent[f"z_{split}"], latent[f"y_{split}"]
         if z.dtype not in (np.float32, np.float64) or not np.issubdtype(y.dtype, np.integer) or y.ndim != 1:

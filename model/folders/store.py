@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,8 @@ from model.net.autoencoder import CUSTOM_OBJECTS, Models, split
 from model.net.config import Config
 from model.net.fast import Codec
 from model.settings import settings
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "write_file_atomic",
@@ -134,8 +137,9 @@ def load_keras(path: Path) -> keras.Model:
     """Safe-mode load of a model.keras already checked by check.check_keras_archive; 784 -> 2 -> 784."""
     try:
         ae = keras.saving.load_model(path, custom_objects=CUSTOM_OBJECTS, safe_mode=True, compile=False)
-    except Exception as e:  # bad zip, unknown layers, lambda layers refused by safe mode
-        raise ModelError(f"the model's {MODEL_FILE}: cannot load the model ({type(e).__name__})") from None
+    except Exception:  # bad zip, unknown layers, lambda layers refused by safe mode
+        log.warning("Keras could not load %s", path, exc_info=True)
+        raise ModelError(f"the model's {MODEL_FILE}: cannot load the model") from None
     if tuple(ae.input_shape) != (None, 784) or tuple(ae.output_shape) != (None, 784):
         raise ModelError(
             f"the model's {MODEL_FILE}: expected input and output 784, got {ae.input_shape} -> {ae.output_shape}"
@@ -164,6 +168,7 @@ def _load(path: Path, version: Path) -> Bundle:
     try:
         models = split(ae)
     except (ValueError, KeyError):
+        log.warning("split() found no encoder/decoder in %s", version, exc_info=True)
         raise ModelError("the model's model.keras is not an encoder/decoder pair this app knows") from None
     if tuple(models.encoder.output_shape) != (None, 2):
         raise ModelError(f"the model's model.keras: latent must be 2-D, got {models.encoder.output_shape}")
