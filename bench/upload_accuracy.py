@@ -45,7 +45,7 @@ from model.folders import store
 from model.images.pixels import to_uint8
 from model.images.placement import vote
 from model.images.preprocess import ImageError, preprocess
-from model.net.fast import nearest
+from model.net.neighbors import nearest
 
 OUT = Path(__file__).resolve().parent / "results" / "upload_accuracy.json"
 REAL = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "real_photos"

@@ -22,7 +22,7 @@ from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
 from model.images.preprocess import preprocess
-from model.net.fast import nearest
+from model.net.neighbors import nearest
 from ui import common
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -14,7 +14,6 @@ import pytest
 from model import cli
 from model.folders import modelzip, store
 from model.folders.store import ModelError
-from model.net import fast
 from tests import hostile_cases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,16 +70,6 @@ def test_info_and_decode_of_a_good_folder_still_work(tmp_path, capsys):
     """The shipped model passes the validator: info exits 0 with its facts."""
     code, out, err = info(store.SHIPPED, capsys)
     assert code == 0 and json.loads(out)["name"] == "default", err
-
-
-def test_nearest_is_sorted_for_large_k():
-    """fast.nearest returns the k nearest in ascending distance even for k = 1000 (argpartition order is not)."""
-    rng = np.random.default_rng(0)
-    z_train = rng.normal(size=(60_000, 2)).astype(np.float32)
-    idx, dist = fast.nearest(z_train, np.zeros(2, np.float32), 1000)
-    assert len(idx) == 1000 and (np.diff(dist) >= 0).all()
-    full = np.sqrt((z_train**2).sum(1))
-    np.testing.assert_allclose(dist, np.sort(full)[:1000], rtol=1e-6)
 
 
 @pytest.mark.parametrize("k", ["0", "1001", "100000000"])

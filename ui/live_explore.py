@@ -23,7 +23,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from model.net.fast import nearest
+from model.net.neighbors import nearest
 from model.net.views import around, union
 from model.settings import settings
 from ui import common
