@@ -10,24 +10,20 @@ the 60,000-point figure on every click (so the figure is re-sent and redrawn), a
 from __future__ import annotations
 
 import base64
-import sys
 from functools import partial
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root: ui/, model/
-
-from ui import common  # noqa: E402
-from ui.scatter import (  # noqa: E402
+from ui import common
+from ui.scatter import (
     figure_roles,
     latent_extent,
     latent_figure,
     parse_selection,
     round_out,
     slider_step,
-    with_marker,  # noqa: E402
+    with_marker,
 )
 
 st.set_page_config(page_title="Baseline explorer", layout="wide")

@@ -1,6 +1,6 @@
 """How well does an uploaded digit land among its own class? The upload path against the arrays.
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/upload_accuracy.py [--model DIR] [--n 1000] [--k 5]
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.upload_accuracy [--model DIR] [--n 1000] [--k 5]
 
 For the first N MNIST test digits (default 1,000) and a model folder (default: the shipped one)
 it measures the share whose k = 5 nearest training encodings have the digit's own label as
@@ -33,8 +33,6 @@ import statistics
 import sys
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 from PIL import Image
