@@ -8,6 +8,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 
@@ -81,3 +82,14 @@ def test_cli_bounds_k(k, tmp_path, capsys):
     Image.fromarray(np.zeros((28, 28), np.uint8)).save(png)
     code, out, err = (cli.main(["encode", str(png), "--k", k]), *capsys.readouterr())
     assert code == 2 and out == "" and err.startswith("error: ") and "--k" in err and len(err.splitlines()) == 1
+
+
+def test_over_the_parameter_limit_is_refused_before_keras_builds_anything(tmp_path, monkeypatch):
+    """A config.json declaring more parameters than the limit is refused from the config alone: Keras never loads it."""
+    folder = hostile_cases.copy_shipped(tmp_path / "big")
+    hostile_cases.keras_config_edit(folder, hostile_cases.huge_dense)  # Dense layers of 65,536 units: legal sizes
+    built = []
+    monkeypatch.setattr(keras.saving, "load_model", lambda *a, **k: built.append(a))
+    with pytest.raises(ModelError, match=r"declares about [\d,]+ parameters; the limit is"):
+        store.load(folder)
+    assert built == []
