@@ -161,7 +161,9 @@ def keras_download(name: str = "mnist") -> Arrays:
     except Exception:  # no network, a proxy, a half-written cache
         log.warning("Keras's download of %s failed", name, exc_info=True)
         hint = "; or apt-get install dataset-fashion-mnist" if name == "fashion-mnist" else ""
-        raise DataError(f"{LABELS[name]} is not in {env}, nor in {places}, and the download failed; {FIX}{hint}") from None
+        raise DataError(
+            f"{LABELS[name]} is not in {env}, nor in {places}, and the download failed; {FIX}{hint}"
+        ) from None
     return validate({"x_train": xtr, "y_train": ytr, "x_test": xte, "y_test": yte}, "keras download")
 
 
