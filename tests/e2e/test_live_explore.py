@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from model.net.views import core_box
 from tests.e2e.app_utils import wait_for_app
+
+pytestmark = pytest.mark.e2e
 
 STATE = "() => window.__livePlane.explore_plane"
 PAGE_PX = f"""([z1, z2]) => {{

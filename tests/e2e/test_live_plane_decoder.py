@@ -10,6 +10,8 @@ import pytest
 
 from model.net.export_weights import plane_payload
 
+pytestmark = pytest.mark.e2e
+
 JS = (Path(__file__).resolve().parents[2] / "ui" / "live_plane.js").read_text()
 CLASSES = [str(i) for i in range(10)]
 TOL = 1e-4
