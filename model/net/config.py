@@ -128,8 +128,8 @@ SEED = Config()
 
 # The shipped default: wide and deep (512-256-128) with smooth silu units, a linear latent that cannot
 # die, batch 512 (about 1.5x batch 128's digits per second on 2 cores) at a high rate, Adam with a short
-# squared-gradient memory (beta2 0.99), cosine decay over 50 epochs. Found with bench/sweep_proxy_jax.py
-# on a lent GPU and confirmed with bench/sweep_default.py here; see README, "The shipped default model".
+# squared-gradient memory (beta2 0.99), cosine decay over 50 epochs. Found by a sweep on a GPU and confirmed
+# by CLI runs on 2 CPU cores; see docs/experiments.md.
 DEFAULT = Config(
     hidden=(512, 256, 128),
     activation="silu",
