@@ -21,7 +21,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from model.net.fast import nearest
+from model.net.neighbors import nearest
 from model.net.views import around
 from model.settings import settings
 from ui import common, explore_state, plane_picture

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import math
 import os
 import re
@@ -31,6 +32,8 @@ from model.net import graph
 from model.net.config import DATASETS, SEED, Config, ConfigError
 from model.net.graph import Stack
 
+log = logging.getLogger(__name__)
+
 MODEL_FILE, META_FILE, LATENT_FILE = "model.keras", "meta.json", "latent.npz"
 LATENT_KEYS = ("z_train", "y_train", "z_test", "y_test")
 META_MAX = 1 * 2**20  # a 1,000-epoch history is ~50 KB
@@ -41,7 +44,7 @@ LATENT_MAX_TOTAL = 64 * 2**20  # 1,000,000 encodings as float64 with labels
 MAX_RATIO = 50  # inflated / compressed, for members over RATIO_FLOOR (Keras stores, npz deflates ~1.1x)
 RATIO_FLOOR = 2**20
 MAX_PARAMS = KERAS_MAX_MEMBER // 4  # float32 weights must fit in the weights file
-LAYERS = {"InputLayer", "Dense", "Sampling"}  # everything model.autoencoder and model.vae build
+LAYERS = {"InputLayer", "Dense", "Sampling"}  # everything model.net.autoencoder and model.net.vae build
 
 
 class ModelError(RuntimeError):
@@ -159,7 +162,7 @@ META_FIELDS = {  # key: (check, default) for everything the pages and `info` sho
     "loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
     "val_loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
     "test_bce": (lambda v: v is None or _num(v, 0, 1e6), None),
-    "knn5": (lambda v: _num(v, 0, 1), None),  # 5-NN label accuracy of the test encodings (model.metrics)
+    "knn5": (lambda v: _num(v, 0, 1), None),  # 5-NN label accuracy of the test encodings (model.net.metrics)
     "params": (lambda v: type(v) is int and 0 <= v <= MAX_PARAMS, 0),
     "data_checksum": (lambda v: isinstance(v, str) and len(v) <= 200, ""),
     "train_seconds": (lambda v: _num(v, 0, 1e9), 0.0),
@@ -214,6 +217,7 @@ def check_archive(path: Path, role: str, max_member: int, max_total: int) -> zip
         z = zipfile.ZipFile(path)
         infos = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
+        log.info("%s: damaged zip", path, exc_info=True)
         raise ModelError(f"the model's {role} is a damaged zip archive") from None
     if len(infos) > 16:
         raise ModelError(f"the model's {role} holds {len(infos)} files; refused")
@@ -286,8 +290,9 @@ def load_latent(path: Path) -> dict[str, np.ndarray]:
             latent = {k: f[k] for k in LATENT_KEYS}
     except KeyError as e:
         raise ModelError(f"the model's {role} lacks {e.args[0] if e.args else 'an array'}") from None
-    except Exception as e:  # pickles (allow_pickle=False), bad headers, damaged zips
-        raise ModelError(f"the model's {role} is unreadable ({type(e).__name__})") from None
+    except Exception:  # pickles (allow_pickle=False), bad headers, damaged zips
+        log.info("%s: unreadable", path, exc_info=True)
+        raise ModelError(f"the model's {role} is unreadable") from None
     for split in ("train", "test"):
         z, y = latent[f"z_{split}"], latent[f"y_{split}"]
         if z.dtype not in (np.float32, np.float64) or not np.issubdtype(y.dtype, np.integer) or y.ndim != 1:

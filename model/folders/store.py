@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,8 @@ from model.net.config import Config
 from model.net.fast import Codec
 from model.settings import settings
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "write_file_atomic",
     "LATENT_FILE",
@@ -59,7 +62,7 @@ class Bundle:
     """Everything the app needs from one model folder."""
 
     path: Path
-    meta: dict  # checked by model.check.check_meta: known keys only, each of its documented type
+    meta: dict  # checked by model.folders.check.check_meta: known keys only, each of its documented type
     codec: Codec  # the NumPy encoder (a VAE's mean) and decoder
     latent: dict[str, np.ndarray]
 
@@ -148,8 +151,9 @@ def load_keras(path: Path):
 
     try:
         ae = keras.saving.load_model(path, custom_objects=CUSTOM_OBJECTS, safe_mode=True, compile=False)
-    except Exception as e:  # bad zip, unknown layers, lambda layers refused by safe mode
-        raise ModelError(f"the model's {MODEL_FILE}: cannot load the model ({type(e).__name__})") from None
+    except Exception:  # bad zip, unknown layers, lambda layers refused by safe mode
+        log.warning("Keras could not load %s", path, exc_info=True)
+        raise ModelError(f"the model's {MODEL_FILE}: cannot load the model") from None
     if tuple(ae.input_shape) != (None, 784) or tuple(ae.output_shape) != (None, 784):
         raise ModelError(
             f"the model's {MODEL_FILE}: expected input and output 784, got {ae.input_shape} -> {ae.output_shape}"
@@ -172,7 +176,7 @@ def load_models(path: Path):
 
 
 def load(path: str | os.PathLike | None = None) -> Bundle:
-    """Load a model folder (default: default_model_dir()) through model.check's validator; ModelError."""
+    """Load a model folder (default: default_model_dir()) through model.folders.check's validator; ModelError."""
     path = Path(path) if path else default_model_dir()
     version = path.resolve()  # one version throughout, even if a save switches `path` meanwhile
     try:

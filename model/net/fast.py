@@ -70,15 +70,6 @@ class Codec:
         return self.decode(np.array([[z1, z2]], dtype=np.float32))[0].reshape(28, 28)
 
 
-def nearest(z_train: np.ndarray, z: np.ndarray, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and Euclidean distances of the k training encodings nearest to z (2,)."""
-    d = np.sqrt(((z_train - np.asarray(z, dtype=np.float32)) ** 2).sum(axis=1))
-    k = min(k, len(d))
-    idx = np.argpartition(d, k - 1)[:k]
-    idx = idx[np.argsort(d[idx], kind="stable")]
-    return idx, d[idx]
-
-
 def bce(x: np.ndarray, y: np.ndarray, eps: float = 1e-7) -> float:
     """Mean per-pixel binary cross-entropy, clipped as Keras does."""
     y = np.clip(y, eps, 1 - eps)
