@@ -268,7 +268,7 @@ def check_keras_archive(path: Path) -> tuple[Stack, Stack]:
         layers = _layers(cfg)
         for layer in layers:
             kind = layer.get("class_name")
-            if kind not in LAYERS:
+            if not isinstance(kind, str) or kind not in LAYERS:
                 raise ModelError(f"cannot load the model: it holds a layer this app never builds ({str(kind)[:40]})")
         try:
             p = graph.plan(cfg, layers)

@@ -87,6 +87,15 @@ def _dense(layer: dict) -> tuple[int, str]:
 
 def plan(cfg: dict, layers: list[dict]) -> Plan:
     """The chain config.json describes (layers: its layer configs, classes already checked)."""
+    try:
+        return _plan(cfg, layers)
+    except (AttributeError, TypeError, IndexError, KeyError, ValueError) as e:
+        if isinstance(e, GraphError):
+            raise
+        raise GraphError("has a malformed config") from None
+
+
+def _plan(cfg: dict, layers: list[dict]) -> Plan:
     by_name, order, dense, inputs = {}, {}, {}, {}
     for i, layer in enumerate(layers):
         name = layer.get("name")
