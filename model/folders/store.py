@@ -4,6 +4,7 @@ A model folder holds
     model.keras   the autoencoder (encoder and decoder are recovered from it)
     meta.json     config, dataset, per-epoch history, test BCE, params, checksum, date
     latent.npz    z_train (N, 2) float32, y_train uint8, z_test, y_test
+    history.npz   optional: a test sample's encodings during training (model/net/history.py)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 
 from model.folders.atomic import LEFTOVER, write_dir, write_file_atomic
 from model.folders.check import (
+    HISTORY_FILE,
     LATENT_FILE,
     LATENT_KEYS,
     META_FILE,
@@ -26,6 +28,7 @@ from model.folders.check import (
     ModelError,
     check_folder,
     json_safe,
+    load_history,
     load_latent,
     read_meta,
 )
@@ -59,6 +62,7 @@ class Bundle:
     models: Models
     codec: Codec
     latent: dict[str, np.ndarray]
+    history: dict[str, np.ndarray] | None = None  # history.npz, checked; None for a model without one
 
     @property
     def name(self) -> str:
@@ -126,6 +130,8 @@ def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
         (tmp / META_FILE).write_text(json.dumps(json_safe(meta), indent=2, allow_nan=False) + "\n")
         latent = {k: getattr(result, k) for k in LATENT_KEYS}
         np.savez_compressed(tmp / LATENT_FILE, **latent)
+        if getattr(result, "snapshots", None):
+            np.savez_compressed(tmp / HISTORY_FILE, **result.snapshots)
 
     return write_atomic_dir(out_dir, fill)
 
@@ -167,4 +173,6 @@ def _load(path: Path, version: Path) -> Bundle:
         raise ModelError("the model's model.keras is not an encoder/decoder pair this app knows") from None
     if tuple(models.encoder.output_shape) != (None, 2):
         raise ModelError(f"the model's model.keras: latent must be 2-D, got {models.encoder.output_shape}")
-    return Bundle(path=path, meta=meta, models=models, codec=Codec(models.encoder, models.decoder), latent=latent)
+    history = load_history(version / HISTORY_FILE, latent)
+    return Bundle(path=path, meta=meta, models=models, codec=Codec(models.encoder, models.decoder), latent=latent,
+                  history=history)  # fmt: skip
