@@ -34,7 +34,7 @@ from model.folders.check import (
 )
 from model.net.autoencoder import CUSTOM_OBJECTS, Models, split
 from model.net.config import Config
-from model.net.fast import Codec
+from model.net.fast import Codec, log_var_stack
 from model.settings import settings
 
 __all__ = [
@@ -174,5 +174,5 @@ def _load(path: Path, version: Path) -> Bundle:
     if tuple(models.encoder.output_shape) != (None, 2):
         raise ModelError(f"the model's model.keras: latent must be 2-D, got {models.encoder.output_shape}")
     history = load_history(version / HISTORY_FILE, latent)
-    return Bundle(path=path, meta=meta, models=models, codec=Codec(models.encoder, models.decoder), latent=latent,
-                  history=history)  # fmt: skip
+    codec = Codec(models.encoder, models.decoder, log_var=log_var_stack(ae))  # log_var: a VAE's sigma
+    return Bundle(path=path, meta=meta, models=models, codec=codec, latent=latent, history=history)

@@ -28,9 +28,9 @@ ACTIVATIONS = {
 
 
 def dense_stack(model) -> list[tuple[np.ndarray, np.ndarray, str]]:
-    """(kernel, bias, activation) for each Dense layer of `model`, in call order."""
+    """(kernel, bias, activation) for each Dense layer of `model` (or of a list of layers), in call order."""
     stack = []
-    for layer in model.layers:
+    for layer in getattr(model, "layers", model):
         if not layer.weights:
             continue
         if type(layer).__name__ != "Dense":
@@ -49,12 +49,30 @@ def forward(stack, x: np.ndarray, batch: int = 8192) -> np.ndarray:
     return x
 
 
-class Codec:
-    """encode: (N, 784) in [0, 1] -> (N, 2); decode: (N, 2) -> (N, 784)."""
+def log_var_stack(autoencoder) -> list[tuple[np.ndarray, np.ndarray, str]] | None:
+    """A VAE's encoder stack ending in z_log_var instead of z_mean (same hidden layers); None for a plain AE."""
+    names = [layer.name for layer in autoencoder.layers]
+    if "z_log_var" not in names:
+        return None
+    hidden = [layer for layer in autoencoder.layers if layer.name.startswith("enc_")]
+    return dense_stack([*hidden, autoencoder.get_layer("z_log_var")])
 
-    def __init__(self, encoder, decoder):
+
+class Codec:
+    """encode: (N, 784) in [0, 1] -> (N, 2); decode: (N, 2) -> (N, 784); sigma: a VAE's encoder spread.
+
+    log_var: a VAE's log_var_stack(); it shares every layer but the last with `enc`."""
+
+    def __init__(self, encoder, decoder, log_var=None):
         self.enc = dense_stack(encoder)
         self.dec = dense_stack(decoder)
+        self.var = log_var
+
+    def sigma(self, x: np.ndarray) -> np.ndarray | None:
+        """(N, 2) standard deviations exp(log_var / 2) of a VAE's encoding of x; None for a plain autoencoder."""
+        if not self.var:
+            return None
+        return np.exp(0.5 * forward(self.var, np.reshape(x, (len(x), -1))))
 
     def encode(self, x: np.ndarray) -> np.ndarray:
         return forward(self.enc, np.reshape(x, (len(x), -1)))
