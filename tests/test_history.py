@@ -147,3 +147,17 @@ def test_diverged_snapshots_are_cut():
     snaps.z = [np.zeros((3, 2), np.float32), np.ones((3, 2), np.float32), np.full((3, 2), np.nan, np.float32)]
     out = history.arrays(snaps, np.arange(3), np.zeros(3), {"loss": [1.0, np.nan], "val_loss": [1.0, np.nan]})
     assert out["t"].tolist() == [0.0, 1.0] and out["z"].shape == (2, 3, 2) and out["loss"].tolist() == [1.0]
+
+
+def test_plane_payload_carries_the_history(saved):
+    """The browser's payload holds the snapshots (float16 bits), times, labels and losses; none without history."""
+    from model.net.export_weights import plane_payload, unpack
+
+    b = store.load(saved)
+    header, arrays = unpack(plane_payload(b.codec, b.latent, list("0123456789"), history=b.history))
+    assert header["history"] == {"snapshots": 6, "digits": 2000}
+    z = arrays["h_z"].view(np.float16).astype(np.float32)
+    assert np.array_equal(z, b.history["z"]) and np.array_equal(arrays["h_t"], b.history["t"])
+    assert np.array_equal(arrays["h_y"], b.history["y"]) and len(arrays["h_loss"]) == 2
+    header, arrays = unpack(plane_payload(b.codec, b.latent, list("0123456789")))
+    assert "history" not in header and "h_z" not in arrays
