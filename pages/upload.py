@@ -295,7 +295,9 @@ with result_col:
     st.page_link("pages/explore.py", label="Open this point in the explorer", icon=":material/explore:")
 steps_panel(analysis.prep)
 with st.container(key="upload_map"):
-    if not live_explore.upload_map(bundle, analysis.z):  # the live plane with the star; else the server chart
+    if not live_explore.upload_map(
+        bundle, analysis.z, analysis.sigma
+    ):  # the live plane with the star; else the server chart
         st.plotly_chart(map_figure(bundle, analysis.z), key="upload_chart", config=CONFIG)
     st.caption(
         "Every training digit, one colour per label; the star is your digit, shown with its neighbourhood. "

@@ -83,7 +83,7 @@ def _fragment(bundle, extent, side) -> None:
     with plane_col:
         res = live_plane(
             bundle, key=KEY, classes=common.class_names(bundle), marker=(z1, z2), index=index, view=view(bundle),
-            on_click=lambda a, b, i: choose(bundle, extent, a, b, i),
+            on_click=lambda a, b, i: choose(bundle, extent, a, b, i), replay=True,
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the whole page with the server chart
             st.rerun(scope="app")
@@ -169,18 +169,30 @@ def interp_downloads(bundle, interp) -> None:
     )  # fmt: skip
 
 
-def upload_map(bundle, z) -> bool:
-    """The Upload page's map: the live plane with the uploaded digit's star; False if it cannot run here."""
+SIGMA_CAPTION = (
+    "This model is a VAE: its encoder gives your digit a centre μ (the star) and a spread σ, drawn as the "
+    "1σ and 2σ ellipses. In training the decoder never saw μ itself but z = μ + σ·ε, with ε fresh random "
+    "noise each time (the reparameterisation trick), so every point of that cloud should decode to much the "
+    "same digit: **Resample** draws new ε and decodes them, in your browser."
+)
+NO_SIGMA_CAPTION = "This model is a plain autoencoder: it puts your digit at one point, so there is no σ to show."
+
+
+def upload_map(bundle, z, sigma=None) -> bool:
+    """The Upload page's map: the live plane with the uploaded digit's star (and a VAE's sigma ellipses);
+    False if it cannot run here."""
     if not can_run(bundle, UPLOAD_KEY):
         return False
-    return _upload_fragment(bundle, (float(z[0]), float(z[1])))
+    s = None if sigma is None else (float(sigma[0]), float(sigma[1]))
+    return _upload_fragment(bundle, (float(z[0]), float(z[1])), s)
 
 
 @st.fragment
-def _upload_fragment(bundle, star) -> bool:
+def _upload_fragment(bundle, star, sigma) -> bool:
     # Zoomed to the digit's neighbourhood; a new digit zooms again (its view differs), a double-click shows all.
     zoom = around(bundle.latent["z_train"], star)
-    res = live_plane(bundle, key=UPLOAD_KEY, classes=common.class_names(bundle), star=star, view=zoom)
+    res = live_plane(bundle, key=UPLOAD_KEY, classes=common.class_names(bundle), star=star, view=zoom, sigma=sigma)
     if not res.ok:
         st.rerun(scope="app")
+    st.caption(SIGMA_CAPTION if sigma is not None else NO_SIGMA_CAPTION)
     return True
