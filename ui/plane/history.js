@@ -59,16 +59,3 @@ export function positionsAt(H, p, xs, ys) {
     ys[n] = z[a + 2 * n + 1] + w * (z[b + 2 * n + 1] - z[a + 2 * n + 1]);
   }
 }
-
-// Each point's path from the first snapshot to position p, NaN between points (one line trace).
-export function trailsAt(H, p, xs, ys) {
-  const last = Math.min(Math.floor(p), H.S - 1), per = last + 3, N = H.N;
-  const tx = new Float32Array(N * per), ty = new Float32Array(N * per);
-  for (let n = 0; n < N; n++) {
-    const o = n * per;
-    for (let s = 0; s <= last; s++) { tx[o + s] = H.z[(s * N + n) * 2]; ty[o + s] = H.z[(s * N + n) * 2 + 1]; }
-    tx[o + last + 1] = xs[n]; ty[o + last + 1] = ys[n];
-    tx[o + last + 2] = NaN; ty[o + last + 2] = NaN;
-  }
-  return [tx, ty];
-}

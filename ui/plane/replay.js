@@ -1,7 +1,7 @@
 // Feature: Replay training (Explore, Compare). With the state's `replay` on, a row above the plot holds
 // Play/Pause, a speed, an epoch scrubber, Trails and a small loss curve; the model's test sample
-// (history.js) moves between the training's snapshots in the browser, one Plotly restyle a frame, no
-// server call. While it replays, the training digits' traces are hidden; at the end (or "Done") they
+// (history.js) moves between the training's snapshots in the browser, on a canvas of its own
+// (replay_plot.js), with no server call. While it replays, the training digits' traces are hidden; at the end (or "Done") they
 // come back: the plane is the model's real plane again. The plot carries data-replay ("off", "playing",
 // "paused") and data-replay-epoch (the epoch shown; the last one when off). Linked planes (Compare)
 // follow each other through a window "lp-replay" event {link, from, t|null, playing}, epoch for epoch.
@@ -26,6 +26,8 @@ export function install(ctx) {
   }
   ctx.on("state", (st) => { R.row.hidden = !(st && st.replay); });
   ctx.on("ready", () => mark(ctx, R));
+  const redraw = () => R.on && render(ctx, R, R.trails.checked); // follow a pan or zoom
+  for (const ev of ["relayouting", "relayout", "afterplot"]) ctx.on(ev, redraw);
   const onPeer = (e) => follow(ctx, R, e.detail);
   window.addEventListener("lp-replay", onPeer);
   ctx.on("dispose", () => { cancelAnimationFrame(R.raf); window.removeEventListener("lp-replay", onPeer); });
@@ -47,7 +49,7 @@ function buildControls(ctx, R) {
   R.loss = makeLoss(row, H);
   R.play.onclick = () => (R.playing ? pause(ctx, R) : play(ctx, R));
   R.scrub.oninput = () => { pause(ctx, R); show(ctx, R, +R.scrub.value, true); };
-  R.trails.onchange = () => R.on && show(ctx, R, R.p, false);
+  R.trails.onchange = () => R.on && render(ctx, R, R.trails.checked);
   R.done.onclick = () => stop(ctx, R, true);
   label(R);
   drawLoss(R.loss, H, epochAt(H, R.p));

@@ -1,40 +1,84 @@
-// The replay's Plotly traces: the test sample as one scattergl trace coloured by label, and its trails
-// as one line trace (NaN between points). enter() hides the training digits' class traces (their
-// legend states are kept), leave() removes the replay's traces and shows the class traces as they were.
-import { positionsAt, trailsAt } from "./history.js";
-
-const POINTS = "replay-points", TRAILS = "replay-trails"; // trace `meta`, found again by it
-
-const find = (gd, meta) => gd.data.findIndex((t) => t.meta === meta);
+// Drawing the replay: the test sample's points (coloured by label) and their trails on a canvas of its
+// own above the plot, in the plot's axes (hit.js's toPx), so a frame is a few milliseconds of 2-D
+// canvas work and never a Plotly redraw. enter() hides the training digits' class traces (their legend
+// states kept) and shows the canvas; leave() does the opposite. R.shown holds the positions drawn last
+// (data units), which tests read. Trails up to the last passed snapshot are cached per view.
+import { el } from "./dom.js";
+import { area, toPx } from "./hit.js";
+import { positionsAt } from "./history.js";
 
 export function enter(ctx, R) {
-  const { S, classes } = ctx, gd = S.gd, H = R.H;
-  const nc = classes.length;
+  const { S, d, classes } = ctx, gd = S.gd, H = R.H, nc = classes.length;
   R.visible = gd.data.slice(0, nc).map((t) => (t.visible === undefined ? true : t.visible));
-  const colours = gd.data.slice(0, nc).map((t) => t.marker.color);
-  const color = Array.from(H.y, (k) => colours[k % nc]);
-  R.xs = new Float32Array(H.N); R.ys = new Float32Array(H.N);
+  R.colours = gd.data.slice(0, nc).map((t) => t.marker.color);
+  R.shown = { x: new Float32Array(H.N), y: new Float32Array(H.N) };
+  if (!R.canvas) R.canvas = el("canvas", { class: "lp-replay-canvas", "data-testid": "lp-replay-canvas" });
+  d.overlay.before(R.canvas);
+  R.canvas.hidden = false;
+  R.trailKey = null;
   S.Plotly.restyle(gd, { visible: false }, classes.map((_, k) => k));
-  S.Plotly.addTraces(gd, [
-    { type: "scattergl", mode: "lines", meta: TRAILS, name: "trails", x: [], y: [], hoverinfo: "skip",
-      showlegend: false, line: { width: 1, color: "rgba(60, 60, 60, 0.25)" } },
-    { type: "scattergl", mode: "markers", meta: POINTS, name: `${H.N.toLocaleString("en")} test digits`,
-      x: [], y: [], hoverinfo: "skip", marker: { size: 4, color, opacity: 0.85 } },
-  ]);
-}
-
-export function render(ctx, R, trails) {
-  const { S } = ctx, gd = S.gd, H = R.H;
-  positionsAt(H, R.p, R.xs, R.ys);
-  const xs = R.xs.slice(), ys = R.ys.slice(); // new arrays: Plotly keeps what it is given
-  const [tx, ty] = trails ? trailsAt(H, R.p, xs, ys) : [[], []];
-  const ip = find(gd, POINTS), it = find(gd, TRAILS);
-  S.Plotly.restyle(gd, { x: [xs, tx], y: [ys, ty] }, [ip, it]);
 }
 
 export function leave(ctx, R) {
-  const { S, classes } = ctx, gd = S.gd;
-  const mine = [find(gd, POINTS), find(gd, TRAILS)].filter((i) => i >= 0);
-  if (mine.length) S.Plotly.deleteTraces(gd, mine);
-  S.Plotly.restyle(gd, { visible: R.visible }, classes.map((_, k) => k));
+  const { S, classes } = ctx;
+  R.canvas.hidden = true;
+  S.Plotly.restyle(S.gd, { visible: R.visible }, classes.map((_, k) => k));
+}
+
+// Size the canvas to the plot (device pixels) and return its 2-D context, cleared, in CSS pixels.
+function prepare(ctx, c) {
+  const r = ctx.d.plot.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+  const W = Math.floor(r.width * dpr), H = Math.floor(r.height * dpr);
+  if (c.width !== W || c.height !== H) { c.width = W; c.height = H; c.style.width = r.width + "px"; c.style.height = r.height + "px"; }
+  const g = c.getContext("2d");
+  g.setTransform(1, 0, 0, 1, 0, 0); g.clearRect(0, 0, W, H); g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return g;
+}
+
+export function render(ctx, R, trails) {
+  if (!ctx.S.gd || !R.on) return;
+  const H = R.H, a = area(ctx), g = prepare(ctx, R.canvas);
+  positionsAt(H, R.p, R.shown.x, R.shown.y);
+  g.save(); g.beginPath(); g.rect(a.left, a.top, a.w, a.h); g.clip();
+  if (trails) drawTrails(ctx, R, g, a);
+  const vis = R.visible;
+  for (let k = 0; k < R.colours.length; k++) {
+    if (vis[k] !== true) continue; // a class hidden in the legend stays hidden in the replay
+    g.beginPath();
+    for (let n = 0; n < H.N; n++) {
+      if (H.y[n] !== k) continue;
+      const [x, y] = toPx(a, R.shown.x[n], R.shown.y[n]);
+      g.moveTo(x + 2.2, y); g.arc(x, y, 2.2, 0, 2 * Math.PI);
+    }
+    g.fillStyle = R.colours[k]; g.globalAlpha = 0.85; g.fill();
+  }
+  g.restore();
+}
+
+// Each point's path through the snapshots passed so far (cached) and on to where it is now.
+function drawTrails(ctx, R, g, a) {
+  const H = R.H, last = Math.min(Math.floor(R.p), H.S - 1), N = H.N;
+  const key = `${last}:${a.xa.range}:${a.ya.range}:${R.canvas.width}x${R.canvas.height}`;
+  if (key !== R.trailKey) {
+    R.trailKey = key;
+    R.trailCache = R.trailCache || document.createElement("canvas");
+    const c = R.trailCache; c.width = R.canvas.width; c.height = R.canvas.height;
+    const t = c.getContext("2d"), dpr = window.devicePixelRatio || 1;
+    t.setTransform(dpr, 0, 0, dpr, 0, 0); t.beginPath();
+    for (let n = 0; n < N; n++) {
+      for (let s = 0; s <= last; s++) {
+        const [x, y] = toPx(a, H.z[(s * N + n) * 2], H.z[(s * N + n) * 2 + 1]);
+        if (s) t.lineTo(x, y); else t.moveTo(x, y);
+      }
+    }
+    t.lineWidth = 0.7; t.strokeStyle = "rgba(60, 60, 60, 0.22)"; t.stroke();
+  }
+  g.save(); g.setTransform(1, 0, 0, 1, 0, 0); g.drawImage(R.trailCache, 0, 0); g.restore();
+  g.beginPath();
+  for (let n = 0; n < N; n++) {
+    const [x0, y0] = toPx(a, H.z[(last * N + n) * 2], H.z[(last * N + n) * 2 + 1]);
+    const [x1, y1] = toPx(a, R.shown.x[n], R.shown.y[n]);
+    g.moveTo(x0, y0); g.lineTo(x1, y1);
+  }
+  g.lineWidth = 0.7; g.strokeStyle = "rgba(60, 60, 60, 0.22)"; g.stroke();
 }
