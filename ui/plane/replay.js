@@ -7,14 +7,15 @@
 // follow each other through a window "lp-replay" event {link, from, t|null, playing}, epoch for epoch.
 import { el } from "./dom.js";
 import { epochAt, positionAt, readHistory } from "./history.js";
-import { enter, leave, render } from "./replay_plot.js";
+import { enter, leave, measure, render } from "./replay_plot.js";
 import { drawLoss, makeLoss } from "./replay_loss.js";
 
 const RATE = 2; // snapshots a second at 1x
 
 export function install(ctx) {
   const H = readHistory(ctx.P);
-  const R = { H, p: H ? H.S - 1 : 0, on: false, playing: false, raf: 0, frames: [], trace: null };
+  // frames: the rAF times of the frames played; ms: each render's cost (bench/replay_fps.py reads both)
+  const R = { H, p: H ? H.S - 1 : 0, on: false, playing: false, raf: 0, frames: [], ms: [] };
   ctx.S.replay = R; // tests and bench/replay_fps.py read it
   R.row = el("div", { class: "lp-replay", "data-testid": "lp-replay", hidden: "" });
   ctx.root.insertBefore(R.row, ctx.d.stage);
@@ -26,7 +27,7 @@ export function install(ctx) {
   }
   ctx.on("state", (st) => { R.row.hidden = !(st && st.replay); });
   ctx.on("ready", () => mark(ctx, R));
-  const redraw = () => R.on && render(ctx, R, R.trails.checked); // follow a pan or zoom
+  const redraw = () => { if (R.on) { measure(ctx, R); render(ctx, R, R.trails.checked); } }; // a pan or zoom
   for (const ev of ["relayouting", "relayout", "afterplot"]) ctx.on(ev, redraw);
   const onPeer = (e) => follow(ctx, R, e.detail);
   window.addEventListener("lp-replay", onPeer);
@@ -65,7 +66,8 @@ function play(ctx, R) {
     const p = R.p + ((now - last) / 1000) * RATE * +R.speed.value;
     last = now;
     if (p >= R.H.S - 1) return stop(ctx, R, true); // the end: back to the real plane
-    show(ctx, R, p, true);
+    show(ctx, R, p, true, now - (R.texted || 0) > 100); // the words and the loss mark: 10 times a second
+    if (now - (R.texted || 0) > 100) R.texted = now;
     R.frames.push(now);
     if (R.frames.length > 600) R.frames.shift();
     R.raf = requestAnimationFrame(tick);
@@ -81,15 +83,21 @@ function pause(ctx, R) {
   broadcast(ctx, R);
 }
 
-// Show position p (entering replay mode if needed); `tell`: linked planes follow.
-function show(ctx, R, p, tell) {
+// Show position p (entering replay mode if needed); `tell`: linked planes follow; `words`: update the
+// label, scrubber and loss mark too (while playing, only some frames do).
+function show(ctx, R, p, tell, words = true) {
   if (!ctx.S.gd) return;
   if (!R.on) { enter(ctx, R); R.on = true; }
   R.p = p;
+  const t0 = performance.now();
   render(ctx, R, R.trails.checked);
-  R.scrub.value = String(p);
-  label(R);
-  drawLoss(R.loss, R.H, epochAt(R.H, p));
+  R.ms.push(performance.now() - t0);
+  if (R.ms.length > 600) R.ms.shift();
+  if (words) {
+    R.scrub.value = String(p);
+    label(R);
+    drawLoss(R.loss, R.H, epochAt(R.H, p));
+  }
   mark(ctx, R);
   if (tell) broadcast(ctx, R);
 }

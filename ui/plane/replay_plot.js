@@ -15,6 +15,7 @@ export function enter(ctx, R) {
   if (!R.canvas) R.canvas = el("canvas", { class: "lp-replay-canvas", "data-testid": "lp-replay-canvas" });
   d.overlay.before(R.canvas);
   R.canvas.hidden = false;
+  measure(ctx, R);
   R.trailKey = null;
   S.Plotly.restyle(gd, { visible: false }, classes.map((_, k) => k));
 }
@@ -25,9 +26,16 @@ export function leave(ctx, R) {
   S.Plotly.restyle(S.gd, { visible: R.visible }, classes.map((_, k) => k));
 }
 
+// The plot's size, read only when it may have changed (entering, a relayout, a redraw): reading it every
+// frame would force the whole page's layout each frame.
+export function measure(ctx, R) {
+  const r = ctx.d.plot.getBoundingClientRect();
+  R.rect = { width: r.width, height: r.height };
+}
+
 // Size the canvas to the plot (device pixels) and return its 2-D context, cleared, in CSS pixels.
-function prepare(ctx, c) {
-  const r = ctx.d.plot.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+function prepare(R, c) {
+  const r = R.rect, dpr = window.devicePixelRatio || 1;
   const W = Math.floor(r.width * dpr), H = Math.floor(r.height * dpr);
   if (c.width !== W || c.height !== H) { c.width = W; c.height = H; c.style.width = r.width + "px"; c.style.height = r.height + "px"; }
   const g = c.getContext("2d");
@@ -37,7 +45,7 @@ function prepare(ctx, c) {
 
 export function render(ctx, R, trails) {
   if (!ctx.S.gd || !R.on) return;
-  const H = R.H, a = area(ctx), g = prepare(ctx, R.canvas);
+  const H = R.H, a = area(ctx), g = prepare(R, R.canvas);
   positionsAt(H, R.p, R.shown.x, R.shown.y);
   g.save(); g.beginPath(); g.rect(a.left, a.top, a.w, a.h); g.clip();
   if (trails) drawTrails(ctx, R, g, a);
