@@ -49,7 +49,7 @@ function buildControls(ctx, R) {
   R.done = el("button", { type: "button", "data-testid": "lp-replay-done", text: "Done", hidden: "" }, row);
   R.loss = makeLoss(row, H);
   R.play.onclick = () => (R.playing ? pause(ctx, R) : play(ctx, R));
-  R.scrub.oninput = () => { pause(ctx, R); show(ctx, R, +R.scrub.value, true); };
+  R.scrub.oninput = () => { halt(R); show(ctx, R, +R.scrub.value, true); };
   R.trails.onchange = () => R.on && render(ctx, R, R.trails.checked);
   R.done.onclick = () => stop(ctx, R, true);
   label(R);
@@ -76,9 +76,16 @@ function play(ctx, R) {
   R.raf = requestAnimationFrame(tick);
 }
 
-function pause(ctx, R) {
+function halt(R) {
   R.playing = false;
   cancelAnimationFrame(R.raf);
+}
+
+function pause(ctx, R) {
+  halt(R);
+  R.scrub.value = String(R.p);
+  label(R);
+  drawLoss(R.loss, R.H, epochAt(R.H, R.p));
   mark(ctx, R);
   broadcast(ctx, R);
 }
@@ -104,8 +111,7 @@ function show(ctx, R, p, tell, words = true) {
 
 // Leave replay mode: the training digits again, the scrubber at the end.
 function stop(ctx, R, tell) {
-  R.playing = false;
-  cancelAnimationFrame(R.raf);
+  halt(R);
   if (R.on) { leave(ctx, R); R.on = false; }
   R.p = R.H.S - 1;
   R.scrub.value = String(R.p);
@@ -140,8 +146,7 @@ function follow(ctx, R, m) {
   const S = ctx.S;
   if (!R.H || !m || !S.link || m.link !== S.link || m.from === ctx.channel || !S.gd) return;
   if (m.t === null) return stop(ctx, R, false);
-  R.playing = false;
-  cancelAnimationFrame(R.raf);
+  halt(R);
   show(ctx, R, positionAt(R.H, m.t), false);
   R.play.textContent = m.playing ? "▶ following" : "▶ Replay training";
 }
