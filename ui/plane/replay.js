@@ -7,7 +7,7 @@
 // follow each other through a window "lp-replay" event {link, from, t|null, playing}, epoch for epoch.
 import { el } from "./dom.js";
 import { epochAt, positionAt, readHistory } from "./history.js";
-import { enter, leave, measure, render } from "./replay_plot.js";
+import { enter, leave, render } from "./replay_plot.js";
 import { drawLoss, makeLoss } from "./replay_loss.js";
 
 const RATE = 2; // snapshots a second at 1x
@@ -27,7 +27,7 @@ export function install(ctx) {
   }
   ctx.on("state", (st) => { R.row.hidden = !(st && st.replay); });
   ctx.on("ready", () => mark(ctx, R));
-  const redraw = () => { if (R.on) { measure(ctx, R); render(ctx, R, R.trails.checked); } }; // a pan or zoom
+  const redraw = () => R.on && render(ctx, R, R.trails.checked); // follow a pan or zoom
   for (const ev of ["relayouting", "relayout", "afterplot"]) ctx.on(ev, redraw);
   const onPeer = (e) => follow(ctx, R, e.detail);
   window.addEventListener("lp-replay", onPeer);

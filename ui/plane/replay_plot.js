@@ -1,5 +1,5 @@
 // Drawing the replay: the test sample's points (coloured by label) and their trails on a canvas of its
-// own above the plot, in the plot's axes (hit.js's toPx), so a frame is a few milliseconds of 2-D
+// own over the plot area, in the plot's axes (hit.js's toPx), so a frame is a few milliseconds of 2-D
 // canvas work and never a Plotly redraw. enter() hides the training digits' class traces (their legend
 // states kept) and shows the canvas; leave() does the opposite. R.shown holds the positions drawn last
 // (data units), which tests read. Trails up to the last passed snapshot are cached per view.
@@ -15,7 +15,6 @@ export function enter(ctx, R) {
   if (!R.canvas) R.canvas = el("canvas", { class: "lp-replay-canvas", "data-testid": "lp-replay-canvas" });
   d.overlay.before(R.canvas);
   R.canvas.hidden = false;
-  measure(ctx, R);
   R.trailKey = null;
   S.Plotly.restyle(gd, { visible: false }, classes.map((_, k) => k));
 }
@@ -26,39 +25,35 @@ export function leave(ctx, R) {
   S.Plotly.restyle(S.gd, { visible: R.visible }, classes.map((_, k) => k));
 }
 
-// The plot's size, read only when it may have changed (entering, a relayout, a redraw): reading it every
-// frame would force the whole page's layout each frame.
-export function measure(ctx, R) {
-  const r = ctx.d.plot.getBoundingClientRect();
-  R.rect = { width: r.width, height: r.height };
-}
-
-// Size the canvas to the plot (device pixels) and return its 2-D context, cleared, in CSS pixels.
-function prepare(R, c) {
-  const r = R.rect, dpr = window.devicePixelRatio || 1;
-  const W = Math.floor(r.width * dpr), H = Math.floor(r.height * dpr);
-  if (c.width !== W || c.height !== H) { c.width = W; c.height = H; c.style.width = r.width + "px"; c.style.height = r.height + "px"; }
+// Size and place the canvas over the plot area only (device pixels; fewer pixels to composite each
+// frame), and return its 2-D context, cleared, drawing in the plot's CSS pixels (as toPx gives them).
+// The area comes from Plotly's layout, so no frame forces the page's layout.
+function prepare(c, a) {
+  const dpr = window.devicePixelRatio || 1, W = Math.ceil(a.w * dpr), H = Math.ceil(a.h * dpr);
+  if (c.width !== W || c.height !== H) { c.width = W; c.height = H; c.style.width = a.w + "px"; c.style.height = a.h + "px"; }
+  if (c.style.left !== a.left + "px") { c.style.left = a.left + "px"; c.style.top = a.top + "px"; }
   const g = c.getContext("2d");
-  g.setTransform(1, 0, 0, 1, 0, 0); g.clearRect(0, 0, W, H); g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.setTransform(1, 0, 0, 1, 0, 0); g.clearRect(0, 0, W, H);
+  g.setTransform(dpr, 0, 0, dpr, -a.left * dpr, -a.top * dpr);
   return g;
 }
 
 export function render(ctx, R, trails) {
   if (!ctx.S.gd || !R.on) return;
-  const H = R.H, a = area(ctx), g = prepare(R, R.canvas);
+  const H = R.H, a = area(ctx), g = prepare(R.canvas, a);
   positionsAt(H, R.p, R.shown.x, R.shown.y);
   g.save(); g.beginPath(); g.rect(a.left, a.top, a.w, a.h); g.clip();
   if (trails) drawTrails(ctx, R, g, a);
   const vis = R.visible;
   for (let k = 0; k < R.colours.length; k++) {
     if (vis[k] !== true) continue; // a class hidden in the legend stays hidden in the replay
-    g.beginPath();
+    g.beginPath(); // 4 x 4 squares on whole pixels: far cheaper to rasterise than 2,000 anti-aliased discs
     for (let n = 0; n < H.N; n++) {
       if (H.y[n] !== k) continue;
       const [x, y] = toPx(a, R.shown.x[n], R.shown.y[n]);
-      g.moveTo(x + 2.2, y); g.arc(x, y, 2.2, 0, 2 * Math.PI);
+      g.rect(Math.round(x) - 2, Math.round(y) - 2, 4, 4);
     }
-    g.fillStyle = R.colours[k]; g.globalAlpha = 0.85; g.fill();
+    g.fillStyle = R.colours[k]; g.fill();
   }
   g.restore();
 }
@@ -72,7 +67,7 @@ function drawTrails(ctx, R, g, a) {
     R.trailCache = R.trailCache || document.createElement("canvas");
     const c = R.trailCache; c.width = R.canvas.width; c.height = R.canvas.height;
     const t = c.getContext("2d"), dpr = window.devicePixelRatio || 1;
-    t.setTransform(dpr, 0, 0, dpr, 0, 0); t.beginPath();
+    t.setTransform(dpr, 0, 0, dpr, -a.left * dpr, -a.top * dpr); t.beginPath();
     for (let n = 0; n < N; n++) {
       for (let s = 0; s <= last; s++) {
         const [x, y] = toPx(a, H.z[(s * N + n) * 2], H.z[(s * N + n) * 2 + 1]);
