@@ -20,10 +20,10 @@ model/folders/check.py's load_history validates the file on load and on zip impo
 
 from __future__ import annotations
 
-import keras
 import numpy as np
 
 from model.net.fast import dense_stack, forward
+from model.net.keras_import import keras
 
 SAMPLE_SIZE = 2000
 SAMPLE_SEED = 20
