@@ -1,6 +1,6 @@
 """Benchmark Replay training's frame rate in headless Chromium, against baselines from the same page and run:
 
-    python bench/replay_fps.py --reps 5 --seconds 4
+    python -m bench.replay_fps --reps 5 --seconds 4
 
 Starts `streamlit run app.py` (live plane) on 127.0.0.1, opens Explore with the shipped `default` model
 (2,000 sample digits, 54 snapshots) and, in one browser page:
@@ -24,9 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop, wait_for_app
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop, wait_for_app  # noqa: E402
 
 R = "window.__livePlane.explore_plane.replay"
 IDLE = """(ms) => new Promise((done) => { const t = []; const f = (now) => { t.push(now);
@@ -108,7 +108,7 @@ def main() -> None:
     finally:
         stop(proc)
     out = {
-        "command": "python bench/replay_fps.py " + " ".join(sys.argv[1:]),
+        "command": "python -m bench.replay_fps " + " ".join(sys.argv[1:]),
         "load_before": load0, "load_after": os.getloadavg(), "cpus": os.cpu_count(),
         "summary": {k: {m: summary(v, m) for m in v[0] if m != "frames"} for k, v in results.items()},
         "runs": results,
