@@ -67,7 +67,7 @@ def _mtime(path) -> float:
 def _payload(path: str, mtime: float, key: str, classes: tuple[str, ...], _bundle) -> tuple[bytes | None, str | None]:
     """(channel + payload bytes, None), or (None, why) for a decoder the browser cannot run; per model and key."""
     try:
-        body = plane_payload(_bundle.codec, _bundle.latent, classes)
+        body = plane_payload(_bundle.codec, _bundle.latent, classes, history=getattr(_bundle, "history", None))
     except ExportError as e:
         return None, str(e)
     name = key.encode()
@@ -118,6 +118,8 @@ def live_plane(
     view=None,
     link: str | None = None,
     on_click: Callable[[float, float, int | None], None] | None = None,
+    replay: bool = False,
+    sigma: tuple[float, float] | None = None,
 ) -> LiveResult:
     """Mount the live plane (always with this key); see the module docstring."""
     why = unavailable(bundle, key, classes)
@@ -138,6 +140,9 @@ def live_plane(
         # ((x0, x1), (y0, y1)) to open on; applied when the plot is drawn and whenever it changes
         "view": None if view is None else [[float(v) for v in view[0]], [float(v) for v in view[1]]],
         "link": link,  # planes of the same group ring each other's hovered digit
+        "replay": bool(replay),  # show the Replay training row (ui/plane/replay.js)
+        # a VAE's encoder sigma around the star: ellipses and Resample (ui/plane/uncertainty.js)
+        "sigma": None if sigma is None else [float(sigma[0]), float(sigma[1])],
     }
     _state(key=f"{key}_state", data=state)
     if failed(key):  # reported during this run's callbacks: say so now

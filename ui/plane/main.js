@@ -37,8 +37,10 @@ import * as links from "./links.js";
 import * as map from "./map.js";
 import * as interp from "./interp.js";
 import * as sync from "./sync.js";
+import * as replay from "./replay.js";
+import * as uncertainty from "./uncertainty.js";
 
-const FEATURES = [pointer, links, map, interp, sync];
+const FEATURES = [pointer, links, map, interp, sync, replay, uncertainty];
 
 export { parsePayload, makeDecoder };
 
