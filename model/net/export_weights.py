@@ -23,6 +23,8 @@ import struct
 
 import numpy as np
 
+from model.net.density import peaks, spread_knots
+
 MAGIC = b"LEP1"
 SUPPORTED = ("relu", "silu", "linear", "sigmoid")  # what ui/live_plane.js implements, as model/net/fast.py
 MAX_BYTES = 64 * 1024 * 1024  # a model bigger than this stays on the server-side chart
@@ -99,6 +101,9 @@ def unpack(payload: bytes) -> tuple[dict, dict[str, np.ndarray]]:
 def plane_payload(codec, latent: dict, class_names, extent=None) -> bytes:
     """Decoder weights (w0, b0, w1, ...), z_train (N, 2) float32 and y_train (N,) uint8, as bytes.
 
+    The header also carries each class's label spot (model/net/density.py peaks(), null for an empty
+    class) and the spread view's knots (spread_knots(): [z1 knots, z2 knots]).
+
     extent: ((x0, x1), (y0, y1)) the plane opens on; default: the encodings' box plus 5%.
     Raises ExportError when the decoder cannot run in the browser.
     """
@@ -119,5 +124,8 @@ def plane_payload(codec, latent: dict, class_names, extent=None) -> bytes:
         "layers": [{"in": int(k.shape[0]), "out": int(k.shape[1]), "act": act} for k, _, act in stack],
         "classes": [str(c) for c in class_names],
         "extent": [list(map(float, extent[0])), list(map(float, extent[1]))],
+        # where each class's label goes (NaN: no points -> null) and the spread view's warp, per axis
+        "peaks": [None if np.isnan(p).any() else [float(p[0]), float(p[1])] for p in peaks(z, y, len(class_names))],
+        "spread": spread_knots(z).tolist(),
     }
     return pack(header, arrays)
