@@ -29,6 +29,7 @@ from pathlib import Path
 import streamlit as st
 
 from model.net.export_weights import ExportError, plane_payload
+from ui import plane_thumbs
 
 HERE = Path(__file__).resolve().parent
 _plane = st.components.v2.component(
@@ -127,6 +128,7 @@ def live_plane(
         on_click_change=lambda: _on_click(key, on_click),
         on_error_change=lambda: _on_error(key),
         on_interp_change=lambda: None,
+        on_thumbs_change=lambda: plane_thumbs.on_request(key, bundle),
     )  # fmt: skip
     state = {
         "channel": key,
@@ -136,8 +138,10 @@ def live_plane(
         # ((x0, x1), (y0, y1)) to open on; applied when the plot is drawn and whenever it changes
         "view": None if view is None else [[float(v) for v in view[0]], [float(v) for v in view[1]]],
         "link": link,  # planes of the same group ring each other's hovered digit
+        "thumbs": plane_thumbs.source(bundle),  # zoomed in: "originals" (asked for) or "decoded" in the browser
     }
     _state(key=f"{key}_state", data=state)
+    plane_thumbs.mount(key)
     if failed(key):  # reported during this run's callbacks: say so now
         return LiveResult(False, f"The live plane could not start in this browser ({failed(key)}); showing the server-side chart.")  # fmt: skip
     return LiveResult(True, None, getattr(result, "click", None), getattr(result, "interp", None))

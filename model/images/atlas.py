@@ -41,8 +41,8 @@ def clean_indices(raw, n: int) -> list[int]:
     return out
 
 
-def atlas(x: np.ndarray, indices, *, channel: str, req: int) -> bytes:
-    """The digits x[indices] ((N, 28, 28) uint8 source) as the atlas blob described above."""
+def grid_png(x: np.ndarray, indices) -> tuple[bytes, int]:
+    """(PNG of the digits x[indices] in a near-square grid, its number of columns); x is (N, 28, 28) uint8."""
     idx = np.asarray(list(indices), dtype=np.int64)
     cols = max(1, math.ceil(math.sqrt(len(idx))))
     rows = max(1, math.ceil(len(idx) / cols))
@@ -52,9 +52,16 @@ def atlas(x: np.ndarray, indices, *, channel: str, req: int) -> bytes:
         grid[r * 28 : (r + 1) * 28, c * 28 : (c + 1) * 28] = x[i]
     buf = io.BytesIO()
     Image.fromarray(grid, mode="L").save(buf, format="PNG", compress_level=3)  # fast; digits are mostly zeros
-    head = json.dumps({"channel": channel, "req": int(req), "indices": idx.tolist(), "cols": cols}).encode()
+    return buf.getvalue(), cols
+
+
+def atlas(x: np.ndarray, indices, *, channel: str, req: int, png: tuple[bytes, int] | None = None) -> bytes:
+    """The digits x[indices] as the atlas blob described above (`png`: grid_png()'s answer, if cached)."""
+    indices = [int(i) for i in indices]
+    data, cols = png or grid_png(x, indices)
+    head = json.dumps({"channel": channel, "req": int(req), "indices": indices, "cols": cols}).encode()
     out = MAGIC + struct.pack("<I", len(head)) + head
-    return out + b"\0" * (-len(out) % 4) + buf.getvalue()
+    return out + b"\0" * (-len(out) % 4) + data
 
 
 def unpack(blob: bytes) -> tuple[dict, np.ndarray]:

@@ -1,11 +1,10 @@
-"""Reading the plane: where each class is densest, the most crowded mixed window, the spread view's warp.
+"""Reading the plane: where each class is densest, and the most crowded mixed window.
 
-Pure NumPy and SciPy (no Streamlit, no Plotly). The live plane gets peaks() and spread_knots() in its
+Pure NumPy and SciPy (no Streamlit, no Plotly). The live plane gets peaks() in its
 payload (model/net/export_weights.py); bench/plane_reading.py and the e2e tests use mixed_window() and tvd().
 
     peaks(z, y, 10)                 # (10, 2): each class's densest spot (smoothed 2-D histogram mode)
     mixed_window(z, y, view)        # ((x0, x1), (y0, y1)): the fullest window where three classes mix
-    spread_knots(z)                 # (2, K): per axis, true values at evenly spaced warped positions
 """
 
 from __future__ import annotations
@@ -74,25 +73,3 @@ def tvd(p, q) -> float:
     """Total variation distance between two distributions (any non-negative weights, normalised here)."""
     p, q = np.asarray(p, np.float64), np.asarray(q, np.float64)
     return float(0.5 * np.abs(p / p.sum() - q / q.sum()).sum())
-
-
-def spread_knots(z: np.ndarray, k: int = 33, mix: float = 0.5) -> np.ndarray:
-    """(2, k) float: per axis, the true values at k evenly spaced positions of the spread view's warp.
-
-    The warp of each axis is mix * (its rank, the empirical CDF) + (1 - mix) * (its plain linear
-    position) between the axis's minimum and maximum: strictly increasing, so it is undone exactly by
-    interpolating back. The rank part gives the crowded core most of the room; the linear part keeps
-    the sparse outskirts from shrinking to nothing. Warped position t = j / (k - 1) maps to knots[:, j];
-    between knots both ways are linear.
-    """
-    z = np.asarray(z, dtype=np.float64)
-    t = np.linspace(0.0, 1.0, k)
-    out = np.empty((2, k))
-    for a in range(2):
-        v = np.sort(z[:, a])
-        lo, hi = v[0], max(v[-1], v[0] + 1e-9)
-        grid = np.linspace(lo, hi, 4096)  # the warp evaluated finely, then inverted at t
-        cdf = np.searchsorted(v, grid, side="right") / len(v)
-        w = mix * cdf + (1 - mix) * (grid - lo) / (hi - lo)
-        out[a] = np.interp(t, w, grid)
-    return out

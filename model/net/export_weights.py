@@ -23,7 +23,7 @@ import struct
 
 import numpy as np
 
-from model.net.density import peaks, spread_knots
+from model.net.density import peaks
 
 MAGIC = b"LEP1"
 SUPPORTED = ("relu", "silu", "linear", "sigmoid")  # what ui/live_plane.js implements, as model/net/fast.py
@@ -101,8 +101,7 @@ def unpack(payload: bytes) -> tuple[dict, dict[str, np.ndarray]]:
 def plane_payload(codec, latent: dict, class_names, extent=None) -> bytes:
     """Decoder weights (w0, b0, w1, ...), z_train (N, 2) float32 and y_train (N,) uint8, as bytes.
 
-    The header also carries each class's label spot (model/net/density.py peaks(), null for an empty
-    class) and the spread view's knots (spread_knots(): [z1 knots, z2 knots]).
+    The header also carries each class's label spot (model/net/density.py peaks(), null for an empty class).
 
     extent: ((x0, x1), (y0, y1)) the plane opens on; default: the encodings' box plus 5%.
     Raises ExportError when the decoder cannot run in the browser.
@@ -124,8 +123,7 @@ def plane_payload(codec, latent: dict, class_names, extent=None) -> bytes:
         "layers": [{"in": int(k.shape[0]), "out": int(k.shape[1]), "act": act} for k, _, act in stack],
         "classes": [str(c) for c in class_names],
         "extent": [list(map(float, extent[0])), list(map(float, extent[1]))],
-        # where each class's label goes (NaN: no points -> null) and the spread view's warp, per axis
+        # where each class's label goes (NaN: no points -> null)
         "peaks": [None if np.isnan(p).any() else [float(p[0]), float(p[1])] for p in peaks(z, y, len(class_names))],
-        "spread": spread_knots(z).tolist(),
     }
     return pack(header, arrays)
