@@ -39,23 +39,32 @@ SETUP = f"""async ([ch, spot, start, end, decoded]) => {{
     window.__tzPrev = window.__lpState[ch].thumbs;
     if (decoded) window.__lpState[ch].thumbs = "decoded"; // as the server says without the data set
     await S.Plotly.relayout(S.gd, {{ "xaxis.range": [cx - h0, cx + h0], "yaxis.range": [cy - h0 * r, cy + h0 * r] }});
-    window.__tz = {{ wheels: [], shown: 0 }};
+    window.__tz = {{ wheels: [], shown: 0, done: 0 }};
     if (!window.__tzWired) {{
         window.__tzWired = true;
         document.addEventListener("wheel", () => window.__tz.wheels.push(performance.now()), {{ capture: true, passive: true }});
-        new MutationObserver(() => {{ if (+S.d.plot.getAttribute("data-thumbnails") > 0 && !window.__tz.shown) window.__tz.shown = performance.now(); }})
+        new MutationObserver(() => {{
+            const t = window.__tz, T = S.thumbs, now = performance.now();
+            if (+S.d.plot.getAttribute("data-thumbnails") > 0 && !t.shown) t.shown = now;
+            if (T.want > 0 && T.drawn.length === T.want && !t.done) t.done = now;
+        }})
             .observe(S.d.plot, {{ attributes: true, attributeFilter: ["data-thumbnails"] }});
     }}
     return [cx, cy, Math.ceil(Math.log(h0 / h1) / 0.1) + 1];
 }}"""
 PX = f"""([ch, z1, z2]) => {{ const S = ({STATE})(ch), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
     return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2)]; }}"""
-SHOWN = "() => window.__tz.shown > 0"
-ELAPSED = "() => { const t = window.__tz; return t.shown - Math.max(...t.wheels.filter((w) => w <= t.shown)); }"
+DONE = "() => window.__tz.shown > 0 && window.__tz.done > 0"
+# ms from the last wheel event before the first thumbnail showed: to it, and to every digit in view drawn
+ELAPSED = """() => { const t = window.__tz, rest = Math.max(...t.wheels.filter((w) => w <= t.shown));
+    return [t.shown - rest, t.done - rest]; }"""
 
 
-def zoom_to_thumbnails(page, channel: str, spot: int, kind: str = "cold", timeout: float = 30_000) -> float:
-    """ms from the last wheel event of a real zoom (to at most 400 digits in view) to thumbnails drawn.
+def zoom_to_thumbnails(
+    page, channel: str, spot: int, kind: str = "cold", timeout: float = 30_000
+) -> tuple[float, float]:
+    """ms from the last wheel event of a real zoom (to at most 400 digits in view) to the first
+    thumbnail drawn, and to every digit in view drawn.
 
     kind "cold": from 2,000 in view (nothing fetched yet); "prefetched": from 750 in view, once the plane
     has fetched their originals; "decoded": from 2,000, the browser decoding them (as without the data set).
@@ -66,14 +75,14 @@ def zoom_to_thumbnails(page, channel: str, spot: int, kind: str = "cold", timeou
     if kind == "prefetched":  # every digit in view fetched and cached
         page.wait_for_function(f"() => ({STATE})('{channel}').thumbs.asked.size === 0", timeout=timeout)
     page.wait_for_timeout(300)
-    page.evaluate("() => { window.__tz.wheels = []; window.__tz.shown = 0; }")
+    page.evaluate("() => { window.__tz.wheels = []; window.__tz.shown = 0; window.__tz.done = 0; }")
     page.mouse.move(*page.evaluate(PX, [channel, cx, cy]))
     for _ in range(wheels):
         page.mouse.wheel(0, -100)
-    page.wait_for_function(SHOWN, timeout=timeout)
-    ms = page.evaluate(ELAPSED)
+    page.wait_for_function(DONE, timeout=timeout)
+    first, every = page.evaluate(ELAPSED)
     page.evaluate("(ch) => { window.__lpState[ch].thumbs = window.__tzPrev; }", channel)
-    return float(ms)
+    return float(first), float(every)
 
 
 # The last thumbnail drawn (nothing is drawn over it) that lies wholly inside the plot area, read back

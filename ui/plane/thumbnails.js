@@ -52,10 +52,10 @@ export function inView(ctx, most) {
 function update(ctx, T) {
   if (!ctx.S.gd) return;
   const src = source(ctx);
-  if (src !== T.source) { T.cache.clear(); T.asked.clear(); T.source = src; }
+  if (src !== T.source) { T.cache.clear(); T.asked.clear(); T.atlas = null; T.source = src; }
   const ids = inView(ctx, PREFETCH);
   if (ids && src === "originals") ask(ctx, T, ids);
-  else if (ids && ids.length <= LIMIT) decodeMissing(ctx, T, ids);
+  else if (ids) decodeMissing(ctx, T, ids); // ahead too, from PREFETCH in view, a slice at a time
   T.restAt = performance.now();
   draw(ctx, T);
 }
@@ -70,14 +70,20 @@ function ask(ctx, T, ids) {
   ctx.setTrigger("thumbs", { req: T.req, indices: missing });
 }
 
+// Decode the digits not cached yet, a slice of about SLICE_MS at a time (drawing after each), so the
+// first ones show at once and panning stays smooth; into shared 32 x 32-digit atlas canvases.
+const SLICE_MS = 12;
 function decodeMissing(ctx, T, ids) {
-  const img = new Float32Array(784);
-  for (const i of ids) {
-    if (T.cache.has(i)) continue;
-    const c = document.createElement("canvas");
-    c.width = c.height = 28;
-    paint(c.getContext("2d"), ctx.dec.decode(ctx.P.z[2 * i], ctx.P.z[2 * i + 1], img), 0, 0);
-    T.cache.set(i, { img: c, sx: 0, sy: 0 });
+  clearTimeout(T.slice);
+  const img = new Float32Array(784), t = performance.now(), todo = ids.filter((i) => !T.cache.has(i));
+  for (const i of todo) {
+    if (performance.now() - t > SLICE_MS) { T.slice = setTimeout(() => { decodeMissing(ctx, T, todo); draw(ctx, T); }, 0); return; }
+    if (!T.atlas || T.atlasNext === 1024) {
+      T.atlas = el("canvas", { width: 28 * 32, height: 28 * 32 }); T.atlasNext = 0;
+    }
+    const k = T.atlasNext++, sx = 28 * (k % 32), sy = 28 * Math.floor(k / 32);
+    paint(T.atlas.getContext("2d"), ctx.dec.decode(ctx.P.z[2 * i], ctx.P.z[2 * i + 1], img), sx, sy);
+    T.cache.set(i, { img: T.atlas, sx, sy });
   }
 }
 
@@ -113,6 +119,7 @@ function draw(ctx, T) {
   // 28 px (one screen pixel a digit pixel), or 56 when each has that much room: crisp either way.
   const s = Math.sqrt((a.w * a.h) / Math.max(ids.length, 1)) >= 56 ? 56 : 28;
   T.drawn = [];
+  T.want = ids.length <= LIMIT ? ids.length : 0; // how many would be drawn once all are cached
   for (const i of ids.length <= LIMIT ? ids : []) {
     const im = T.cache.get(i);
     if (!im) continue;
