@@ -130,7 +130,6 @@ def live_plane(
         on_click_change=lambda: _on_click(key, on_click),
         on_error_change=lambda: _on_error(key),
         on_interp_change=lambda: None,
-        on_thumbs_change=lambda: plane_thumbs.on_request(key, bundle),
     )  # fmt: skip
     state = {
         "channel": key,
@@ -143,7 +142,7 @@ def live_plane(
         "thumbs": plane_thumbs.source(bundle),  # zoomed in: "originals" (asked for) or "decoded" in the browser
     }
     _state(key=f"{key}_state", data=state)
-    plane_thumbs.mount(key)
+    plane_thumbs.mount(key, bundle)
     if failed(key):  # reported during this run's callbacks: say so now
         return LiveResult(False, f"The live plane could not start in this browser ({failed(key)}); showing the server-side chart.")  # fmt: skip
     return LiveResult(True, None, getattr(result, "click", None), getattr(result, "interp", None))

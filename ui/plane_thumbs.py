@@ -1,11 +1,14 @@
 """The live plane's thumbnails, server side: the training digits in view, sent as a small PNG atlas.
 
-When few enough points are in view, ui/plane/thumbnails.js asks for the ones it has not cached with
-the plane's "thumbs" trigger {req, indices}. on_request() (the plane's callback, before the rerun's
-widgets) checks the indices and keeps model/images/atlas.py's blob in session state; mount() sends it
-to the browser through a tiny bytes component that posts it as a window "lp-thumbs" event. A rerun
-that is not a request re-sends the same bytes, which Streamlit answers with a cached reference.
-Without the data set the plane decodes each point's encoding in the browser instead: source() says which.
+mount(key, bundle) (from ui/live_plane.py) draws, in its own small st.fragment, a tiny bytes component
+for the plane `key`. Its JavaScript registers window.__lpThumbAsk[key]; when few enough points are in
+view, ui/plane/thumbnails.js calls it with {req, indices} (the ones it has not cached), which becomes
+this component's "ask" trigger. on_request() checks the indices and keeps model/images/atlas.py's blob
+in session state; the fragment's rerun (only this fragment: not the page, not the plane's) sends it
+back, and the component posts it as a window "lp-thumbs" event. Before any request the component gets
+an atlas of no digits, which names the plane. A rerun that is not a request re-sends the same bytes,
+which Streamlit answers with a cached reference. Without the data set the plane decodes each point's
+encoding in the browser instead: source() says which.
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ import streamlit as st
 from model.images.atlas import atlas, clean_indices, grid_png
 from ui import common
 
-_JS = """export default function ({ data }) {
-  if (!data || !data.byteLength) return;
-  window.dispatchEvent(new CustomEvent("lp-thumbs", { detail: data.slice() }));
+_JS = """export default function ({ data, setTriggerValue }) {
+  if (!data || data.byteLength < 8) return;
+  const n = new DataView(data.buffer, data.byteOffset).getUint32(4, true);
+  const head = JSON.parse(new TextDecoder().decode(data.subarray(8, 8 + n)));
+  (window.__lpThumbAsk = window.__lpThumbAsk || {})[head.channel] = (ask) => setTriggerValue("ask", ask);
+  if (head.indices.length) window.dispatchEvent(new CustomEvent("lp-thumbs", { detail: data.slice() }));
 }"""
 _thumbs = st.components.v2.component("latent_explorer.live_plane_thumbs", js=_JS)
 
@@ -34,9 +40,9 @@ def _png(dataset: str, indices: tuple[int, ...]) -> tuple[bytes, int]:
 
 
 def on_request(key: str, bundle) -> None:
-    """The plane's "thumbs" trigger: build the atlas it asked for (nothing without the data set)."""
-    value = st.session_state.get(key)
-    ask = value.get("thumbs") if hasattr(value, "get") else getattr(value, "thumbs", None)
+    """The component's "ask" trigger: build the atlas it asked for (nothing without the data set)."""
+    value = st.session_state.get(f"{key}_thumbs_out")
+    ask = value.get("ask") if hasattr(value, "get") else getattr(value, "ask", None)
     if not isinstance(ask, dict) or source(bundle) != "originals":
         return
     indices = clean_indices(ask.get("indices"), len(bundle.latent["z_train"]))
@@ -47,6 +53,8 @@ def on_request(key: str, bundle) -> None:
     st.session_state[f"{key}_thumbs"] = atlas(None, indices, channel=key, req=req, png=png)
 
 
-def mount(key: str) -> None:
-    """The bytes component carrying this plane's latest atlas (none yet: an empty message)."""
-    _thumbs(key=f"{key}_thumbs_out", data=st.session_state.get(f"{key}_thumbs", b""))
+@st.fragment
+def mount(key: str, bundle) -> None:
+    """The bytes component carrying this plane's latest atlas; its own fragment, so a request reruns only it."""
+    blob = st.session_state.get(f"{key}_thumbs") or atlas(None, [], channel=key, req=-1, png=(b"", 1))
+    _thumbs(key=f"{key}_thumbs_out", data=blob, on_ask_change=lambda: on_request(key, bundle))

@@ -1,9 +1,11 @@
 // Feature: digits in place of dots. When at most LIMIT shown training digits are in view, each is drawn
 // as its 28 x 28 image at its place, framed in its class's colour, on a canvas above the plot (it
 // follows a pan frame by frame); zoomed out, the dots come back. The images are the originals, asked
-// of Python (ui/plane_thumbs.py) with the "thumbs" trigger {req, indices} and sent back as a PNG atlas
+// of Python (ui/plane_thumbs.py) as {req, indices} and sent back as a PNG atlas
 // (a window "lp-thumbs" event), from PREFETCH in view on, so zooming further in finds them cached;
-// without the data set (state.thumbs "decoded") each is decoded here from its encoding. The plot's
+// without the data set (state.thumbs "decoded") each is decoded here from its encoding.
+// The request goes through ui/plane_thumbs.py's own small component (window.__lpThumbAsk[channel]),
+// whose fragment alone reruns: asking never reruns the page around the plane. The plot's
 // data-thumbnails attribute is the number drawn now; S.thumbs (T below) is what tests and bench read.
 import { el, paint } from "./dom.js";
 import { area, toPx, visible } from "./hit.js";
@@ -63,11 +65,12 @@ function update(ctx, T) {
 function ask(ctx, T, ids) {
   const now = performance.now();
   const missing = ids.filter((i) => !T.cache.has(i) && !(now - (T.asked.get(i) || -1e9) < RETRY_MS));
-  if (!missing.length) return;
+  const send = (window.__lpThumbAsk || {})[ctx.channel];
+  if (!missing.length || !send) return;
   T.req += 1;
   for (const i of missing) T.asked.set(i, now);
   T.sentAt = now;
-  ctx.setTrigger("thumbs", { req: T.req, indices: missing });
+  send({ req: T.req, indices: missing });
 }
 
 // Decode the digits not cached yet, a slice of about SLICE_MS at a time (drawing after each), so the
