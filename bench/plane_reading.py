@@ -5,9 +5,10 @@
 Starts one `streamlit run app.py` (the live plane, the data set available) on 127.0.0.1 and measures:
   * fair colours, on every shipped model's opening view (the Explore page with ?model=): in the densest
     mixed window, each class's share of the coloured pixels on screen against its share of the points
-    there, as a total variation distance (tests/e2e/plane_pixels.py; points drawn opaque). "after" is
-    the plane as shipped; "before" is the same page with the points redrawn as today's one Plotly trace
-    per class (class 9 drawn last, over the others), built in the page from the same payload;
+    under those pixels, as a total variation distance (tests/e2e/plane_pixels.py; points drawn opaque;
+    also against the window's point counts, which measures area as well). "after" is
+    the plane as shipped; "before" is the same page with the points redrawn as they were before: one
+    Plotly trace per class (class 9 drawn last, over the others), built in the page from the same payload;
   * thumbnail latency: from the last wheel event of a real zoom (Playwright's mouse wheel, about 1.1x
     per event) that brings the view from 2,000 training digits to about 280, to the plot's
     data-thumbnails attribute turning positive ("first") and to every digit in view drawn ("all"),
@@ -62,6 +63,7 @@ def fair(page, url: str, reps: int) -> dict:
         before = [fairness(page, CH) for _ in range(reps)]
         out[model] = {
             "before": stats([f["tvd"] for f in before]), "after": stats([f["tvd"] for f in after]),
+            "window_before": stats([f["tvd_window"] for f in before]), "window_after": stats([f["tvd_window"] for f in after]),
             "window": after[0]["window"], "n_points": after[0]["n_points"],
             "points": after[0]["points"], "pixels_before": before[0]["pixels"], "pixels_after": after[0]["pixels"],
         }  # fmt: skip

@@ -12,7 +12,7 @@ import numpy as np
 STATE = "(ch) => window.__livePlane[ch]"
 DRAWN = '[data-testid="lp-plot"][data-drawn="1"]'
 
-# Today's plane before fair colours: one scattergl trace per class, class 9 drawn last (over the others).
+# The plane as it was before fair colours: one scattergl trace per class, class 9 drawn last (over the others).
 LEGACY_TRACES = f"""async (ch) => {{
     const S = ({STATE})(ch), P = S.P, n = P.header.classes.length, gd = S.gd;
     const pal = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
