@@ -12,8 +12,9 @@ Starts one `streamlit run app.py` (the live plane, the data set available) on 12
   * thumbnail latency: from the last wheel event of a real zoom (Playwright's mouse wheel, about 1.1x
     per event) that brings the view from 2,000 training digits to about 280, to the plot's
     data-thumbnails attribute turning positive ("first") and to every digit in view drawn ("all"),
-    timed in the page. "cold": digits never asked for
-    (Python builds and sends their atlas); "prefetched": the zoom starts from 750 in view, whose
+    timed in the page. "cold": digits never asked for (the plane may ask while the zoom passes 1,000);
+    "jump": the same zoom in one step (Plotly.relayout, as a box zoom), timed from it: a full round trip
+    to Python, which builds and sends their atlas; "prefetched": the zoom starts from 750 in view, whose
     originals the plane has already fetched; "decoded": the browser decodes them (as without the data set).
 Medians (min-p90). Writes bench/results/plane_reading.json.
 """
@@ -73,11 +74,11 @@ def fair(page, url: str, reps: int) -> dict:
 
 def latency(page, url: str, reps: int) -> dict:
     open_model(page, url, "default")
-    kinds = ("cold", "prefetched", "decoded")
+    kinds = ("cold", "jump", "prefetched", "decoded")
     first, every = {k: [] for k in kinds}, {k: [] for k in kinds}
     for rep in range(reps):
         for n, kind in enumerate(kinds):
-            a, b = zoom_to_thumbnails(page, CH, spot=rep * 3 + n, kind=kind)
+            a, b = zoom_to_thumbnails(page, CH, spot=rep * len(kinds) + n, kind=kind)
             first[kind].append(a)
             every[kind].append(b)
             print(f"  rep {rep} {kind:10s} first {a:7.1f} ms  all {b:7.1f} ms", flush=True)

@@ -28,7 +28,7 @@ LEGACY_TRACES = f"""async (ch) => {{
 
 # Zoom set-up: a centre among the shown digits (spot picks which), the half-width holding `start` digits
 # and the one holding `end`, as a box of the plot area's shape. Sets the view to the start box and
-# arms window.__tz (wheel times, when data-thumbnails first turns positive). Returns [cx, cy, wheels].
+# arms window.__tz (wheel times, when data-thumbnails first turns positive). Returns [cx, cy, wheels, h1, r].
 SETUP = f"""async ([ch, spot, start, end, decoded]) => {{
     const S = ({STATE})(ch), P = S.P, fl = S.gd._fullLayout, r = fl.yaxis._length / fl.xaxis._length;
     const N = P.y.length, i0 = (spot * 7919 + 104729) % N, cx = P.z[2 * i0], cy = P.z[2 * i0 + 1];
@@ -50,10 +50,12 @@ SETUP = f"""async ([ch, spot, start, end, decoded]) => {{
         }})
             .observe(S.d.plot, {{ attributes: true, attributeFilter: ["data-thumbnails"] }});
     }}
-    return [cx, cy, Math.ceil(Math.log(h0 / h1) / 0.1) + 1];
+    return [cx, cy, Math.ceil(Math.log(h0 / h1) / 0.1) + 1, h1, r];
 }}"""
 PX = f"""([ch, z1, z2]) => {{ const S = ({STATE})(ch), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
     return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2)]; }}"""
+JUMP = f"""([ch, cx, cy, h, r]) => {{ const S = ({STATE})(ch); window.__tz.wheels.push(performance.now());
+    S.Plotly.relayout(S.gd, {{ "xaxis.range": [cx - h, cx + h], "yaxis.range": [cy - h * r, cy + h * r] }}); }}"""
 DONE = "() => window.__tz.shown > 0 && window.__tz.done > 0"
 # ms from the last wheel event before the first thumbnail showed: to it, and to every digit in view drawn
 ELAPSED = """() => { const t = window.__tz, rest = Math.max(...t.wheels.filter((w) => w <= t.shown));
@@ -66,18 +68,22 @@ def zoom_to_thumbnails(
     """ms from the last wheel event of a real zoom (to at most 400 digits in view) to the first
     thumbnail drawn, and to every digit in view drawn.
 
-    kind "cold": from 2,000 in view (nothing fetched yet); "prefetched": from 750 in view, once the plane
-    has fetched their originals; "decoded": from 2,000, the browser decoding them (as without the data set).
+    kind "cold": from 2,000 in view (nothing fetched yet; the plane may ask while the zoom passes 1,000);
+    "jump": from 2,000 straight to the end view in one step (Plotly.relayout, as a box zoom does: a full
+    round trip to Python after it); "prefetched": from 750 in view, once the plane has fetched their
+    originals; "decoded": from 2,000, the browser decoding them (as without the data set).
     """
     start = 750 if kind == "prefetched" else 2000
-    cx, cy, wheels = page.evaluate(SETUP, [channel, spot, start, 280, kind == "decoded"])
+    cx, cy, wheels, h1, r = page.evaluate(SETUP, [channel, spot, start, 280, kind == "decoded"])
     page.wait_for_function(f"() => ({STATE})('{channel}').d.plot.getAttribute('data-thumbnails') === '0'")
     if kind == "prefetched":  # every digit in view fetched and cached
         page.wait_for_function(f"() => ({STATE})('{channel}').thumbs.asked.size === 0", timeout=timeout)
     page.wait_for_timeout(300)
     page.evaluate("() => { window.__tz.wheels = []; window.__tz.shown = 0; window.__tz.done = 0; }")
     page.mouse.move(*page.evaluate(PX, [channel, cx, cy]))
-    for _ in range(wheels):
+    if kind == "jump":
+        page.evaluate(JUMP, [channel, cx, cy, h1, r])
+    for _ in range(0 if kind == "jump" else wheels):
         page.mouse.wheel(0, -100)
     page.wait_for_function(DONE, timeout=timeout)
     first, every = page.evaluate(ELAPSED)

@@ -12,12 +12,12 @@ import { area, toPx, visible } from "./hit.js";
 import { PALETTE } from "./plot.js";
 
 export const LIMIT = 400; // about as many 28 px digits as a 560 x 560 px plot holds side by side
-export const PREFETCH = 1000; // ask for the originals from this many in view on (one atlas, ~150 KB)
-const RETRY_MS = 4000; // a request unanswered this long is asked again (a rerun can drop a trigger)
+export const PREFETCH = 1000; // ask for the originals from this many in view on (one atlas, about 190 KB)
+const RETRY_MS = 4000; // a request unanswered this long is asked again
 
 export function install(ctx) {
   const { S, d } = ctx;
-  const T = { cache: new Map(), asked: new Map(), seen: new Set(), req: 0, drawn: [], ms: [], source: null };
+  const T = { cache: new Map(), asked: new Map(), sent: new Map(), seen: new Set(), req: 0, drawn: [], ms: [], source: null };
   S.thumbs = T;
   T.canvas = el("canvas", { class: "lp-thumbs", "data-testid": "lp-thumbs" });
   d.stage.insertBefore(T.canvas, d.overlay);
@@ -70,6 +70,7 @@ function ask(ctx, T, ids) {
   T.req += 1;
   for (const i of missing) T.asked.set(i, now);
   T.sentAt = now;
+  T.sent.set(T.req, now);
   send({ req: T.req, indices: missing });
 }
 
@@ -104,7 +105,11 @@ function receive(ctx, T, u8) {
       T.asked.delete(i);
     });
     if (T.sentAt) T.ms.push(performance.now() - T.sentAt);
-    draw(ctx, T);
+    // Answers come in the order asked: digits asked before this request and still missing were in a
+    // request that was dropped (two asks before one rerun keep only the last): ask for them again now.
+    const at = T.sent.get(head.req);
+    for (const [i, t] of T.asked) if (t < at) T.asked.delete(i);
+    update(ctx, T);
   });
 }
 
