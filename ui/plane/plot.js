@@ -32,9 +32,11 @@ function makeTraces(ctx) {
     ...points(ctx, classes.map(() => true)), marker: { size: 3, color: S.pointColors, opacity: 0.6 } }];
 }
 
-// The points trace's x, y (and S.pointColors) for the shown classes, in S.order.
+// The points trace's x, y (and S.pointColors) for the shown classes, in S.order. S.pointIndex[k] is
+// the training digit of the trace's point k (what Plotly's events call pointNumber k of trace n).
 function points(ctx, shown) {
   const { S, P } = ctx, keep = Array.from(S.order).filter((i) => shown[P.y[i]]);
+  S.pointIndex = Uint32Array.from(keep);
   S.pointColors = keep.map((i) => PALETTE[P.y[i] % PALETTE.length]);
   return { x: Float32Array.from(keep, (i) => P.z[2 * i]), y: Float32Array.from(keep, (i) => P.z[2 * i + 1]) };
 }
