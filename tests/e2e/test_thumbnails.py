@@ -117,3 +117,16 @@ def test_without_the_data_set_thumbnails_are_decoded_in_the_browser(page, nodata
     decoded = np.clip(bundle.codec.decode(bundle.latent["z_train"][index : index + 1]).reshape(28, 28) * 255, 0, 255)
     assert np.abs(drawn[1:27, 1:27].astype(float) - decoded[1:27, 1:27]).max() <= 2
     assert "decoded from their encodings" in page.locator(CAPTION).inner_text()
+
+
+def test_legend_click_hides_a_class_from_the_one_points_trace(page, live_url):
+    """With every point in one trace, a legend click still hides that class's points (and its label); a second shows them."""
+    open_explore(page, live_url)
+    count = f"() => ({STATE})('{CH}').gd.data[10].x.length"
+    n_all = page.evaluate(count)
+    n_ones = page.evaluate(f"() => Array.from(({STATE})('{CH}').P.y).filter((c) => c === 1).length")
+    page.locator('[data-testid="lp-plot"] .legend .traces').nth(1).locator(".legendtoggle").click()
+    page.wait_for_function(f"() => ({count})() === {n_all - n_ones}")
+    page.wait_for_function(f"() => !({STATE})('{CH}').labels.some(([k]) => k === 1)")
+    page.locator('[data-testid="lp-plot"] .legend .traces').nth(1).locator(".legendtoggle").click()
+    page.wait_for_function(f"() => ({count})() === {n_all}")
