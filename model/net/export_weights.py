@@ -23,6 +23,8 @@ import struct
 
 import numpy as np
 
+from model.net.density import peaks
+
 MAGIC = b"LEP1"
 SUPPORTED = ("relu", "silu", "linear", "sigmoid")  # what ui/plane/decoder.js implements, as model/net/fast.py
 MAX_BYTES = 64 * 1024 * 1024  # a model bigger than this gets the still picture of its plane
@@ -119,6 +121,8 @@ def plane_payload(codec, latent: dict, class_names, extent=None, history: dict |
     """Decoder weights (w0, b0, w1, ...), z_train (N, 2) float32 and y_train (N,) uint8, as bytes;
     with a model's history (model/folders/check.load_history), its snapshots too (history_arrays).
 
+    The header also carries each class's label spot (model/net/density.py peaks(), null for an empty class).
+
     extent: ((x0, x1), (y0, y1)) the plane opens on; default: the encodings' box plus 5%.
     Raises ExportError when the decoder cannot run in the browser.
     """
@@ -142,5 +146,7 @@ def plane_payload(codec, latent: dict, class_names, extent=None, history: dict |
         "layers": [{"in": int(k.shape[0]), "out": int(k.shape[1]), "act": act} for k, _, act in stack],
         "classes": [str(c) for c in class_names],
         "extent": [list(map(float, extent[0])), list(map(float, extent[1]))],
+        # where each class's label goes (NaN: no points -> null)
+        "peaks": [None if np.isnan(p).any() else [float(p[0]), float(p[1])] for p in peaks(z, y, len(class_names))],
     }
     return pack(header, arrays)
