@@ -1,6 +1,6 @@
 """Benchmark the Compare page's linked live planes in headless Chromium, same run:
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/compare_hover.py --moves 400
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.compare_hover --moves 400
 
 Starts `streamlit run app.py` on 127.0.0.1 (models default (A) and seed (B) on Compare) and measures:
   * pointer move over plane A, ms of the page's own handlers (decode under the pointer, the nearest
@@ -17,15 +17,14 @@ import argparse
 import json
 import os
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 from bench.live_plane import summary
 from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop, wait_for_app
+
+ROOT = Path(__file__).resolve().parent.parent
 
 LIVE_DRAWN = '() => document.querySelectorAll(\'[data-testid="lp-plot"][data-drawn="1"]\').length === 2'
 # Page pixels [i, x, y] of training digits [i, z1, z2] in plane A, only those inside its shown ranges.

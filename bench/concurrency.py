@@ -1,6 +1,6 @@
 """Does a training in one browser session slow down exploring in another? Measured in headless Chromium.
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/concurrency.py [--reps 10]
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.concurrency [--reps 10]
 
 One browser context explores with the live plane (slider -> decoded image, click on a training digit on
 the plane -> decoded image, each from the press to the new image loaded, timed in the page with
@@ -30,11 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.live_plane import open_explore, spots
+from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, DECODED, start_streamlit, wait_for_app
 
-from bench.live_plane import open_explore, spots  # noqa: E402
-from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, DECODED, start_streamlit, wait_for_app  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "bench" / "results" / "concurrency.json"
 VARIANTS = {

@@ -1,6 +1,6 @@
 """Benchmark the live plane in headless Chromium, each measure against a baseline taken in the same run:
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/live_plane.py --reps 15 --loads 4
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.live_plane --reps 15 --loads 4
 
 Starts two `streamlit run app.py` servers on 127.0.0.1: Explore with the live plane (LATENT_EXPLORER_LIVE=1)
 and with its still picture (LATENT_EXPLORER_LIVE=0: what a browser without the plane gets), and measures:
@@ -30,10 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop, wait_for_app
 from ui.plane_bundle import bundle
+
+ROOT = Path(__file__).resolve().parent.parent
 
 LIVE = "() => window.__livePlane.explore_plane"
 LIVE_PX = f"""([z1, z2]) => {{
@@ -49,16 +49,16 @@ URL_WAIT = """(old) => { window.__urlWait = new Promise((res) => { const t0 = pe
   const f = () => { const z = new URLSearchParams(location.search).get('z1');
     if (z && z !== old) res(performance.now() - t0); else setTimeout(f, 2); }; f(); }); }"""
 
-# Page pixels of n training points spread over the middle 70 % of the live plane's shown ranges (its
-# traces' roles say which are training points). Taken from the figure as drawn, so the clicks land in the
-# opening view of any model.
+# Page pixels of n training points spread over the middle 70 % of the live plane's shown ranges (the
+# legend's traces hold no points). Taken from the figure as drawn, so the clicks land in the opening view
+# of any model.
 SPOTS = f"""(n) => {{
     const gd = ({LIVE})().gd, fl = gd._fullLayout, r = gd.getBoundingClientRect();
-    const xa = fl.xaxis, ya = fl.yaxis, roles = fl.meta && fl.meta.roles;
+    const xa = fl.xaxis, ya = fl.yaxis;
     const inner = (v, [a, b]) => v > a + 0.15 * (b - a) && v < b - 0.15 * (b - a);
     const pts = [];
-    gd._fullData.forEach((t, k) => {{
-        if (t.visible !== true || (roles ? roles[k] !== 'train' : !t.x)) return;
+    gd._fullData.forEach((t) => {{
+        if (t.visible !== true || !t.x) return;
         for (let i = 0; i < t.x.length; i++) if (inner(t.x[i], xa.range) && inner(t.y[i], ya.range)) pts.push([t.x[i], t.y[i]]);
     }});
     const out = [];

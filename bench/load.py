@@ -1,8 +1,8 @@
 """Load: N light-client sessions of realistic use against one `streamlit run`, while a model trains.
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/load.py                 # N = 10, 30, 50; ~5 min
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/load.py --sessions 10 --seconds 20 --chromium 3
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/load.py --sessions 50 --replicas 2 --out bench/results/load_replicas.json
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.load                 # N = 10, 30, 50; ~5 min
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.load --sessions 10 --seconds 20 --chromium 3
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.load --sessions 50 --replicas 2 --out bench/results/load_replicas.json
 
 One server (app.py as users get it: the live plane on) on 127.0.0.1. For each N, N sessions speak the
 browser's websocket protocol (tests/e2e/stclient.py: BackMsg rerun_script with widget states, fragment
@@ -38,11 +38,10 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, DECODED, start_streamlit, stop, wait_for_app
+from tests.e2e.stclient import Session
 
-from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, DECODED, start_streamlit, stop, wait_for_app  # noqa: E402
-from tests.e2e.stclient import Session  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 TICK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")

@@ -21,7 +21,7 @@ from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
 from model.images.preprocess import preprocess
-from model.net.fast import nearest
+from model.net.neighbors import nearest
 from tests.apptest_utils import pictures, plane_state
 from ui import common
 
@@ -294,3 +294,29 @@ def test_an_upload_survives_another_page_and_another_source(shipped, mnist_png):
     assert not at.exception and verdict(at) == first
     at.toggle(key="upload_invert").set_value(True).run()  # another rerun with the uploader still empty
     assert any("seven.png" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("agree", [5, 4])
+def test_verdict_at_the_confident_boundary(shipped, mnist_png, tmp_path, monkeypatch, agree):
+    """Exactly 5 of 8 neighbours agreeing reads as confident ('places this among the 7s'); 4 of 8 reads 'Unsure'."""
+    import shutil
+
+    from model.folders import store
+    from model.images.placement import place
+
+    model = tmp_path / f"agree{agree}"
+    shutil.copytree(store.default_model_dir(), model)
+    near = place(shipped.codec, shipped.latent, mnist_png[0], 8).idx  # the upload's 8 nearest training digits
+    lat = dict(np.load(model / store.LATENT_FILE))
+    labels = lat["y_train"].copy()
+    labels[near] = [7] * agree + [1, 2, 3, 4][: 8 - agree]  # `agree` sevens, the rest one each of other digits
+    lat["y_train"] = labels
+    np.savez(model / store.LATENT_FILE, **lat)
+    monkeypatch.setenv("LATENT_EXPLORER_MODEL", str(model))
+    at = upload_page()
+    upload(at, "seven.png", mnist_png[0])
+    text = verdict_text(at)
+    if agree == 5:
+        assert "The model places this among the 7s: 5 of its 8 nearest neighbours are 7s." in text, text
+    else:
+        assert "Unsure: 4 of its 8 nearest neighbours are 7s; the others are mixed." in text, text

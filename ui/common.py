@@ -24,7 +24,7 @@ DEFAULT_NAME = "default"  # the shipped model's name in the URL and the library
 
 
 def library_dir() -> Path:
-    """Where user-trained and uploaded models live (model.library.Library: settings, else ./models)."""
+    """Where user-trained and uploaded models live (model.folders.library.Library: settings, else ./models)."""
     return Library().root
 
 

@@ -1,6 +1,6 @@
 """Drawing a training's progress: the bar, the loss curve and the per-epoch preview.
 
-Figures are built by pure functions from a model.job.Snapshot; draw_* put them on the page.
+Figures are built by pure functions from a model.jobs.job.Snapshot; draw_* put them on the page.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import math
 import os
 import re
@@ -31,7 +32,12 @@ from model.net import graph
 from model.net.config import DATASETS, SEED, Config, ConfigError
 from model.net.graph import Stack
 
+log = logging.getLogger(__name__)
+
 MODEL_FILE, META_FILE, LATENT_FILE = "model.keras", "meta.json", "latent.npz"
+HISTORY_FILE = "history.npz"  # optional: the training's snapshots (model/net/history.py)
+HISTORY_KEYS = ("index", "y", "t", "z", "loss", "val_loss")
+HISTORY_MAX_TOTAL = 32 * 2**20  # 1,000 epochs of 2,000 digits as float32 is 16 MB
 LATENT_KEYS = ("z_train", "y_train", "z_test", "y_test")
 META_MAX = 1 * 2**20  # a 1,000-epoch history is ~50 KB
 MAX_DEPTH = 16
@@ -41,7 +47,7 @@ LATENT_MAX_TOTAL = 64 * 2**20  # 1,000,000 encodings as float64 with labels
 MAX_RATIO = 50  # inflated / compressed, for members over RATIO_FLOOR (Keras stores, npz deflates ~1.1x)
 RATIO_FLOOR = 2**20
 MAX_PARAMS = KERAS_MAX_MEMBER // 4  # float32 weights must fit in the weights file
-LAYERS = {"InputLayer", "Dense", "Sampling"}  # everything model.autoencoder and model.vae build
+LAYERS = {"InputLayer", "Dense", "Sampling"}  # everything model.net.autoencoder and model.net.vae build
 
 
 class ModelError(RuntimeError):
@@ -159,7 +165,7 @@ META_FIELDS = {  # key: (check, default) for everything the pages and `info` sho
     "loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
     "val_loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
     "test_bce": (lambda v: v is None or _num(v, 0, 1e6), None),
-    "knn5": (lambda v: _num(v, 0, 1), None),  # 5-NN label accuracy of the test encodings (model.metrics)
+    "knn5": (lambda v: _num(v, 0, 1), None),  # 5-NN label accuracy of the test encodings (model.net.metrics)
     "params": (lambda v: type(v) is int and 0 <= v <= MAX_PARAMS, 0),
     "data_checksum": (lambda v: isinstance(v, str) and len(v) <= 200, ""),
     "train_seconds": (lambda v: _num(v, 0, 1e9), 0.0),
@@ -214,6 +220,7 @@ def check_archive(path: Path, role: str, max_member: int, max_total: int) -> zip
         z = zipfile.ZipFile(path)
         infos = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
+        log.info("%s: damaged zip", path, exc_info=True)
         raise ModelError(f"the model's {role} is a damaged zip archive") from None
     if len(infos) > 16:
         raise ModelError(f"the model's {role} holds {len(infos)} files; refused")
@@ -254,7 +261,7 @@ def _member(z: zipfile.ZipFile, name: str, cap: int) -> bytes:
         raise ModelError("the model's model.keras is a damaged zip archive") from None
 
 
-def check_keras_archive(path: Path) -> tuple[Stack, Stack]:
+def check_keras_archive(path: Path) -> tuple[Stack, Stack, Stack | None]:
     """model.keras's sizes, layer kinds, graph, parameter count, then its weights: the (encoder,
     decoder) Dense stacks NumPy runs (model/net/graph.py). Keras is never needed to open it."""
     with check_archive(path, MODEL_FILE, KERAS_MAX_MEMBER, KERAS_MAX_TOTAL) as z:
@@ -264,7 +271,7 @@ def check_keras_archive(path: Path) -> tuple[Stack, Stack]:
         layers = _layers(cfg)
         for layer in layers:
             kind = layer.get("class_name")
-            if kind not in LAYERS:
+            if not isinstance(kind, str) or kind not in LAYERS:
                 raise ModelError(f"cannot load the model: it holds a layer this app never builds ({str(kind)[:40]})")
         try:
             p = graph.plan(cfg, layers)
@@ -286,8 +293,9 @@ def load_latent(path: Path) -> dict[str, np.ndarray]:
             latent = {k: f[k] for k in LATENT_KEYS}
     except KeyError as e:
         raise ModelError(f"the model's {role} lacks {e.args[0] if e.args else 'an array'}") from None
-    except Exception as e:  # pickles (allow_pickle=False), bad headers, damaged zips
-        raise ModelError(f"the model's {role} is unreadable ({type(e).__name__})") from None
+    except Exception:  # pickles (allow_pickle=False), bad headers, damaged zips
+        log.info("%s: unreadable", path, exc_info=True)
+        raise ModelError(f"the model's {role} is unreadable") from None
     for split in ("train", "test"):
         z, y = latent[f"z_{split}"], latent[f"y_{split}"]
         if z.dtype not in (np.float32, np.float64) or not np.issubdtype(y.dtype, np.integer) or y.ndim != 1:
@@ -301,8 +309,45 @@ def load_latent(path: Path) -> dict[str, np.ndarray]:
     return latent
 
 
-def check_model(path: str | os.PathLike) -> tuple[dict, tuple[Stack, Stack], dict[str, np.ndarray]]:
-    """The whole folder, checked: (clean meta, (encoder, decoder) stacks, latent arrays); ModelError otherwise."""
+def load_history(path: Path, latent: dict[str, np.ndarray]) -> dict[str, np.ndarray] | None:
+    """history.npz's arrays (z as float32), capped and checked against the folder's test labels; None
+    when the folder has no history (older models). Layout: model/net/history.py."""
+    role = HISTORY_FILE
+    if not path.exists() and not path.is_symlink():
+        return None
+    check_archive(path, role, HISTORY_MAX_TOTAL, HISTORY_MAX_TOTAL).close()
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            h = {k: f[k] for k in HISTORY_KEYS}
+    except KeyError as e:
+        raise ModelError(f"the model's {role} lacks {e.args[0] if e.args else 'an array'}") from None
+    except Exception as e:  # pickles (allow_pickle=False), bad headers, damaged zips
+        raise ModelError(f"the model's {role} is unreadable ({type(e).__name__})") from None
+    index, y, t, z = h["index"], h["y"], h["t"], h["z"]
+    floats = (np.float16, np.float32, np.float64)
+    if index.ndim != 1 or not np.issubdtype(index.dtype, np.integer) or not 1 <= len(index) <= 100_000:
+        raise ModelError(f"the model's {role}: index must be 1..100,000 test positions")
+    n_test = len(latent["y_test"])
+    if index.min() < 0 or index.max() >= n_test or len(np.unique(index)) != len(index):
+        raise ModelError(f"the model's {role}: index must name distinct test digits")
+    if y.shape != index.shape or not np.array_equal(y, latent["y_test"][index]):
+        raise ModelError(f"the model's {role}: its labels do not match the model's test digits")
+    if t.ndim != 1 or t.dtype not in floats or not 1 <= len(t) <= 100_000 or not np.isfinite(t).all():
+        raise ModelError(f"the model's {role}: t must be 1..100,000 finite snapshot times")
+    if t[0] < 0 or (len(t) > 1 and not (np.diff(t) > 0).all()):
+        raise ModelError(f"the model's {role}: snapshot times must start at 0 or later and increase")
+    if z.dtype not in floats or z.shape != (len(t), len(index), 2) or not np.isfinite(z).all():
+        raise ModelError(f"the model's {role}: z must be finite snapshots x digits x 2")
+    for key in ("loss", "val_loss"):
+        v = h[key]
+        if v.ndim != 1 or v.dtype not in floats or np.isinf(v).any() or len(v) != int(t[-1]):
+            raise ModelError(f"the model's {role}: {key} must hold one number per epoch snapshotted")
+    return {**h, "index": index.astype(np.int64), "t": t.astype(np.float32), "z": z.astype(np.float32)}
+
+
+def check_model(path: str | os.PathLike) -> tuple[dict, tuple[Stack, Stack, Stack | None], dict[str, np.ndarray]]:
+    """The whole folder, checked: (clean meta, (encoder, decoder, a VAE's log-variance or None) stacks,
+    latent arrays); ModelError otherwise."""
     path = folder(path)
     meta = read_meta(path)
     stacks = check_keras_archive(path / MODEL_FILE)

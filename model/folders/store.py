@@ -9,6 +9,7 @@ A model folder holds
     model.keras   the autoencoder (encoder and decoder are recovered from it)
     meta.json     config, dataset, per-epoch history, test BCE, params, checksum, date
     latent.npz    z_train (N, 2) float32, y_train uint8, z_test, y_test
+    history.npz   optional: a test sample's encodings during training (model/net/history.py)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,7 @@ import numpy as np
 
 from model.folders.atomic import LEFTOVER, write_dir, write_file_atomic
 from model.folders.check import (
+    HISTORY_FILE,
     LATENT_FILE,
     LATENT_KEYS,
     META_FILE,
@@ -31,12 +34,15 @@ from model.folders.check import (
     ModelError,
     check_model,
     json_safe,
+    load_history,
     load_latent,
     read_meta,
 )
 from model.net.config import Config
 from model.net.fast import Codec
 from model.settings import settings
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "write_file_atomic",
@@ -59,9 +65,10 @@ class Bundle:
     """Everything the app needs from one model folder."""
 
     path: Path
-    meta: dict  # checked by model.check.check_meta: known keys only, each of its documented type
+    meta: dict  # checked by model.folders.check.check_meta: known keys only, each of its documented type
     codec: Codec  # the NumPy encoder (a VAE's mean) and decoder
     latent: dict[str, np.ndarray]
+    history: dict[str, np.ndarray] | None = None  # history.npz, checked; None for a model without one
 
     @functools.cached_property
     def models(self):
@@ -137,6 +144,8 @@ def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
         (tmp / META_FILE).write_text(json.dumps(json_safe(meta), indent=2, allow_nan=False) + "\n")
         latent = {k: getattr(result, k) for k in LATENT_KEYS}
         np.savez_compressed(tmp / LATENT_FILE, **latent)
+        if getattr(result, "snapshots", None):
+            np.savez_compressed(tmp / HISTORY_FILE, **result.snapshots)
 
     return write_atomic_dir(out_dir, fill)
 
@@ -148,8 +157,9 @@ def load_keras(path: Path):
 
     try:
         ae = keras.saving.load_model(path, custom_objects=CUSTOM_OBJECTS, safe_mode=True, compile=False)
-    except Exception as e:  # bad zip, unknown layers, lambda layers refused by safe mode
-        raise ModelError(f"the model's {MODEL_FILE}: cannot load the model ({type(e).__name__})") from None
+    except Exception:  # bad zip, unknown layers, lambda layers refused by safe mode
+        log.warning("Keras could not load %s", path, exc_info=True)
+        raise ModelError(f"the model's {MODEL_FILE}: cannot load the model") from None
     if tuple(ae.input_shape) != (None, 784) or tuple(ae.output_shape) != (None, 784):
         raise ModelError(
             f"the model's {MODEL_FILE}: expected input and output 784, got {ae.input_shape} -> {ae.output_shape}"
@@ -172,7 +182,7 @@ def load_models(path: Path):
 
 
 def load(path: str | os.PathLike | None = None) -> Bundle:
-    """Load a model folder (default: default_model_dir()) through model.check's validator; ModelError."""
+    """Load a model folder (default: default_model_dir()) through model.folders.check's validator; ModelError."""
     path = Path(path) if path else default_model_dir()
     version = path.resolve()  # one version throughout, even if a save switches `path` meanwhile
     try:
@@ -184,5 +194,7 @@ def load(path: str | os.PathLike | None = None) -> Bundle:
 
 
 def _load(path: Path, version: Path) -> Bundle:
-    meta, (encoder, decoder), latent = check_model(version)
-    return Bundle(path=path, meta=meta, codec=Codec(encoder, decoder), latent=latent)
+    meta, (encoder, decoder, log_var), latent = check_model(version)
+    history = load_history(version / HISTORY_FILE, latent)
+    codec = Codec(encoder, decoder, log_var=log_var)  # log_var: a VAE's sigma (Codec.sigma)
+    return Bundle(path=path, meta=meta, codec=codec, latent=latent, history=history)

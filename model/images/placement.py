@@ -8,16 +8,15 @@ encoding is from every training digit compared with how far apart training digit
 
 from __future__ import annotations
 
-import hashlib
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import ndimage
-from scipy.spatial import cKDTree
 
 from model.images.preprocess import Result, preprocess
-from model.net.fast import nearest
+from model.net.neighbors import content_key, nearest, tree
 
 FAR_QUANTILE = 99.9  # nearer than this share of training digits' own nearest-neighbour gaps is "among" them
 # Digit-like ink in the 28 x 28 image: over 99.6% of the MNIST test digits pass both checks.
@@ -44,6 +43,7 @@ class Placement:
     far: bool  # dist[0] exceeds FAR_QUANTILE % of the training digits' own nearest gaps
     digit_like: bool  # the 28 x 28 image holds one main stroke of a digit's amount of ink
     ink_notes: list[str] = field(default_factory=list)  # why it is not digit-like, in plain words
+    sigma: np.ndarray | None = None  # (2,) a VAE encoder's standard deviation around z; None for a plain AE
 
     @property
     def prep(self) -> Result:
@@ -60,6 +60,7 @@ def vote(labels: np.ndarray, dist: np.ndarray) -> tuple[int, int]:
 
 
 _GAPS: dict[bytes, tuple[float, float]] = {}
+_GAPS_LOCK = threading.Lock()  # sessions run in threads: one may clear the cache while another reads it
 
 
 def gaps(z_train: np.ndarray) -> tuple[float, float]:
@@ -67,14 +68,19 @@ def gaps(z_train: np.ndarray) -> tuple[float, float]:
 
     A k-d tree query of all 60,000 points takes ~0.1 s; the answer is kept per array content.
     """
-    key = hashlib.blake2b(np.ascontiguousarray(z_train).view(np.uint8), digest_size=16).digest()
-    if key not in _GAPS:
-        d = cKDTree(z_train).query(z_train, k=2)[0][:, 1] if len(z_train) > 1 else np.ones(1)
-        d = d[d > 0] if (d > 0).any() else np.ones(1)  # duplicates say nothing about spacing
+    key = content_key(z_train)
+    with _GAPS_LOCK:
+        hit = _GAPS.get(key)  # one read: never a check, then a read of an entry cleared in between
+    if hit is not None:
+        return hit
+    d = tree(z_train).query(z_train, k=2)[0][:, 1] if len(z_train) > 1 else np.ones(1)
+    d = d[d > 0] if (d > 0).any() else np.ones(1)  # duplicates say nothing about spacing
+    hit = (float(np.median(d)), float(np.percentile(d, FAR_QUANTILE)))
+    with _GAPS_LOCK:
         if len(_GAPS) > 8:
             _GAPS.clear()
-        _GAPS[key] = (float(np.median(d)), float(np.percentile(d, FAR_QUANTILE)))
-    return _GAPS[key]
+        _GAPS[key] = hit
+    return hit
 
 
 def ink_check(image: np.ndarray) -> list[str]:
@@ -100,6 +106,7 @@ def place(codec, latent, data, k: int = 8, invert: bool | None = None) -> Placem
     """
     prep = data if isinstance(data, Result) else preprocess(data, invert)
     z = codec.encode(prep.image.reshape(1, 784))[0]
+    sigma = codec.sigma(prep.image.reshape(1, 784)) if hasattr(codec, "sigma") else None  # (1, 2) or None
     recon = codec.decode(z[None, :])[0].reshape(28, 28)
     z_train = latent["z_train"]
     idx, dist = nearest(z_train, z, k)
@@ -111,5 +118,5 @@ def place(codec, latent, data, k: int = 8, invert: bool | None = None) -> Placem
         image=prep.image, inverted=prep.inverted, steps=prep.steps, notes=prep.notes,
         z=z, recon=recon, idx=idx, dist=dist, labels=labels, majority=majority, votes=votes, k=k,
         spacing=spacing, remoteness=float(dist[0] / spacing), far=bool(dist[0] > far_gap),
-        digit_like=not reasons, ink_notes=reasons,
+        digit_like=not reasons, ink_notes=reasons, sigma=None if sigma is None else sigma[0],
     )  # fmt: skip

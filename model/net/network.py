@@ -1,6 +1,6 @@
 """Building blocks shared by the autoencoder and the VAE: the Dense stacks, the three-model
 assembly and compilation. Neither network module imports the other through here, so
-model.autoencoder can build both without an import cycle.
+model.net.autoencoder can build both without an import cycle.
 """
 
 from __future__ import annotations

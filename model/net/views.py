@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.net.neighbors import nearest
+
 Box = tuple[tuple[float, float], tuple[float, float]]
 
 
@@ -62,9 +64,9 @@ def union(a: Box, point) -> Box:
 
 
 def _knn_labels(z: np.ndarray, y: np.ndarray, i: int, k: int) -> np.ndarray:
-    d = ((z - z[i]) ** 2).sum(axis=1)
-    d[i] = np.inf
-    return y[np.argpartition(d, k)[:k]]
+    """Labels of the k training encodings nearest to encoding i, itself left out."""
+    idx = nearest(z, z[i], k + 1)[0]
+    return y[idx[idx != i][:k]]
 
 
 def typical_index(z: np.ndarray, y: np.ndarray, k: int = 50, tries: int = 2000) -> int:
@@ -75,8 +77,8 @@ def typical_index(z: np.ndarray, y: np.ndarray, k: int = 50, tries: int = 2000) 
     clear digit (the plane's median often decodes to a blob between classes). Falls back to the largest
     class's member nearest its median when no member tried qualifies.
     """
-    z = np.asarray(z, dtype=np.float64)
-    y = np.asarray(y)
+    given, y = np.asarray(z), np.asarray(y)  # neighbours from the array as given: one k-d tree per array
+    z = given.astype(np.float64)
     k = min(k, len(z) - 1)
     counts = np.bincount(y)
     fallback = None
@@ -87,7 +89,7 @@ def typical_index(z: np.ndarray, y: np.ndarray, k: int = 50, tries: int = 2000) 
         order = members[np.argsort(((z[members] - np.median(z[members], axis=0)) ** 2).sum(axis=1))]
         fallback = int(order[0]) if fallback is None else fallback
         for i in order[:tries]:
-            if (_knn_labels(z, y, int(i), k) == c).all():
+            if (_knn_labels(given, y, int(i), k) == c).all():
                 return int(i)
     return fallback
 
@@ -97,10 +99,9 @@ def around(z: np.ndarray, point, k: int = 300, pad: float = 0.6) -> Box:
 
     At least 3% of the core's larger span, so a point in a dense knot still shows its surroundings.
     """
-    z = np.asarray(z, dtype=np.float64)
+    z = np.asarray(z)
     p = np.asarray(point, dtype=np.float64)
-    d = np.sqrt(((z - p) ** 2).sum(axis=1))
-    r = float(np.partition(d, min(k, len(d) - 1))[min(k, len(d) - 1)])
+    r = float(nearest(z, p, min(k, len(z) - 1) + 1)[1][-1])  # the (k+1)-th nearest distance
     (x0, x1), (y0, y1) = core_box(z)
     r = max(r * (1 + pad), 0.03 * max(x1 - x0, y1 - y0))
     return (float(p[0] - r), float(p[0] + r)), (float(p[1] - r), float(p[1] + r))

@@ -78,6 +78,27 @@ def wait_for_app(page) -> None:
     )
 
 
+def record_frames(page) -> list:
+    """Websocket frames the page sends to the server from now on (rerun requests, widget states), as they happen."""
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: frames.append(payload)))
+    return frames
+
+
+def wait_until_quiet(page, frames: list, quiet_ms: int = 1000, timeout_ms: int = 60_000) -> None:
+    """Wait until `frames` (from record_frames) has not grown for quiet_ms: the app has nothing more to say.
+
+    Polls through Playwright (page.wait_for_timeout), which is what delivers the frame events.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    count, since = len(frames), time.monotonic()
+    while time.monotonic() - since < quiet_ms / 1000:
+        assert time.monotonic() < deadline, f"websocket traffic did not stop within {timeout_ms} ms"
+        page.wait_for_timeout(50)
+        if len(frames) != count:
+            count, since = len(frames), time.monotonic()
+
+
 def assert_no_exception(page, where: str = "") -> None:
     """Fail if the page shows a Streamlit exception box or traceback text."""
     boxes = page.locator(EXCEPTION)
@@ -93,7 +114,7 @@ def isolated_point(z, view, scale: float, px: float = 12, others=None) -> int:
     import numpy as np
     import pytest
 
-    from model.net.metrics import nearest_indices
+    from model.net.neighbors import nearest_indices
 
     (x0, x1), (y0, y1) = view
     mx, my = 0.05 * (x1 - x0), 0.05 * (y1 - y0)  # the modebar and the axes' edges are no place to click

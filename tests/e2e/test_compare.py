@@ -4,7 +4,6 @@ still pictures of the fallback (LATENT_EXPLORER_LIVE=0), where a typed number ma
 from __future__ import annotations
 
 import io
-import time
 
 import numpy as np
 import pytest
@@ -12,7 +11,14 @@ from PIL import Image
 
 from model.folders import store
 from model.folders.library import SHIPPED_DIR
-from tests.e2e.app_utils import DECODED, assert_no_exception, isolated_point, wait_for_app
+from tests.e2e.app_utils import (
+    DECODED,
+    assert_no_exception,
+    isolated_point,
+    record_frames,
+    wait_for_app,
+    wait_until_quiet,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -89,10 +95,9 @@ def plot_of(page, side: str):
 
 def test_hover_in_one_live_plane_rings_the_same_digit_in_the_other(page, live_url):
     """Pointing at digit #i in plane A rings #i in plane B (and back), names it, and sends nothing to the server."""
-    sent = []
-    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    sent = record_frames(page)
     open_live(page, live_url)
-    time.sleep(1.0)  # let the first run's own messages (widget states) go out
+    wait_until_quiet(page, sent)  # the first run's own messages (widget states) have gone out
     before = len(sent)
     i, x, y = live_point(page, "a", latent("default")["z_train"])
     page.mouse.move(x, y)

@@ -9,19 +9,15 @@ Where the plane cannot start, the page shows what the app shows instead: its one
 still picture of the plane (ui/plane_picture.py, test id "st-key-fallback_picture").
 """
 
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT))
+import streamlit as st
 
-import streamlit as st  # noqa: E402
-
-from model.folders import store  # noqa: E402
-from model.net.views import core_box  # noqa: E402
-from ui import plane_picture  # noqa: E402
-from ui.live_plane import live_plane  # noqa: E402
-from ui.static import ensure_plotly_js  # noqa: E402
+from model.folders import store
+from model.net.views import core_box
+from ui import plane_picture
+from ui.live_plane import live_plane
+from ui.static import ensure_plotly_js
 
 st.set_page_config(page_title="live plane harness", layout="wide")
 ensure_plotly_js(Path(__file__).parent / "static")
