@@ -104,12 +104,14 @@ def test_interpolation_shows_k_digits(page, harness_url):
 
 
 def test_fallback_when_plotly_cannot_load(page, harness_url):
-    """If the plane's JavaScript cannot start (plotly.js blocked), the page says so and shows the server chart."""
+    """If the plane's JavaScript cannot start (plotly.js blocked), the page says so and shows the still picture."""
     page.route("**/app/static/plotly.min.js", lambda route: route.abort())
     page.goto(harness_url)
     wait_for_app(page)
     page.get_by_text("The live plane could not start in this browser").wait_for(timeout=120_000)
-    page.locator('[data-testid="stPlotlyChart"]').wait_for(timeout=120_000)
+    picture = page.locator('.st-key-fallback_picture [data-testid="stImage"] img')
+    picture.wait_for(timeout=120_000)
+    assert picture.evaluate("img => img.complete && img.naturalWidth") > 0
 
 
 def test_star_for_an_uploaded_digit(page, harness_url):
