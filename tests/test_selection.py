@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from model.net import selection
 from model.net.selection import (
     MAX_VERTICES,
     Box,
@@ -48,6 +49,17 @@ def test_polygon_matches_the_reference_on_random_shapes():
         xs, ys = rng.normal(size=n) * 1.5, rng.normal(size=n) * 1.5
         want = [reference_inside(float(a), float(b), xs, ys) for a, b in z]
         assert in_polygon(z, xs, ys).tolist() == want, n
+
+
+def test_chunks_give_the_same_answer(monkeypatch):
+    """Testing the (edge, point) pairs a few at a time (a huge lasso) changes nothing; nor does by_z2 passed in."""
+    rng = np.random.default_rng(2)
+    z = rng.normal(size=(5000, 2))
+    xs, ys = rng.normal(size=60), rng.normal(size=60)
+    want = in_polygon(z, xs, ys)
+    monkeypatch.setattr(selection, "CHUNK", 7)
+    assert (in_polygon(z, xs, ys) == want).all()
+    assert (members(z, [Lasso(tuple(xs), tuple(ys))], sorted_z=selection.by_z2(z)) == want).all()
 
 
 def test_polygon_on_grid_points_and_edges():

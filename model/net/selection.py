@@ -5,7 +5,7 @@ training encodings lie inside it, so every count the app shows is Python's:
 
     shape = parse_shape({"kind": "lasso", "x": [...], "y": [...]})   # Box | Lasso | None
     box = parse_box("-1,2,0.5,3")                                    # ?box=x0,x1,y0,y1, or None
-    mask = members(z, shapes)                                        # (N,) bool: inside any shape
+    mask = members(z, shapes, labels, by_z2(z))     # (N,) bool: inside any shape; by_z2: once per model
 
 Boundaries: a box holds its edges (x0 <= z1 <= x1, y0 <= z2 <= y1). A lasso uses the even-odd rule
 with half-open edges (a point on a left or bottom edge is inside, on a right or top edge outside),
@@ -21,6 +21,7 @@ import numpy as np
 
 LIMIT = 1e6  # |coordinate| bound: far beyond any encoding, small enough for exact float arithmetic
 MAX_VERTICES = 20_000  # a lasso drawn for minutes; more is refused, not truncated
+CHUNK = 1 << 20  # (edge, point) pairs tested at once: bounded memory (~40 MB) for any lasso
 
 
 @dataclass(frozen=True)
@@ -111,39 +112,54 @@ def in_box(z: np.ndarray, box: Box) -> np.ndarray:
     return (z1 >= box.x0) & (z1 <= box.x1) & (z2 >= box.y0) & (z2 <= box.y1)
 
 
-def in_polygon(z: np.ndarray, xs, ys) -> np.ndarray:
+def by_z2(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(order, z1, z2): the points sorted by z2 (float64). Fixed per model: compute it once and pass it
+    to in_polygon / members, so a lasso costs no sort."""
+    order = np.argsort(z[:, 1], kind="stable")
+    return order, z[order, 0].astype(np.float64), z[order, 1].astype(np.float64)
+
+
+def in_polygon(z: np.ndarray, xs, ys, sorted_z=None) -> np.ndarray:
     """(N,) bool: z (N, 2) inside the polygon (xs, ys) by the even-odd rule (see the module docstring).
 
-    A point toggles for each edge that crosses the horizontal ray to its right. Points are sorted by z2
-    once; each edge then tests only the points in its own z2 band [min, max) (a searchsorted slice), so
-    the work is about (number of crossings), not N x edges.
+    A point toggles for each edge that crosses the horizontal ray to its right. With the points sorted
+    by z2 (by_z2), each edge holds a contiguous slice of them (its z2 band [min, max), a searchsorted);
+    every (edge, point-in-band) pair is tested at once, in chunks of CHUNK pairs, and a point is inside
+    if an odd number of edges cross its ray. The work is about (crossings), not N x edges.
     """
     px, py = np.asarray(xs, np.float64), np.asarray(ys, np.float64)
     inside = np.zeros(len(z), bool)
-    if len(px) < 3:
+    if len(px) < 3 or len(z) == 0:
         return inside
-    # Only points in the polygon's bounding box can be inside; sort those by z2.
-    cand = np.flatnonzero(in_box(z, Box(px.min(), px.max(), py.min(), py.max())))
-    order = cand[np.argsort(z[cand, 1], kind="stable")]
-    zy, zx = z[order, 1].astype(np.float64), z[order, 0].astype(np.float64)
+    order, zx, zy = by_z2(z) if sorted_z is None else sorted_z
     qx, qy = np.roll(px, -1), np.roll(py, -1)  # each edge runs (px[k], py[k]) -> (qx[k], qy[k])
     lo = np.searchsorted(zy, np.minimum(py, qy), "left")
-    hi = np.searchsorted(zy, np.maximum(py, qy), "left")  # half-open band: horizontal edges hold none
-    for k in np.flatnonzero(hi > lo):
-        y = zy[lo[k] : hi[k]]
-        x_cross = px[k] + (y - py[k]) * (qx[k] - px[k]) / (qy[k] - py[k])
-        hit = order[lo[k] : hi[k]][zx[lo[k] : hi[k]] < x_cross]
-        inside[hit] = ~inside[hit]  # indices are unique within one edge
-    return inside
+    lens = np.searchsorted(zy, np.maximum(py, qy), "left") - lo  # horizontal edges: empty bands
+    ends = np.cumsum(lens)
+    crossings = np.zeros(len(z), np.int64)
+    first = 0
+    while first < len(lens):  # edges [first, last): about CHUNK pairs, at least one edge
+        base = ends[first] - lens[first]  # pairs before this chunk
+        last = max(first + 1, int(np.searchsorted(ends, base + CHUNK, "right")))
+        e = np.repeat(np.arange(first, last), lens[first:last])  # the edge of each pair
+        pos = lo[e] + base + np.arange(len(e)) - (ends[e] - lens[e])  # the sorted point of each pair
+        y = zy[pos]
+        x_cross = px[e] + (y - py[e]) * (qx[e] - px[e]) / (qy[e] - py[e])
+        crossings += np.bincount(order[pos[zx[pos] < x_cross]], minlength=len(z))
+        first = last
+    return (crossings & 1).astype(bool)
 
 
-def members(z: np.ndarray, shapes, labels: np.ndarray | None = None) -> np.ndarray:
+def members(z: np.ndarray, shapes, labels: np.ndarray | None = None, sorted_z=None) -> np.ndarray:
     """(N,) bool: inside any of the shapes (a union: Shift adds a shape to the selection). With labels
-    (N,), a shape's hidden classes are left out of it, as the plane leaves them unselected."""
+    (N,), a shape's hidden classes are left out of it, as the plane leaves them unselected.
+    sorted_z: by_z2(z), if it is at hand (it is computed here otherwise, when a lasso needs it)."""
     z = np.asarray(z)
     out = np.zeros(len(z), bool)
     for s in shapes:
-        inside = in_box(z, s) if isinstance(s, Box) else in_polygon(z, s.x, s.y)
+        if isinstance(s, Lasso) and sorted_z is None:
+            sorted_z = by_z2(z)
+        inside = in_box(z, s) if isinstance(s, Box) else in_polygon(z, s.x, s.y, sorted_z)
         if s.hidden and labels is not None:
             inside &= ~np.isin(labels, s.hidden)
         out |= inside
