@@ -9,7 +9,7 @@ Each case runs in a fresh child process: it builds the folder (untimed), then ti
 after (ru_maxrss), so "extra MB" is what that load cost on top of Python + TensorFlow. The
 shipped model is loaded the same way as the reference. For the zip bombs the baseline is what
 Keras / NumPy do with the same file when nothing checks it first (the code before issue 12).
-Results go to bench/results/hostile_models.json and the README's Reliability table.
+Results go to bench/results/hostile_models.json and the table in docs/reliability.md.
 """
 
 from __future__ import annotations

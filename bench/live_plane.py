@@ -93,7 +93,7 @@ def open_explore(browser, url, live: bool):
 
 def pointer(page, n: int = 400):
     """Moves received and decodes per second under a stream of real mouse moves across the plane."""
-    # The circle stays inside the axes (the run in the README used the whole plot div, legend and margins included).
+    # The circle stays inside the axes (the run in docs/performance.md used the whole plot div, legend and margins included).
     box = page.evaluate(f"""() => {{ const S = ({LIVE})(), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
         return {{x: r.left + fl.xaxis._offset, y: r.top + fl.yaxis._offset, width: fl.xaxis._length, height: fl.yaxis._length}}; }}""")
     s0 = page.evaluate(f"() => {{ const s = ({LIVE})().stats; return [s.moves, s.decodes, s.decodeMs.length]; }}")

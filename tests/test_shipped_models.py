@@ -1,4 +1,4 @@
-"""Every model shipped under assets/models/ loads and has the figures its meta.json (and the README) claims."""
+"""Every model shipped under assets/models/ loads and has the figures its meta.json (and docs/models.md) claims."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-;; y = b + x @ W for one Dense layer, in float32 with 4-wide SIMD (ui/live_plane.js's fast path).
+;; y = b + x @ W for one Dense layer, in float32 with 4-wide SIMD (ui/plane/decoder.js's fast path).
 ;; W is (n, m) row-major; m must be a multiple of 4; all pointers are byte offsets, 16-aligned.
-;; Inputs that are exactly 0 (after a relu, most) are skipped. Rebuild: see ui/live_plane.js.
+;; Inputs that are exactly 0 (after a relu, most) are skipped. Rebuild: see ui/plane/decoder.js.
 (module
   (memory (export "mem") 1)
   (func (export "dense") (param $x i32) (param $n i32) (param $w i32) (param $b i32) (param $m i32) (param $y i32)

@@ -6,8 +6,9 @@
 
 Two components, so the 1.5 MB payload never changes between reruns (Streamlit then re-sends only
 a cached-message reference, and the browser keeps its plot):
-  * the plane (ui/live_plane.js + .css, read from disk): data = the channel name + the model's
-    payload (model/net/export_weights.py: decoder weights, encodings, labels), cached per model;
+  * the plane (ui/plane/*.js, joined into one module by ui/plane_bundle.py, and ui/live_plane.css):
+    data = the channel name + the model's payload (model/net/export_weights.py: decoder weights,
+    encodings, labels), cached per model;
   * a tiny state component: the chosen point, its index and the uploaded star as JSON, posted to
     the plane through a window event on its channel.
 `view` ((x0, x1), (y0, y1)) is the range the plane opens on (default: every point); a double-click or
@@ -29,13 +30,14 @@ from pathlib import Path
 import streamlit as st
 
 from model.net.export_weights import ExportError, plane_payload
+from ui.plane_bundle import bundle
 
 HERE = Path(__file__).resolve().parent
 _plane = st.components.v2.component(
     "latent_explorer.live_plane",
     html='<div class="lp-root"></div>',
     css=(HERE / "live_plane.css").read_text(),
-    js=(HERE / "live_plane.js").read_text(),
+    js=bundle(),
     isolate_styles=False,  # Plotly's CSS does not reach into a shadow root
 )
 _STATE_JS = """export default function ({ data }) {

@@ -1,7 +1,7 @@
 """Hyperparameters for every model Latent Explorer builds, in one dataclass.
 
 `SEED` is the tutorial's network exactly; `DEFAULT` is the config the shipped
-model was trained with (see README, "The default model").
+model was trained with (see docs/models.md, "The default config, and why").
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 LOSSES = ("bce", "mse")
 OPTIMIZERS = ("adam", "adagrad", "adadelta", "rmsprop", "sgd")
 LATENT_ACTIVATIONS = ("relu", "linear")
-# Hidden layers: what model/net/fast.py, the browser decoder (ui/live_plane.js) and Keras all run.
+# Hidden layers: what model/net/fast.py, the browser decoder (ui/plane/decoder.js) and Keras all run.
 ACTIVATIONS = ("relu", "silu")
 ARCHITECTURES = ("ae", "vae")
 LR_SCHEDULES = ("constant", "cosine")
@@ -59,7 +59,7 @@ class Config:
     lr_schedule: str = option("constant", "per-epoch learning rate: constant or cosine decay to ~0", LR_SCHEDULES)
     # A large batch's high learning rate can throw the first steps' random weights far off; ramp up to it.
     warmup_epochs: float = option(0.0, "epochs over which the learning rate ramps up linearly from ~0 (0: none)")
-    # Keras fit()'s default batch size, which the tutorial's numbers match (README).
+    # Keras fit()'s default batch size, which the tutorial's numbers match (docs/models.md).
     batch_size: int = option(32, "digits per training step")
     epochs: int = option(10, "passes over the training digits")
     seed: int = option(0, "random seed for weights, shuffling and the VAE's sampling")
@@ -128,8 +128,8 @@ SEED = Config()
 
 # The shipped default: wide and deep (512-256-128) with smooth silu units, a linear latent that cannot
 # die, batch 512 (about 1.5x batch 128's digits per second on 2 cores) at a high rate, Adam with a short
-# squared-gradient memory (beta2 0.99), cosine decay over 50 epochs. Found with bench/sweep_proxy_jax.py
-# on a lent GPU and confirmed with bench/sweep_default.py here; see README, "The shipped default model".
+# squared-gradient memory (beta2 0.99), cosine decay over 50 epochs. Ranked with a proxy sweep on a GPU
+# and confirmed with the CLI on 2 CPU cores; see docs/models.md, "The default config, and why".
 DEFAULT = Config(
     hidden=(512, 256, 128),
     activation="silu",

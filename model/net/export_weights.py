@@ -24,7 +24,7 @@ import struct
 import numpy as np
 
 MAGIC = b"LEP1"
-SUPPORTED = ("relu", "silu", "linear", "sigmoid")  # what ui/live_plane.js implements, as model/net/fast.py
+SUPPORTED = ("relu", "silu", "linear", "sigmoid")  # what ui/plane/decoder.js implements, as model/net/fast.py
 MAX_BYTES = 64 * 1024 * 1024  # a model bigger than this stays on the server-side chart
 
 

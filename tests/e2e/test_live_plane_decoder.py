@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from model.net.export_weights import plane_payload
+from ui.plane_bundle import bundle
 
-JS = (Path(__file__).resolve().parents[2] / "ui" / "live_plane.js").read_text()
+JS = bundle()  # the plane's modules as one ES module, as Streamlit gets it
 CLASSES = [str(i) for i in range(10)]
 TOL = 1e-4
 FAR_TOL = 1e-3  # points far outside the data (see test_shipped_model_js_equals_numpy)

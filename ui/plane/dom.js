@@ -1,0 +1,75 @@
+// The DOM: the bar (preview, coordinates, controls), the stage (map canvas, plot, overlay canvas), the
+// interpolation panel and the message line; and the small helpers that draw digits and save canvases.
+// Every data-testid here is read by tests/e2e or bench/: keep them.
+
+export function el(tag, attrs = {}, parent = null) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "text") e.textContent = v; else e.setAttribute(k, v);
+  }
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+export function paint(ctx, img, x, y) {
+  // One decoded 784-vector as a 28 x 28 grey digit (white ink on black, as MNIST) at (x, y).
+  const id = ctx.createImageData(28, 28);
+  for (let p = 0; p < 784; p++) {
+    const v = Math.round(img[p] * 255);
+    id.data[4 * p] = id.data[4 * p + 1] = id.data[4 * p + 2] = v;
+    id.data[4 * p + 3] = 255;
+  }
+  ctx.putImageData(id, x, y);
+}
+
+export function download(canvas, name) {
+  canvas.toBlob((blob) => {
+    const a = el("a", { href: URL.createObjectURL(blob), download: name });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 5000);
+  }, "image/png");
+}
+
+export function buildDom(root) {
+  root.innerHTML = "";
+  const d = {};
+  const bar = el("div", { class: "lp-bar" }, root);
+  // Until something is decoded the preview is a blank canvas (black on its background): show a hint there instead.
+  const slot = el("div", { class: "lp-slot" }, bar);
+  d.preview = el("canvas", { class: "lp-preview", width: 28, height: 28, "data-testid": "lp-preview", hidden: "" }, slot);
+  d.empty = el("div", { class: "lp-empty", "data-testid": "lp-preview-empty", text: "Point at the plane to see a digit here" }, slot);
+  const info = el("div", { class: "lp-info" }, bar);
+  d.coords = el("div", { class: "lp-coords", "data-testid": "lp-coords", text: "Move the pointer over the plane" }, info);
+  d.chosen = el("div", { class: "lp-chosen", "data-testid": "lp-chosen" }, info);
+  d.link = el("div", { class: "lp-link", "data-testid": "lp-link", hidden: "" }, info);
+  const ctl = el("div", { class: "lp-controls" }, bar);
+  const lab = (text, input) => { const l = el("label", {}, ctl); l.appendChild(input); l.append(" " + text); return input; };
+  d.mapToggle = lab("Decoded map", el("input", { type: "checkbox", "data-testid": "lp-map-toggle" }));
+  d.density = lab("cells", el("input", { type: "range", min: 10, max: 40, value: 20, "data-testid": "lp-density" }));
+  d.opacity = lab("points", el("input", { type: "range", min: 0, max: 100, value: 60, "data-testid": "lp-opacity" }));
+  d.mapPng = el("button", { type: "button", "data-testid": "lp-map-png", text: "Map PNG" }, ctl);
+  d.interpToggle = lab("Interpolate", el("input", { type: "checkbox", "data-testid": "lp-interp-toggle" }));
+  d.stage = el("div", { class: "lp-stage" }, root);
+  d.map = el("canvas", { class: "lp-map", "data-testid": "lp-map" }, d.stage);
+  d.plot = el("div", { class: "lp-plot", "data-testid": "lp-plot" }, d.stage);
+  d.overlay = el("canvas", { class: "lp-overlay" }, d.stage);
+  d.interp = el("div", { class: "lp-interp", hidden: "" }, root);
+  const ib = el("div", { class: "lp-bar" }, d.interp);
+  d.ends = el("span", { class: "lp-ends", "data-testid": "lp-ends", text: "Click two points: A, then B." }, ib);
+  d.setA = el("button", { type: "button", text: "A = chosen point" }, ib);
+  d.setB = el("button", { type: "button", text: "B = chosen point" }, ib);
+  d.starA = el("button", { type: "button", text: "A = your digit", hidden: "" }, ib);
+  const kl = el("label", {}, ib);
+  d.k = el("input", { type: "range", min: 5, max: 30, value: 10, "data-testid": "lp-k" }, kl);
+  d.kText = el("span", { text: " k = 10" }, kl);
+  d.play = el("button", { type: "button", "data-testid": "lp-play", text: "Play" }, ib);
+  d.speed = el("select", { "data-testid": "lp-speed" }, ib);
+  for (const s of [0.5, 1, 2, 4]) el("option", { value: s, text: s + "×" }, d.speed);
+  d.speed.value = "1";
+  d.stripPng = el("button", { type: "button", "data-testid": "lp-strip-png", text: "Strip PNG" }, ib);
+  const row = el("div", { class: "lp-strip-row" }, d.interp);
+  d.anim = el("canvas", { class: "lp-anim", width: 28, height: 28, "data-testid": "lp-anim" }, row);
+  d.strip = el("canvas", { class: "lp-strip", height: 28, "data-testid": "lp-strip" }, row);
+  d.msg = el("div", { class: "lp-msg", "data-testid": "lp-msg", hidden: "" }, root);
+  return d;
+}
