@@ -26,7 +26,7 @@ from PIL import Image
 from model.net.fast import nearest
 from model.net.views import around, union
 from model.settings import settings
-from ui import common
+from ui import common, selection
 from ui.live_plane import live_plane, unavailable
 from ui.scatter import Pick
 
@@ -84,6 +84,7 @@ def _fragment(bundle, extent, side) -> None:
         res = live_plane(
             bundle, key=KEY, classes=common.class_names(bundle), marker=(z1, z2), index=index, view=view(bundle),
             on_click=lambda a, b, i: choose(bundle, extent, a, b, i),
+            selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v),
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the whole page with the server chart
             st.rerun(scope="app")
@@ -92,6 +93,7 @@ def _fragment(bundle, extent, side) -> None:
             "Move the pointer over the plane to decode it live; click to choose a point (a dot: that digit). "
             "Legend: hide a digit; scroll to zoom, drag to pan, double-click to reset."
         )
+        selection.panel_ui(bundle)  # the box / lasso selection: count, histogram, gallery, downloads
 
 
 def view(bundle):

@@ -1,7 +1,7 @@
 """The box / lasso selection of the live plane: its state, its URL and its panel.
 
     sel = selection.current(bundle)                  # tuple of shapes (model/net/selection.py), URL read once
-    live_plane(..., on_select=lambda v: selection.on_select(bundle, v), selection=selection.for_plane(bundle))
+    live_plane(..., selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v))
     selection.panel_ui(bundle)                       # count, histogram, gallery, centroid digit, downloads
 
 State: `selection` = (model path, shapes), durable (survives page switches); a change of model drops it.
@@ -54,9 +54,11 @@ def sync_url(shapes: tuple) -> None:
 
 
 def on_select(bundle, value) -> None:
-    """The plane's trigger: {"kind": "box"|"lasso", "x", "y", "hidden", "add"} or {"kind": "clear"}."""
+    """The plane's trigger: {"kind": "box"|"lasso", "x", "y", "hidden", "add", "t"} or {"kind": "clear", "t"}."""
     if not isinstance(value, dict):
         return
+    t = value.get("t")
+    st.session_state.selection_t = t if isinstance(t, int | float) and not isinstance(t, bool) else None
     if value.get("kind") == "clear":
         return clear(bundle)
     shape = parse_shape(value)
@@ -95,9 +97,10 @@ def summary(bundle):
 
 
 def for_plane(bundle) -> dict:
-    """What the plane needs: Python's count (its data-selected) and the shapes to draw after a remount."""
-    s = summary(bundle)
-    return {"count": 0 if s is None else s.count, "shapes": [sh.to_dict() for sh in current(bundle)]}
+    """What the plane needs: Python's count (its data-selected), the shapes to draw after a remount, and
+    the stamp t of the trigger it answers (data-selected-t)."""
+    s, t = summary(bundle), st.session_state.get("selection_t")
+    return {"count": 0 if s is None else s.count, "shapes": [sh.to_dict() for sh in current(bundle)], "t": t}
 
 
 def top_classes(counts, names, k: int = 3) -> str:

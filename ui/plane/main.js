@@ -37,8 +37,9 @@ import * as links from "./links.js";
 import * as map from "./map.js";
 import * as interp from "./interp.js";
 import * as sync from "./sync.js";
+import * as selection from "./selection.js";
 
-const FEATURES = [pointer, links, map, interp, sync];
+const FEATURES = [pointer, links, map, interp, sync, selection];
 
 export { parsePayload, makeDecoder };
 
