@@ -61,10 +61,11 @@ function apply(ctx, sel, answer) {
   if (shapes.length && shown) return; // Plotly shows what the user drew: Python agreed
   if (!shapes.length && !shown && !S.gd.data.some((t) => t.selectedpoints)) return;
   sel.applying = true;
-  const update = { selections: shapes.map(toSelection) };
   const done = () => { sel.applying = false; };
-  const restyle = shapes.length ? Promise.resolve() : S.Plotly.restyle(S.gd, { selectedpoints: [null] });
-  restyle.then(() => S.Plotly.relayout(S.gd, update)).then(done, done);
+  // Plotly selects the points inside layout.selections itself; clearing needs both emptied at once.
+  const change = shapes.length ? S.Plotly.relayout(S.gd, { selections: shapes.map(toSelection) })
+    : S.Plotly.update(S.gd, { selectedpoints: [null] }, { selections: [] });
+  change.then(done, done);
 }
 
 // A shape from Python as a Plotly layout selection (in data coordinates).
