@@ -48,6 +48,7 @@ def drag_mode(page, mode: str, tap: bool = False) -> None:
 
 def drag(page, fractions, shift: bool = False) -> None:
     """Press at the first point, move through the others, release (mouse; Shift held if asked)."""
+    page.locator(PLANE).scroll_into_view_if_needed()
     points = [page.evaluate(AT, list(f)) for f in fractions]
     if shift:
         page.keyboard.down("Shift")
@@ -124,6 +125,7 @@ def test_export_has_the_selected_rows(page, live_url, z_train):
         page.get_by_role("button", name="Download selection (NPZ)").click()
     with np.load(dl.value.path(), allow_pickle=False) as f:
         assert f["index"].tolist() == want.tolist()
+    page.locator(PLANE).scroll_into_view_if_needed()  # the buttons scrolled the page
     page.mouse.dblclick(*page.evaluate(AT, [0.9, 0.9]))  # in a select mode, a double-click empties the selection
     page.wait_for_function(f"() => document.querySelector('{PLANE}').getAttribute('data-selected') === '0'")
     page.wait_for_function("() => !document.querySelector('.st-key-selection_panel')")
