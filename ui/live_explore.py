@@ -182,7 +182,11 @@ def upload_map(bundle, z) -> bool:
 def _upload_fragment(bundle, star) -> bool:
     # Zoomed to the digit's neighbourhood; a new digit zooms again (its view differs), a double-click shows all.
     zoom = around(bundle.latent["z_train"], star)
-    res = live_plane(bundle, key=UPLOAD_KEY, classes=common.class_names(bundle), star=star, view=zoom)
+    res = live_plane(
+        bundle, key=UPLOAD_KEY, classes=common.class_names(bundle), star=star, view=zoom,
+        selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v),
+    )  # fmt: skip
     if not res.ok:
         st.rerun(scope="app")
+    selection.panel_ui(bundle)  # the same selection as on Explore (one per session and model)
     return True

@@ -103,6 +103,20 @@ def for_plane(bundle) -> dict:
     return {"count": 0 if s is None else s.count, "shapes": [sh.to_dict() for sh in current(bundle)], "t": t}
 
 
+def histogram_spec(names, counts) -> dict:
+    """A Vega-Lite bar chart of the selection's classes, in class order. A plain dict: st.bar_chart builds
+    it through Altair and validates its schema, 80 ms of the panel's time here."""
+    rows = [{"class": str(n), "digits": int(c)} for n, c in zip(names, counts, strict=True)]
+    return {
+        "data": {"values": rows},
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "x": {"field": "class", "type": "nominal", "sort": None, "axis": {"labelAngle": 0}},
+            "y": {"field": "digits", "type": "quantitative"},
+        },
+    }
+
+
 def top_classes(counts, names, k: int = 3) -> str:
     """'Mostly 1 (62%), 7 (20%), 4 (9%)': the k largest classes of the selection."""
     total = counts.sum()
@@ -126,7 +140,7 @@ def panel_ui(bundle):
         button.button("Clear", key="selection_clear", on_click=clear, args=(bundle,), icon=":material/close:")
         hist, centre = st.columns([3, 1])
         with hist:
-            st.bar_chart({"class": list(names), "digits": s.counts.tolist()}, x="class", y="digits", sort=False, height=170)  # fmt: skip
+            st.vega_lite_chart(histogram_spec(names, s.counts), height=170)
         with centre:
             z1, z2 = s.centroid
             st.image(
