@@ -127,7 +127,8 @@ def top_classes(counts, names, k: int = 3) -> str:
 def panel_ui(bundle):
     """The selection panel (or a one-line hint when nothing is selected); returns the Summary or None."""
     s, ss = summary(bundle), st.session_state
-    note = ss.get("selection_note")
+    sync_url(current(bundle))  # a page switch drops the query string: the box's link comes back with the page
+    note = ss.pop("selection_note", None)  # said once
     if note:
         st.caption(note)
     if s is None:
