@@ -1,6 +1,6 @@
 """Benchmark the Compare page's linked live planes in headless Chromium, same run:
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/compare_hover.py --moves 400 --reps 8
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.compare_hover --moves 400 --reps 8
 
 Starts two `streamlit run app.py` servers on 127.0.0.1, with the live planes (LATENT_EXPLORER_LIVE=1)
 and with the server-side charts (LATENT_EXPLORER_LIVE=0), models default (A) and seed (B), and measures:
@@ -19,15 +19,14 @@ import argparse
 import json
 import os
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 from bench.live_plane import summary
 from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop, wait_for_app
+
+ROOT = Path(__file__).resolve().parent.parent
 
 LIVE_DRAWN = '() => document.querySelectorAll(\'[data-testid="lp-plot"][data-drawn="1"]\').length === 2'
 CHARTS = '[data-testid="stPlotlyChart"] .js-plotly-plot'

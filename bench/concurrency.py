@@ -1,6 +1,6 @@
 """Does a training in one browser session slow down exploring in another? Measured in headless Chromium.
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/concurrency.py [--reps 10]
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.concurrency [--reps 10]
 
 One browser context explores (slider -> decoded image, click on empty chart space -> decoded image,
 timed in the page as bench/explorer_latency.py does); another context on the same server starts a
@@ -28,12 +28,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.explorer_latency import click_at, empty_spots, load_avg, open_page, summary, timed
+from model.folders import store
+from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, wait_for_app
 
-from bench.explorer_latency import click_at, empty_spots, load_avg, open_page, summary, timed  # noqa: E402
-from model.folders import store  # noqa: E402
-from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, wait_for_app  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "bench" / "results" / "concurrency.json"
 VARIANTS = {

@@ -1,6 +1,6 @@
 """Explorer latency in headless Chromium against real `streamlit run` servers: ours vs a plain baseline.
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/explorer_latency.py [--reps 15] [--loads 5]
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.explorer_latency [--reps 15] [--loads 5]
 
 Measures, for the explorer as shipped and for bench/baseline_explorer.py (no fragment, Keras's
 decoder.predict, a marker trace that changes the 60,000-point figure on every click, and
@@ -27,13 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from model.folders import store  # noqa: E402
-from tests.e2e.app_utils import (  # noqa: E402
+from model.folders import store
+from tests.e2e.app_utils import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DECODED,
@@ -42,6 +39,8 @@ from tests.e2e.app_utils import (  # noqa: E402
     start_streamlit,
     wait_for_app,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "bench" / "results" / "explorer_latency.json"
 TARGETS_MS = {"click": 400, "slider": 100, "load": 8000}

@@ -1,6 +1,6 @@
 """Benchmark the NumPy fast path against Keras, in one run on the same machine.
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/fast_path.py [--model DIR ...] [--quick]
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.fast_path [--model DIR ...] [--quick]
 
 For the seed network (784-32-2-32-784), the default config's network and each --model folder
 (the shipped model by default, when it exists) it times:
@@ -21,11 +21,8 @@ import json
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import keras
 import numpy as np

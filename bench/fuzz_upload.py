@@ -1,11 +1,11 @@
 """Fuzz the upload path with hostile images: does anything but ImageError escape, and what does it cost?
 
-    python bench/fuzz_upload.py [--n 10000] [--workers 2] [--seed 0]
+    python -m bench.fuzz_upload [--n 10000] [--workers 2] [--seed 0]
 
 Makes N images (default 10,000) in seven families: valid images with bytes mutated, truncated
 files, random bytes behind real signatures and headers, headers claiming huge or absurd sizes,
 odd Pillow modes, animated GIF/WebP/PNG, and EXIF blocks with odd or broken orientation tags.
-Each goes through model.preprocess.preprocess, exactly what an upload meets. It counts outcomes
+Each goes through model.images.preprocess.preprocess, exactly what an upload meets. It counts outcomes
 (read as a digit, each kind of refusal, and anything else: a bug), the worst time for one image,
 and the peak memory a worker process grew by (resource.getrusage; each worker runs its images one
 at a time, so this bounds the cost of any single image). The hostile files of
@@ -29,13 +29,12 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import numpy as np
+from PIL import Image, ImageDraw
+
+from model.images.preprocess import ImageError, preprocess
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-from PIL import Image, ImageDraw  # noqa: E402
-
-from model.images.preprocess import ImageError, preprocess  # noqa: E402
 
 OUT = ROOT / "bench" / "results" / "fuzz_upload.json"
 FAMILIES = {"mutated": 0.3, "truncated": 0.15, "random header": 0.15, "huge dimensions": 0.15,
@@ -163,7 +162,6 @@ def work(args) -> dict:
 
 PROBE = """
 import json, resource, sys, time
-sys.path.insert(0, sys.argv[2])
 from model.images.preprocess import ImageError, preprocess
 data = open(sys.argv[1], "rb").read()
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -194,7 +192,7 @@ def main() -> None:
     worst = max(part["worst"] for part in parts)
     hostile = {}
     for path in sorted((ROOT / "tests" / "fixtures" / "hostile").iterdir()):
-        run = subprocess.run([sys.executable, "-c", PROBE, str(path), str(ROOT)], capture_output=True, text=True)
+        run = subprocess.run([sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True, cwd=ROOT)
         hostile[path.name] = (
             json.loads(run.stdout.strip().splitlines()[-1]) if run.returncode == 0 else run.stderr[-300:]
         )

@@ -1,8 +1,8 @@
 """Hostile model folders against the validator: outcome, time and peak memory per case.
 
-    python bench/hostile_models.py            # every case of tests/hostile_cases.py, bombs of 1 GiB
-    python bench/hostile_models.py --size-mb 300 --no-baseline
-    python bench/hostile_models.py --one-process --no-baseline   # one TensorFlow import: a few minutes
+    python -m bench.hostile_models            # every case of tests/hostile_cases.py, bombs of 1 GiB
+    python -m bench.hostile_models --size-mb 300 --no-baseline
+    python -m bench.hostile_models --one-process --no-baseline   # one TensorFlow import: a few minutes
 
 Each case runs in a fresh child process: it builds the folder (untimed), then times store.load
 (model/folders/check.py's validator, then Keras in safe mode) and reads the child's peak RSS before and
@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def peak_mb() -> float:
@@ -62,7 +61,8 @@ def child(case: str, size: int, mode: str) -> dict:
 
 
 def run(case: str, size: int, mode: str) -> dict:
-    cmd = [sys.executable, __file__, "--child", case, "--mode", mode, "--size-mb", str(size // 2**20)]
+    cmd = [sys.executable, "-m", "bench.hostile_models", "--child", case, "--mode", mode,
+           "--size-mb", str(size // 2**20)]  # fmt: skip
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=ROOT)
     try:
         return json.loads(p.stdout.strip().splitlines()[-1])

@@ -1,6 +1,6 @@
 """Benchmark the live plane against today's server-side chart, in headless Chromium, same run:
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/live_plane.py --reps 15 --loads 4
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.live_plane --reps 15 --loads 4
 
 Starts two `streamlit run app.py` servers on 127.0.0.1: the Explore page with the live plane
 (LATENT_EXPLORER_LIVE=1) and with the server-side chart (LATENT_EXPLORER_LIVE=0), and measures:
@@ -27,9 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, PLOT, start_streamlit, wait_for_app
+
+ROOT = Path(__file__).resolve().parent.parent
 
 LIVE = "() => window.__livePlane.explore_plane"
 LIVE_PX = f"""([z1, z2]) => {{

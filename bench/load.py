@@ -1,7 +1,8 @@
 """Load: N light-client sessions of realistic use against one `streamlit run`, while a model trains.
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/load.py                 # N = 10, 30, 50; ~5 min
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/load.py --sessions 10 --seconds 20 --chromium 3
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.load                 # N = 10, 30, 50; ~5 min
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.load --sessions 10 --seconds 20 --chromium 3
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.load --sessions 50 --replicas 2 --out bench/results/load_replicas.json
 
 One server (app.py as users get it: the live plane on) on 127.0.0.1. For each N, N sessions speak the
 browser's websocket protocol (tests/e2e/stclient.py: BackMsg rerun_script with widget states, fragment
@@ -13,7 +14,9 @@ come back (20 %: full page runs). Meanwhile `python -m model train --subset 2000
 process at nice 10, as the Train page's child process would (started once, after its first epoch
 the runs begin; each run reports the epochs it completed). Latency is BackMsg sent ->
 script_finished received. Errors: an exception element, a timeout, a dropped socket, a bad status.
-The server's RSS and CPU come from /proc every second. --chromium K adds, in the smallest N's
+The server's RSS and CPU come from /proc every second. --replicas K runs K servers behind Debian's
+nginx (assets/deploy-nginx-replicas.conf, filled in as tests/e2e/test_proxy.py does; CPU and RSS
+summed over the replicas). --chromium K adds, in the smallest N's
 run, K real Chromium pages moving the z1 slider (key press -> new decoded image, timed in the page).
 Writes bench/results/load.json and prints a table.
 """
@@ -22,9 +25,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -33,11 +38,10 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, DECODED, start_streamlit, stop, wait_for_app
+from tests.e2e.stclient import Session
 
-from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, DECODED, start_streamlit, stop, wait_for_app  # noqa: E402
-from tests.e2e.stclient import Session  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 TICK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -52,16 +56,20 @@ def proc_sample(pid: int) -> tuple[float, int]:
 
 
 class Monitor(threading.Thread):
-    """Samples the server's CPU % and RSS and the load average once a second until stopped."""
+    """Samples the servers' CPU % and RSS (summed over the replicas) and the load average once a second."""
 
-    def __init__(self, pid: int):
+    def __init__(self, pids: list[int]):
         super().__init__(daemon=True)
-        self.pid, self.samples, self.stop_ev = pid, [], threading.Event()
+        self.pids, self.samples, self.stop_ev = pids, [], threading.Event()
+
+    def sample(self) -> tuple[float, int]:
+        both = [proc_sample(pid) for pid in self.pids]
+        return sum(c for c, _ in both), sum(r for _, r in both)
 
     def run(self):
-        cpu0, t0 = proc_sample(self.pid)[0], time.monotonic()
+        cpu0, t0 = self.sample()[0], time.monotonic()
         while not self.stop_ev.wait(1.0):
-            cpu, rss = proc_sample(self.pid)
+            cpu, rss = self.sample()
             t = time.monotonic()
             self.samples.append({"cpu_pct": 100 * (cpu - cpu0) / (t - t0), "rss_mb": rss / 2**20,
                                  "load1": os.getloadavg()[0]})  # fmt: skip
@@ -185,7 +193,7 @@ async def phase(url: str, n: int, seconds: float, seed: int) -> dict:
     return merged
 
 
-def run_n(url: str, pid: int, n: int, seconds: float, train: Training, chromium: int) -> dict:
+def run_n(url: str, pids: list[int], n: int, seconds: float, train: Training, chromium: int) -> dict:
     print(f"N = {n}: {seconds:.0f} s ...", file=sys.stderr, flush=True)
     epochs0 = train.epochs
     browser_ms: list = []
@@ -194,7 +202,7 @@ def run_n(url: str, pid: int, n: int, seconds: float, train: Training, chromium:
         th = threading.Thread(target=chromium_sliders, args=(url, chromium, 10, browser_ms, ready), daemon=True)
         th.start()
         ready.wait(300)
-    mon = Monitor(pid)
+    mon = Monitor(pids)
     mon.start()
     load0 = os.getloadavg()[0]
     t0, cpu0 = time.monotonic(), os.times()
@@ -209,7 +217,7 @@ def run_n(url: str, pid: int, n: int, seconds: float, train: Training, chromium:
     done = sum(len(v) for v in actions.values())
     cpu = [s["cpu_pct"] for s in mon.samples]
     res = {
-        "sessions": n, "seconds": round(wall, 1), "errors": len(merged["errors"]), "error_samples": merged["errors"][:5],
+        "sessions": n, "replicas": len(pids), "seconds": round(wall, 1), "errors": len(merged["errors"]), "error_samples": merged["errors"][:5],
         "actions": done, "actions_per_s": round(done / wall, 2),
         "by_action": {k: {"n": len(v), "p50_ms": round(1000 * statistics.median(v), 1),
                           "p95_ms": round(1000 * pct(v, 0.95), 1)} for k, v in actions.items()},
@@ -229,6 +237,10 @@ def run_n(url: str, pid: int, n: int, seconds: float, train: Training, chromium:
     return res
 
 
+def replicas(r: dict) -> str:
+    return f" ({r['replicas']} replicas)" if r.get("replicas", 1) > 1 else ""
+
+
 def table(results: list[dict]) -> str:
     rows = [
         "| sessions | errors | actions/s | slider → finished p50 / p95 | go to digit # p50 / p95 | page open p50 / p95 "
@@ -242,11 +254,36 @@ def table(results: list[dict]) -> str:
             return f"{a[k]['p50_ms']:,.0f} / {a[k]['p95_ms']:,.0f} ms" if k in a else "–"
 
         rows.append(
-            f"| {r['sessions']} | {r['errors']} | {r['actions_per_s']} | {cell('slider')} | {cell('go to digit #')} "
+            f"| {r['sessions']}{replicas(r)} | {r['errors']} | {r['actions_per_s']} | {cell('slider')} | {cell('go to digit #')} "
             f"| {cell('open another page')} | {r['server_cpu_pct_mean']:.0f} % / {r['server_cpu_pct_max']:.0f} % "
             f"| {r['server_rss_mb_max']:,.0f} MB | {r['load1_start']} → {r['load1_max']} |"
         )
     return "\n".join(rows)
+
+
+@contextlib.contextmanager
+def behind_nginx(tmp: Path, urls: list[str]):
+    """Debian's nginx on a free 127.0.0.1 port in front of the replicas, as tests/e2e/test_proxy.py runs it."""
+    from tests.e2e.app_utils import free_port
+    from tests.e2e.test_proxy import NGINX, nginx_conf
+
+    if NGINX is None:
+        raise SystemExit("--replicas needs Debian's nginx (apt-get install nginx-light)")
+    folder, listen = tmp / "nginx", free_port()
+    folder.mkdir()
+    conf = nginx_conf(folder, listen, [int(u.rsplit(":", 1)[1]) for u in urls])
+    proc = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"])
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", listen), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{listen}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def main() -> None:
@@ -254,23 +291,31 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, nargs="+", default=[10, 30, 50])
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--chromium", type=int, default=3, help="real Chromium pages in the first run (0: none)")
+    ap.add_argument("--replicas", type=int, default=1, help="servers behind nginx (assets/deploy-nginx-replicas.conf)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "load.json"))
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as servers:
         lib = Path(tmp)
-        proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib / "library")})
+        procs = []
+        for _ in range(args.replicas):
+            proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib / "library")})
+            servers.callback(stop, proc)
+            procs.append((proc, url))
+        if args.replicas > 1:
+            url = servers.enter_context(behind_nginx(lib, [u for _, u in procs]))
         train = None
         try:
-            asyncio.run(phase(url, 1, 1, seed=0))  # warm-up: TensorFlow import, the model, the caches
+            for _, u in procs:  # warm-up of each replica: the imports, the model, the caches
+                asyncio.run(phase(u, 1, 1, seed=0))
             train = Training(lib)  # one training for all the runs, as one session training all along
             if not train.started():
                 raise SystemExit(f"the training process gave no epoch in 180 s: {train.log.read_text()[-300:]}")
-            results = [run_n(url, proc.pid, n, args.seconds, train, args.chromium if i == 0 else 0)
+            pids = [p.pid for p, _ in procs]
+            results = [run_n(url, pids, n, args.seconds, train, args.chromium if i == 0 else 0)
                        for i, n in enumerate(args.sessions)]  # fmt: skip
         finally:
             if train:
                 train.stop()
-            stop(proc)
     Path(args.out).write_text(json.dumps({"cores": os.cpu_count(), "runs": results}, indent=2) + "\n")
     print(table(results))
     for r in results:

@@ -1,6 +1,6 @@
 """Benchmark selection -> panel ready for the 60,000 training digits, against a plain-Python baseline, same run:
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/selection.py [--model DIR] [--reps 30]
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.selection [--model DIR] [--reps 30]
 
 "Panel ready" is everything the panel computes after a shape arrives (ui/selection.py): membership
 (model/net/selection.py), the class histogram, the gallery's 100 images (originals, or decoded by the
@@ -12,7 +12,7 @@ model (ui/selection.py caches them), before timing. Shapes, on the model's openi
 Baseline: the same membership and histogram as a point-by-point pure-Python loop (no NumPy), and
 the same gallery/centroid work, i.e. what the panel would cost without the vectorised rule.
 Medians (and p90) of --reps runs (baseline: fewer, it is slow). Goal: panel ready <= 150 ms median.
-bench/selection_browser.py times the round trip in Chromium. Writes bench/results/selection.json.
+bench.selection_browser times the round trip in Chromium. Writes bench/results/selection.json.
 """
 
 from __future__ import annotations
@@ -22,12 +22,8 @@ import json
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 import numpy as np
 
@@ -39,6 +35,7 @@ from model.net.views import core_box
 from ui.common import to_png
 from ui.selection import CENTROID_PX
 
+ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results" / "selection.json"
 GOAL_MS = 150.0
 

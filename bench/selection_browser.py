@@ -1,6 +1,6 @@
 """Benchmark a box selection's round trip in headless Chromium, against a plain click in the same run:
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/selection_browser.py --reps 10
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.selection_browser --reps 10
 
 Starts `streamlit run app.py` (the live plane) on 127.0.0.1 and, on the Explore page, times in the page:
   * box -> count: from releasing the mouse after a box drag to Python's count on the plot
@@ -17,17 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
+from bench import live_plane as lp  # its click timing, spots and summary
+from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-import live_plane as lp  # noqa: E402  (its click timing, spots and summary)
-
-from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop  # noqa: E402
-
 OUT = ROOT / "bench" / "results" / "selection_browser.json"
 AT = """([fx, fy]) => { const S = window.__livePlane.explore_plane, fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
   return [r.left + fl.xaxis._offset + fx * fl.xaxis._length, r.top + fl.yaxis._offset + fy * fl.yaxis._length]; }"""

@@ -1,6 +1,6 @@
 """How well does an uploaded digit land among its own class? The upload path against the arrays.
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python bench/upload_accuracy.py [--model DIR] [--n 1000] [--k 5]
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.upload_accuracy [--model DIR] [--n 1000] [--k 5]
 
 For the first N MNIST test digits (default 1,000) and a model folder (default: the shipped one)
 it measures the share whose k = 5 nearest training encodings have the digit's own label as
@@ -34,8 +34,6 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 import numpy as np
 from PIL import Image
 from scipy import ndimage
@@ -45,7 +43,7 @@ from model.folders import store
 from model.images.pixels import to_uint8
 from model.images.placement import vote
 from model.images.preprocess import ImageError, preprocess
-from model.net.fast import nearest
+from model.net.neighbors import nearest
 
 OUT = Path(__file__).resolve().parent / "results" / "upload_accuracy.json"
 REAL = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "real_photos"

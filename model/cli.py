@@ -6,7 +6,8 @@
     python -m model decode 1.5 -0.3 [--model DIR] [--scale 8] --out digit.png
     python -m model export [--model DIR] --out encodings.csv|encodings.npz
 
-Bad input exits with status 2 and one `error: ...` line on stderr.
+Bad input exits with status 2 and one `error: ...` line on stderr. Only `train` imports TensorFlow;
+info, encode, decode and export read the model folder with NumPy (model/folders/store.py).
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def cmd_train(a):
 
 def cmd_info(a):
     """The model's facts as strict JSON, after validating the whole folder (store.load: meta.json,
-    latent.npz and model.keras in safe mode), so exit 0 means the app can open it."""
+    latent.npz, model.keras's graph and weights), so exit 0 means the app can open it."""
     from model.folders import store
     from model.folders.check import json_safe
 

@@ -1,17 +1,20 @@
 """Input pipeline: find, read and validate MNIST or Fashion-MNIST.
 
-Search order for MNIST:
-  1. $LATENT_EXPLORER_DATA (or the `source` argument): a Keras-layout .npz, or a
-     folder holding mnist.npz or the four idx files (.gz or not);
-  2. Keras's cache, ~/.keras/datasets/mnist.npz (or $KERAS_HOME/datasets);
-  3. keras.datasets.mnist.load_data(), the download users with internet get.
-Fashion-MNIST comes from Debian's dataset-fashion-mnist idx files.
+Both data sets are searched for in the same order:
+  1. the `source` argument, else the data set's variable ($LATENT_EXPLORER_DATA for MNIST,
+     $LATENT_EXPLORER_FASHION for Fashion-MNIST): a Keras-layout .npz, or a folder holding
+     mnist.npz or the four idx files (.gz or not);
+  2. Keras's cache ($KERAS_HOME, else ~/.keras): datasets/mnist.npz, datasets/fashion-mnist/;
+  3. Fashion-MNIST only: Debian's dataset-fashion-mnist package (/usr/share/datasets/fashion-mnist);
+  4. Keras's download (keras.datasets.*.load_data), for users with internet. Keras is imported
+     there and only there, so reading a data set from disk needs no TensorFlow.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import os
 from pathlib import Path
 
@@ -19,7 +22,10 @@ import numpy as np
 
 from model.settings import settings
 
+log = logging.getLogger(__name__)
+
 ENV_VAR = "LATENT_EXPLORER_DATA"
+FASHION_ENV_VAR = "LATENT_EXPLORER_FASHION"
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 MNIST_CLASSES = tuple(str(i) for i in range(10))
 FASHION_CLASSES = (
@@ -27,13 +33,14 @@ FASHION_CLASSES = (
     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
 )  # fmt: skip
 CLASS_NAMES = {"mnist": MNIST_CLASSES, "fashion-mnist": FASHION_CLASSES}
+LABELS = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}  # as people write them
 IDX_NAMES = {
     "x_train": "train-images-idx3-ubyte",
     "y_train": "train-labels-idx1-ubyte",
     "x_test": "t10k-images-idx3-ubyte",
     "y_test": "t10k-labels-idx1-ubyte",
 }
-FIX = f"set {ENV_VAR} to a mnist.npz (Keras layout) or a folder of MNIST idx files"
+FIX = f"set {ENV_VAR} (MNIST) or {FASHION_ENV_VAR} (Fashion-MNIST) to a .npz in Keras's layout or a folder of idx files"
 
 
 class DataError(RuntimeError):
@@ -43,9 +50,10 @@ class DataError(RuntimeError):
 Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
-def keras_cache_path() -> Path:
+def keras_cache_path(name: str = "mnist") -> Path:
+    """Where Keras's download keeps a data set: a mnist.npz file, or Fashion-MNIST's folder of .gz idx files."""
     home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return Path(home) / "datasets" / "mnist.npz"
+    return Path(home) / "datasets" / ("fashion-mnist" if name == "fashion-mnist" else "mnist.npz")
 
 
 def validate(arrays: dict[str, np.ndarray], where: str) -> Arrays:
@@ -76,8 +84,9 @@ def read_npz(path: Path) -> Arrays:
             arrays = {k: f[k] for k in f.files}
     except FileNotFoundError:
         raise DataError(f"{path}: no such file; {FIX}") from None
-    except Exception as e:  # zip errors, pickled arrays, truncated files
-        raise DataError(f"{path}: not a readable .npz ({type(e).__name__}: {e}); {FIX}") from None
+    except Exception:  # zip errors, pickled arrays, truncated files
+        log.warning("%s: not a readable .npz", path, exc_info=True)
+        raise DataError(f"{path}: not a readable .npz; {FIX}") from None
     return validate(arrays, str(path))
 
 
@@ -86,8 +95,9 @@ def read_idx(path: Path) -> np.ndarray:
     try:
         with (gzip.open if path.suffix == ".gz" else open)(path, "rb") as f:
             raw = f.read()
-    except Exception as e:  # OSError, EOFError (truncated gzip), zlib.error (corrupt gzip)
-        raise DataError(f"{path}: cannot read ({type(e).__name__}: {e}); {FIX}") from None
+    except Exception:  # OSError, EOFError (truncated gzip), zlib.error (corrupt gzip)
+        log.warning("%s: cannot read", path, exc_info=True)
+        raise DataError(f"{path}: cannot read it (damaged or truncated); {FIX}") from None
     if len(raw) < 4 or raw[:2] != b"\0\0" or raw[2] != 0x08:
         raise DataError(f"{path}: not an idx file of unsigned bytes; {FIX}")
     ndim = raw[3]
@@ -129,37 +139,49 @@ def read_source(source: str | os.PathLike) -> Arrays:
     return read_npz(path)
 
 
-def keras_download() -> Arrays:
-    try:
-        import keras
+def local_sources(name: str) -> list[Path]:
+    """Places on disk searched after the variable, in order: Keras's cache, then (Fashion-MNIST) Debian's package."""
+    return [keras_cache_path(name)] + ([FASHION_DIR] if name == "fashion-mnist" else [])
 
-        (xtr, ytr), (xte, yte) = keras.datasets.mnist.load_data()
-    except Exception as e:  # no network, a proxy, a half-written cache
+
+def complete(path: Path) -> bool:
+    """A file, or a folder with all four idx files: a half-finished download is passed over, not an error."""
+    return path.is_file() or (path.is_dir() and all(find_idx(path, stem) for stem in IDX_NAMES.values()))
+
+
+def keras_download(name: str = "mnist") -> Arrays:
+    """Keras's own download (and cache) of the data set; the last source tried."""
+    env = FASHION_ENV_VAR if name == "fashion-mnist" else ENV_VAR
+    places = ", ".join(str(p) for p in local_sources(name))
+    try:
+        from model.net.keras_import import keras  # here only: reading from disk must not import TensorFlow
+
+        loader = keras.datasets.fashion_mnist if name == "fashion-mnist" else keras.datasets.mnist
+        (xtr, ytr), (xte, yte) = loader.load_data()
+    except Exception:  # no network, a proxy, a half-written cache
+        log.warning("Keras's download of %s failed", name, exc_info=True)
+        hint = "; or apt-get install dataset-fashion-mnist" if name == "fashion-mnist" else ""
         raise DataError(
-            f"MNIST is not in {ENV_VAR}, nor in Keras's cache ({keras_cache_path()}), and the "
-            f"download failed ({type(e).__name__}); {FIX}"
+            f"{LABELS[name]} is not in {env}, nor in {places}, and the download failed; {FIX}{hint}"
         ) from None
     return validate({"x_train": xtr, "y_train": ytr, "x_test": xte, "y_test": yte}, "keras download")
 
 
 def load_dataset(name: str = "mnist", source: str | os.PathLike | None = None) -> Arrays:
-    """((x_train, y_train), (x_test, y_test)) as uint8, x N x 28 x 28; raises DataError."""
-    if name == "fashion-mnist":
-        folder = Path(source) if source else FASHION_DIR
-        if not folder.is_dir():
-            raise DataError(
-                f"{folder}: Fashion-MNIST not found; install Debian's package dataset-fashion-mnist "
-                "(apt-get install dataset-fashion-mnist)"
-            )
-        return read_idx_folder(folder)
-    if name != "mnist":
+    """((x_train, y_train), (x_test, y_test)) as uint8, x N x 28 x 28; raises DataError.
+
+    `source` (else the data set's variable) is used alone when given: a wrong path is an error,
+    never a silent fall back to another copy.
+    """
+    if name not in CLASS_NAMES:
         raise DataError(f"unknown dataset '{name}'; choose mnist or fashion-mnist")
-    source = source or settings().data
+    source = source or (settings().fashion if name == "fashion-mnist" else settings().data)
     if source:
         return read_source(source)
-    if keras_cache_path().is_file():
-        return read_npz(keras_cache_path())
-    return keras_download()
+    for path in local_sources(name):
+        if complete(path):
+            return read_source(path)
+    return keras_download(name)
 
 
 def checksum(*arrays: np.ndarray) -> str:

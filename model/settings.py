@@ -21,12 +21,12 @@ PREFIX = "LATENT_EXPLORER_"
 @dataclass(frozen=True)
 class Settings:
     data: str | None  # DATA: a mnist.npz or a folder of idx files; None = Keras's cache/download
+    fashion: str | None  # FASHION: Fashion-MNIST's .npz or idx folder; None = Keras's cache, Debian, download
     default_model: Path | None  # MODEL: overrides the shipped `default` model folder
     library: Path  # MODELS: the model library (user-trained and uploaded models)
     train_threads: int  # TRAIN_THREADS: TF threads of in-app training (0 = TF's default)
     train_nice: int  # TRAIN_NICE: niceness of the training process
     train_in_process: bool  # TRAIN_IN_PROCESS=1: train in a server thread (bench/concurrency.py only)
-    baseline: bool  # BASELINE=1: the explorer's plain version (bench/explorer_latency.py only)
     live: bool  # LIVE=0: the server-side charts instead of the in-browser live plane (AppTest, benchmarks)
 
 
@@ -41,11 +41,11 @@ def settings() -> Settings:
     env = os.environ.get
     return Settings(
         data=env(PREFIX + "DATA") or None,
+        fashion=env(PREFIX + "FASHION") or None,
         default_model=Path(env(PREFIX + "MODEL")) if env(PREFIX + "MODEL") else None,
         library=Path(env(PREFIX + "MODELS") or ROOT / "models"),
         train_threads=_int("TRAIN_THREADS", max(1, (os.cpu_count() or 2) - 1)),
         train_nice=_int("TRAIN_NICE", 10),
         train_in_process=env(PREFIX + "TRAIN_IN_PROCESS") == "1",
-        baseline=env(PREFIX + "BASELINE") == "1",
         live=env(PREFIX + "LIVE") != "0",
     )

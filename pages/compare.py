@@ -3,16 +3,16 @@
 With the live plane (ui/live_plane.py, LATENT_EXPLORER_LIVE on, the default) the two planes are linked
 in the browser: the digit under the pointer in one is ringed in the other, with no server call. A click
 (or tap) on a digit in either plane marks that training index in both (a cross) and shows its
-original with each model's reconstruction. Fallback (LIVE=0, or a plane that cannot run): two
-server-side charts, where a click marks the index in both (a cross and plotly's selection).
+original with each model's reconstruction. Fallback (LIVE=0, or a plane that cannot run): a still picture
+of each plane (ui/plane_picture.py) and a box for a training digit's number, which is crossed in both.
 Only models trained on the same data set are paired: a training index names the same image in both.
 
 State (durable, seeded into the widgets at the top of every run: Streamlit drops a widget's state
 while its page is not shown):
     compare_models   (name A, name B); default: the active model and another shipped one
     compare_index    the training index clicked last, or None
-    compare_a/_b     the two model selectboxes; compare_plane_a/_b the live planes,
-                     compare_chart_a/_b the fallback charts (their clicks)
+    compare_a/_b     the two model selectboxes; compare_plane_a/_b the live planes;
+    compare_box      the fallback's number box, re-seeded from compare_index
 """
 
 from __future__ import annotations
@@ -22,19 +22,9 @@ import streamlit as st
 from model.folders import check
 from model.folders.library import LibraryError
 from model.folders.store import ModelError
-from ui import common, router
+from ui import common, plane_picture, router
 from ui.live_explore import can_run
 from ui.live_plane import live_plane
-from ui.scatter import (
-    CONFIG,
-    Pick,
-    figure_roles,
-    latent_figure,
-    parse_selection,
-    with_marker,
-    with_selection,
-    with_view,
-)
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
@@ -53,25 +43,6 @@ def load(name: str):
         return common.load_bundle(str(path), common.folder_mtime(path))
     except (ModelError, LibraryError):
         return None
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def base_figure(path: str, mtime: float, _bundle):
-    """A model's training encodings, no click grid (only digits are clicked here), opening on its core."""
-    lat = _bundle.latent
-    _, view = common.opening_of(_bundle)
-    return latent_figure(lat["z_train"], lat["y_train"], common.class_names(_bundle), grid=False, view=view, height=520)
-
-
-def figure(bundle, index: int | None):
-    """The model's cached figure with training digit `index` selected and crossed (the same index in both)."""
-    fig = base_figure(str(bundle.path), common.folder_mtime(bundle.path), bundle)
-    pick = None
-    if index is not None:
-        z1, z2 = (float(v) for v in bundle.latent["z_train"][index])
-        fig, pick = with_marker(fig, (z1, z2), f"digit #{index}"), Pick(z1, z2, index, "train")
-    # with_selection copies the cached figure; the same revision keeps the user's zoom across clicks
-    return with_view(with_selection(fig, pick), common.opening_of(bundle)[1], revision=str(bundle.path))
 
 
 def dataset(name: str) -> str | None:
@@ -99,17 +70,11 @@ def init_page_state(names: list[str], shipped: set[str]) -> None:
         ss.compare_models = default_pair(names, shipped, ss.get("model_name", common.DEFAULT_NAME))
     ss.setdefault("compare_index", None)
     ss.compare_a, ss.compare_b = ss.compare_models
+    ss.compare_box = ss.compare_index
 
 
 def on_models() -> None:
     ss.compare_models = (ss.compare_a, ss.compare_b)
-
-
-def on_click(side: str, roles) -> None:
-    """A click on a digit in plane A or B: its training index becomes the one marked in both."""
-    pick = parse_selection((ss.get(f"compare_chart_{side}") or {}).get("selection"), roles)
-    if pick is not None and pick.index is not None and pick.split == "train":
-        ss.compare_index = pick.index
 
 
 def on_live_click(index: int | None) -> None:
@@ -134,18 +99,31 @@ def models_ui(names: list[str]) -> tuple[str, str]:
     return a, b
 
 
-def plane_ui(side: str, bundle, index: int | None) -> None:
-    fig = figure(bundle, index)
-    st.markdown(f"**{side.upper()}: {bundle.name}** · {bundle.config.summary()}")
-    roles = figure_roles(fig)
-    st.plotly_chart(
-        fig, key=f"compare_chart_{side}", on_select=lambda: on_click(side, roles), selection_mode="points",
-        config=CONFIG,
+def on_box() -> None:
+    ss.compare_index = ss.compare_box
+
+
+def planes_ui(a, b, index: int | None, key: str, draw) -> None:
+    """Plane A beside plane B (stacked on a phone), each under its model's name, in a container keyed
+    `key`_a/_b (handles for tests): draw(side, model, z) with the encoding z of training digit `index`, or None."""
+    for side, m, col in zip("ab", (a, b), st.columns(2, gap="medium"), strict=True):
+        with col, st.container(key=f"{key}_{side}"):
+            st.markdown(f"**{side.upper()}: {m.name}** · {m.config.summary()}")
+            draw(side, m, None if index is None else tuple(float(v) for v in m.latent["z_train"][index]))
+
+
+def pictures_ui(a, b, index: int | None) -> None:
+    """The fallback: each plane as a still picture with digit `index` crossed, and a box to choose it."""
+    planes_ui(
+        a, b, index, "compare_still",
+        lambda side, m, z: plane_picture.show(m, common.opening_of(m)[1], marker=z, key=f"compare_picture_{side}"),
     )  # fmt: skip
+    n = len(a.latent["y_train"])
+    st.number_input(f"Training digit # (0–{n - 1:,}), crossed in both", 0, n - 1, value=None, step=1, key="compare_box", on_change=on_box)  # fmt: skip
 
 
 def live_ok(a, b) -> bool:
-    """Whether both live planes can run here; if one cannot, says why in one line (the charts follow)."""
+    """Whether both live planes can run here; if one cannot, says why in one line (the pictures follow)."""
     return all(can_run(m, f"compare_plane_{side}") for side, m in (("a", a), ("b", b)))
 
 
@@ -153,16 +131,16 @@ def live_ok(a, b) -> bool:
 def live_pair(a, b) -> None:
     """Both live planes, linked in the browser, and the marked digit: a click reruns only this."""
     index = marked(a)
-    for side, m, col in zip("ab", (a, b), st.columns(2, gap="medium"), strict=True):
-        with col, st.container(key=f"compare_live_{side}"):  # st-key-compare_live_a/_b: handles for tests
-            st.markdown(f"**{side.upper()}: {m.name}** · {m.config.summary()}")
-            z = None if index is None else tuple(float(v) for v in m.latent["z_train"][index])
-            res = live_plane(
-                m, key=f"compare_plane_{side}", classes=common.class_names(m), marker=z, index=index,
-                view=common.opening_of(m)[1], link=LINK, on_click=lambda _z1, _z2, i: on_live_click(i),
-            )  # fmt: skip
-            if not res.ok:  # its JavaScript reported an error: redraw the page with the server charts
-                st.rerun(scope="app")
+
+    def draw(side: str, m, z) -> None:
+        res = live_plane(
+            m, key=f"compare_plane_{side}", classes=common.class_names(m), marker=z, index=index,
+            view=common.opening_of(m)[1], link=LINK, on_click=lambda _z1, _z2, i: on_live_click(i),
+        )  # fmt: skip
+        if not res.ok:  # its JavaScript reported an error: redraw the page with the pictures
+            st.rerun(scope="app")
+
+    planes_ui(a, b, index, "compare_live", draw)  # st-key-compare_live_a/_b: handles for tests
     st.caption(
         "Point at a digit in either plane: the same training digit is ringed in the other. "
         "Scroll to zoom, drag to pan, double-click to see every digit."
@@ -173,7 +151,7 @@ def live_pair(a, b) -> None:
 def digit_ui(a, b, index: int | None) -> None:
     """The marked digit: its original, and what each model makes of it."""
     if index is None:
-        st.caption("Click a digit in either plane: the same training digit is marked in both.")
+        st.caption("Click a digit in either plane, or type its number: the same training digit is marked in both.")
         return
     names = common.class_names(a)
     with st.container(key="compare_digit"):  # st-key-compare_digit: a handle for tests
@@ -215,10 +193,5 @@ if live_ok(a, b):
     live_pair(a, b)
     st.stop()
 index = marked(a)
-col_a, col_b = st.columns(2, gap="medium")
-with col_a:
-    plane_ui("a", a, index)
-with col_b:
-    plane_ui("b", b, index)
-st.caption("Each plane opens on its dense core; drag to zoom, double-click to see every digit.")
+pictures_ui(a, b, index)
 digit_ui(a, b, index)

@@ -1,6 +1,6 @@
 """Train page: pick the options, train in the background, watch it live, stop, save.
 
-Training runs train.fit (as the CLI does) in a model.job.TrainJob (a child process, watched by a
+Training runs train.fit (as the CLI does) in a model.jobs.job.TrainJob (a child process, watched by a
 thread) kept in session_state: a Stop click can only be seen while the script is free to run.
 While it trains, a fragment polls the job once a second and redraws only itself. A finished run
 saves itself and becomes the active model; a stopped one is kept only if the user saves it.

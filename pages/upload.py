@@ -20,9 +20,7 @@ import streamlit as st
 from model.images.placement import Placement as Analysis
 from model.images.placement import place
 from model.images.preprocess import ImageError, Result, preprocess
-from model.net.views import around
-from ui import common, live_explore, router
-from ui.scatter import CONFIG, MARKER, latent_figure, with_marker, with_view
+from ui import common, explore_state, live_explore, router
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
@@ -35,7 +33,6 @@ CANVAS_STROKE = 22  # a digit drawn ~200 px tall gets MNIST's ~2.5 px strokes at
 PAIR_PX = 168
 THUMB_PX = 64
 STEP_PX = 96
-MARKER_NAME = "your digit"
 
 
 # ---- computation -------------------------------------------------------------------------------
@@ -87,7 +84,7 @@ def push_point(z: np.ndarray) -> None:
     point = (round(float(z[0]), 4), round(float(z[1]), 4))
     if ss.upload_last_z != point:
         ss.upload_last_z = point
-        common.set_point(*point)
+        explore_state.request(*point)
 
 
 # ---- widgets -----------------------------------------------------------------------------------
@@ -179,27 +176,6 @@ def invert_ui(prep: Result | None) -> bool:
 
 
 # ---- drawing -----------------------------------------------------------------------------------
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def base_figure(path: str, mtime: float, _bundle):
-    """The 60,000 training encodings, built once per model; each digit only adds its marker."""
-    lat = _bundle.latent
-    return latent_figure(lat["z_train"], lat["y_train"], common.class_names(_bundle), grid=False, height=520)
-
-
-def map_figure(bundle, z: np.ndarray):
-    """The scatter with a big black star (white rim) at z: set apart from every class colour."""
-    fig = with_marker(
-        base_figure(str(bundle.path), common.folder_mtime(bundle.path), bundle), (z[0], z[1]), MARKER_NAME
-    )
-    fig.update_traces(
-        selector={"legendgroup": MARKER},
-        marker={"symbol": "star", "size": 30, "color": "black", "line": {"width": 2, "color": "white"}},
-        hovertemplate=f"{MARKER_NAME}<br>z1 %{{x:.3f}}<br>z2 %{{y:.3f}}<extra></extra>",
-    )
-    # Zoomed to the digit's neighbourhood; a new digit zooms again (new revision); a double-click shows all.
-    return with_view(fig, around(bundle.latent["z_train"], z), revision=f"{bundle.path}:{z[0]:.5f},{z[1]:.5f}")
 
 
 def verdict_panel(a: Analysis, names) -> None:
@@ -295,9 +271,5 @@ with result_col:
     st.page_link("pages/explore.py", label="Open this point in the explorer", icon=":material/explore:")
 steps_panel(analysis.prep)
 with st.container(key="upload_map"):
-    if not live_explore.upload_map(bundle, analysis.z):  # the live plane with the star; else the server chart
-        st.plotly_chart(map_figure(bundle, analysis.z), key="upload_chart", config=CONFIG)
-    st.caption(
-        "Every training digit, one colour per label; the star is your digit, shown with its neighbourhood. "
-        "Double-click the map to see every digit."
-    )
+    live_explore.upload_map(bundle, analysis.z)  # the live plane with the star; else its still picture
+    st.caption("Every training digit, one colour per label; the star is your digit, shown with its neighbourhood.")

@@ -12,8 +12,8 @@ import os
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# AppTest runs no JavaScript, so page tests use the server-side charts; e2e fixtures choose per server.
-os.environ.setdefault("LATENT_EXPLORER_LIVE", "0")
+# AppTest runs no JavaScript: page tests see the live plane as the state the page sends it (its marker,
+# index, view); tests of the still picture set LATENT_EXPLORER_LIVE=0; e2e fixtures choose per server.
 
 
 def have_mnist() -> bool:

@@ -77,6 +77,63 @@ def keras_config_edit(folder: Path, edit) -> None:
             z.writestr(n, data)
 
 
+def keras_weights_edit(folder: Path, edit) -> None:
+    """Rewrite model.keras's model.weights.h5 through `edit(h5py.File)`."""
+    import io
+
+    import h5py
+
+    path = folder / "model.keras"
+    with zipfile.ZipFile(path) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+    buf = io.BytesIO(members["model.weights.h5"])
+    with h5py.File(buf, "r+") as f:
+        edit(f)
+    members["model.weights.h5"] = buf.getvalue()
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+
+
+def external_weights(f) -> None:
+    """The first kernel's bytes come from a file on the server (what /etc/passwd holds), not the model."""
+    del f["layers/dense/vars/0"]
+    f.create_dataset("layers/dense/vars/0", (784, 512), "f4", external=[("/etc/passwd", 0, 784 * 512 * 4)])
+
+
+def soft_link_weights(f) -> None:
+    import h5py
+
+    del f["layers/dense_7/vars/1"]
+    f["layers/dense_7/vars/1"] = h5py.SoftLink("/layers/dense_6/vars/1")
+
+
+def nan_weights(f) -> None:
+    f["layers/dense_4/vars/1"][0] = np.nan
+
+
+def swapped_weights(f) -> None:
+    """Two layers' kernels of the same size swapped in name: shapes no longer chain."""
+    f.move("layers/dense_1", "layers/tmp")
+    f.move("layers/dense_6", "layers/dense_1")
+    f.move("layers/tmp", "layers/dense_6")
+
+
+def activation(name: str):
+    def edit(cfg) -> None:
+        next(x for x in cfg["config"]["layers"] if x["class_name"] == "Dense")["config"]["activation"] = name
+
+    return edit
+
+
+def dangling_dense(cfg) -> None:
+    """A Dense layer off the path from image to reconstruction (Keras would keep it, unused)."""
+    layers = cfg["config"]["layers"]
+    extra = json.loads(json.dumps(next(x for x in layers if x["name"] == "dec_0")))
+    extra["name"] = extra["config"]["name"] = "spare"
+    layers.append(extra)
+
+
 def lambda_layer(cfg) -> None:
     layers = cfg["config"]["layers"]
     dense = next(x for x in layers if x["class_name"] == "Dense")
@@ -116,6 +173,13 @@ def big_factory(size: int):
         "keras: Lambda layer": lambda d: keras_config_edit(d, lambda_layer),
         "keras: symlink to /etc/passwd": lambda d: ((d / "model.keras").unlink(), (d / "model.keras").symlink_to("/etc/passwd")),
         "keras: Dense of 65,536 units": lambda d: keras_config_edit(d, huge_dense),
+        # issue 19: what the NumPy reader of model.keras must refuse as strictly as Keras's safe mode
+        "keras: weights read from /etc/passwd": lambda d: keras_weights_edit(d, external_weights),
+        "keras: weights a soft link": lambda d: keras_weights_edit(d, soft_link_weights),
+        "keras: NaN weights": lambda d: keras_weights_edit(d, nan_weights),
+        "keras: weights of two layers swapped": lambda d: keras_weights_edit(d, swapped_weights),
+        "keras: a tanh activation": lambda d: keras_config_edit(d, activation("tanh")),
+        "keras: a Dense layer off the graph": lambda d: keras_config_edit(d, dangling_dense),
         # item 3: a zip bomb inside the model
         f"keras: config.json inflates to {size / 2**20:,.0f} MB": lambda d: zip_bomb_member(d / "model.keras", d / "model.keras", "config.json", size),
         f"keras: weights inflate to {size / 2**20:,.0f} MB": lambda d: zip_bomb_member(d / "model.keras", d / "model.keras", "model.weights.h5", size),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +12,7 @@ from model.data import CLASS_NAMES
 from model.folders import store
 from model.folders.library import SHIPPED_DIR
 from model.net.views import core_box, typical_index
+from tests.apptest_utils import pictures, plane, plane_state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 180
@@ -48,8 +48,10 @@ def switcher(at):
     return pills
 
 
-def chart_specs(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+def point(at) -> tuple[float, float]:
+    """Explore's chosen point."""
+    pick = at.session_state["explore_pick"]
+    return pick.z1, pick.z2
 
 
 def test_sidebar_lists_every_shipped_model_and_one_click_switches_every_page():
@@ -58,7 +60,7 @@ def test_sidebar_lists_every_shipped_model_and_one_click_switches_every_page():
     pills = switcher(at)
     assert pills.options == ["default", "fashion", "seed", "vae"]  # shipped: default first, then by name
     assert pills.value == "default"
-    z_before = at.session_state["explore_z"]
+    z_before = point(at)
     pills.set_value("vae").run()
     assert not at.exception, at.exception
     assert at.session_state["model_name"] == "vae" and at.query_params["model"] == "vae"
@@ -66,18 +68,19 @@ def test_sidebar_lists_every_shipped_model_and_one_click_switches_every_page():
     assert at.slider(key="explore_z1").max < 10  # the VAE's plane lies within about +-5; default's spans hundreds
     lat = latent("vae")
     i = typical_index(lat["z_train"], lat["y_train"])
-    assert at.session_state["explore_z"] != z_before
-    np.testing.assert_allclose(at.session_state["explore_z"], lat["z_train"][i], atol=1e-5)  # the new opening digit
+    assert point(at) != z_before
+    np.testing.assert_allclose(point(at), lat["z_train"][i], atol=1e-5)  # the new opening digit
     at.switch_page("pages/reconstructions.py").run()
     assert at.session_state["model_name"] == "vae" and switcher(at).value == "vae"
 
 
 def test_switch_drops_the_clicked_digit_of_the_old_model():
-    """A digit picked on Explore (via a link's point) is forgotten when another model is chosen."""
-    at = app(z1="10", z2="-5")
-    assert at.session_state["explore_pick"] is not None
+    """A training digit chosen on Explore is forgotten when another model is chosen: it belongs to the old plane."""
+    at = app()
+    at.number_input(key="explore_jump").set_value(7).run()
+    assert at.session_state["explore_pick"].index == 7 and plane_state(at)["index"] == 7
     switcher(at).set_value("seed").run()
-    assert at.session_state["explore_pick"] is None
+    assert at.session_state["explore_pick"].index is None and plane_state(at)["index"] is None
     assert at.query_params["model"] == "seed"
 
 
@@ -94,15 +97,14 @@ def test_library_models_are_listed_too(lib):
 
 
 def test_explore_opens_on_the_dense_core_with_the_full_slider_range():
-    """The chart's initial axis range is the core box (smaller than the sliders' full range), the point inside it."""
+    """The plane opens on the core box (smaller than the sliders' full range), the point inside it."""
     at = app()
-    (spec,) = chart_specs(at)
     lat = latent("default")
     (x0, x1), (y0, y1) = core_box(lat["z_train"])
-    assert spec["layout"]["xaxis"]["range"] == pytest.approx([x0, x1]) and spec["layout"]["yaxis"]["range"][0] == pytest.approx(y0)  # fmt: skip
+    assert plane_state(at)["view"] == [pytest.approx([x0, x1]), pytest.approx([y0, y1])]
     s1 = at.slider(key="explore_z1")
     assert s1.min < lat["z_train"][:, 0].min() and s1.max > lat["z_train"][:, 0].max()  # sliders: everything
-    z1, z2 = at.session_state["explore_z"]
+    z1, z2 = point(at)
     assert x0 < z1 < x1 and y0 < z2 < y1
 
 
@@ -113,21 +115,34 @@ def test_compare_pairs_same_dataset_models_and_marks_one_index_in_both():
     assert at.selectbox(key="compare_a").value == "default"
     assert at.selectbox(key="compare_b").value in ("seed", "vae")  # not fashion: its digits are other images
     at.selectbox(key="compare_b").set_value("seed").run()
-    assert len(chart_specs(at)) == 2
+    assert plane_state(at, "compare_plane_a")["link"] == plane_state(at, "compare_plane_b")["link"] == "compare"
     assert any("Click a digit in either plane" in c.value for c in at.caption)
-    at.session_state["compare_index"] = 123  # what the page's on_select callback stores for a click on #123
+    at.session_state["compare_index"] = 123  # what a click on #123 in either plane stores (on_live_click)
     at.run()
     assert not at.exception, at.exception
     y = int(latent("default")["y_train"][123])
-    for spec, name in zip(chart_specs(at), ("default", "seed"), strict=True):
-        roles = spec["layout"]["meta"]["roles"]
-        marker = spec["data"][roles.index("marker")]
-        zz = latent(name)["z_train"][123]
-        assert marker["x"][0] == pytest.approx(float(zz[0]), abs=1e-3)
-        assert marker["y"][0] == pytest.approx(float(zz[1]), abs=1e-3)
-        assert spec["data"][y]["selectedpoints"]  # and drawn selected in its class's trace
+    for side, name in (("a", "default"), ("b", "seed")):
+        state = plane_state(at, f"compare_plane_{side}")
+        assert state["index"] == 123 and state["marker"] == pytest.approx(
+            latent(name)["z_train"][123].tolist(), abs=1e-6
+        )
     assert any(f"Training digit #123**, label **{y}**" in m.value for m in at.markdown)
     assert at.selectbox(key="compare_a").value == "default"  # state survives the rerun
+
+
+def test_compare_without_the_live_plane_shows_two_pictures_and_a_number_box(monkeypatch):
+    """Where the live planes cannot run: a still picture of each plane; typing #123 crosses it in both and shows it."""
+    monkeypatch.setenv("LATENT_EXPLORER_LIVE", "0")
+    at = app("pages/compare.py")
+    at.selectbox(key="compare_b").set_value("seed").run()
+    assert not at.exception and not at.get("bidi_component")
+    before = pictures(at)
+    assert len(before) == 2
+    at.number_input(key="compare_box").set_value(123).run()
+    assert not at.exception, at.exception
+    after = pictures(at)
+    assert after[0] != before[0] and after[1] != before[1]  # each picture now has its cross
+    assert any("Training digit #123**" in m.value for m in at.markdown)
 
 
 def test_models_page_exports_the_active_models_encodings():
@@ -144,9 +159,7 @@ def test_fashion_model_shows_class_names_on_every_page():
     at = app(model="fashion")
     assert not at.exception, at.exception
     assert any("T-shirt/top" in c.value for c in at.sidebar.caption)
-    (spec,) = chart_specs(at)
-    names = [t["name"] for t, r in zip(spec["data"], spec["layout"]["meta"]["roles"], strict=True) if r == "train"]
-    assert names == list(FASHION)
+    assert all(name.encode() in plane(at, "explore_plane").proto.bytes for name in FASHION)  # the plane's legend
     at.switch_page("pages/reconstructions.py").run()
     assert not at.exception, at.exception
     titles = {m.value.strip("*") for m in at.markdown}

@@ -10,7 +10,6 @@ from the PNG bytes.
 from __future__ import annotations
 
 import io
-import json
 import re
 import sys
 from pathlib import Path
@@ -22,7 +21,8 @@ from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
 from model.images.preprocess import preprocess
-from model.net.fast import nearest
+from model.net.neighbors import nearest
+from tests.apptest_utils import pictures, plane_state
 from ui import common
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -103,16 +103,23 @@ def test_uploading_an_mnist_png_shows_everything(shipped, mnist_png):
     step_captions = {img.proto.imgs[0].caption for img in at.get("image")}
     assert {c for c, _ in prep.steps} <= step_captions
 
-    (chart,) = at.get("plotly_chart")
-    spec = json.loads(chart.proto.spec)
-    star = [t for t in spec["data"] if t.get("name") == "your digit"]
-    assert len(star) == 1 and star[0]["marker"]["symbol"] == "star" and star[0]["marker"]["size"] >= 24
-    assert star[0]["x"] == [pytest.approx(z[0])] and star[0]["y"] == [pytest.approx(z[1])]
-    xr, yr = spec["layout"]["xaxis"]["range"], spec["layout"]["yaxis"]["range"]  # zoomed to the digit
-    assert xr[0] < z[0] < xr[1] and yr[0] < z[1] < yr[1]
-    assert xr[1] - xr[0] < np.ptp(shipped.latent["z_train"][:, 0]) / 2
+    state = plane_state(at, "upload_plane")  # the map: the live plane with the digit's star, zoomed to it
+    assert state["star"] == pytest.approx([float(z[0]), float(z[1])]) and state["marker"] is None
+    (x0, x1), (y0, y1) = state["view"]
+    assert x0 < z[0] < x1 and y0 < z[1] < y1
+    assert x1 - x0 < np.ptp(shipped.latent["z_train"][:, 0]) / 2
     assert float(at.query_params["z1"]) == pytest.approx(z[0], abs=1e-4)
     assert float(at.query_params["z2"]) == pytest.approx(z[1], abs=1e-4)
+
+
+def test_map_is_a_still_picture_with_the_star_where_the_live_plane_cannot_run(shipped, mnist, mnist_png, monkeypatch):
+    """Without the live plane, the map of where the upload lands is a still picture; another digit moves its star."""
+    monkeypatch.setenv("LATENT_EXPLORER_LIVE", "0")
+    at = upload(upload_page(), "seven.png", mnist_png[0])
+    assert not at.get("bidi_component") and not at.get("plotly_chart")
+    (first,) = pictures(at)
+    upload(at, "two.png", png_bytes(Image.fromarray(mnist[1][0][1])))  # the second test digit, a 2
+    assert len(pictures(at)) == 1 and pictures(at) != [first]
 
 
 def test_explorer_moves_to_the_encoded_point(shipped, mnist_png):
@@ -287,3 +294,29 @@ def test_an_upload_survives_another_page_and_another_source(shipped, mnist_png):
     assert not at.exception and verdict(at) == first
     at.toggle(key="upload_invert").set_value(True).run()  # another rerun with the uploader still empty
     assert any("seven.png" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("agree", [5, 4])
+def test_verdict_at_the_confident_boundary(shipped, mnist_png, tmp_path, monkeypatch, agree):
+    """Exactly 5 of 8 neighbours agreeing reads as confident ('places this among the 7s'); 4 of 8 reads 'Unsure'."""
+    import shutil
+
+    from model.folders import store
+    from model.images.placement import place
+
+    model = tmp_path / f"agree{agree}"
+    shutil.copytree(store.default_model_dir(), model)
+    near = place(shipped.codec, shipped.latent, mnist_png[0], 8).idx  # the upload's 8 nearest training digits
+    lat = dict(np.load(model / store.LATENT_FILE))
+    labels = lat["y_train"].copy()
+    labels[near] = [7] * agree + [1, 2, 3, 4][: 8 - agree]  # `agree` sevens, the rest one each of other digits
+    lat["y_train"] = labels
+    np.savez(model / store.LATENT_FILE, **lat)
+    monkeypatch.setenv("LATENT_EXPLORER_MODEL", str(model))
+    at = upload_page()
+    upload(at, "seven.png", mnist_png[0])
+    text = verdict_text(at)
+    if agree == 5:
+        assert "The model places this among the 7s: 5 of its 8 nearest neighbours are 7s." in text, text
+    else:
+        assert "Unsure: 4 of its 8 nearest neighbours are 7s; the others are mixed." in text, text

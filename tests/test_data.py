@@ -346,10 +346,79 @@ def test_fashion_mnist_ignores_mnist_env(tmp_path, monkeypatch):
     assert_same(load_dataset("fashion-mnist", write_idx_folder(tmp_path / "fashion", arrays, gz=True)), arrays)
 
 
-def test_fashion_mnist_missing(tmp_path):
-    """Without the Debian package the error says which package to install."""
-    with pytest.raises(DataError, match="apt-get install dataset-fashion-mnist"):
+def test_fashion_mnist_explicit_source_missing(tmp_path):
+    """A Fashion-MNIST path given explicitly that does not exist is an error, not a fall back."""
+    with pytest.raises(DataError, match="no such file or folder"):
         load_dataset("fashion-mnist", tmp_path / "absent")
+
+
+@pytest.fixture
+def no_fashion(monkeypatch, tmp_path):
+    """No variable, an empty Keras home, no Debian package, and a download that fails if reached."""
+    import keras
+
+    monkeypatch.delenv(data.FASHION_ENV_VAR, raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    monkeypatch.setattr(data, "FASHION_DIR", tmp_path / "no_debian")
+    calls = []
+
+    def no_download():
+        calls.append(1)
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(keras.datasets.fashion_mnist, "load_data", no_download)
+    return calls
+
+
+def test_fashion_mnist_env_var(tmp_path, monkeypatch, no_fashion):
+    """LATENT_EXPLORER_FASHION names Fashion-MNIST's folder, as LATENT_EXPLORER_DATA does MNIST's."""
+    arrays = synthetic(seed=3)
+    monkeypatch.setenv(data.FASHION_ENV_VAR, str(write_idx_folder(tmp_path / "f", arrays, gz=True)))
+    assert_same(load_dataset("fashion-mnist"), arrays)
+    assert no_fashion == []
+
+
+def test_fashion_mnist_keras_cache_before_debian(tmp_path, monkeypatch, no_fashion):
+    """Keras's cache (datasets/fashion-mnist/*.gz) is read before Debian's package and without a download."""
+    cached, debian = synthetic(seed=4), synthetic(seed=5)
+    write_idx_folder(tmp_path / "keras_home" / "datasets" / "fashion-mnist", cached, gz=True)
+    monkeypatch.setattr(data, "FASHION_DIR", write_idx_folder(tmp_path / "debian", debian, gz=True))
+    assert_same(load_dataset("fashion-mnist"), cached)
+    assert no_fashion == []
+
+
+def test_fashion_mnist_debian_package_after_a_partial_cache(tmp_path, monkeypatch, no_fashion):
+    """A half-downloaded Keras cache is passed over; Debian's package is the next source."""
+    partial = tmp_path / "keras_home" / "datasets" / "fashion-mnist"
+    write_idx_folder(partial, synthetic(seed=4), gz=True)
+    (partial / "t10k-labels-idx1-ubyte.gz").unlink()
+    debian = synthetic(seed=5)
+    monkeypatch.setattr(data, "FASHION_DIR", write_idx_folder(tmp_path / "debian", debian, gz=True))
+    assert_same(load_dataset("fashion-mnist"), debian)
+    assert no_fashion == []
+
+
+def test_fashion_mnist_download_is_last_resort(monkeypatch, no_fashion):
+    """With nothing on disk, keras.datasets.fashion_mnist.load_data() supplies Fashion-MNIST."""
+    import keras
+
+    arrays = synthetic(seed=6)
+    monkeypatch.setattr(
+        keras.datasets.fashion_mnist,
+        "load_data",
+        lambda: ((arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])),
+    )
+    assert_same(load_dataset("fashion-mnist"), arrays)
+
+
+def test_fashion_mnist_missing_everywhere(no_fashion):
+    """With no source at all the one-line error names the variable, Keras's cache and the Debian package."""
+    with pytest.raises(DataError) as e:
+        load_dataset("fashion-mnist")
+    msg = str(e.value)
+    assert no_fashion == [1] and "\n" not in msg
+    assert data.FASHION_ENV_VAR in msg and str(data.keras_cache_path("fashion-mnist")) in msg
+    assert "apt-get install dataset-fashion-mnist" in msg and "download failed" in msg
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Fast path: the NumPy encoder/decoder give Keras's answers (within 1e-5), and nearest() is exact."""
+"""Fast path: the NumPy encoder/decoder give Keras's answers (within 1e-5)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from model import data as data_mod
 from model.net.autoencoder import build
 from model.net.config import SEED, Config
-from model.net.fast import Codec, bce, dense_stack, nearest
+from model.net.fast import Codec, bce, dense_stack
 from model.net.train import fit
 
 TOL = 1e-5
@@ -114,25 +114,6 @@ def test_dense_only():
     model = keras.Model(inp, keras.layers.Dense(2)(keras.layers.BatchNormalization()(inp)))
     with pytest.raises(TypeError, match="BatchNormalization"):
         dense_stack(model)
-
-
-def test_nearest_matches_brute_force():
-    """nearest() returns the k closest training points, closest first, with their distances."""
-    rng = np.random.default_rng(0)
-    z_train = rng.normal(size=(5000, 2)).astype(np.float32)
-    for z in ([0.0, 0.0], [2.5, -1.0], [100.0, 100.0]):
-        idx, dist = nearest(z_train, np.array(z, np.float32), k=7)
-        d = np.linalg.norm(z_train - np.array(z, np.float32), axis=1)
-        np.testing.assert_array_equal(idx, np.argsort(d, kind="stable")[:7])
-        np.testing.assert_allclose(dist, d[idx], rtol=1e-6)
-        assert np.all(np.diff(dist) >= 0)
-
-
-def test_nearest_small_sets_and_ties():
-    """k larger than the set returns every point; equal distances keep index order."""
-    z_train = np.array([[1, 0], [0, 1], [-1, 0], [0, -1], [3, 3]], dtype=np.float32)
-    idx, dist = nearest(z_train, np.zeros(2, np.float32), k=10)
-    assert list(idx) == [0, 1, 2, 3, 4] and np.allclose(dist[:4], 1.0)
 
 
 def test_bce_matches_keras():

@@ -8,13 +8,13 @@ import json
 import zipfile
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 
 from model import cli
 from model.folders import modelzip, store
 from model.folders.store import ModelError
-from model.net import fast
 from tests import hostile_cases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,16 +73,6 @@ def test_info_and_decode_of_a_good_folder_still_work(tmp_path, capsys):
     assert code == 0 and json.loads(out)["name"] == "default", err
 
 
-def test_nearest_is_sorted_for_large_k():
-    """fast.nearest returns the k nearest in ascending distance even for k = 1000 (argpartition order is not)."""
-    rng = np.random.default_rng(0)
-    z_train = rng.normal(size=(60_000, 2)).astype(np.float32)
-    idx, dist = fast.nearest(z_train, np.zeros(2, np.float32), 1000)
-    assert len(idx) == 1000 and (np.diff(dist) >= 0).all()
-    full = np.sqrt((z_train**2).sum(1))
-    np.testing.assert_allclose(dist, np.sort(full)[:1000], rtol=1e-6)
-
-
 @pytest.mark.parametrize("k", ["0", "1001", "100000000"])
 def test_cli_bounds_k(k, tmp_path, capsys):
     """`encode --k` outside 1..1000 exits 2 with one line naming --k."""
@@ -92,3 +82,14 @@ def test_cli_bounds_k(k, tmp_path, capsys):
     Image.fromarray(np.zeros((28, 28), np.uint8)).save(png)
     code, out, err = (cli.main(["encode", str(png), "--k", k]), *capsys.readouterr())
     assert code == 2 and out == "" and err.startswith("error: ") and "--k" in err and len(err.splitlines()) == 1
+
+
+def test_over_the_parameter_limit_is_refused_before_keras_builds_anything(tmp_path, monkeypatch):
+    """A config.json declaring more parameters than the limit is refused from the config alone: Keras never loads it."""
+    folder = hostile_cases.copy_shipped(tmp_path / "big")
+    hostile_cases.keras_config_edit(folder, hostile_cases.huge_dense)  # Dense layers of 65,536 units: legal sizes
+    built = []
+    monkeypatch.setattr(keras.saving, "load_model", lambda *a, **k: built.append(a))
+    with pytest.raises(ModelError, match=r"declares about [\d,]+ parameters; the limit is"):
+        store.load(folder)
+    assert built == []

@@ -208,3 +208,19 @@ def test_delete_refuses_the_default_and_removes_others(model_dir, lib):
     assert listing(lib) == []
     with pytest.raises(LibraryError, match="no model"):
         library.Library(lib).delete("gone")
+
+
+@pytest.mark.parametrize("name", ["Default", "DEFAULT", "dEfAuLt", "SEED", "Vae", "FASHION"])
+def test_shipped_names_are_reserved_whatever_their_case(name, lib):
+    """A user model may not be called Default or DEFAULT (or any shipped name in any case): it would shadow it."""
+    with pytest.raises(LibraryError, match="shipped model's name"):
+        library.Library(lib).check_free(name, overwrite=True)
+    with pytest.raises(LibraryError, match="shipped model's name"):
+        library.Library(lib).validate(name)
+
+
+@pytest.mark.parametrize("name", ["..", ".", "a/b", "../x", "/etc", "a\\b", "x\0y", ""])
+def test_library_path_refuses_anything_but_a_model_name(name, lib):
+    """Library.path('..') or ('a/b') raises instead of naming a folder outside (or inside) the library."""
+    with pytest.raises(LibraryError):
+        library.Library(lib).path(name)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
 import pytest
 
 from model.folders import store
+from model.jobs import job_worker
 from model.jobs.job import TrainJob, wait_until_finished
 from model.jobs.job_worker import PREVIEW_DIGITS
 from model.net.config import LOSSES, OPTIMIZERS, Config
@@ -93,3 +97,34 @@ def test_job_refuses_to_overwrite_unless_confirmed(mnist, tmp_path):
     assert snap.state == "done" and "already exists" in snap.error and list((tmp_path / "taken").iterdir()) == []
     job.save("taken", overwrite=True)
     assert store.read_meta(tmp_path / "taken")["name"] == "taken"
+
+
+def test_two_trainings_started_together_run_one_after_the_other(mnist, tmp_path, monkeypatch):
+    """Two trainings started at once: the second waits, queued, until the first has finished, then trains."""
+    real, lock, active, peak = job_worker.work, threading.Lock(), [0], [0]
+
+    def counted_work(*args):  # the trainer itself, counting how many train at the same moment
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        try:
+            real(*args)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    monkeypatch.setattr(job_worker, "work", counted_work)
+    config = Config(epochs=2, batch_size=50)
+    a, b = (TrainJob(config, name=n, library_dir=tmp_path, data=tiny(mnist), in_process=True) for n in ("a", "b"))
+    a.start(), b.start()
+    busy = ("starting", "loading", "running")
+    seen = []  # (state of a, state of b), sampled until both are finished
+    while not (a.join(0) and b.join(0)):
+        seen.append((a.snapshot().state, b.snapshot().state))
+        time.sleep(0.02)
+    assert peak[0] == 1, "two trainings ran at the same time"
+    assert not any(sa in busy and sb in busy for sa, sb in seen)
+    assert any(sa in busy and sb == "queued" for sa, sb in seen) or any(
+        sb in busy and sa == "queued" for sa, sb in seen
+    )
+    assert a.snapshot().state == b.snapshot().state == "saved"

@@ -58,3 +58,13 @@ def test_around_holds_the_point_and_its_neighbours_and_union_grows_to_a_point():
     grown = union(((0, 1), (0, 1)), (3, 0.5))
     assert grown[0][1] > 3 and grown[1] == (0, 1)
     assert union(((0, 1), (0, 1)), (0.5, 0.5)) == ((0, 1), (0, 1))
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_core_box_is_the_1st_to_99th_percentile_box_padded_by_8_percent(name):
+    """The opening view: the 1st-99th percentile box of the encodings, widened by 8 % of its span each side."""
+    z = store.load_latent(SHIPPED_DIR / name / store.LATENT_FILE)["z_train"].astype(np.float64)
+    lo, hi = np.percentile(z, 1, axis=0), np.percentile(z, 99, axis=0)
+    pad = 0.08 * (hi - lo)
+    (x0, x1), (y0, y1) = core_box(z)
+    np.testing.assert_allclose([x0, x1, y0, y1], [lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]])

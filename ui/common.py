@@ -12,7 +12,8 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from model.data import CLASS_NAMES, DataError, load_dataset
+from model.data import CLASS_NAMES, DataError
+from model.data_cache import mapped
 from model.folders import store
 from model.folders.library import NAME_RE, Library, LibraryError
 from model.folders.store import ModelError
@@ -23,7 +24,7 @@ DEFAULT_NAME = "default"  # the shipped model's name in the URL and the library
 
 
 def library_dir() -> Path:
-    """Where user-trained and uploaded models live (model.library.Library: settings, else ./models)."""
+    """Where user-trained and uploaded models live (model.folders.library.Library: settings, else ./models)."""
     return Library().root
 
 
@@ -40,11 +41,12 @@ def load_bundle(path: str, mtime: float) -> store.Bundle:
 
 @st.cache_resource(show_spinner="Loading the data set…", max_entries=2)
 def load_data(name: str):
-    """The data set's uint8 arrays, held once per server and shared read-only.
+    """The data set's uint8 arrays, held once per server and shared read-only: memory maps of an
+    uncompressed copy (model/data_cache.py), so only the digits a page shows are ever read.
 
     Not st.cache_data: that would unpickle ~55 MB of images on every rerun that asks for them.
     """
-    (x_train, y_train), (x_test, y_test) = arrays = load_dataset(name)
+    (x_train, y_train), (x_test, y_test) = arrays = mapped(name)
     for a in (x_train, y_train, x_test, y_test):
         a.setflags(write=False)  # shared by every session: nobody may change it in place
     return arrays
@@ -71,23 +73,12 @@ def folder_mtime(path: Path) -> float:
 
 
 def init_state() -> None:
-    """Session state, set up once per session; the URL's ?model=&z1=&z2= win on first load."""
+    """Session state, set up once per session; the URL's ?model= wins on first load (?z1=&z2=: ui/explore_state.py)."""
     ss = st.session_state
     if "initialised" in ss:
         return
-    qp = st.query_params
-    ss.model_name = qp.get("model", DEFAULT_NAME)
-    ss.url_z = parse_z(qp.get("z1"), qp.get("z2"))
+    ss.model_name = st.query_params.get("model", DEFAULT_NAME)
     ss.initialised = True
-
-
-def parse_z(z1, z2) -> tuple[float, float] | None:
-    """(z1, z2) from URL strings, or None if missing or not finite numbers."""
-    try:
-        z = (float(z1), float(z2))
-    except (TypeError, ValueError):
-        return None
-    return z if all(np.isfinite(z)) else None
 
 
 def active_bundle(quiet: bool = False) -> store.Bundle | None:
@@ -163,20 +154,8 @@ def set_active_model(name: str) -> None:
     st.query_params["model"] = name
 
 
-def set_point(z1: float, z2: float) -> None:
-    """Make (z1, z2) the chosen latent point from any page (e.g. an uploaded digit's encoding).
-
-    The URL gets ?z1=&z2= now; the Explore page starts from this point the next time it runs:
-    dropping its explore_z makes its init_page_state run again from url_z (sliders, marker, URL).
-    """
-    ss = st.session_state
-    ss.url_z = (float(z1), float(z2))
-    url_point((z1, z2))
-    ss.pop("explore_z", None)
-
-
 def url_point(z: tuple[float, float] | None) -> None:
-    """?z1=&z2= for the chosen point, or neither. One URL change, so one browser history entry: setting
+    """?z1=&z2= for the chosen point, or neither (only ui/explore_state.py calls this). One URL change, so one browser history entry: setting
     the two one after the other made two, and Back then landed on a point half old, half new."""
     qp = st.query_params
     if z is not None:

@@ -1,18 +1,16 @@
-"""The live plane on the Explore and Upload pages: everything page-specific, so the pages change by a line.
+"""The explorer on the Explore and Upload pages: the live plane, or its still picture where it cannot run.
 
-Explore (pages/explore.py, before its columns):
+Explore (pages/explore.py):
 
-    if live_explore.panel(bundle, extent, side=lambda: (decoder_panel(bundle, extent),
-                                                        picked_panel(bundle, st.session_state.explore_pick))):
-        st.stop()  # the live plane and its side column ran; else draw the server-side chart
+    live_explore.panel(bundle, side=side_ui)   # side(): the page's sliders, decoded digit and picked digit
 
 panel() draws, in one st.fragment (a click or slider move reruns only it): the live plane and, beside
-it, side() (the page's sliders, decoded digit and picked panel), the 8 nearest training digits of a
-clicked data point, and a box that jumps to a training index. State it reads: explore_z (the chosen
-point), explore_pick (its Pick). State a click or a jump writes: explore_pick (Pick, split "train"
-for a data point), explore_z, explore_z1, explore_z2 (the sliders) and ?z1=&z2= in the URL.
-Upload: upload_map(bundle, z) draws the plane with the digit's star, or returns False.
-LATENT_EXPLORER_LIVE=0 keeps the server-side charts (the AppTests set it: AppTest runs no JavaScript).
+it, side(), the 8 nearest training digits of a chosen training digit, and a box that jumps to a training
+index. Where the plane cannot run (LATENT_EXPLORER_LIVE=0, a decoder the browser cannot run, or its
+JavaScript reported an error) one line says why and a still picture of the plane (ui/plane_picture.py)
+takes its place, with the chosen point marked; the sliders and the jump box still choose points.
+A click or a jump calls explore_state.choose (ui/explore_state.py owns the chosen point's keys).
+Upload: upload_map(bundle, z) draws the plane with the digit's star, or the picture with it.
 """
 
 from __future__ import annotations
@@ -23,35 +21,19 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from model.net.fast import nearest
-from model.net.views import around, union
+from model.net.neighbors import nearest
+from model.net.views import around
 from model.settings import settings
-from ui import common, selection
+from ui import common, explore_state, plane_picture, selection
 from ui.live_plane import live_plane, unavailable
-from ui.scatter import Pick
 
 KEY = "explore_plane"
 UPLOAD_KEY = "upload_plane"
 
 
-def enabled() -> bool:
-    return settings().live
-
-
-def choose(bundle, extent, z1: float, z2: float, index: int | None) -> None:
-    """A click or a jump: the chosen point, the sliders (clamped to their range) and the URL follow."""
-    ss = st.session_state
-    (x0, x1), (y0, y1) = extent
-    z1, z2 = min(max(z1, x0), x1), min(max(z2, y0), y1)
-    ss.explore_pick = Pick(z1, z2, index, None if index is None else "train")
-    ss.explore_z = (z1, z2)
-    ss.explore_z1, ss.explore_z2 = z1, z2
-    common.url_point((z1, z2))
-
-
 def can_run(bundle, key: str) -> bool:
     """Whether the live plane runs here for this model; if it cannot, says why in one line first."""
-    if not enabled():
+    if not settings().live:
         return False
     why = unavailable(bundle, key, common.class_names(bundle))
     if why:
@@ -59,34 +41,30 @@ def can_run(bundle, key: str) -> bool:
     return why is None
 
 
-def panel(bundle, extent, *, side) -> bool:
-    """The live plane beside side() in one fragment; False (after one line) when the plane cannot run here."""
-    if not can_run(bundle, KEY):
-        return False
-    _fragment(bundle, extent, side)
-    return True
-
-
 @st.fragment
-def _fragment(bundle, extent, side) -> None:
-    ss = st.session_state
+def panel(bundle, *, side) -> None:
+    """The live plane (else its picture) beside side(), the chosen digit's neighbours and the jump box."""
+    live = can_run(bundle, KEY)
     plane_col, side_col = st.columns([3, 2], gap="medium")
-    # Drawn first (a slider moved in this run decides the marker). Not keyed explore_side: on a phone the
-    # plane stays on top, since its own live preview shows the digit above the chart.
-    with side_col:
+    # Drawn first (a slider moved in this run decides the marker). With the live plane its own preview shows
+    # the digit, so on a phone the plane stays on top; with the picture, explore_side puts the digit first.
+    with side_col, st.container(key=None if live else "explore_side"):
         side()
-        z1, z2 = ss.explore_z
-        pick = ss.get("explore_pick")
-        index = pick.index if pick is not None and pick.split == "train" and (pick.z1, pick.z2) == (z1, z2) else None
-        neighbours_ui(bundle, index)
-        jump_ui(bundle, extent)
+        pick = explore_state.pick()
+        neighbours_ui(bundle, pick.index)
+        jump_ui(bundle)
     with plane_col:
+        if not live:
+            point = (pick.z1, pick.z2)
+            plane_picture.show(bundle, explore_state.view(bundle), marker=point, key="explore_picture")
+            st.caption("Move the sliders, or type a training digit's number, to choose a point.")
+            return
         res = live_plane(
-            bundle, key=KEY, classes=common.class_names(bundle), marker=(z1, z2), index=index, view=view(bundle),
-            on_click=lambda a, b, i: choose(bundle, extent, a, b, i),
+            bundle, key=KEY, classes=common.class_names(bundle), marker=(pick.z1, pick.z2), index=pick.index,
+            view=explore_state.view(bundle), on_click=lambda a, b, i: explore_state.choose(bundle, a, b, i),
             selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v),
         )  # fmt: skip
-        if not res.ok:  # its JavaScript reported an error: redraw the whole page with the server chart
+        if not res.ok:  # its JavaScript reported an error: redraw the whole page with the picture
             st.rerun(scope="app")
         interp_downloads(bundle, res.interp)
         st.caption(
@@ -94,18 +72,6 @@ def _fragment(bundle, extent, side) -> None:
             "Legend: hide a digit; scroll to zoom, drag to pan, double-click to reset."
         )
         selection.panel_ui(bundle)  # the box / lasso selection: count, histogram, gallery, downloads
-
-
-def view(bundle):
-    """The range the plane opens on: the model's dense core, grown to hold the point it opened with.
-
-    Fixed per model in this session (explore_live_view), so moving a slider never re-zooms the plane.
-    """
-    ss = st.session_state
-    model = str(bundle.path)
-    if (ss.get("explore_live_view") or (None,))[0] != model:
-        ss.explore_live_view = (model, union(common.opening_of(bundle)[1], ss.explore_z))
-    return ss.explore_live_view[1]
 
 
 def neighbours_ui(bundle, index: int | None) -> None:
@@ -116,7 +82,7 @@ def neighbours_ui(bundle, index: int | None) -> None:
     idx, dist = nearest(z, z[index], k=9)
     keep = idx != index
     idx, dist = idx[keep][:8], dist[keep][:8]
-    data = common.active_data(bundle)
+    data = common.active_data(bundle, quiet=True)  # the page said once, at the top, that the data set is off
     images = data[0][0][idx] / 255.0 if data is not None else bundle.codec.decode(z[idx]).reshape(-1, 28, 28)
     names, labels = common.class_names(bundle), bundle.latent["y_train"]
     with st.container(key="explore_neighbours"):
@@ -128,14 +94,14 @@ def neighbours_ui(bundle, index: int | None) -> None:
         )
 
 
-def jump_ui(bundle, extent) -> None:
+def jump_ui(bundle) -> None:
+    """A box that chooses training digit #i (its encoding, with its index)."""
     n = len(bundle.latent["z_train"])
 
     def jump() -> None:
         i = st.session_state.get("explore_jump")
         if i is not None and 0 <= int(i) < n:
-            z1, z2 = (float(v) for v in bundle.latent["z_train"][int(i)])
-            choose(bundle, extent, z1, z2, int(i))
+            explore_state.choose(bundle, *(float(v) for v in bundle.latent["z_train"][int(i)]), int(i))
 
     st.number_input(f"Go to training digit # (0–{n - 1:,})", 0, n - 1, value=None, step=1, key="explore_jump", on_change=jump)  # fmt: skip
 
@@ -171,22 +137,22 @@ def interp_downloads(bundle, interp) -> None:
     )  # fmt: skip
 
 
-def upload_map(bundle, z) -> bool:
-    """The Upload page's map: the live plane with the uploaded digit's star; False if it cannot run here."""
-    if not can_run(bundle, UPLOAD_KEY):
-        return False
-    return _upload_fragment(bundle, (float(z[0]), float(z[1])))
+def upload_map(bundle, z) -> None:
+    """The Upload page's map, zoomed to the digit's neighbourhood: the live plane with its star, else the picture."""
+    star = (float(z[0]), float(z[1]))
+    zoom = around(bundle.latent["z_train"], star)  # a new digit zooms again (its view differs)
+    if can_run(bundle, UPLOAD_KEY):
+        _upload_fragment(bundle, star, zoom)
+    else:
+        plane_picture.show(bundle, zoom, star=star, key="upload_picture")
 
 
 @st.fragment
-def _upload_fragment(bundle, star) -> bool:
-    # Zoomed to the digit's neighbourhood; a new digit zooms again (its view differs), a double-click shows all.
-    zoom = around(bundle.latent["z_train"], star)
+def _upload_fragment(bundle, star, zoom) -> None:
     res = live_plane(
         bundle, key=UPLOAD_KEY, classes=common.class_names(bundle), star=star, view=zoom,
         selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v),
     )  # fmt: skip
-    if not res.ok:
+    if not res.ok:  # its JavaScript reported an error: redraw the page with the picture
         st.rerun(scope="app")
     selection.panel_ui(bundle)  # the same selection as on Explore (one per session and model)
-    return True

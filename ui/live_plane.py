@@ -2,7 +2,7 @@
 
     result = live_plane(bundle, key="explore_plane", marker=(z1, z2), index=i, on_click=cb)
     if not result.ok:            # JavaScript error, or a decoder the browser cannot run
-        ...                      # one line was shown; draw the server-side chart instead
+        ...                      # draw the still picture instead (ui/plane_picture.py)
 
 Two components, so the 1.5 MB payload never changes between reruns (Streamlit then re-sends only
 a cached-message reference, and the browser keeps its plot):
@@ -111,9 +111,9 @@ def failed(key: str) -> str | None:
 def unavailable(bundle, key: str, classes) -> str | None:
     """Why the plane with this key cannot run for this model here (one line), or None."""
     if failed(key):
-        return f"The live plane could not start in this browser ({failed(key)}); showing the server-side chart."
+        return f"The live plane could not start in this browser ({failed(key)}); showing a still picture of the plane instead."
     data, why = payload(bundle, key, classes)
-    return None if data is not None else f"This model's decoder cannot run in the browser ({why}); showing the server-side chart."  # fmt: skip
+    return None if data is not None else f"This model's decoder cannot run in the browser ({why}); showing a still picture of the plane instead."  # fmt: skip
 
 
 def live_plane(
@@ -154,5 +154,5 @@ def live_plane(
     }
     _state(key=f"{key}_state", data=state)
     if failed(key):  # reported during this run's callbacks: say so now
-        return LiveResult(False, f"The live plane could not start in this browser ({failed(key)}); showing the server-side chart.")  # fmt: skip
+        return LiveResult(False, f"The live plane could not start in this browser ({failed(key)}); showing a still picture of the plane instead.")  # fmt: skip
     return LiveResult(True, None, getattr(result, "click", None), getattr(result, "interp", None))

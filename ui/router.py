@@ -14,10 +14,11 @@ tests/e2e/test_router.py covers it; AppTest runs every page this way.
 from __future__ import annotations
 
 from contextvars import ContextVar
+from pathlib import Path
 
 import streamlit as st
 
-from ui import common
+from ui import common, explore_state
 from ui.static import ensure_plotly_js
 
 # True while the router runs a page in this script thread (set around page.run()).
@@ -33,6 +34,11 @@ PAGES = (
     ("pages/train.py", "Train", ":material/model_training:", "train"),
     ("pages/models.py", "Models", ":material/folder_open:", "models"),
 )
+
+# The browser tab's icon, served by this server: a `:material/...` tab icon makes the browser fetch
+# an SVG from a font CDN on every page load (which fails offline). The navigation's Material icons
+# come from the font Streamlit ships, so they stay (see run() for the order that keeps them local).
+ICON = str(Path(__file__).resolve().parents[1] / "assets" / "icon.png")
 
 # Streamlit's default top padding (6rem) pushes the chart and the decoded digit below a 900 px fold.
 # On a phone, columns stack: the Explore page's decoder (sliders, digit) goes above the chart there.
@@ -53,10 +59,13 @@ def run() -> None:
         st.Page(script, title=title, icon=icon, url_path=url, default=i == 0)
         for i, (script, title, icon, url) in enumerate(PAGES)
     ]
-    # First, before anything else is sent: st.navigation is what ends the old folder mode.
+    # The tab's icon goes first: the browser takes the navigation's page icon as the tab's icon
+    # until a page config has named one, and a Material page icon is fetched from a font CDN.
+    st.set_page_config(page_title="Latent Explorer", page_icon=ICON, layout="wide")
+    # Then st.navigation, before any element is sent: it is what ends the old folder mode.
     page = st.navigation(pages)
-    st.set_page_config(page_title="Latent Explorer", page_icon=":material/scatter_plot:", layout="wide")
     common.init_state()
+    explore_state.from_url()
     ensure_plotly_js()  # static/plotly.min.js for the live plane, once per process
     st.html(CSS)
     common.sidebar(common.active_bundle())

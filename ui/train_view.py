@@ -1,6 +1,6 @@
 """Drawing a training's progress: the bar, the loss curve and the per-epoch preview.
 
-Figures are built by pure functions from a model.job.Snapshot; draw_* put them on the page.
+Figures are built by pure functions from a model.jobs.job.Snapshot; draw_* put them on the page.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import streamlit as st
 
 from model.jobs.job import Snapshot
 from ui.common import to_png
-from ui.scatter import PALETTE
+from ui.plane_picture import PALETTE
 
 STATE_TEXT = {
     "queued": "Waiting for another session's training to finish…",

@@ -1,13 +1,14 @@
 """The one validator for a model folder, used by every way in: store.load, `python -m model info`,
-the app's ?model=, zip upload and the library's listing. No Keras here (listing stays fast).
+the app's ?model=, zip upload and the library's listing. No Keras here: the server never imports it.
 
 Every check is bounded before anything big is read or inflated:
   meta.json   a regular file (not a link, FIFO or /dev/zero) of at most META_MAX bytes, JSON nested
               at most MAX_DEPTH deep, no number that does not fit (NaN/1e999 only in a loss
               history, ints over 15 digits refused), then each known field's type and range (check_meta);
   model.keras a zip whose members' declared sizes, total and compression ratio are capped, whose
-              config.json holds only the layers this app builds, with no more parameters than its
-              weights file can hold (check_keras_archive), all BEFORE Keras opens it;
+              config.json holds only the layers this app builds, wired as it wires them, with no more
+              parameters than its weights file can hold, and whose weights fit those layers
+              (check_keras_archive, model/net/graph.py): what NumPy then runs;
   latent.npz  a zip with the same caps, then allow_pickle=False arrays: finite N x 2 encodings,
               integer labels 0..9, N >= 1 (load_latent).
 Messages name a file by its role ("the model's meta.json ...") and never a server path.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import math
 import os
 import re
@@ -26,7 +28,11 @@ from pathlib import Path
 
 import numpy as np
 
+from model.net import graph
 from model.net.config import DATASETS, SEED, Config, ConfigError
+from model.net.graph import Stack
+
+log = logging.getLogger(__name__)
 
 MODEL_FILE, META_FILE, LATENT_FILE = "model.keras", "meta.json", "latent.npz"
 LATENT_KEYS = ("z_train", "y_train", "z_test", "y_test")
@@ -38,7 +44,7 @@ LATENT_MAX_TOTAL = 64 * 2**20  # 1,000,000 encodings as float64 with labels
 MAX_RATIO = 50  # inflated / compressed, for members over RATIO_FLOOR (Keras stores, npz deflates ~1.1x)
 RATIO_FLOOR = 2**20
 MAX_PARAMS = KERAS_MAX_MEMBER // 4  # float32 weights must fit in the weights file
-LAYERS = {"InputLayer", "Dense", "Sampling"}  # everything model.autoencoder and model.vae build
+LAYERS = {"InputLayer", "Dense", "Sampling"}  # everything model.net.autoencoder and model.net.vae build
 
 
 class ModelError(RuntimeError):
@@ -156,7 +162,7 @@ META_FIELDS = {  # key: (check, default) for everything the pages and `info` sho
     "loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
     "val_loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
     "test_bce": (lambda v: v is None or _num(v, 0, 1e6), None),
-    "knn5": (lambda v: _num(v, 0, 1), None),  # 5-NN label accuracy of the test encodings (model.metrics)
+    "knn5": (lambda v: _num(v, 0, 1), None),  # 5-NN label accuracy of the test encodings (model.net.metrics)
     "params": (lambda v: type(v) is int and 0 <= v <= MAX_PARAMS, 0),
     "data_checksum": (lambda v: isinstance(v, str) and len(v) <= 200, ""),
     "train_seconds": (lambda v: _num(v, 0, 1e9), 0.0),
@@ -211,6 +217,7 @@ def check_archive(path: Path, role: str, max_member: int, max_total: int) -> zip
         z = zipfile.ZipFile(path)
         infos = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
+        log.info("%s: damaged zip", path, exc_info=True)
         raise ModelError(f"the model's {role} is a damaged zip archive") from None
     if len(infos) > 16:
         raise ModelError(f"the model's {role} holds {len(infos)} files; refused")
@@ -230,50 +237,48 @@ def check_archive(path: Path, role: str, max_member: int, max_total: int) -> zip
 
 
 def _layers(cfg) -> list[dict]:
-    """The layer configs of a Functional model's config.json (nested models included)."""
+    """The layer configs of a Functional model's config.json (a nested model is refused by its class)."""
     inner = cfg.get("config") if isinstance(cfg, dict) else None
     layers = inner.get("layers") if isinstance(inner, dict) else None
-    if not isinstance(layers, list):
+    if not isinstance(layers, list) or not all(isinstance(layer, dict) for layer in layers) or len(layers) > 300:
         raise ModelError("the model's model.keras has a malformed config")
-    out = []
-    for layer in layers:
-        if isinstance(layer, dict) and layer.get("class_name") == "Functional":
-            out += _layers(layer)
-        elif isinstance(layer, dict):
-            out.append(layer)
-        else:
-            raise ModelError("the model's model.keras has a malformed config")
-    return out
+    return layers
 
 
-def check_keras_archive(path: Path) -> None:
-    """model.keras's sizes, layer kinds and parameter count, before Keras inflates or builds anything."""
+def _member(z: zipfile.ZipFile, name: str, cap: int) -> bytes:
+    try:
+        info = z.getinfo(name)
+    except KeyError:
+        raise ModelError(f"the model's model.keras has no {name}") from None
+    if info.file_size > cap:
+        raise ModelError(f"the model's model.keras has a {name} over {cap / 2**20:g} MB; refused")
+    try:
+        return z.read(info)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        raise ModelError("the model's model.keras is a damaged zip archive") from None
+
+
+def check_keras_archive(path: Path) -> tuple[Stack, Stack]:
+    """model.keras's sizes, layer kinds, graph, parameter count, then its weights: the (encoder,
+    decoder) Dense stacks NumPy runs (model/net/graph.py). Keras is never needed to open it."""
     with check_archive(path, MODEL_FILE, KERAS_MAX_MEMBER, KERAS_MAX_TOTAL) as z:
+        cfg = parse_json(_member(z, "config.json", META_MAX), f"{MODEL_FILE} (its config.json)")
+        if not isinstance(cfg, dict) or cfg.get("class_name") != "Functional":
+            raise ModelError("the model's model.keras is not an autoencoder this app builds")
+        layers = _layers(cfg)
+        for layer in layers:
+            kind = layer.get("class_name")
+            if kind not in LAYERS:
+                raise ModelError(f"cannot load the model: it holds a layer this app never builds ({str(kind)[:40]})")
         try:
-            info = z.getinfo("config.json")
-        except KeyError:
-            raise ModelError("the model's model.keras has no config.json") from None
-        if info.file_size > META_MAX:
-            raise ModelError("the model's model.keras has a config.json over 1 MB; refused")
-        try:
-            data = z.read(info)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
-            raise ModelError("the model's model.keras is a damaged zip archive") from None
-    cfg = parse_json(data, f"{MODEL_FILE} (its config.json)")
-    if not isinstance(cfg, dict) or cfg.get("class_name") != "Functional":
-        raise ModelError("the model's model.keras is not an autoencoder this app builds")
-    params, prev = 0, 784
-    for layer in _layers(cfg):
-        kind = layer.get("class_name")
-        if kind not in LAYERS:
-            raise ModelError(f"cannot load the model: it holds a layer this app never builds ({str(kind)[:40]})")
-        if kind == "Dense":
-            units = (layer.get("config") or {}).get("units")
-            if type(units) is not int or not 1 <= units <= 65536:
-                raise ModelError("the model's model.keras has a Dense layer of a bad size")
-            params, prev = params + (prev + 1) * units, units
-    if params > MAX_PARAMS:
-        raise ModelError(f"the model's model.keras declares about {params:,} parameters; the limit is {MAX_PARAMS:,}")
+            p = graph.plan(cfg, layers)
+            if p.params > MAX_PARAMS:
+                raise ModelError(
+                    f"the model's model.keras declares about {p.params:,} parameters; the limit is {MAX_PARAMS:,}"
+                )
+            return graph.weights(p, _member(z, "model.weights.h5", KERAS_MAX_MEMBER))
+        except graph.GraphError as e:
+            raise ModelError(f"the model's model.keras {e}") from None
 
 
 def load_latent(path: Path) -> dict[str, np.ndarray]:
@@ -285,8 +290,9 @@ def load_latent(path: Path) -> dict[str, np.ndarray]:
             latent = {k: f[k] for k in LATENT_KEYS}
     except KeyError as e:
         raise ModelError(f"the model's {role} lacks {e.args[0] if e.args else 'an array'}") from None
-    except Exception as e:  # pickles (allow_pickle=False), bad headers, damaged zips
-        raise ModelError(f"the model's {role} is unreadable ({type(e).__name__})") from None
+    except Exception:  # pickles (allow_pickle=False), bad headers, damaged zips
+        log.info("%s: unreadable", path, exc_info=True)
+        raise ModelError(f"the model's {role} is unreadable") from None
     for split in ("train", "test"):
         z, y = latent[f"z_{split}"], latent[f"y_{split}"]
         if z.dtype not in (np.float32, np.float64) or not np.issubdtype(y.dtype, np.integer) or y.ndim != 1:
@@ -300,12 +306,18 @@ def load_latent(path: Path) -> dict[str, np.ndarray]:
     return latent
 
 
-def check_folder(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
-    """Everything that can be checked without Keras: (clean meta, latent arrays); ModelError otherwise."""
+def check_model(path: str | os.PathLike) -> tuple[dict, tuple[Stack, Stack], dict[str, np.ndarray]]:
+    """The whole folder, checked: (clean meta, (encoder, decoder) stacks, latent arrays); ModelError otherwise."""
     path = folder(path)
     meta = read_meta(path)
-    check_keras_archive(path / MODEL_FILE)
-    return meta, load_latent(path / LATENT_FILE)
+    stacks = check_keras_archive(path / MODEL_FILE)
+    return meta, stacks, load_latent(path / LATENT_FILE)
+
+
+def check_folder(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
+    """check_model's (clean meta, latent arrays)."""
+    meta, _, latent = check_model(path)
+    return meta, latent
 
 
 def json_safe(obj):

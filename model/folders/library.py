@@ -40,7 +40,7 @@ class Entry:
     name: str
     path: Path
     shipped: bool
-    meta: dict | None  # checked (model.check.check_meta); None when meta.json is unusable
+    meta: dict | None  # checked (model.folders.check.check_meta); None when meta.json is unusable
     size: int  # bytes on disk
     error: str | None = None
 

@@ -2,8 +2,8 @@
 
 Uploaded zips are untrusted. Members are checked (no absolute paths, "..", drive letters, links or
 unknown files), sizes are capped as declared and as read (zip bombs), only the three known files
-are read (never extractall), and the result must pass store.load (model.check's validator, then
-safe mode, 784 -> 2 -> 784) inside a claimed staging folder before Library.adopt() puts it in the
+are read (never extractall), and the result must pass store.load (model.folders.check's validator: the
+graph and weights NumPy runs, 784 -> 2 -> 784) inside a claimed staging folder before Library.adopt() puts it in the
 library in one atomic rename. On any failure nothing changes.
 """
 
@@ -89,7 +89,7 @@ def import_zip(data: bytes, library: Library | Path, name: str, overwrite: bool 
         for fname, content in files.items():
             (tmp / fname).write_bytes(content)
         try:
-            store.load(tmp)  # model.check's caps and types, then safe mode, 784 -> 2 -> 784
+            store.load(tmp)  # model.folders.check: caps, types, the graph and its weights, 784 -> 2 -> 784
         except store.ModelError as e:
             raise LibraryError(f"The zip is not a usable model: {e}.") from None
         return lib.adopt(tmp, name, overwrite)

@@ -1,5 +1,10 @@
 """Model folders: save atomically, load safely, list the library.
 
+load() runs on NumPy: model/folders/check.py validates the folder and reads the Dense weights
+(model/net/graph.py), and the Bundle's Codec runs them. Keras (and TensorFlow) is imported only to
+save a trained model, or when a caller asks for Bundle.models (a safe-mode Keras load, for
+training further and for tests).
+
 A model folder holds
     model.keras   the autoencoder (encoder and decoder are recovered from it)
     meta.json     config, dataset, per-epoch history, test BCE, params, checksum, date
@@ -9,12 +14,13 @@ A model folder holds
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import keras
 import numpy as np
 
 from model.folders.atomic import LEFTOVER, write_dir, write_file_atomic
@@ -24,15 +30,16 @@ from model.folders.check import (
     META_FILE,
     MODEL_FILE,
     ModelError,
-    check_folder,
+    check_model,
     json_safe,
     load_latent,
     read_meta,
 )
-from model.net.autoencoder import CUSTOM_OBJECTS, Models, split
 from model.net.config import Config
 from model.net.fast import Codec
 from model.settings import settings
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "write_file_atomic",
@@ -55,10 +62,14 @@ class Bundle:
     """Everything the app needs from one model folder."""
 
     path: Path
-    meta: dict  # checked by model.check.check_meta: known keys only, each of its documented type
-    models: Models
-    codec: Codec
+    meta: dict  # checked by model.folders.check.check_meta: known keys only, each of its documented type
+    codec: Codec  # the NumPy encoder (a VAE's mean) and decoder
     latent: dict[str, np.ndarray]
+
+    @functools.cached_property
+    def models(self):
+        """The Keras encoder, decoder and autoencoder, loaded in safe mode on first use (imports TensorFlow)."""
+        return load_models(self.path.resolve() / MODEL_FILE)
 
     @property
     def name(self) -> str:
@@ -114,8 +125,11 @@ def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
         "train_seconds": round(result.seconds, 1),
         "stopped_early": result.stopped,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "keras": keras.__version__,
     }
+
+    import keras
+
+    meta["keras"] = keras.__version__
 
     def fill(tmp: Path) -> None:
         # Keras 3 ignores include_optimizer for .keras files: save an uncompiled copy, without Adam's moments.
@@ -130,12 +144,16 @@ def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
     return write_atomic_dir(out_dir, fill)
 
 
-def load_keras(path: Path) -> keras.Model:
-    """Safe-mode load of a model.keras already checked by check.check_keras_archive; 784 -> 2 -> 784."""
+def load_keras(path: Path):
+    """Safe-mode Keras load of a model.keras already checked by check.check_keras_archive; 784 -> 2 -> 784."""
+    from model.net.autoencoder import CUSTOM_OBJECTS
+    from model.net.keras_import import keras
+
     try:
         ae = keras.saving.load_model(path, custom_objects=CUSTOM_OBJECTS, safe_mode=True, compile=False)
-    except Exception as e:  # bad zip, unknown layers, lambda layers refused by safe mode
-        raise ModelError(f"the model's {MODEL_FILE}: cannot load the model ({type(e).__name__})") from None
+    except Exception:  # bad zip, unknown layers, lambda layers refused by safe mode
+        log.warning("Keras could not load %s", path, exc_info=True)
+        raise ModelError(f"the model's {MODEL_FILE}: cannot load the model") from None
     if tuple(ae.input_shape) != (None, 784) or tuple(ae.output_shape) != (None, 784):
         raise ModelError(
             f"the model's {MODEL_FILE}: expected input and output 784, got {ae.input_shape} -> {ae.output_shape}"
@@ -143,8 +161,22 @@ def load_keras(path: Path) -> keras.Model:
     return ae
 
 
+def load_models(path: Path):
+    """model.keras as Keras models (encoder, decoder, autoencoder) in safe mode; ModelError."""
+    from model.net.autoencoder import split
+
+    ae = load_keras(path)
+    try:
+        models = split(ae)
+    except (ValueError, KeyError):
+        raise ModelError("the model's model.keras is not an encoder/decoder pair this app knows") from None
+    if tuple(models.encoder.output_shape) != (None, 2):
+        raise ModelError(f"the model's model.keras: latent must be 2-D, got {models.encoder.output_shape}")
+    return models
+
+
 def load(path: str | os.PathLike | None = None) -> Bundle:
-    """Load a model folder (default: default_model_dir()) through model.check's validator; ModelError."""
+    """Load a model folder (default: default_model_dir()) through model.folders.check's validator; ModelError."""
     path = Path(path) if path else default_model_dir()
     version = path.resolve()  # one version throughout, even if a save switches `path` meanwhile
     try:
@@ -156,15 +188,5 @@ def load(path: str | os.PathLike | None = None) -> Bundle:
 
 
 def _load(path: Path, version: Path) -> Bundle:
-    meta, latent = check_folder(version)
-    ae = load_keras(version / MODEL_FILE)
-    for layer in ae.layers:  # say "latent must be 2-D" before split() trips over the decoder's input
-        if layer.name in ("latent", "z_mean") and tuple(layer.output.shape) != (None, 2):
-            raise ModelError(f"the model's model.keras: latent must be 2-D, got {tuple(layer.output.shape)}")
-    try:
-        models = split(ae)
-    except (ValueError, KeyError):
-        raise ModelError("the model's model.keras is not an encoder/decoder pair this app knows") from None
-    if tuple(models.encoder.output_shape) != (None, 2):
-        raise ModelError(f"the model's model.keras: latent must be 2-D, got {models.encoder.output_shape}")
-    return Bundle(path=path, meta=meta, models=models, codec=Codec(models.encoder, models.decoder), latent=latent)
+    meta, (encoder, decoder), latent = check_model(version)
+    return Bundle(path=path, meta=meta, codec=Codec(encoder, decoder), latent=latent)

@@ -8,16 +8,15 @@ encoding is from every training digit compared with how far apart training digit
 
 from __future__ import annotations
 
-import hashlib
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import ndimage
-from scipy.spatial import cKDTree
 
 from model.images.preprocess import Result, preprocess
-from model.net.fast import nearest
+from model.net.neighbors import content_key, nearest, tree
 
 FAR_QUANTILE = 99.9  # nearer than this share of training digits' own nearest-neighbour gaps is "among" them
 # Digit-like ink in the 28 x 28 image: over 99.6% of the MNIST test digits pass both checks.
@@ -60,6 +59,7 @@ def vote(labels: np.ndarray, dist: np.ndarray) -> tuple[int, int]:
 
 
 _GAPS: dict[bytes, tuple[float, float]] = {}
+_GAPS_LOCK = threading.Lock()  # sessions run in threads: one may clear the cache while another reads it
 
 
 def gaps(z_train: np.ndarray) -> tuple[float, float]:
@@ -67,14 +67,19 @@ def gaps(z_train: np.ndarray) -> tuple[float, float]:
 
     A k-d tree query of all 60,000 points takes ~0.1 s; the answer is kept per array content.
     """
-    key = hashlib.blake2b(np.ascontiguousarray(z_train).view(np.uint8), digest_size=16).digest()
-    if key not in _GAPS:
-        d = cKDTree(z_train).query(z_train, k=2)[0][:, 1] if len(z_train) > 1 else np.ones(1)
-        d = d[d > 0] if (d > 0).any() else np.ones(1)  # duplicates say nothing about spacing
+    key = content_key(z_train)
+    with _GAPS_LOCK:
+        hit = _GAPS.get(key)  # one read: never a check, then a read of an entry cleared in between
+    if hit is not None:
+        return hit
+    d = tree(z_train).query(z_train, k=2)[0][:, 1] if len(z_train) > 1 else np.ones(1)
+    d = d[d > 0] if (d > 0).any() else np.ones(1)  # duplicates say nothing about spacing
+    hit = (float(np.median(d)), float(np.percentile(d, FAR_QUANTILE)))
+    with _GAPS_LOCK:
         if len(_GAPS) > 8:
             _GAPS.clear()
-        _GAPS[key] = (float(np.median(d)), float(np.percentile(d, FAR_QUANTILE)))
-    return _GAPS[key]
+        _GAPS[key] = hit
+    return hit
 
 
 def ink_check(image: np.ndarray) -> list[str]:

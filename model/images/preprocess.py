@@ -31,6 +31,7 @@ Only ImageError leaves `preprocess`; its message is one plain line.
 from __future__ import annotations
 
 import io
+import logging
 import struct
 import warnings
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ from PIL import Image, UnidentifiedImageError
 from scipy import ndimage
 
 from model.images.pixels import to_uint8
+
+log = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024  # the app's upload limit (.streamlit/config.toml maxUploadSize)
 MAX_PIXELS = 50_000_000  # refuse decompression bombs before decoding (a 48 MP phone photo passes)
@@ -151,8 +154,9 @@ def open_image(data: bytes, notes: list[str] | None = None) -> Image.Image:
         ):  # an image's magic bytes, then garbage
             raise ImageError("the image is corrupt or truncated") from None
         raise ImageError(f"this is not an image Latent Explorer can read (use {FORMAT_NAMES})") from None
-    except Exception as e:  # truncated or corrupt files raise OSError, ValueError, SyntaxError, EOFError…
-        raise ImageError(f"the image is corrupt or truncated ({type(e).__name__})") from None
+    except Exception:  # truncated or corrupt files raise OSError, ValueError, SyntaxError, EOFError…
+        log.info("upload refused as corrupt or truncated", exc_info=True)
+        raise ImageError("the image is corrupt or truncated") from None
     return to_working(img, notes)
 
 
@@ -167,6 +171,7 @@ def orientation(img: Image.Image) -> int:
     try:
         return int(img.getexif().get(0x0112, 1))
     except Exception:
+        log.info("unreadable EXIF orientation, taken as upright", exc_info=True)
         return 1
 
 
@@ -199,8 +204,9 @@ def to_working(img: Image.Image, notes: list[str]) -> Image.Image:
             out.paste(piece.reduce(factor) if factor > 1 else piece, (0, top // factor))
     except ImageError:
         raise
-    except Exception as e:
-        raise ImageError(f"unsupported image mode {mode} ({type(e).__name__})") from None
+    except Exception:
+        log.info("image mode %s could not be converted", mode, exc_info=True)
+        raise ImageError(f"unsupported image mode {mode}") from None
     if stretch:
         notes.append(f"{mode} image: its grey levels were stretched to 8 bits")
     elif alpha:
@@ -450,8 +456,9 @@ def preprocess(data: bytes | bytearray | Image.Image, invert: bool | None = None
         raise
     except MemoryError:
         raise ImageError("the image is too large to process") from None
-    except Exception as e:  # a bug must not take the page down; say what happened in one line
-        raise ImageError(f"the image could not be processed ({type(e).__name__}: {e})") from None
+    except Exception:  # a bug must not take the page down: one plain line for the user, the cause in the log
+        log.exception("preprocess failed on an upload")
+        raise ImageError("the image could not be processed") from None
 
 
 def pipeline(img: Image.Image, invert: bool | None, notes: list[str]) -> Result:

@@ -61,7 +61,7 @@ class Snapshot:
     eta: float | None = None
     loss: float = float("nan")  # the running loss of the current epoch
     history: dict[str, list[float]] = field(default_factory=lambda: {"loss": [], "val_loss": []})
-    preview: dict | None = None  # after each epoch: z, y, originals, recons (see model.job_worker)
+    preview: dict | None = None  # after each epoch: z, y, originals, recons (see model.jobs.job_worker)
     error: str | None = None
     saved_path: Path | None = None
     test_bce: float | None = None

@@ -1,4 +1,4 @@
-"""The training side of model.job: runs in the child process (or a test thread).
+"""The training side of model.jobs.job: runs in the child process (or a test thread).
 
 work() reads the job from the control pipe, lowers its priority, caps TF's thread pools (possible
 only before TF runs its first op, hence a fresh process), runs train.fit, saves the result into
@@ -110,7 +110,8 @@ def work(events, control, threads: int, nice: int) -> None:
         events.close()
 
 
-if __name__ == "__main__":  # python -m model.job_worker EVENTS_FD CONTROL_FD THREADS NICE (started by model.job)
+# python -m model.jobs.job_worker EVENTS_FD CONTROL_FD THREADS NICE (started by model.jobs.job)
+if __name__ == "__main__":
     from multiprocessing.connection import Connection
 
     events_fd, control_fd, n_threads, niceness = map(int, sys.argv[1:5])

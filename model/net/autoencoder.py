@@ -12,10 +12,9 @@ the loader passes to Keras's safe-mode load (model/folders/store.py).
 
 from __future__ import annotations
 
-import keras
-
 from model.net import vae
 from model.net.config import Config
+from model.net.keras_import import keras
 from model.net.network import INPUT_DIM, Models, assemble, chain, compile_models, decoder_layers, encoder_layers
 
 __all__ = ["CUSTOM_OBJECTS", "INPUT_DIM", "Models", "build", "compile_models", "split"]

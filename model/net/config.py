@@ -34,7 +34,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
 
 def option(default, help: str, choices: tuple | None = None):
     """A Config field with its help text and allowed values kept beside it: the CLI's `train` flags
-    and the Train page read them from here (model/net/configurator.py, pages/train_form.py)."""
+    and the Train page read them from here (model/net/configurator.py, ui/train_form.py)."""
     meta = {"help": help} if choices is None else {"help": help, "choices": choices}
     return field(default=default, metadata=meta)
 
@@ -128,8 +128,8 @@ SEED = Config()
 
 # The shipped default: wide and deep (512-256-128) with smooth silu units, a linear latent that cannot
 # die, batch 512 (about 1.5x batch 128's digits per second on 2 cores) at a high rate, Adam with a short
-# squared-gradient memory (beta2 0.99), cosine decay over 50 epochs. Ranked with a proxy sweep on a GPU
-# and confirmed with the CLI on 2 CPU cores; see docs/models.md, "The default config, and why".
+# squared-gradient memory (beta2 0.99), cosine decay over 50 epochs. Found by a sweep on a GPU and confirmed
+# by CLI runs on 2 CPU cores; see docs/experiments.md.
 DEFAULT = Config(
     hidden=(512, 256, 128),
     activation="silu",

@@ -2,7 +2,7 @@
 
     python -m model train --help        # one flag per Config field, with its help text and choices
 
-Every field of model.config.Config becomes `--field-name`, typed from its annotation (int, float,
+Every field of model.net.config.Config becomes `--field-name`, typed from its annotation (int, float,
 str, bool, tuple[int, ...] as '256,128,64', `X | None`), limited to its `choices` metadata and
 described by its `help` metadata. A flag left out keeps the preset's value, so adding a field to
 Config is all it takes to reach the CLI.

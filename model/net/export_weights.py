@@ -25,7 +25,7 @@ import numpy as np
 
 MAGIC = b"LEP1"
 SUPPORTED = ("relu", "silu", "linear", "sigmoid")  # what ui/plane/decoder.js implements, as model/net/fast.py
-MAX_BYTES = 64 * 1024 * 1024  # a model bigger than this stays on the server-side chart
+MAX_BYTES = 64 * 1024 * 1024  # a model bigger than this gets the still picture of its plane
 
 
 class ExportError(ValueError):

@@ -50,11 +50,14 @@ def forward(stack, x: np.ndarray, batch: int = 8192) -> np.ndarray:
 
 
 class Codec:
-    """encode: (N, 784) in [0, 1] -> (N, 2); decode: (N, 2) -> (N, 784)."""
+    """encode: (N, 784) in [0, 1] -> (N, 2); decode: (N, 2) -> (N, 784).
+
+    encoder, decoder: Keras models (training), or their (kernel, bias, activation) stacks as
+    model/net/graph.py reads them from a model folder (the app, without Keras)."""
 
     def __init__(self, encoder, decoder):
-        self.enc = dense_stack(encoder)
-        self.dec = dense_stack(decoder)
+        self.enc = encoder if isinstance(encoder, list) else dense_stack(encoder)
+        self.dec = decoder if isinstance(decoder, list) else dense_stack(decoder)
 
     def encode(self, x: np.ndarray) -> np.ndarray:
         return forward(self.enc, np.reshape(x, (len(x), -1)))
@@ -65,15 +68,6 @@ class Codec:
     def decode_image(self, z1: float, z2: float) -> np.ndarray:
         """One latent point -> a 28 x 28 float32 image in [0, 1]."""
         return self.decode(np.array([[z1, z2]], dtype=np.float32))[0].reshape(28, 28)
-
-
-def nearest(z_train: np.ndarray, z: np.ndarray, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and Euclidean distances of the k training encodings nearest to z (2,)."""
-    d = np.sqrt(((z_train - np.asarray(z, dtype=np.float32)) ** 2).sum(axis=1))
-    k = min(k, len(d))
-    idx = np.argpartition(d, k - 1)[:k]
-    idx = idx[np.argsort(d[idx], kind="stable")]
-    return idx, d[idx]
 
 
 def bce(x: np.ndarray, y: np.ndarray, eps: float = 1e-7) -> float:

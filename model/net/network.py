@@ -1,15 +1,14 @@
 """Building blocks shared by the autoencoder and the VAE: the Dense stacks, the three-model
 assembly and compilation. Neither network module imports the other through here, so
-model.autoencoder can build both without an import cycle.
+model.net.autoencoder can build both without an import cycle.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import keras
-
 from model.net.config import Config
+from model.net.keras_import import keras
 
 INPUT_DIM = 784
 LOSS_FNS = {"bce": "binary_crossentropy", "mse": "mse"}

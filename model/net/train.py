@@ -11,13 +11,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import keras
 import numpy as np
 
 from model import data as data_mod
 from model.net.autoencoder import Models, build
 from model.net.config import Config
 from model.net.fast import Codec, bce
+from model.net.keras_import import keras
 from model.net.metrics import knn_accuracy
 
 Progress = Callable[[dict], None]
@@ -98,6 +98,9 @@ class Schedule(keras.callbacks.Callback):
         self.config, self.steps, self.epoch = config, steps, 0
 
     def set(self, batch: int) -> None:
+        # Keras's JAX backend keeps the variables outside the model during an epoch: write them back first,
+        # so its next step reads the new rate (TensorFlow's trainer has no such method and needs none).
+        getattr(self.model, "jax_state_sync", lambda: None)()
         self.model.optimizer.learning_rate.assign(learning_rate(self.config, self.epoch, batch, self.steps))
 
     def on_epoch_begin(self, epoch, logs=None):

@@ -12,18 +12,18 @@ usual ELBO balance (784 * BCE + beta * KL, up to a constant factor). `loss` and 
 per-pixel objective; the test BCE that train.fit reports is the reconstruction term alone.
 
 No Lambda layers: safe mode refuses them. `Sampling` is registered as `latent_explorer>Sampling`
-and has a get_config; model.autoencoder.CUSTOM_OBJECTS names it, and the loader passes that to
+and has a get_config; model.net.autoencoder.CUSTOM_OBJECTS names it, and the loader passes that to
 keras.saving.load_model(..., safe_mode=True, custom_objects=...), so loading needs no import for its
-side effect. Build a VAE through model.autoencoder.build.
+side effect. Build a VAE through model.net.autoencoder.build.
 """
 
 from __future__ import annotations
 
-import keras
-from keras import ops
-
 from model.net.config import Config
+from model.net.keras_import import keras
 from model.net.network import INPUT_DIM, Models, assemble, chain, compile_models, decoder_layers, encoder_layers
+
+ops = keras.ops
 
 
 @keras.saving.register_keras_serializable(package="latent_explorer")

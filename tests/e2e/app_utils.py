@@ -3,7 +3,7 @@
 Imported by tests/e2e/*.py, tests/e2e/conftest.py (fixtures only) and bench/*.py; it holds no fixtures.
 
     proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": "/tmp/lib"})             # app.py
-    proc, url = start_streamlit(script="bench/baseline_explorer.py")                # another app script
+    proc, url = start_streamlit(script="tests/e2e/apps/live_plane_app.py")          # another app script
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 
-# The explorer's chart and decoded digit, and a latent point's page pixel from plotly's own axis
-# maps (returns [x, y, pixels per z1 unit]).
+# Explore's decoded digit; a Plotly chart on the page (bench/) and a latent point's page pixel in it from
+# plotly's own axis maps (returns [x, y, pixels per z1 unit]).
 PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
 DECODED = '.st-key-explore_decoded [data-testid="stImage"] img'
 TO_PIXEL = f"""([z1, z2]) => {{
@@ -43,14 +43,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(env_extra: dict | None = None, timeout: float = 90.0, script: str = "app.py"):
-    """Start `streamlit run <script>` from the repo root; return (process, base_url) once healthy."""
+def start_streamlit(env_extra: dict | None = None, timeout: float = 90.0, script: str = "app.py", root: Path = ROOT):
+    """Start `streamlit run <script>` from `root` (this checkout; a benchmark may name another);
+    return (process, base_url) once healthy."""
     port = free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env_extra or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
@@ -85,6 +86,27 @@ def wait_for_app(page) -> None:
     )
 
 
+def record_frames(page) -> list:
+    """Websocket frames the page sends to the server from now on (rerun requests, widget states), as they happen."""
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: frames.append(payload)))
+    return frames
+
+
+def wait_until_quiet(page, frames: list, quiet_ms: int = 1000, timeout_ms: int = 60_000) -> None:
+    """Wait until `frames` (from record_frames) has not grown for quiet_ms: the app has nothing more to say.
+
+    Polls through Playwright (page.wait_for_timeout), which is what delivers the frame events.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    count, since = len(frames), time.monotonic()
+    while time.monotonic() - since < quiet_ms / 1000:
+        assert time.monotonic() < deadline, f"websocket traffic did not stop within {timeout_ms} ms"
+        page.wait_for_timeout(50)
+        if len(frames) != count:
+            count, since = len(frames), time.monotonic()
+
+
 def assert_no_exception(page, where: str = "") -> None:
     """Fail if the page shows a Streamlit exception box or traceback text."""
     boxes = page.locator(EXCEPTION)
@@ -100,7 +122,7 @@ def isolated_point(z, view, scale: float, px: float = 12, others=None) -> int:
     import numpy as np
     import pytest
 
-    from model.net.metrics import nearest_indices
+    from model.net.neighbors import nearest_indices
 
     (x0, x1), (y0, y1) = view
     mx, my = 0.05 * (x1 - x0), 0.05 * (y1 - y0)  # the modebar and the axes' edges are no place to click

@@ -24,7 +24,7 @@ def served_app(tmp_path_factory, live: bool):
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
-    """Base URL of an app on 127.0.0.1 with the server-side charts (LATENT_EXPLORER_LIVE=0), an empty library."""
+    """Base URL of an app on 127.0.0.1 without the live plane (LATENT_EXPLORER_LIVE=0: still pictures), an empty library."""
     yield from served_app(tmp_path_factory, live=False)
 
 

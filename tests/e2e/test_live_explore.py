@@ -1,11 +1,16 @@
-"""The live plane on the real Explore page (LATENT_EXPLORER_LIVE=1): a click on a digit shows it, its neighbours, the URL."""
+"""The live plane on the real Explore page (LATENT_EXPLORER_LIVE=1): what a click picks, the neighbours, the URL,
+and the still picture that takes the plane's place where it cannot start."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from scipy.spatial import cKDTree
 
 from model.net.views import core_box
-from tests.e2e.app_utils import wait_for_app
+from tests.e2e.app_utils import DECODED, assert_no_exception, wait_for_app
+
+pytestmark = pytest.mark.e2e
 
 STATE = "() => window.__livePlane.explore_plane"
 PAGE_PX = f"""([z1, z2]) => {{
@@ -19,7 +24,7 @@ def test_click_on_a_digit_shows_original_neighbours_and_url(page, live_url):
     page.goto(live_url + "/")
     wait_for_app(page)
     page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
-    assert page.get_by_test_id("stPlotlyChart").count() == 0  # the live plane replaced the server chart
+    assert page.get_by_test_id("stPlotlyChart").count() == 0  # one renderer: the live plane
     z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 2))")
     page.mouse.click(*page.evaluate(PAGE_PX, z))
     picked = page.locator(".st-key-explore_picked")
@@ -78,3 +83,89 @@ def test_back_after_a_click_returns_to_the_whole_previous_point(page, live_url):
     page.go_back()
     page.wait_for_function("() => location.search.includes('z2=-5')", timeout=60_000)
     assert "z1=10" in page.url  # the previous point whole, not the clicked z1 with the old z2
+
+
+# The plot area in page pixels and its ranges: [left, top, width, height, [x0, x1], [y0, y1]].
+AREA = f"""() => {{
+    const S = ({STATE})(), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
+    return [r.left + fl.xaxis._offset, r.top + fl.yaxis._offset, fl.xaxis._length, fl.yaxis._length,
+            fl.xaxis.range, fl.yaxis.range];
+}}"""
+COMMITTED = f"() => ({STATE})().committed"
+
+
+def open_live(page, url: str):
+    """Explore with the plane drawn; returns the training encodings (N, 2) and their page pixels (N, 2)."""
+    page.goto(url + "/")
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
+    wait_for_app(page)
+    z = np.asarray(page.evaluate(f"() => Array.from(({STATE})().P.z)"), np.float64).reshape(-1, 2)
+    left, top, w, h, (x0, x1), (y0, y1) = page.evaluate(AREA)
+    px = np.stack([left + (z[:, 0] - x0) / (x1 - x0) * w, top + (y1 - z[:, 1]) / (y1 - y0) * h], axis=1)
+    assert np.allclose(px[0], page.evaluate(PAGE_PX, z[0].tolist()), atol=0.5)  # plotly's own map agrees
+    return z, px
+
+
+def inner_box(page) -> tuple[float, float, float, float]:
+    """The plot's inner part (its edges hold the legend and the modebar): left, top, right, bottom in page pixels."""
+    left, top, w, h, _, _ = page.evaluate(AREA)
+    return left + 0.15 * w, top + 0.15 * h, left + 0.85 * w, top + 0.85 * h
+
+
+def test_a_click_15_to_20_px_from_every_digit_picks_none(page, live_url):
+    """A click where the nearest training digit is 15-20 px away chooses that empty point, not a digit."""
+    z, px = open_live(page, live_url)
+    x0, y0, x1, y1 = inner_box(page)
+    spots = np.stack(np.meshgrid(np.arange(x0, x1, 2.0), np.arange(y0, y1, 2.0)), axis=-1).reshape(-1, 2)
+    gap = cKDTree(px).query(spots)[0]
+    ok = np.flatnonzero((gap >= 15.5) & (gap <= 19.5))
+    if not len(ok):
+        pytest.fail("no spot in the plot lies 15-20 px from every training digit")
+    x, y = spots[ok[np.argmin(gap[ok])]]  # the nearest such spot: the hardest case
+    page.mouse.click(float(x), float(y))
+    page.wait_for_function(f"() => {{ const c = ({COMMITTED})(); return c && c.index === null; }}", timeout=30_000)
+    page.wait_for_function("() => location.search.includes('z1=')", timeout=60_000)
+    wait_for_app(page)
+    assert page.locator(".st-key-explore_picked").count() == 0  # the server chose no digit either
+    assert page.get_by_text("Click a dot, or type a training digit").count() == 1
+
+
+def test_a_click_within_3_px_of_a_digit_picks_it(page, live_url):
+    """A click 3 px from a training digit (none other within 10 px) chooses that digit: its number on the page."""
+    z, px = open_live(page, live_url)
+    x0, y0, x1, y1 = inner_box(page)
+    inside = np.flatnonzero((px[:, 0] > x0) & (px[:, 0] < x1) & (px[:, 1] > y0) & (px[:, 1] < y1))
+    gap = cKDTree(px).query(px[inside], k=2)[0][:, 1]  # each one's nearest other digit, in px
+    lonely = inside[gap > 10]
+    if not len(lonely):
+        pytest.fail("no training digit in the plot is 10 px from every other")
+    i = int(lonely[0])
+    page.mouse.click(float(px[i, 0] + 2.1), float(px[i, 1] + 2.1))  # 2.97 px away
+    page.wait_for_function(f"() => ({COMMITTED})()?.index === {i}", timeout=30_000)
+    page.locator(".st-key-explore_picked").get_by_text(f"train digit #{i},").wait_for(timeout=60_000)
+    committed = page.evaluate(COMMITTED)
+    assert (committed["z1"], committed["z2"]) == pytest.approx(tuple(z[i]), abs=1e-6)  # the digit's own encoding
+
+
+def test_explore_shows_the_still_picture_when_the_plane_cannot_start(page, live_url):
+    """With plotly.js blocked the plane cannot start: one line says so, the still picture, sliders and digit remain."""
+    page.route("**/app/static/plotly.min.js", lambda route: route.abort())
+    page.goto(live_url + "/")
+    wait_for_app(page)
+    page.get_by_text("The live plane could not start in this browser").wait_for(timeout=120_000)
+    picture = page.locator(".st-key-explore_picture img")
+    picture.wait_for(timeout=120_000)
+    wait_for_app(page)
+    assert_no_exception(page, "explore fallback")
+    before = page.get_attribute(DECODED, "src")
+    slider = page.get_by_role("slider", name="z2")
+    slider.focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "([sel, old]) => { const i = document.querySelector(sel); return i && i.getAttribute('src') !== old; }",
+        arg=[DECODED, before],
+        timeout=60_000,
+    )
+    assert "z2=" in page.url

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from tests.e2e.app_utils import start_streamlit, stop, wait_for_app
+from tests.e2e.app_utils import record_frames, start_streamlit, stop, wait_for_app, wait_until_quiet
+
+pytestmark = pytest.mark.e2e
 
 HARNESS = "tests/e2e/apps/live_plane_app.py"
 PLOT = '[data-testid="lp-plot"]'
@@ -39,10 +39,9 @@ def chosen_text(page) -> str:
 
 def test_pointer_moves_decode_in_the_browser_without_server_requests(page, harness_url):
     """Each real mouse move over the plot repaints the preview digit, and no websocket frame goes to the server."""
-    sent = []
-    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    sent = record_frames(page)
     open_plane(page, harness_url)
-    time.sleep(1.0)  # let the first run's own messages (widget states) go out
+    wait_until_quiet(page, sent)  # the first run's own messages (widget states) have gone out
     z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 40))")
     before, images = len(sent), []
     for i in range(0, 40, 2):  # 20 training encodings: spread over the plane

@@ -10,6 +10,8 @@ import pytest
 from model.net.export_weights import plane_payload
 from ui.plane_bundle import bundle
 
+pytestmark = pytest.mark.e2e
+
 JS = bundle()  # the plane's modules as one ES module, as Streamlit gets it
 CLASSES = [str(i) for i in range(10)]
 TOL = 1e-4

@@ -9,7 +9,7 @@ import itertools
 
 import pytest
 
-from tests.e2e.app_utils import DECODED, assert_no_exception, wait_for_app
+from tests.e2e.app_utils import DECODED, assert_no_exception, record_frames, wait_for_app, wait_until_quiet
 
 pytestmark = pytest.mark.e2e
 
@@ -55,18 +55,19 @@ def test_every_page_to_every_other_and_back_by_link_and_by_back(page, live_url):
 
 def test_make_active_then_straight_to_another_page_keeps_the_new_model(page, app_url):
     """Models → Make active, then at once a sidebar link: the new model stays active (the old pill cannot switch back)."""
+    sent = record_frames(page)
     for attempt in range(3):  # the race needs the link click to land before the sidebar's pill is redrawn
         page.goto(app_url + "/models")
         wait_for_app(page)
         box = page.locator(".st-key-lib_selected")
-        box.get_by_role("combobox").click()
+        box.get_by_role("combobox").click(timeout=120_000)  # a fresh server's first Models run is slow under load
         page.get_by_role("option", name="seed", exact=True).click()
         wait_for_app(page)
         page.get_by_role("button", name="Make active", exact=True).click()
         page.wait_for_url("**model=seed**")  # the switch has run (as the Train page's e2e test saw it)
         page.get_by_test_id("stSidebarNav").get_by_role("link", name="Reconstructions", exact=True).click()
         arrived(page, "Reconstructions", "straight after Make active, link to")
-        page.wait_for_timeout(1500)  # any late switch back would have rerun by now
+        wait_until_quiet(page, sent)  # a late switch back is a rerun request: wait until none is sent
         wait_for_app(page)
         sidebar = page.get_by_test_id("stSidebar")
         assert sidebar.get_by_text("seed · mnist").count() == 1, (attempt, page.url, sidebar.inner_text()[-200:])

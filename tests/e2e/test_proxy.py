@@ -15,6 +15,8 @@ import pytest
 
 from tests.e2e.app_utils import DECODED, ROOT, assert_no_exception, free_port, start_streamlit, stop, wait_for_app
 
+pytestmark = pytest.mark.e2e
+
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
 TEMPLATE = ROOT / "assets" / "deploy-nginx-replicas.conf"
 

@@ -6,6 +6,8 @@ import pytest
 
 from tests.e2e.app_utils import assert_no_exception, start_streamlit, wait_for_app
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 def fresh_url(tmp_path):

@@ -61,13 +61,26 @@ def test_upload_png_shows_marker_neighbours_and_reconstruction(page, app_url, se
     assert len(captions) == 8 and all(re.fullmatch(r"\d · \d+\.\d\d", c.strip()) for c in captions), captions
     expect_images(page, "upload_steps", 7)
 
-    chart = page.locator(".st-key-upload_map .js-plotly-plot")
-    chart.wait_for(timeout=60_000)
-    chart.locator(".legendtext", has_text="your digit").wait_for()
+    picture = page.locator(".st-key-upload_picture img")  # no live plane on this server: its still picture
+    picture.wait_for(timeout=60_000)
+    assert page.get_by_test_id("stPlotlyChart").count() == 0
     assert "z1=" in page.url and "z2=" in page.url
     page.screenshot(path=str(tmp_path / "upload.png"))
-    chart.scroll_into_view_if_needed()
+    picture.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "upload_map.png"))
+
+
+def test_upload_map_is_the_live_plane_with_the_digits_star(page, live_url, seven_png):
+    """With the live plane, the map of where the upload lands is the plane, with a star on the digit's encoding."""
+    open_upload_page(page, live_url)
+    page.locator(".st-key-upload_file input[type=file]").set_input_files(str(seven_png))
+    verdict(page)
+    page.locator('.st-key-upload_map [data-testid="lp-plot"][data-drawn="1"]').wait_for(timeout=180_000)
+    page.wait_for_function("() => location.search.includes('z1=')", timeout=60_000)
+    z = [float(re.search(f"{k}=(-?[0-9.]+)", page.url).group(1)) for k in ("z1", "z2")]
+    page.wait_for_function("() => window.__livePlane.upload_plane.star !== null", timeout=60_000)
+    assert page.evaluate("() => window.__livePlane.upload_plane.star") == pytest.approx(z, abs=1e-3)
+    assert page.locator(".st-key-upload_picture").count() == 0
 
 
 def expect_images(page, key: str, n: int) -> None:

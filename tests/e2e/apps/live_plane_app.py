@@ -7,18 +7,14 @@ The chosen point shows as text (test id "st-key-harness_chosen"), the URL follow
 the page counts its full runs and fragment runs, so a test can see that no request was made.
 """
 
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT))
+import plotly.graph_objects as go
+import streamlit as st
 
-import plotly.graph_objects as go  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from model.folders import store  # noqa: E402
-from ui.live_plane import live_plane  # noqa: E402
-from ui.static import ensure_plotly_js  # noqa: E402
+from model.folders import store
+from ui.live_plane import live_plane
+from ui.static import ensure_plotly_js
 
 st.set_page_config(page_title="live plane harness", layout="wide")
 ensure_plotly_js(Path(__file__).parent / "static")
