@@ -1,18 +1,23 @@
 """AppTest of the selection panel (ui/selection.py): the URL's box, the count, histogram, downloads, Clear.
 
 The plane itself needs a browser (tests/e2e/test_selection.py); here the selection comes from ?box=
-or from the plane's trigger value handed to on_select, as the plane's callback does.
+or from the plane's trigger value handed to on_select, as the plane's callback does, and the Explore
+page is seen through the state it sends the plane (tests/apptest_utils.py).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from model.net.selection import Box, members
+from tests.apptest_utils import plane_state
 
 TIMEOUT = 120
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 pytestmark = pytest.mark.usefixtures("fresh_st_caches")
 
@@ -97,3 +102,15 @@ def test_gallery_caption_says_decoded_without_data(monkeypatch, tmp_path):
 
 def captions(at) -> list[str]:
     return [img.caption for el in at.get("image") for img in el.proto.imgs]
+
+
+def test_explore_page_with_a_box_link(shipped):
+    """Explore opened with ?box= shows the panel under the plane and sends the plane Python's count and box."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["box"] = "0,40,-5,30"
+    at.run()
+    assert not at.exception
+    n = int(members(shipped.latent["z_train"], [Box(0, 40, -5, 30)]).sum())
+    assert f"**{n:,} digits selected**" in headline(at)
+    sent = plane_state(at)["selection"]
+    assert sent["count"] == n and sent["shapes"] == [{"kind": "box", "x": [0, 40], "y": [-5, 30], "hidden": []}]
