@@ -25,6 +25,7 @@ writes bench/results/first_visit.json and prints a table.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
 import os
 import statistics
@@ -96,14 +97,18 @@ def server_side(root: Path) -> dict:
 
     from tests.e2e.stclient import Session
 
-    async def open_explore(url: str) -> float:
+    async def visit(url: str) -> float:
         async with Session(url, timeout=180) as s:
             return (await s.open("explore")).seconds
+
+    def open_explore(url: str) -> float:  # in a thread: Playwright's sync API holds this thread's event loop
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, visit(url)).result()
 
     with tempfile.TemporaryDirectory() as lib:
         proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": lib, "LATENT_EXPLORER_LIVE": "1"}, root=root)
         try:
-            return {"server_first_s": asyncio.run(open_explore(url)), "server_later_s": asyncio.run(open_explore(url))}
+            return {"server_first_s": open_explore(url), "server_later_s": open_explore(url)}
         finally:
             stop(proc)
 

@@ -79,3 +79,32 @@ def test_numpy_reader_equals_keras_safe_mode(name):
     np.testing.assert_allclose(b.codec.encode(x), z, atol=2e-5)
     np.testing.assert_allclose(b.codec.decode(z), b.models.decoder.predict(z, verbose=0), atol=2e-5)
     assert sum(k.size + b_.size for k, b_, _ in b.codec.enc + b.codec.dec) <= b.models.autoencoder.count_params()
+
+
+def test_any_config_json_edit_is_a_model_error_or_the_same_network(tmp_path):
+    """Random damage to config.json's layer entries gives a one-line ModelError, never another exception."""
+    import json
+    import random
+    import zipfile
+
+    from tests import hostile_cases
+
+    rng = random.Random(0)
+    junk = [None, 0, -1, 2, 784, "x", [], {}, [None], ["image", 0, 0], {"class_name": "__keras_tensor__"}]
+    for i in range(40):
+        folder = hostile_cases.copy_shipped(tmp_path / f"m{i}")
+
+        def damage(cfg):
+            layer = rng.choice(cfg["config"]["layers"])
+            target = layer if rng.random() < 0.5 else layer.get("config") or layer
+            target[rng.choice([*target, "inbound_nodes", "units"])] = rng.choice(junk)
+
+        hostile_cases.keras_config_edit(folder, damage)
+        try:
+            b = store.load(folder)
+        except store.ModelError as e:
+            assert "\n" not in str(e) and str(tmp_path) not in str(e)
+            continue
+        assert b.codec.decode(np.zeros((1, 2), np.float32)).shape == (1, 784)
+    with zipfile.ZipFile(folder / "model.keras") as z:
+        assert json.loads(z.read("config.json"))["class_name"] == "Functional"

@@ -32,6 +32,7 @@ from pathlib import Path
 import streamlit as st
 
 from model.net.export_weights import ExportError, plane_payload
+from ui import plane_thumbs
 from ui.plane_bundle import bundle
 
 HERE = Path(__file__).resolve().parent
@@ -69,7 +70,7 @@ def _mtime(path) -> float:
 def _payload(path: str, mtime: float, key: str, classes: tuple[str, ...], _bundle) -> tuple[bytes | None, str | None]:
     """(channel + payload bytes, None), or (None, why) for a decoder the browser cannot run; per model and key."""
     try:
-        body = plane_payload(_bundle.codec, _bundle.latent, classes)
+        body = plane_payload(_bundle.codec, _bundle.latent, classes, history=getattr(_bundle, "history", None))
     except ExportError as e:
         return None, str(e)
     name = key.encode()
@@ -127,6 +128,8 @@ def live_plane(
     view=None,
     link: str | None = None,
     on_click: Callable[[float, float, int | None], None] | None = None,
+    replay: bool = False,
+    sigma: tuple[float, float] | None = None,
     selection: dict | None = None,
     on_select: Callable[[dict], None] | None = None,
 ) -> LiveResult:
@@ -150,9 +153,14 @@ def live_plane(
         # ((x0, x1), (y0, y1)) to open on; applied when the plot is drawn and whenever it changes
         "view": None if view is None else [[float(v) for v in view[0]], [float(v) for v in view[1]]],
         "link": link,  # planes of the same group ring each other's hovered digit
+        "replay": bool(replay),  # show the Replay training row (ui/plane/replay.js)
+        # a VAE's encoder sigma around the star: ellipses and Resample (ui/plane/uncertainty.js)
+        "sigma": None if sigma is None else [float(sigma[0]), float(sigma[1])],
+        "thumbs": plane_thumbs.source(bundle),  # zoomed in: "originals" (asked for) or "decoded" in the browser
         "selection": selection,  # Python's answer to a box / lasso: {count, shapes, t} (ui/selection.py)
     }
     _state(key=f"{key}_state", data=state)
+    plane_thumbs.mount(key, bundle)
     if failed(key):  # reported during this run's callbacks: say so now
         return LiveResult(False, f"The live plane could not start in this browser ({failed(key)}); showing a still picture of the plane instead.")  # fmt: skip
     return LiveResult(True, None, getattr(result, "click", None), getattr(result, "interp", None))

@@ -7,6 +7,7 @@
 // page switch, or a ?box= link) and Plotly's are cleared when Python's selection is empty (Clear).
 // S.selectionSent is the last shape sent (tests compute Python's count from it).
 import { el } from "./dom.js";
+import { visible } from "./hit.js";
 
 const MODES = [["pan", "Pan"], ["select", "Box"], ["lasso", "Lasso"]];
 
@@ -31,7 +32,7 @@ export function install(ctx) {
 function wire(ctx, sel, gd) {
   gd.on("plotly_selected", (ev) => {
     if (sel.applying || !ev) return;
-    const hidden = gd.data.map((t, k) => (t.visible === true || t.visible === undefined ? -1 : k)).filter((k) => k >= 0);
+    const hidden = visible(ctx).map((shown, k) => (shown ? -1 : k)).filter((k) => k >= 0); // legend-hidden classes
     let shape = null;
     if (ev.range && ev.range.x && ev.range.y) shape = { kind: "box", x: ev.range.x.slice(), y: ev.range.y.slice() };
     else if (ev.lassoPoints && ev.lassoPoints.x) shape = { kind: "lasso", x: ev.lassoPoints.x.slice(), y: ev.lassoPoints.y.slice() };
