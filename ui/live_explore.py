@@ -24,7 +24,7 @@ from PIL import Image
 from model.net.neighbors import nearest
 from model.net.views import around
 from model.settings import settings
-from ui import common, explore_state, plane_picture
+from ui import common, explore_state, plane_picture, selection
 from ui.live_plane import live_plane, unavailable
 
 KEY = "explore_plane"
@@ -62,6 +62,7 @@ def panel(bundle, *, side) -> None:
         res = live_plane(
             bundle, key=KEY, classes=common.class_names(bundle), marker=(pick.z1, pick.z2), index=pick.index,
             view=explore_state.view(bundle), on_click=lambda a, b, i: explore_state.choose(bundle, a, b, i), replay=True,
+            selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v),
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the whole page with the picture
             st.rerun(scope="app")
@@ -70,6 +71,7 @@ def panel(bundle, *, side) -> None:
             "Move the pointer over the plane to decode it live; click to choose a point (a dot: that digit). "
             "Legend: hide a digit; scroll to zoom, drag to pan, double-click to reset."
         )
+        selection.panel_ui(bundle)  # the box / lasso selection: count, histogram, gallery, downloads
 
 
 def neighbours_ui(bundle, index: int | None) -> None:
@@ -157,7 +159,11 @@ def upload_map(bundle, z, sigma=None) -> None:
 
 @st.fragment
 def _upload_fragment(bundle, star, zoom, sigma) -> None:
-    res = live_plane(bundle, key=UPLOAD_KEY, classes=common.class_names(bundle), star=star, view=zoom, sigma=sigma)
+    res = live_plane(
+        bundle, key=UPLOAD_KEY, classes=common.class_names(bundle), star=star, view=zoom, sigma=sigma,
+        selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v),
+    )  # fmt: skip
     if not res.ok:  # its JavaScript reported an error: redraw the page with the picture
         st.rerun(scope="app")
     st.caption(SIGMA_CAPTION if sigma is not None else NO_SIGMA_CAPTION)
+    selection.panel_ui(bundle)  # the same selection as on Explore (one per session and model)

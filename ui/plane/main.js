@@ -44,7 +44,9 @@ import * as labels from "./labels.js";
 import * as density from "./density.js";
 import * as lens from "./lens.js";
 
-const FEATURES = [pointer, links, map, interp, sync, thumbnails, labels, density, lens, replay, uncertainty];
+import * as selection from "./selection.js";
+
+const FEATURES = [pointer, links, map, interp, sync, thumbnails, labels, density, lens, replay, uncertainty, selection];
 
 export { parsePayload, makeDecoder };
 

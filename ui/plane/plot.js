@@ -90,7 +90,7 @@ function makeLayout(ctx) {
 }
 
 const makeConfig = () => ({ scrollZoom: true, displaylogo: false, responsive: true, doubleClick: "autosize",
-  modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage", "resetScale2d", "sendDataToCloud"] });
+  modeBarButtonsToRemove: ["toImage", "resetScale2d", "sendDataToCloud"] }); // select2d, lasso2d: selection.js
 
 // Draw the plot (asynchronously: plotly.js may still be loading), then wire it and emit "ready".
 export function drawPlot(ctx) {
