@@ -284,18 +284,23 @@ def check_keras_archive(path: Path) -> tuple[Stack, Stack, Stack | None]:
             raise ModelError(f"the model's model.keras {e}") from None
 
 
-def load_latent(path: Path) -> dict[str, np.ndarray]:
-    """latent.npz's four arrays, capped and checked: finite (N, 2) floats, labels 0..9, N >= 1 for train."""
-    role = LATENT_FILE
-    check_archive(path, role, LATENT_MAX_TOTAL, LATENT_MAX_TOTAL).close()
+def read_npz(path: Path, role: str, keys, cap: int) -> dict[str, np.ndarray]:
+    """The named arrays of an .npz, its archive capped first (declared sizes, ratio); never unpickles."""
+    check_archive(path, role, cap, cap).close()
     try:
         with np.load(path, allow_pickle=False) as f:
-            latent = {k: f[k] for k in LATENT_KEYS}
+            return {k: f[k] for k in keys}
     except KeyError as e:
         raise ModelError(f"the model's {role} lacks {e.args[0] if e.args else 'an array'}") from None
     except Exception:  # pickles (allow_pickle=False), bad headers, damaged zips
         log.info("%s: unreadable", path, exc_info=True)
         raise ModelError(f"the model's {role} is unreadable") from None
+
+
+def load_latent(path: Path) -> dict[str, np.ndarray]:
+    """latent.npz's four arrays, capped and checked: finite (N, 2) floats, labels 0..9, N >= 1 for train."""
+    role = LATENT_FILE
+    latent = read_npz(path, role, LATENT_KEYS, LATENT_MAX_TOTAL)
     for split in ("train", "test"):
         z, y = latent[f"z_{split}"], latent[f"y_{split}"]
         if z.dtype not in (np.float32, np.float64) or not np.issubdtype(y.dtype, np.integer) or y.ndim != 1:
@@ -315,14 +320,7 @@ def load_history(path: Path, latent: dict[str, np.ndarray]) -> dict[str, np.ndar
     role = HISTORY_FILE
     if not path.exists() and not path.is_symlink():
         return None
-    check_archive(path, role, HISTORY_MAX_TOTAL, HISTORY_MAX_TOTAL).close()
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            h = {k: f[k] for k in HISTORY_KEYS}
-    except KeyError as e:
-        raise ModelError(f"the model's {role} lacks {e.args[0] if e.args else 'an array'}") from None
-    except Exception as e:  # pickles (allow_pickle=False), bad headers, damaged zips
-        raise ModelError(f"the model's {role} is unreadable ({type(e).__name__})") from None
+    h = read_npz(path, role, HISTORY_KEYS, HISTORY_MAX_TOTAL)
     index, y, t, z = h["index"], h["y"], h["t"], h["z"]
     floats = (np.float16, np.float32, np.float64)
     if index.ndim != 1 or not np.issubdtype(index.dtype, np.integer) or not 1 <= len(index) <= 100_000:

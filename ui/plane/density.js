@@ -4,7 +4,7 @@
 // blurred, on a log scale (a knot of thousands and an arm of dozens both get lines); LEVELS lines,
 // evenly spaced from 10% to 90% of the log maximum, traced by marching squares. Recomputed each frame of
 // a pan or zoom (about 60,000 points binned: a few ms).
-import { el } from "./dom.js";
+import { el, fitCanvas } from "./dom.js";
 import { area, visible } from "./hit.js";
 
 const CELL = 8, LEVELS = 7;
@@ -46,11 +46,7 @@ function grid(ctx, a, nx, ny) {
 function draw(ctx, c, on) {
   const { S, d } = ctx;
   if (!S.gd) return;
-  const r = d.plot.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
-  const W = Math.floor(r.width * dpr), H = Math.floor(r.height * dpr);
-  if (c.width !== W || c.height !== H) { c.width = W; c.height = H; c.style.width = r.width + "px"; c.style.height = r.height + "px"; }
-  const g = c.getContext("2d");
-  g.setTransform(1, 0, 0, 1, 0, 0); g.clearRect(0, 0, W, H);
+  const { g, dpr } = fitCanvas(c, d.plot);
   S.contourSegments = 0;
   if (!on) return;
   const a = area(ctx), nx = Math.ceil(a.w / CELL), ny = Math.ceil(a.h / CELL), v = grid(ctx, a, nx, ny);

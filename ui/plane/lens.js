@@ -4,7 +4,7 @@
 // rim meets the plot unchanged); the rest of the plane stays as it is. The centre is never moved,
 // so the digit decoded under the pointer and what a click picks are the TRUE (z1, z2) there: the
 // lens only draws, hit testing is the plot's own. The plot's data-lens attribute counts the points drawn.
-import { el } from "./dom.js";
+import { el, fitCanvas } from "./dom.js";
 import { area, toPx, visible } from "./hit.js";
 import { PALETTE } from "./plot.js";
 
@@ -24,11 +24,7 @@ export function install(ctx) {
 function draw(ctx, c, L) {
   const { S, P, d } = ctx;
   if (!S.gd) return;
-  const r = d.plot.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
-  const W = Math.floor(r.width * dpr), H = Math.floor(r.height * dpr);
-  if (c.width !== W || c.height !== H) { c.width = W; c.height = H; c.style.width = r.width + "px"; c.style.height = r.height + "px"; }
-  const g = c.getContext("2d");
-  g.setTransform(1, 0, 0, 1, 0, 0); g.clearRect(0, 0, W, H);
+  const { g, dpr } = fitCanvas(c, d.plot);
   d.plot.setAttribute("data-lens", "0");
   if (!L.on() || !L.at) return;
   const a = area(ctx), [cx, cy] = toPx(a, L.at[0], L.at[1]), vis = visible(ctx), order = S.order;

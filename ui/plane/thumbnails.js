@@ -7,7 +7,7 @@
 // The request goes through ui/plane_thumbs.py's own small component (window.__lpThumbAsk[channel]),
 // whose fragment alone reruns: asking never reruns the page around the plane. The plot's
 // data-thumbnails attribute is the number drawn now; S.thumbs (T below) is what tests and bench read.
-import { el, paint } from "./dom.js";
+import { el, fitCanvas, paint } from "./dom.js";
 import { area, toPx, visible } from "./hit.js";
 import { PALETTE } from "./plot.js";
 
@@ -117,11 +117,8 @@ function receive(ctx, T, u8) {
 function draw(ctx, T) {
   const { S, d, P } = ctx;
   if (!S.gd) return;
-  const c = T.canvas, r = d.plot.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
-  const W = Math.floor(r.width * dpr), H = Math.floor(r.height * dpr);
-  if (c.width !== W || c.height !== H) { c.width = W; c.height = H; c.style.width = r.width + "px"; c.style.height = r.height + "px"; }
-  const g = c.getContext("2d"), a = area(ctx), ids = inView(ctx, LIMIT + 1) || [];
-  g.setTransform(1, 0, 0, 1, 0, 0); g.clearRect(0, 0, W, H); g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const { g, dpr } = fitCanvas(T.canvas, d.plot), a = area(ctx), ids = inView(ctx, LIMIT + 1) || [];
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.save(); g.beginPath(); g.rect(a.left, a.top, a.w, a.h); g.clip();
   g.imageSmoothingEnabled = false; g.lineWidth = 2;
   // 28 px (one screen pixel a digit pixel), or 56 when each has that much room: crisp either way.
