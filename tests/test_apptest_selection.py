@@ -1,6 +1,6 @@
 """AppTest of the selection panel (ui/selection.py): the URL's box, the count, histogram, downloads, Clear.
 
-The plane itself needs a browser (tests/e2e/test_selection.py); here the selection comes from ?box=
+The plane itself needs a browser (tests/e2e/test_select_in_browser.py); here the selection comes from ?box=
 or from the plane's trigger value handed to on_select, as the plane's callback does, and the Explore
 page is seen through the state it sends the plane (tests/apptest_utils.py).
 """
