@@ -1,6 +1,6 @@
 """The live plane's payload by reference (static file) vs inline bytes: the cost of an Explore rerun.
 
-    git archive 96a75a5 | tar -x -C /tmp/lp-base          # the baseline: the payload as inline bytes
+    mkdir -p /tmp/lp-base && git archive 96a75a5 | tar -x -C /tmp/lp-base   # the baseline: the payload as inline bytes
     LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.plane_payload --baseline /tmp/lp-base
 
 For each checkout in turn (the order alternates per round), a fresh `streamlit run app.py` (live plane on),

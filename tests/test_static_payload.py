@@ -19,6 +19,9 @@ def test_publish_writes_the_bytes_once_under_their_hash(tmp_path):
     assert sp.publish(body, tmp_path) == ref
     assert path.stat().st_mtime_ns == before
     assert [p.name for p in (tmp_path / "lp").iterdir()] == [path.name]  # no temp file left behind
+    assert sp.present(ref, tmp_path)
+    path.unlink()
+    assert not sp.present(ref, tmp_path)
 
 
 def test_only_the_newest_files_this_process_wrote_stay(tmp_path, monkeypatch):

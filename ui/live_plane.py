@@ -32,7 +32,7 @@ import streamlit as st
 
 from model.net.export_weights import ExportError, plane_payload
 from ui.plane_bundle import bundle
-from ui.static_payload import publish
+from ui.static_payload import present, publish
 
 HERE = Path(__file__).resolve().parent
 _plane = st.components.v2.component(
@@ -87,7 +87,12 @@ def _payload(
 
 
 def payload(bundle, key: str, classes) -> tuple[dict | bytes | None, str | None]:
-    return _payload(str(bundle.path), _mtime(bundle.path), key, tuple(classes), bundle)
+    args = (str(bundle.path), _mtime(bundle.path), key, tuple(classes), bundle)
+    data, why = _payload(*args)
+    if isinstance(data, dict) and not present(data):  # its file was removed (static/ cleaned): write it again
+        _payload.clear()
+        data, why = _payload(*args)
+    return data, why
 
 
 def _on_click(key: str, on_click: Callable | None) -> None:

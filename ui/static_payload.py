@@ -45,6 +45,11 @@ def publish(body: bytes, folder: Path | None = None) -> dict | None:
     return {"url": f"app/static/{SUBDIR}/{sha}.bin", "sha": sha, "nbytes": len(body)}
 
 
+def present(ref: dict, folder: Path | None = None) -> bool:
+    """Whether the file a reference names is still there (one stat: cheap enough for every run)."""
+    return (Path(folder or static_dir()) / SUBDIR / f"{ref['sha']}.bin").is_file()
+
+
 def _prune() -> None:
     while len(_written) > KEEP:
         _written.popleft().unlink(missing_ok=True)
