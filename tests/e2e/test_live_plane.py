@@ -118,13 +118,19 @@ def test_fallback_when_plotly_cannot_load(page, harness_url):
 
 
 def test_payload_file_serves_exactly_the_payload_bytes(page, harness_url):
-    """The plane's data travels as a static file: its URL serves exactly the model's payload, which the page loaded."""
+    """The plane's data is a static file serving exactly the model's payload, fetched once by the page, reruns included."""
     b = store.load()
     body = plane_payload(b.codec, b.latent, tuple(str(i) for i in range(10)))
     sha = hashlib.sha256(body).hexdigest()
     with urllib.request.urlopen(f"{harness_url}/app/static/lp/{sha[:16]}.bin", timeout=30) as r:
         assert r.read() == body
+    fetched = []
+    page.on("request", lambda req: "/app/static/lp/" in req.url and fetched.append(req.url))
     open_plane(page, harness_url)
+    z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 2))")
+    page.mouse.click(*page.evaluate(PAGE_PX, z))  # a rerun: the plane keeps its data, no second fetch
+    page.wait_for_function("() => /index \\d+/.test(document.querySelector('.st-key-harness_chosen').innerText)")
+    assert fetched == [f"{harness_url}/app/static/lp/{sha[:16]}.bin"]
     digest = page.evaluate(
         """async (sha) => { const u = await window.__lpPayloads.get(sha);
         return Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", u)), (x) => x.toString(16).padStart(2, "0")).join(""); }""",
