@@ -1,16 +1,14 @@
 """Benchmark the Compare page's linked live planes in headless Chromium, same run:
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.compare_hover --moves 400 --reps 8
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.compare_hover --moves 400
 
-Starts two `streamlit run app.py` servers on 127.0.0.1, with the live planes (LATENT_EXPLORER_LIVE=1)
-and with the server-side charts (LATENT_EXPLORER_LIVE=0), models default (A) and seed (B), and measures:
+Starts `streamlit run app.py` on 127.0.0.1 (models default (A) and seed (B) on Compare) and measures:
   * pointer move over plane A, ms of the page's own handlers (decode under the pointer, the nearest
     training digit, both planes' rings), linked vs the same planes unlinked (S.link = null: what a
     move costs on Explore), interleaved in blocks on one page; and how many moves onto a digit in A
     rang the same digit in plane B within the move's own handler (no server call is involved);
-  * the nearest-digit search alone (60,000 encodings), from the plane's own stats;
-  * click on a digit in A -> the digit row below names it (the server's answer drawn), live vs charts.
-Medians (min-p90). Writes bench/results/compare_hover.json.
+  * the nearest-digit search alone (60,000 encodings), from the plane's own stats.
+Medians (min-p90). Writes bench/results/compare_hover.json (earlier runs kept).
 """
 
 from __future__ import annotations
@@ -29,14 +27,10 @@ from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop, 
 ROOT = Path(__file__).resolve().parent.parent
 
 LIVE_DRAWN = '() => document.querySelectorAll(\'[data-testid="lp-plot"][data-drawn="1"]\').length === 2'
-CHARTS = '[data-testid="stPlotlyChart"] .js-plotly-plot'
-CHARTS_DRAWN = f"() => document.querySelectorAll('{CHARTS}').length === 2"
-# Page pixels [i, x, y] of training digits [i, z1, z2] in plane A (the live plane or the first chart),
-# only those inside its shown ranges.
-PIXELS = """([live, pts]) => {
-    const S = live && window.__livePlane.compare_plane_a;
-    const gd = live ? S.gd : document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[0], fl = gd._fullLayout;
-    const r = (live ? S.d.plot : gd).getBoundingClientRect(), [x0, x1] = fl.xaxis.range, [y0, y1] = fl.yaxis.range;
+# Page pixels [i, x, y] of training digits [i, z1, z2] in plane A, only those inside its shown ranges.
+PIXELS = """(pts) => {
+    const S = window.__livePlane.compare_plane_a, gd = S.gd, fl = gd._fullLayout;
+    const r = S.d.plot.getBoundingClientRect(), [x0, x1] = fl.xaxis.range, [y0, y1] = fl.yaxis.range;
     return pts.filter(([, a, b]) => a > Math.min(x0, x1) && a < Math.max(x0, x1) && b > Math.min(y0, y1) && b < Math.max(y0, y1))
       .map(([i, a, b]) => [i, r.left + fl.xaxis._offset + fl.xaxis.l2p(a), r.top + fl.yaxis._offset + fl.yaxis.l2p(b)]);
 }"""
@@ -48,15 +42,14 @@ MOVES = """(pts) => pts.map(([, x, y]) => {
     return [ms, a ? a.index : null, b ? b.index : null];
 })"""
 LINK = "(on) => { for (const S of Object.values(window.__livePlane)) S.link = on ? 'compare' : null; }"
-ROW = "() => (document.querySelector('.st-key-compare_digit') || {}).innerText || ''"
 
 
-def open_compare(browser, url: str, live: bool):
+def open_compare(browser, url: str):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
     page.goto(url + "/compare")
     wait_for_app(page)
-    page.wait_for_function(LIVE_DRAWN if live else CHARTS_DRAWN, timeout=180_000)
+    page.wait_for_function(LIVE_DRAWN, timeout=180_000)
     time.sleep(1)
     return ctx, page
 
@@ -68,7 +61,7 @@ def digits(z, n: int, seed: int) -> list[list[float]]:
 
 def moves(page, z, n: int) -> dict:
     """Handler ms per move, linked vs unlinked (alternating blocks of 50); how many moves rang the same digit in B."""
-    pts = page.evaluate(PIXELS, [True, digits(z, 4 * n, 0)])[:n]
+    pts = page.evaluate(PIXELS, digits(z, 4 * n, 0))[:n]
     linked, plain, same = [], [], 0
     for k in range(0, len(pts), 50):
         block = pts[k : k + 50]
@@ -83,26 +76,9 @@ def moves(page, z, n: int) -> dict:
             "moves": len(pts), "same_in_b": same}  # fmt: skip
 
 
-def clicks(page, z, live: bool, reps: int) -> list[float]:
-    """ms from a click on a digit in plane A until the digit row below names a new digit."""
-    out = []
-    for k in range(reps):
-        wait_for_app(page)
-        page.wait_for_function(LIVE_DRAWN if live else CHARTS_DRAWN, timeout=60_000)
-        _, x, y = page.evaluate(PIXELS, [live, digits(z, 50, 100 + k)])[0]
-        before = page.evaluate(ROW)
-        t = time.perf_counter()
-        page.mouse.click(x, y)
-        page.wait_for_function(f"(b) => ({ROW})() !== b && ({ROW})().includes('Training digit #')", arg=before)
-        out.append((time.perf_counter() - t) * 1000)
-        page.mouse.move(5, 5)
-    return out
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--moves", type=int, default=400)
-    ap.add_argument("--reps", type=int, default=8)
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -111,37 +87,28 @@ def main() -> None:
 
     z = store.load_latent(SHIPPED_DIR / "default" / store.LATENT_FILE)["z_train"]
     lib = tempfile.mkdtemp(prefix="bench-lib-")
-    servers = {name: start_streamlit({"LATENT_EXPLORER_MODELS": lib, "LATENT_EXPLORER_LIVE": v}) for name, v in (("live", "1"), ("server", "0"))}  # fmt: skip
-    res = {}
+    proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": lib})
+    load_before = os.getloadavg()
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            for name, (_, url) in servers.items():  # warm: TF import, models loaded, payloads built
-                open_compare(browser, url, name == "live")[0].close()
-            ctx, page = open_compare(browser, servers["live"][1], True)
-            res["pointer"] = moves(page, z, args.moves)
-            res["click_live_ms"] = summary(clicks(page, z, True, args.reps))
-            ctx.close()
-            ctx, page = open_compare(browser, servers["server"][1], False)
-            res["click_server_ms"] = summary(clicks(page, z, False, args.reps))
+            open_compare(browser, url)[0].close()  # warm: models loaded, payloads built
+            ctx, page = open_compare(browser, url)
+            pt = moves(page, z, args.moves)
             ctx.close()
             browser.close()
     finally:
-        for proc, _ in servers.values():
-            stop(proc)
+        stop(proc)
     out = ROOT / "bench" / "results" / "compare_hover.json"
     runs = json.loads(out.read_text()) if out.exists() else []
-    runs.append({"when": time.strftime("%Y-%m-%d %H:%M:%S"), "load_avg": list(os.getloadavg()), **res})
+    when = {"when": time.strftime("%Y-%m-%d %H:%M:%S"), "load_avg_before": load_before, "load_avg": os.getloadavg()}
+    runs.append({**when, "pointer": pt})
     out.write_text(json.dumps(runs, indent=1) + "\n")
-    pt = res["pointer"]
     f = lambda s: f"{s['median']:.2f} ({s['min']:.2f}–{s['p90']:.2f})"  # noqa: E731
     print("| measure | linked (Compare) | unlinked (as Explore) | ratio |\n|---|---|---|---|")
     print(f"| pointer move, page handlers, ms | {f(pt['linked_ms'])} | {f(pt['unlinked_ms'])} | {pt['linked_ms']['median'] / pt['unlinked_ms']['median']:.2f} |")  # fmt: skip
     print(f"| nearest-digit search (60,000), ms | {f(pt['search_ms'])} | – | – |")
     print(f"| moves onto a digit in A that ringed the same digit in B | {pt['same_in_b']} of {pt['moves']} | – | – |")
-    print("| measure | live planes | server charts | ratio |\n|---|---|---|---|")
-    cl, cs = res["click_live_ms"], res["click_server_ms"]
-    print(f"| click on a digit → digit row drawn, ms | {f(cl)} | {f(cs)} | {cl['median'] / cs['median']:.2f} |")
 
 
 if __name__ == "__main__":

@@ -102,6 +102,8 @@ def cmd_info(a):
     out = {k: meta.get(k) for k in keys}
     out["name"] = bundle.name
     out["val_loss"] = meta["val_loss"][-1] if meta["val_loss"] else None
+    h = bundle.history  # history.npz: how many snapshots of how many test digits, or null
+    out["history"] = {"snapshots": len(h["t"]), "digits": len(h["index"])} if h is not None else None
     print(json.dumps(json_safe(out), allow_nan=False))
 
 

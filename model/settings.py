@@ -27,7 +27,7 @@ class Settings:
     train_threads: int  # TRAIN_THREADS: TF threads of in-app training (0 = TF's default)
     train_nice: int  # TRAIN_NICE: niceness of the training process
     train_in_process: bool  # TRAIN_IN_PROCESS=1: train in a server thread (bench/concurrency.py only)
-    live: bool  # LIVE=0: the server-side charts instead of the in-browser live plane (AppTest, benchmarks)
+    live: bool  # LIVE=0: the still picture of the plane instead of the in-browser live plane (AppTest, benchmarks)
 
 
 def _int(name: str, default: int) -> int:

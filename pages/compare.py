@@ -135,7 +135,7 @@ def live_pair(a, b) -> None:
     def draw(side: str, m, z) -> None:
         res = live_plane(
             m, key=f"compare_plane_{side}", classes=common.class_names(m), marker=z, index=index,
-            view=common.opening_of(m)[1], link=LINK, on_click=lambda _z1, _z2, i: on_live_click(i),
+            view=common.opening_of(m)[1], link=LINK, on_click=lambda _z1, _z2, i: on_live_click(i), replay=True,
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the page with the pictures
             st.rerun(scope="app")

@@ -271,5 +271,5 @@ with result_col:
     st.page_link("pages/explore.py", label="Open this point in the explorer", icon=":material/explore:")
 steps_panel(analysis.prep)
 with st.container(key="upload_map"):
-    live_explore.upload_map(bundle, analysis.z)  # the live plane with the star; else its still picture
+    live_explore.upload_map(bundle, analysis.z, analysis.sigma)  # the live plane with the star; else its still picture
     st.caption("Every training digit, one colour per label; the star is your digit, shown with its neighbourhood.")

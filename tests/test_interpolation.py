@@ -15,8 +15,9 @@ def test_interp_frames_run_from_a_to_b(shipped):
     a, b = (-20.0, 5.0), (10.0, -30.0)
     frames = interp_frames(shipped.codec, a, b, 7)
     assert frames.shape == (7, 28, 28)
-    np.testing.assert_allclose(frames[0], shipped.codec.decode_image(*a), atol=1e-6)
-    np.testing.assert_allclose(frames[-1], shipped.codec.decode_image(*b), atol=1e-6)
+    # atol 1e-5: a batch of 7 and a single row take different float32 summation orders in BLAS
+    np.testing.assert_allclose(frames[0], shipped.codec.decode_image(*a), atol=1e-5)
+    np.testing.assert_allclose(frames[-1], shipped.codec.decode_image(*b), atol=1e-5)
     np.testing.assert_allclose(frames[3], shipped.codec.decode_image(-5.0, -12.5), atol=1e-5)
 
 

@@ -53,8 +53,8 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def test_folder_layout(saved, result):
-    """A model folder holds model.keras, meta.json and latent.npz and nothing else."""
-    assert sorted(p.name for p in saved.iterdir()) == ["latent.npz", "meta.json", "model.keras"]
+    """A model folder holds model.keras, meta.json, latent.npz and history.npz and nothing else."""
+    assert sorted(p.name for p in saved.iterdir()) == ["history.npz", "latent.npz", "meta.json", "model.keras"]
     assert leftovers(saved.parent) == []
 
 

@@ -24,7 +24,7 @@ from PIL import Image
 from model.net.neighbors import nearest
 from model.net.views import around
 from model.settings import settings
-from ui import common, explore_state, plane_picture
+from ui import common, explore_state, plane_picture, selection
 from ui.live_plane import live_plane, unavailable
 
 KEY = "explore_plane"
@@ -61,7 +61,8 @@ def panel(bundle, *, side) -> None:
             return
         res = live_plane(
             bundle, key=KEY, classes=common.class_names(bundle), marker=(pick.z1, pick.z2), index=pick.index,
-            view=explore_state.view(bundle), on_click=lambda a, b, i: explore_state.choose(bundle, a, b, i),
+            view=explore_state.view(bundle), on_click=lambda a, b, i: explore_state.choose(bundle, a, b, i), replay=True,
+            selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v),
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the whole page with the picture
             st.rerun(scope="app")
@@ -70,6 +71,7 @@ def panel(bundle, *, side) -> None:
             "Move the pointer over the plane to decode it live; click to choose a point (a dot: that digit). "
             "Legend: hide a digit; scroll to zoom, drag to pan, double-click to reset."
         )
+        selection.panel_ui(bundle)  # the box / lasso selection: count, histogram, gallery, downloads
 
 
 def neighbours_ui(bundle, index: int | None) -> None:
@@ -135,18 +137,33 @@ def interp_downloads(bundle, interp) -> None:
     )  # fmt: skip
 
 
-def upload_map(bundle, z) -> None:
-    """The Upload page's map, zoomed to the digit's neighbourhood: the live plane with its star, else the picture."""
+SIGMA_CAPTION = (
+    "This model is a VAE: its encoder gives your digit a centre μ (the star) and a spread σ, drawn as the "
+    "1σ and 2σ ellipses. In training the decoder never saw μ itself but z = μ + σ·ε, with ε fresh random "
+    "noise each time (the reparameterisation trick), so every point of that cloud should decode to much the "
+    "same digit: **Resample** draws new ε and decodes them, in your browser."
+)
+NO_SIGMA_CAPTION = "This model is a plain autoencoder: it puts your digit at one point, so there is no σ to show."
+
+
+def upload_map(bundle, z, sigma=None) -> None:
+    """The Upload page's map, zoomed to the digit's neighbourhood: the live plane with its star (and a VAE's
+    sigma ellipses and Resample strip), else the picture."""
     star = (float(z[0]), float(z[1]))
     zoom = around(bundle.latent["z_train"], star)  # a new digit zooms again (its view differs)
     if can_run(bundle, UPLOAD_KEY):
-        _upload_fragment(bundle, star, zoom)
+        _upload_fragment(bundle, star, zoom, None if sigma is None else (float(sigma[0]), float(sigma[1])))
     else:
         plane_picture.show(bundle, zoom, star=star, key="upload_picture")
 
 
 @st.fragment
-def _upload_fragment(bundle, star, zoom) -> None:
-    res = live_plane(bundle, key=UPLOAD_KEY, classes=common.class_names(bundle), star=star, view=zoom)
+def _upload_fragment(bundle, star, zoom, sigma) -> None:
+    res = live_plane(
+        bundle, key=UPLOAD_KEY, classes=common.class_names(bundle), star=star, view=zoom, sigma=sigma,
+        selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v),
+    )  # fmt: skip
     if not res.ok:  # its JavaScript reported an error: redraw the page with the picture
         st.rerun(scope="app")
+    st.caption(SIGMA_CAPTION if sigma is not None else NO_SIGMA_CAPTION)
+    selection.panel_ui(bundle)  # the same selection as on Explore (one per session and model)

@@ -14,7 +14,9 @@ the 0.6-2.8 MB payload travels by reference, not through every rerun's messages:
     the plane through a window event on its channel.
 `view` ((x0, x1), (y0, y1)) is the range the plane opens on (default: every point); a double-click or
 the modebar's Autoscale shows every point. A click (or tap) on the plane is a trigger value {z1, z2, index|None}; on_click(z1, z2, index) runs
-in its callback, before the rerun's widgets, so sliders and URL can follow it.
+in its callback, before the rerun's widgets, so sliders and URL can follow it. A box or lasso drawn on
+the plane is the trigger value `select`, handed to on_select(value) in its callback; `selection` is
+Python's answer ({count, shapes, t}, ui/selection.py), which ui/plane/selection.js shows.
 `link` (a group name, e.g. "compare") links the planes that share it, in the browser: the training digit
 under the pointer in one is ringed, with its index and label, in all of them (no server call), and a
 click picks only training digits. unavailable(bundle, key, classes) says before mounting why a plane
@@ -31,6 +33,7 @@ from pathlib import Path
 import streamlit as st
 
 from model.net.export_weights import ExportError, plane_payload
+from ui import plane_thumbs
 from ui.plane_bundle import bundle
 from ui.static_payload import present, publish
 
@@ -75,7 +78,7 @@ def _payload(
     which the browser fetches once; or, where that folder is not writable, channel + payload bytes.
     """
     try:
-        body = plane_payload(_bundle.codec, _bundle.latent, classes)
+        body = plane_payload(_bundle.codec, _bundle.latent, classes, history=getattr(_bundle, "history", None))
     except ExportError as e:
         return None, str(e)
     ref = publish(body)
@@ -101,6 +104,13 @@ def _on_click(key: str, on_click: Callable | None) -> None:
     if on_click and isinstance(click, dict) and "z1" in click:
         index = click.get("index")
         on_click(float(click["z1"]), float(click["z2"]), None if index is None else int(index))
+
+
+def _on_select(key: str, on_select: Callable | None) -> None:
+    value = st.session_state.get(key)
+    sel = value.get("select") if hasattr(value, "get") else getattr(value, "select", None)
+    if on_select and isinstance(sel, dict):
+        on_select(sel)
 
 
 def _on_error(key: str) -> None:
@@ -134,6 +144,10 @@ def live_plane(
     view=None,
     link: str | None = None,
     on_click: Callable[[float, float, int | None], None] | None = None,
+    replay: bool = False,
+    sigma: tuple[float, float] | None = None,
+    selection: dict | None = None,
+    on_select: Callable[[dict], None] | None = None,
 ) -> LiveResult:
     """Mount the live plane (always with this key); see the module docstring."""
     why = unavailable(bundle, key, classes)
@@ -145,6 +159,7 @@ def live_plane(
         on_click_change=lambda: _on_click(key, on_click),
         on_error_change=lambda: _on_error(key),
         on_interp_change=lambda: None,
+        on_select_change=lambda: _on_select(key, on_select),
     )  # fmt: skip
     state = {
         "channel": key,
@@ -154,8 +169,14 @@ def live_plane(
         # ((x0, x1), (y0, y1)) to open on; applied when the plot is drawn and whenever it changes
         "view": None if view is None else [[float(v) for v in view[0]], [float(v) for v in view[1]]],
         "link": link,  # planes of the same group ring each other's hovered digit
+        "replay": bool(replay),  # show the Replay training row (ui/plane/replay.js)
+        # a VAE's encoder sigma around the star: ellipses and Resample (ui/plane/uncertainty.js)
+        "sigma": None if sigma is None else [float(sigma[0]), float(sigma[1])],
+        "thumbs": plane_thumbs.source(bundle),  # zoomed in: "originals" (asked for) or "decoded" in the browser
+        "selection": selection,  # Python's answer to a box / lasso: {count, shapes, t} (ui/selection.py)
     }
     _state(key=f"{key}_state", data=state)
+    plane_thumbs.mount(key, bundle)
     if failed(key):  # reported during this run's callbacks: say so now
         return LiveResult(False, f"The live plane could not start in this browser ({failed(key)}); showing a still picture of the plane instead.")  # fmt: skip
     return LiveResult(True, None, getattr(result, "click", None), getattr(result, "interp", None))

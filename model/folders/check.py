@@ -35,6 +35,9 @@ from model.net.graph import Stack
 log = logging.getLogger(__name__)
 
 MODEL_FILE, META_FILE, LATENT_FILE = "model.keras", "meta.json", "latent.npz"
+HISTORY_FILE = "history.npz"  # optional: the training's snapshots (model/net/history.py)
+HISTORY_KEYS = ("index", "y", "t", "z", "loss", "val_loss")
+HISTORY_MAX_TOTAL = 32 * 2**20  # 1,000 epochs of 2,000 digits as float32 is 16 MB
 LATENT_KEYS = ("z_train", "y_train", "z_test", "y_test")
 META_MAX = 1 * 2**20  # a 1,000-epoch history is ~50 KB
 MAX_DEPTH = 16
@@ -258,7 +261,7 @@ def _member(z: zipfile.ZipFile, name: str, cap: int) -> bytes:
         raise ModelError("the model's model.keras is a damaged zip archive") from None
 
 
-def check_keras_archive(path: Path) -> tuple[Stack, Stack]:
+def check_keras_archive(path: Path) -> tuple[Stack, Stack, Stack | None]:
     """model.keras's sizes, layer kinds, graph, parameter count, then its weights: the (encoder,
     decoder) Dense stacks NumPy runs (model/net/graph.py). Keras is never needed to open it."""
     with check_archive(path, MODEL_FILE, KERAS_MAX_MEMBER, KERAS_MAX_TOTAL) as z:
@@ -281,18 +284,23 @@ def check_keras_archive(path: Path) -> tuple[Stack, Stack]:
             raise ModelError(f"the model's model.keras {e}") from None
 
 
-def load_latent(path: Path) -> dict[str, np.ndarray]:
-    """latent.npz's four arrays, capped and checked: finite (N, 2) floats, labels 0..9, N >= 1 for train."""
-    role = LATENT_FILE
-    check_archive(path, role, LATENT_MAX_TOTAL, LATENT_MAX_TOTAL).close()
+def read_npz(path: Path, role: str, keys, cap: int) -> dict[str, np.ndarray]:
+    """The named arrays of an .npz, its archive capped first (declared sizes, ratio); never unpickles."""
+    check_archive(path, role, cap, cap).close()
     try:
         with np.load(path, allow_pickle=False) as f:
-            latent = {k: f[k] for k in LATENT_KEYS}
+            return {k: f[k] for k in keys}
     except KeyError as e:
         raise ModelError(f"the model's {role} lacks {e.args[0] if e.args else 'an array'}") from None
     except Exception:  # pickles (allow_pickle=False), bad headers, damaged zips
         log.info("%s: unreadable", path, exc_info=True)
         raise ModelError(f"the model's {role} is unreadable") from None
+
+
+def load_latent(path: Path) -> dict[str, np.ndarray]:
+    """latent.npz's four arrays, capped and checked: finite (N, 2) floats, labels 0..9, N >= 1 for train."""
+    role = LATENT_FILE
+    latent = read_npz(path, role, LATENT_KEYS, LATENT_MAX_TOTAL)
     for split in ("train", "test"):
         z, y = latent[f"z_{split}"], latent[f"y_{split}"]
         if z.dtype not in (np.float32, np.float64) or not np.issubdtype(y.dtype, np.integer) or y.ndim != 1:
@@ -306,8 +314,38 @@ def load_latent(path: Path) -> dict[str, np.ndarray]:
     return latent
 
 
-def check_model(path: str | os.PathLike) -> tuple[dict, tuple[Stack, Stack], dict[str, np.ndarray]]:
-    """The whole folder, checked: (clean meta, (encoder, decoder) stacks, latent arrays); ModelError otherwise."""
+def load_history(path: Path, latent: dict[str, np.ndarray]) -> dict[str, np.ndarray] | None:
+    """history.npz's arrays (z as float32), capped and checked against the folder's test labels; None
+    when the folder has no history (older models). Layout: model/net/history.py."""
+    role = HISTORY_FILE
+    if not path.exists() and not path.is_symlink():
+        return None
+    h = read_npz(path, role, HISTORY_KEYS, HISTORY_MAX_TOTAL)
+    index, y, t, z = h["index"], h["y"], h["t"], h["z"]
+    floats = (np.float16, np.float32, np.float64)
+    if index.ndim != 1 or not np.issubdtype(index.dtype, np.integer) or not 1 <= len(index) <= 100_000:
+        raise ModelError(f"the model's {role}: index must be 1..100,000 test positions")
+    n_test = len(latent["y_test"])
+    if index.min() < 0 or index.max() >= n_test or len(np.unique(index)) != len(index):
+        raise ModelError(f"the model's {role}: index must name distinct test digits")
+    if y.shape != index.shape or not np.array_equal(y, latent["y_test"][index]):
+        raise ModelError(f"the model's {role}: its labels do not match the model's test digits")
+    if t.ndim != 1 or t.dtype not in floats or not 1 <= len(t) <= 100_000 or not np.isfinite(t).all():
+        raise ModelError(f"the model's {role}: t must be 1..100,000 finite snapshot times")
+    if t[0] < 0 or (len(t) > 1 and not (np.diff(t) > 0).all()):
+        raise ModelError(f"the model's {role}: snapshot times must start at 0 or later and increase")
+    if z.dtype not in floats or z.shape != (len(t), len(index), 2) or not np.isfinite(z).all():
+        raise ModelError(f"the model's {role}: z must be finite snapshots x digits x 2")
+    for key in ("loss", "val_loss"):
+        v = h[key]
+        if v.ndim != 1 or v.dtype not in floats or np.isinf(v).any() or len(v) != int(t[-1]):
+            raise ModelError(f"the model's {role}: {key} must hold one number per epoch snapshotted")
+    return {**h, "index": index.astype(np.int64), "t": t.astype(np.float32), "z": z.astype(np.float32)}
+
+
+def check_model(path: str | os.PathLike) -> tuple[dict, tuple[Stack, Stack, Stack | None], dict[str, np.ndarray]]:
+    """The whole folder, checked: (clean meta, (encoder, decoder, a VAE's log-variance or None) stacks,
+    latent arrays); ModelError otherwise."""
     path = folder(path)
     meta = read_meta(path)
     stacks = check_keras_archive(path / MODEL_FILE)

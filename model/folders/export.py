@@ -2,6 +2,7 @@
 
     python -m model export [--model DIR] --out encodings.csv      # or encodings.npz
     from model.folders.export import csv_bytes, npz_bytes                 # for a download button
+    table_csv(selected(latent, idx)), table_npz(...)                      # some training digits only
 
 `latent` is a model folder's latent.npz as a dict (store.load(...).latent or store.load_latent).
 """
@@ -31,19 +32,41 @@ def table(latent: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     }
 
 
-def csv_bytes(latent: dict[str, np.ndarray]) -> bytes:
-    """UTF-8 CSV with a header line; z1 and z2 with 7 significant digits (float32's precision)."""
-    t = table(latent)
-    cols = (t["split"].tolist(), t["index"].tolist(), t["label"].tolist(), t["z1"].tolist(), t["z2"].tolist())
-    lines = [",".join(COLUMNS)] + [f"{s},{i},{y},{a:.7g},{b:.7g}" for s, i, y, a, b in zip(*cols, strict=True)]
+def selected(latent: dict[str, np.ndarray], idx: np.ndarray) -> dict[str, np.ndarray]:
+    """The training digits at `idx` (a selection): index, label, z1, z2, one row each in idx's order."""
+    idx = np.asarray(idx, dtype=np.int64)
+    z = latent["z_train"][idx]
+    return {
+        "index": idx.astype(np.int32),
+        "label": np.asarray(latent["y_train"][idx], dtype=np.uint8),
+        "z1": np.asarray(z[:, 0], dtype=np.float32),
+        "z2": np.asarray(z[:, 1], dtype=np.float32),
+    }
+
+
+def table_csv(t: dict[str, np.ndarray]) -> bytes:
+    """UTF-8 CSV of columns with a header line; floats with 7 significant digits (float32's precision)."""
+    fmt = ",".join("{:.7g}" if t[c].dtype.kind == "f" else "{}" for c in t)
+    rows = zip(*(t[c].tolist() for c in t), strict=True)
+    lines = [",".join(t)] + [fmt.format(*r) for r in rows]
     return ("\n".join(lines) + "\n").encode()
 
 
-def npz_bytes(latent: dict[str, np.ndarray]) -> bytes:
+def table_npz(t: dict[str, np.ndarray]) -> bytes:
     """A compressed .npz with one array per column (no pickled objects: np.load(allow_pickle=False))."""
     buf = io.BytesIO()
-    np.savez_compressed(buf, **table(latent))
+    np.savez_compressed(buf, **t)
     return buf.getvalue()
+
+
+def csv_bytes(latent: dict[str, np.ndarray]) -> bytes:
+    """Every encoding (table()) as CSV."""
+    return table_csv(table(latent))
+
+
+def npz_bytes(latent: dict[str, np.ndarray]) -> bytes:
+    """Every encoding (table()) as a compressed .npz."""
+    return table_npz(table(latent))
 
 
 def export(latent: dict[str, np.ndarray], out: str | os.PathLike) -> Path:

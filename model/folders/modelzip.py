@@ -1,7 +1,7 @@
 """Model folders as zip files: download one, and install an uploaded one after checking it.
 
 Uploaded zips are untrusted. Members are checked (no absolute paths, "..", drive letters, links or
-unknown files), sizes are capped as declared and as read (zip bombs), only the three known files
+unknown files), sizes are capped as declared and as read (zip bombs), only the known files
 are read (never extractall), and the result must pass store.load (model.folders.check's validator: the
 graph and weights NumPy runs, 784 -> 2 -> 784) inside a claimed staging folder before Library.adopt() puts it in the
 library in one atomic rename. On any failure nothing changes.
@@ -19,22 +19,24 @@ from model.folders import store
 from model.folders.library import Library, LibraryError
 
 FILES = (store.MODEL_FILE, store.META_FILE, store.LATENT_FILE)
+OPTIONAL = (store.HISTORY_FILE,)  # a model trained before histories were kept has none
 MAX_ZIP_BYTES = 64 * 2**20  # the upload itself (the server's upload limit is usually lower)
 MAX_UNPACKED_BYTES = 256 * 2**20  # all members, as declared and as read
 JUNK = ("__MACOSX/", ".DS_Store")  # what archivers add; ignored rather than refused
 
 
 def to_zip(path: Path, name: str) -> bytes:
-    """The model folder as a zip of name/model.keras, name/meta.json, name/latent.npz."""
+    """The model folder as a zip of name/model.keras, name/meta.json, name/latent.npz (and name/history.npz)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for f in FILES:
-            z.write(Path(path) / f, f"{name}/{f}")
+        for f in FILES + OPTIONAL:
+            if f in FILES or (Path(path) / f).is_file():
+                z.write(Path(path) / f, f"{name}/{f}")
     return buf.getvalue()
 
 
 def read_members(data: bytes) -> dict[str, bytes]:
-    """The three model files from an untrusted zip, or LibraryError saying what is wrong."""
+    """The model files (three, and history.npz if there) from an untrusted zip, or LibraryError saying what is wrong."""
     if len(data) > MAX_ZIP_BYTES:
         raise LibraryError(f"The upload is {len(data) / 2**20:.0f} MB; the limit is {MAX_ZIP_BYTES // 2**20} MB.")
     try:
@@ -53,9 +55,9 @@ def read_members(data: bytes) -> dict[str, bytes]:
             raise LibraryError(f"The zip holds a link '{info.filename}'; refused.")
         if info.is_dir() or info.filename.startswith(JUNK[0]) or p.name == JUNK[1]:
             continue
-        if p.name not in FILES or len(p.parts) > 2:
+        if p.name not in FILES + OPTIONAL or len(p.parts) > 2:
             raise LibraryError(
-                f"Unexpected file '{info.filename}' in the zip; a model zip holds only {', '.join(FILES)}."
+                f"Unexpected file '{info.filename}' in the zip; a model zip holds only {', '.join(FILES + OPTIONAL)}."
             )
         if p.name in found:
             raise LibraryError(f"The zip holds two copies of {p.name}.")

@@ -9,6 +9,7 @@ A model folder holds
     model.keras   the autoencoder (encoder and decoder are recovered from it)
     meta.json     config, dataset, per-epoch history, test BCE, params, checksum, date
     latent.npz    z_train (N, 2) float32, y_train uint8, z_test, y_test
+    history.npz   optional: a test sample's encodings during training (model/net/history.py)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import numpy as np
 
 from model.folders.atomic import LEFTOVER, write_dir, write_file_atomic
 from model.folders.check import (
+    HISTORY_FILE,
     LATENT_FILE,
     LATENT_KEYS,
     META_FILE,
@@ -32,6 +34,7 @@ from model.folders.check import (
     ModelError,
     check_model,
     json_safe,
+    load_history,
     load_latent,
     read_meta,
 )
@@ -65,6 +68,7 @@ class Bundle:
     meta: dict  # checked by model.folders.check.check_meta: known keys only, each of its documented type
     codec: Codec  # the NumPy encoder (a VAE's mean) and decoder
     latent: dict[str, np.ndarray]
+    history: dict[str, np.ndarray] | None = None  # history.npz, checked; None for a model without one
 
     @functools.cached_property
     def models(self):
@@ -140,6 +144,8 @@ def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
         (tmp / META_FILE).write_text(json.dumps(json_safe(meta), indent=2, allow_nan=False) + "\n")
         latent = {k: getattr(result, k) for k in LATENT_KEYS}
         np.savez_compressed(tmp / LATENT_FILE, **latent)
+        if getattr(result, "snapshots", None):
+            np.savez_compressed(tmp / HISTORY_FILE, **result.snapshots)
 
     return write_atomic_dir(out_dir, fill)
 
@@ -188,5 +194,7 @@ def load(path: str | os.PathLike | None = None) -> Bundle:
 
 
 def _load(path: Path, version: Path) -> Bundle:
-    meta, (encoder, decoder), latent = check_model(version)
-    return Bundle(path=path, meta=meta, codec=Codec(encoder, decoder), latent=latent)
+    meta, (encoder, decoder, log_var), latent = check_model(version)
+    history = load_history(version / HISTORY_FILE, latent)
+    codec = Codec(encoder, decoder, log_var=log_var)  # log_var: a VAE's sigma (Codec.sigma)
+    return Bundle(path=path, meta=meta, codec=codec, latent=latent, history=history)

@@ -43,6 +43,7 @@ class Placement:
     far: bool  # dist[0] exceeds FAR_QUANTILE % of the training digits' own nearest gaps
     digit_like: bool  # the 28 x 28 image holds one main stroke of a digit's amount of ink
     ink_notes: list[str] = field(default_factory=list)  # why it is not digit-like, in plain words
+    sigma: np.ndarray | None = None  # (2,) a VAE encoder's standard deviation around z; None for a plain AE
 
     @property
     def prep(self) -> Result:
@@ -105,6 +106,7 @@ def place(codec, latent, data, k: int = 8, invert: bool | None = None) -> Placem
     """
     prep = data if isinstance(data, Result) else preprocess(data, invert)
     z = codec.encode(prep.image.reshape(1, 784))[0]
+    sigma = codec.sigma(prep.image.reshape(1, 784)) if hasattr(codec, "sigma") else None  # (1, 2) or None
     recon = codec.decode(z[None, :])[0].reshape(28, 28)
     z_train = latent["z_train"]
     idx, dist = nearest(z_train, z, k)
@@ -116,5 +118,5 @@ def place(codec, latent, data, k: int = 8, invert: bool | None = None) -> Placem
         image=prep.image, inverted=prep.inverted, steps=prep.steps, notes=prep.notes,
         z=z, recon=recon, idx=idx, dist=dist, labels=labels, majority=majority, votes=votes, k=k,
         spacing=spacing, remoteness=float(dist[0] / spacing), far=bool(dist[0] > far_gap),
-        digit_like=not reasons, ink_notes=reasons,
+        digit_like=not reasons, ink_notes=reasons, sigma=None if sigma is None else sigma[0],
     )  # fmt: skip

@@ -12,7 +12,7 @@ Layout (little-endian):
     (counted from the data section's start; each a multiple of 4, so the browser's copy of the payload
     can be viewed as Float32Arrays in place)
 
-    payload = plane_payload(bundle.codec, bundle.latent, class_names)
+    payload = plane_payload(bundle.codec, bundle.latent, class_names, history=bundle.history)
     header, arrays = unpack(payload)          # the inverse, for tests
 """
 
@@ -22,6 +22,8 @@ import json
 import struct
 
 import numpy as np
+
+from model.net.density import peaks
 
 MAGIC = b"LEP1"
 SUPPORTED = ("relu", "silu", "linear", "sigmoid")  # what ui/plane/decoder.js implements, as model/net/fast.py
@@ -96,8 +98,30 @@ def unpack(payload: bytes) -> tuple[dict, dict[str, np.ndarray]]:
     return header, arrays
 
 
-def plane_payload(codec, latent: dict, class_names, extent=None) -> bytes:
-    """Decoder weights (w0, b0, w1, ...), z_train (N, 2) float32 and y_train (N,) uint8, as bytes.
+def history_arrays(history: dict | None) -> tuple[dict, dict[str, np.ndarray]]:
+    """The replay's part of the payload: ({"history": {snapshots, digits}} or {}, arrays h_t (S,) float32,
+    h_z (S, N, 2) as float16 bits in uint16 (the browser widens them once), h_y, h_index, h_loss, h_val_loss)."""
+    if history is None:
+        return {}, {}
+    z16 = np.asarray(history["z"], dtype=np.float16)
+    if not np.isfinite(z16).all():  # a float32 history beyond float16's range: no replay rather than wrong points
+        return {}, {}
+    arrays = {
+        "h_t": np.asarray(history["t"], np.float32),
+        "h_z": z16.view(np.uint16),
+        "h_y": np.asarray(history["y"]).astype(np.uint8),
+        "h_index": np.asarray(history["index"]).astype(np.int32),
+        "h_loss": np.asarray(history["loss"], np.float32),
+        "h_val_loss": np.asarray(history["val_loss"], np.float32),
+    }
+    return {"history": {"snapshots": len(arrays["h_t"]), "digits": len(arrays["h_y"])}}, arrays
+
+
+def plane_payload(codec, latent: dict, class_names, extent=None, history: dict | None = None) -> bytes:
+    """Decoder weights (w0, b0, w1, ...), z_train (N, 2) float32 and y_train (N,) uint8, as bytes;
+    with a model's history (model/folders/check.load_history), its snapshots too (history_arrays).
+
+    The header also carries each class's label spot (model/net/density.py peaks(), null for an empty class).
 
     extent: ((x0, x1), (y0, y1)) the plane opens on; default: the encodings' box plus 5%.
     Raises ExportError when the decoder cannot run in the browser.
@@ -115,9 +139,14 @@ def plane_payload(codec, latent: dict, class_names, extent=None) -> bytes:
     for i, (kernel, bias, _) in enumerate(stack):
         arrays[f"w{i}"], arrays[f"b{i}"] = kernel.astype(np.float32), bias.astype(np.float32)
     arrays["z"], arrays["y"] = z, y.astype(np.uint8)
+    extra, h_arrays = history_arrays(history)
+    arrays.update(h_arrays)
     header = {
+        **extra,
         "layers": [{"in": int(k.shape[0]), "out": int(k.shape[1]), "act": act} for k, _, act in stack],
         "classes": [str(c) for c in class_names],
         "extent": [list(map(float, extent[0])), list(map(float, extent[1]))],
+        # where each class's label goes (NaN: no points -> null)
+        "peaks": [None if np.isnan(p).any() else [float(p[0]), float(p[1])] for p in peaks(z, y, len(class_names))],
     }
     return pack(header, arrays)

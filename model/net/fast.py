@@ -28,9 +28,9 @@ ACTIVATIONS = {
 
 
 def dense_stack(model) -> list[tuple[np.ndarray, np.ndarray, str]]:
-    """(kernel, bias, activation) for each Dense layer of `model`, in call order."""
+    """(kernel, bias, activation) for each Dense layer of `model` (or of a list of layers), in call order."""
     stack = []
-    for layer in model.layers:
+    for layer in getattr(model, "layers", model):
         if not layer.weights:
             continue
         if type(layer).__name__ != "Dense":
@@ -50,14 +50,22 @@ def forward(stack, x: np.ndarray, batch: int = 8192) -> np.ndarray:
 
 
 class Codec:
-    """encode: (N, 784) in [0, 1] -> (N, 2); decode: (N, 2) -> (N, 784).
+    """encode: (N, 784) in [0, 1] -> (N, 2); decode: (N, 2) -> (N, 784); sigma: a VAE's encoder spread.
 
     encoder, decoder: Keras models (training), or their (kernel, bias, activation) stacks as
-    model/net/graph.py reads them from a model folder (the app, without Keras)."""
+    model/net/graph.py reads them from a model folder (the app, without Keras). log_var: a VAE's
+    log-variance stack from graph.weights (the encoder's hidden layers, then z_log_var), or None."""
 
-    def __init__(self, encoder, decoder):
+    def __init__(self, encoder, decoder, log_var=None):
         self.enc = encoder if isinstance(encoder, list) else dense_stack(encoder)
         self.dec = decoder if isinstance(decoder, list) else dense_stack(decoder)
+        self.var = log_var
+
+    def sigma(self, x: np.ndarray) -> np.ndarray | None:
+        """(N, 2) standard deviations exp(log_var / 2) of a VAE's encoding of x; None for a plain autoencoder."""
+        if not self.var:
+            return None
+        return np.exp(0.5 * forward(self.var, np.reshape(x, (len(x), -1))))
 
     def encode(self, x: np.ndarray) -> np.ndarray:
         return forward(self.enc, np.reshape(x, (len(x), -1)))

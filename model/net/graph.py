@@ -180,8 +180,10 @@ def _shape(shape) -> str:
     )
 
 
-def weights(p: Plan, h5: bytes) -> tuple[Stack, Stack]:
-    """(encoder stack, decoder stack) read from model.weights.h5's bytes; every Dense layer's checked."""
+def weights(p: Plan, h5: bytes) -> tuple[Stack, Stack, Stack | None]:
+    """(encoder stack, decoder stack, a VAE's log-variance stack or None) read from model.weights.h5's
+    bytes; every Dense layer's checked. The log-variance stack is the encoder's hidden layers, then
+    z_log_var: fast.Codec.sigma runs it."""
     import h5py  # only here: the one reader of a weights file
 
     try:
@@ -192,7 +194,8 @@ def weights(p: Plan, h5: bytes) -> tuple[Stack, Stack]:
             raise
         raise GraphError("has a weights file that cannot be read") from None
     stack = lambda names: [(*arrays[n], p.dense[n][3]) for n in names]  # noqa: E731
-    return stack(p.encoder), stack(p.decoder)
+    log_var = stack((*p.encoder[:-1], *p.extra)) if p.vae and len(p.extra) == 1 else None
+    return stack(p.encoder), stack(p.decoder), log_var
 
 
 def _read_layer(f, group: str, n_in: int, units: int) -> tuple[np.ndarray, np.ndarray]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model import data as data_mod
+from model.net import history as history_mod
 from model.net.autoencoder import Models, build
 from model.net.config import Config
 from model.net.fast import Codec, bce
@@ -37,6 +38,7 @@ class Result:
     z_test: np.ndarray = field(repr=False)  # (N_test, 2) float32
     y_test: np.ndarray = field(repr=False)
     knn5: float | None = None  # 5-NN label accuracy of the test encodings against the training ones
+    snapshots: dict | None = field(default=None, repr=False)  # history.npz's arrays (model/net/history.py)
 
     @property
     def epochs_done(self) -> int:
@@ -133,6 +135,9 @@ def fit(
     callbacks = [callback]
     if config.lr_schedule != "constant" or config.warmup_epochs:
         callbacks.append(Schedule(config, steps))
+    sample = history_mod.sample_indices(len(x_test))
+    snaps = history_mod.Snapshots(models.encoder, x_test[sample], steps)  # last: reads weights, draws nothing
+    callbacks.append(snaps)
     hist = models.autoencoder.fit(
         x_train, x_train,
         epochs=config.epochs, batch_size=config.batch_size, shuffle=True,
@@ -151,4 +156,5 @@ def fit(
         z_train=z_train, y_train=ytr.astype(np.uint8),
         z_test=z_test, y_test=yte.astype(np.uint8),
         knn5=knn_accuracy(z_train, ytr, z_test, yte, k=5),
+        snapshots=history_mod.arrays(snaps, sample, yte[sample], history),
     )  # fmt: skip

@@ -24,16 +24,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 
-# Explore's decoded digit; a Plotly chart on the page (bench/) and a latent point's page pixel in it from
-# plotly's own axis maps (returns [x, y, pixels per z1 unit]).
-PLOT = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+# Explore's decoded digit.
 DECODED = '.st-key-explore_decoded [data-testid="stImage"] img'
-TO_PIXEL = f"""([z1, z2]) => {{
-    const gd = document.querySelector('{PLOT}');
-    const fl = gd._fullLayout, r = gd.getBoundingClientRect();
-    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2),
-            fl.xaxis._length / (fl.xaxis.range[1] - fl.xaxis.range[0])];
-}}"""
 EXCEPTION = '[data-testid="stException"]'
 
 

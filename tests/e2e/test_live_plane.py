@@ -109,18 +109,20 @@ def test_interpolation_shows_k_digits(page, harness_url):
 
 
 def test_fallback_when_plotly_cannot_load(page, harness_url):
-    """If the plane's JavaScript cannot start (plotly.js blocked), the page says so and shows the server chart."""
+    """If the plane's JavaScript cannot start (plotly.js blocked), the page says so and shows the still picture."""
     page.route("**/app/static/plotly.min.js", lambda route: route.abort())
     page.goto(harness_url)
     wait_for_app(page)
     page.get_by_text("The live plane could not start in this browser").wait_for(timeout=120_000)
-    page.locator('[data-testid="stPlotlyChart"]').wait_for(timeout=120_000)
+    picture = page.locator('.st-key-fallback_picture [data-testid="stImage"] img')
+    picture.wait_for(timeout=120_000)
+    assert picture.evaluate("img => img.complete && img.naturalWidth") > 0
 
 
 def test_payload_file_serves_exactly_the_payload_bytes(page, harness_url):
     """The plane's data is a static file serving exactly the model's payload, fetched once by the page, reruns included."""
     b = store.load()
-    body = plane_payload(b.codec, b.latent, tuple(str(i) for i in range(10)))
+    body = plane_payload(b.codec, b.latent, tuple(str(i) for i in range(10)), history=getattr(b, "history", None))
     sha = hashlib.sha256(body).hexdigest()
     with urllib.request.urlopen(f"{harness_url}/app/static/lp/{sha[:16]}.bin", timeout=30) as r:
         assert r.read() == body

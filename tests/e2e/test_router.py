@@ -40,4 +40,4 @@ def test_first_visit_to_the_root_on_a_fresh_server_shows_the_router_pages(fresh_
     nav.get_by_text("Models", exact=True).wait_for(timeout=120_000)
     links = [t.strip() for t in nav.get_by_role("link").all_inner_texts()]
     assert not any(name in ("common", "scatter", "app", "train form", "train view") for name in links), links
-    page.get_by_test_id("stPlotlyChart").first.wait_for()
+    page.locator('[data-testid="lp-plot"][data-drawn="1"]').first.wait_for(timeout=120_000)  # the live plane

@@ -74,6 +74,8 @@ def test_train_one_epoch_watch_it_and_explore_it(page, app_url):
     page.locator('[data-testid="stSidebarNav"] a', has_text="Explore").click()
     page.wait_for_url(lambda url: "/train" not in url and f"model={NAME}" in url)
     wait_for_app(page)
-    page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot')  # the explorer's chart
+    page.wait_for_selector(
+        ".st-key-explore_picture img"
+    )  # the explorer's still picture (this server has no live plane)
     # The sidebar names it as the active model (its switcher lists it too, as a pill)
     page.locator('[data-testid="stSidebarUserContent"] strong', has_text=NAME).wait_for()

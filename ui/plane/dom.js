@@ -11,6 +11,17 @@ export function el(tag, attrs = {}, parent = null) {
   return e;
 }
 
+// Size canvas c to the plot (device pixels; reallocated only when the size changed) and clear it.
+// Returns {g, dpr, W, H} with g's transform reset to device pixels.
+export function fitCanvas(c, plot) {
+  const r = plot.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+  const W = Math.floor(r.width * dpr), H = Math.floor(r.height * dpr);
+  if (c.width !== W || c.height !== H) { c.width = W; c.height = H; c.style.width = r.width + "px"; c.style.height = r.height + "px"; }
+  const g = c.getContext("2d");
+  g.setTransform(1, 0, 0, 1, 0, 0); g.clearRect(0, 0, W, H);
+  return { g, dpr, W, H };
+}
+
 export function paint(ctx, img, x, y) {
   // One decoded 784-vector as a 28 x 28 grey digit (white ink on black, as MNIST) at (x, y).
   const id = ctx.createImageData(28, 28);

@@ -19,7 +19,7 @@ export function toData(ctx, clientX, clientY) {
 export const toPx = (a, z1, z2) => [a.left + a.xa.l2p(z1), a.top + a.ya.l2p(z2)];
 
 // Which classes are shown (a legend click hides a class's trace).
-function visible(ctx) {
+export function visible(ctx) {
   return ctx.S.gd._fullData.slice(0, ctx.classes.length).map((t) => t.visible === true);
 }
 

@@ -38,8 +38,16 @@ import * as links from "./links.js";
 import * as map from "./map.js";
 import * as interp from "./interp.js";
 import * as sync from "./sync.js";
+import * as replay from "./replay.js";
+import * as uncertainty from "./uncertainty.js";
+import * as thumbnails from "./thumbnails.js";
+import * as labels from "./labels.js";
+import * as density from "./density.js";
+import * as lens from "./lens.js";
 
-const FEATURES = [pointer, links, map, interp, sync];
+import * as selection from "./selection.js";
+
+const FEATURES = [pointer, links, map, interp, sync, thumbnails, labels, density, lens, replay, uncertainty, selection];
 
 export { parsePayload, makeDecoder };
 

@@ -1,17 +1,13 @@
 // The overlay canvas above the plot: the chosen point's neighbours, whatever features draw ("draw"
 // event: the interpolation path), the uploaded star, the chosen point's cross and the linked digit's ring.
+import { fitCanvas } from "./dom.js";
 import { area, toPx } from "./hit.js";
 
 export function drawOverlay(ctx) {
   const { S, d } = ctx;
   if (!S.gd) return;
-  const r = d.plot.getBoundingClientRect(), dpr = window.devicePixelRatio || 1, c = d.overlay;
-  const W = Math.floor(r.width * dpr), H = Math.floor(r.height * dpr);
-  if (c.width !== W || c.height !== H) { // resizing reallocates the canvas: only when the plot's size changed
-    c.width = W; c.height = H; c.style.width = r.width + "px"; c.style.height = r.height + "px";
-  }
-  const g = c.getContext("2d"), a = area(ctx);
-  g.setTransform(1, 0, 0, 1, 0, 0); g.clearRect(0, 0, W, H); g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const { g, dpr } = fitCanvas(d.overlay, d.plot), a = area(ctx);
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.save(); g.beginPath(); g.rect(a.left, a.top, a.w, a.h); g.clip();
   for (const i of S.neigh) {
     const [x, y] = toPx(a, ctx.P.z[2 * i], ctx.P.z[2 * i + 1]);

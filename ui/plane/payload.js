@@ -2,7 +2,8 @@
 //
 // bytes = "LEPK" + uint32 n + channel (n bytes, padded to 4) + model/net/export_weights.py's payload
 // ("LEP1" + uint32 n + JSON header + the arrays it lists). The channel names this plane.
-// Returns {header, layers: [{in, out, act, w, b}], z: Float32Array (2 per point), y: labels, channel}.
+// Returns {header, layers: [{in, out, act, w, b}], z: Float32Array (2 per point), y: labels, channel,
+// arrays: every named array (the replay reads the history's h_* arrays)}.
 //
 // The component's data is usually a reference {channel, url, sha, nbytes} to the payload's file under
 // the app's static folder (ui/static_payload.py): loadPayload fetches it once per page and sha, so
@@ -60,5 +61,5 @@ export function parsePayload(u8) {
     arrays[s.name] = new T(buf, data + s.offset, s.nbytes / T.BYTES_PER_ELEMENT);
   }
   const layers = header.layers.map((l, i) => ({ ...l, w: arrays["w" + i], b: arrays["b" + i] }));
-  return { header, layers, z: arrays.z, y: arrays.y, channel };
+  return { header, layers, z: arrays.z, y: arrays.y, channel, arrays };
 }

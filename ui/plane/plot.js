@@ -3,7 +3,7 @@
 import { drawOverlay } from "./overlays.js";
 import { fail } from "./state.js";
 
-const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+export const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 const PLOTLY_URL = "app/static/plotly.min.js";
 
 function loadPlotly() {
@@ -20,18 +20,41 @@ function loadPlotly() {
   return window.__lpPlotly;
 }
 
-// Per class: the points' x, y and their global indices (legend toggles hide a class's trace).
+// Fair colours: one trace holds every point, in a fixed shuffled order (S.order[k] is the training
+// digit drawn k-th), so no class paints over another because of trace order; the per-class traces before
+// it have no points and only make the legend (a legend click hides a class: showClasses).
 function makeTraces(ctx) {
-  const { P, classes } = ctx;
-  const byClass = classes.map(() => []);
-  for (let i = 0; i < P.y.length; i++) byClass[P.y[i]] && byClass[P.y[i]].push(i);
-  ctx.S.byClass = byClass;
-  return byClass.map((idx, k) => {
-    const x = new Float32Array(idx.length), y = new Float32Array(idx.length);
-    idx.forEach((i, n) => { x[n] = P.z[2 * i]; y[n] = P.z[2 * i + 1]; });
-    return { type: "scattergl", mode: "markers", name: classes[k], x, y, hoverinfo: "skip",
-      marker: { size: 3, color: PALETTE[k % PALETTE.length], opacity: 0.6 } };
-  });
+  const { S, P, classes } = ctx;
+  S.order = shuffled(P.y.length);
+  const legend = classes.map((name, k) => ({ type: "scattergl", mode: "markers", name, x: [null], y: [null],
+    hoverinfo: "skip", marker: { size: 3, color: PALETTE[k % PALETTE.length], opacity: 0.6 } }));
+  return [...legend, { type: "scattergl", mode: "markers", name: "points", showlegend: false, hoverinfo: "skip",
+    ...points(ctx, classes.map(() => true)), marker: { size: 3, color: S.pointColors, opacity: 0.6 } }];
+}
+
+// The points trace's x, y (and S.pointColors) for the shown classes, in S.order. S.pointIndex[k] is
+// the training digit of the trace's point k (what Plotly's events call pointNumber k of trace n).
+function points(ctx, shown) {
+  const { S, P } = ctx, keep = Array.from(S.order).filter((i) => shown[P.y[i]]);
+  S.pointIndex = Uint32Array.from(keep);
+  S.pointColors = keep.map((i) => PALETTE[P.y[i] % PALETTE.length]);
+  return { x: Float32Array.from(keep, (i) => P.z[2 * i]), y: Float32Array.from(keep, (i) => P.z[2 * i + 1]) };
+}
+
+function showClasses(ctx, Plotly, gd) {
+  const n = ctx.classes.length, p = points(ctx, gd._fullData.slice(0, n).map((t) => t.visible === true));
+  Plotly.restyle(gd, { x: [p.x], y: [p.y], "marker.color": [ctx.S.pointColors] }, [n]);
+}
+
+// 0 .. n-1 in a fixed pseudo-random order (the same on every load, so screenshots repeat).
+function shuffled(n) {
+  const a = Uint32Array.from({ length: n }, (_, i) => i);
+  let s = 0x9e3779b9;
+  for (let i = n - 1; i > 0; i--) {
+    s ^= s << 13; s ^= s >>> 17; s ^= s << 5; // xorshift32
+    const j = (s >>> 0) % (i + 1), t = a[i]; a[i] = a[j]; a[j] = t;
+  }
+  return a;
 }
 
 // The opening range: the state's view (the dense core, or an uploaded digit's neighbourhood), else
@@ -67,7 +90,7 @@ function makeLayout(ctx) {
 }
 
 const makeConfig = () => ({ scrollZoom: true, displaylogo: false, responsive: true, doubleClick: "autosize",
-  modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage", "resetScale2d", "sendDataToCloud"] });
+  modeBarButtonsToRemove: ["toImage", "resetScale2d", "sendDataToCloud"] }); // select2d, lasso2d: selection.js
 
 // Draw the plot (asynchronously: plotly.js may still be loading), then wire it and emit "ready".
 export function drawPlot(ctx) {
@@ -85,7 +108,7 @@ export function drawPlot(ctx) {
 }
 
 function wire(ctx, Plotly, gd) {
-  const { S, d, classes } = ctx;
+  const { S, d } = ctx;
   gd.on("plotly_relayouting", () => { ctx.emit("relayouting"); drawOverlay(ctx); });
   gd.on("plotly_relayout", () => {
     S.relayoutAt = performance.now();
@@ -93,7 +116,8 @@ function wire(ctx, Plotly, gd) {
     drawOverlay(ctx);
   });
   gd.on("plotly_afterplot", () => { ctx.emit("afterplot"); drawOverlay(ctx); });
-  d.opacity.oninput = () => Plotly.restyle(gd, { "marker.opacity": +d.opacity.value / 100 }, classes.map((_, k) => k));
+  d.opacity.oninput = () => Plotly.restyle(gd, { "marker.opacity": +d.opacity.value / 100 }, gd.data.map((_, k) => k));
+  gd.on("plotly_restyle", (e) => { if (e && e[0] && "visible" in e[0]) showClasses(ctx, Plotly, gd); });
   S.ro = new ResizeObserver(() => {
     const w = d.stage.clientWidth;
     if (w && Math.abs(w - (S.lastW || 0)) > 2) { S.lastW = w; Plotly.relayout(gd, { height: heightFor(ctx, w) }); }

@@ -1,18 +1,21 @@
-"""A bare page with only the live plane, for its e2e tests and bench/live_plane.py:
+"""A bare page with only the live plane, for its e2e tests (tests/e2e/test_live_plane.py):
 
     streamlit run tests/e2e/apps/live_plane_app.py
 
 $LATENT_EXPLORER_MODEL picks the model (default: the shipped one); ?star=z1,z2 adds a star.
 The chosen point shows as text (test id "st-key-harness_chosen"), the URL follows ?z1=&z2=, and
 the page counts its full runs and fragment runs, so a test can see that no request was made.
+Where the plane cannot start, the page shows what the app shows instead: its one-line reason and the
+still picture of the plane (ui/plane_picture.py, test id "st-key-fallback_picture").
 """
 
 from pathlib import Path
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from model.folders import store
+from model.net.views import core_box
+from ui import plane_picture
 from ui.live_plane import live_plane
 from ui.static import ensure_plotly_js
 
@@ -42,8 +45,8 @@ def plane() -> None:
     res = live_plane(b, key="plane", marker=None if z1 is None else (z1, z2), index=index, star=star, on_click=choose)
     if not res.ok:
         st.caption(res.message)
-        z = b.latent["z_train"]
-        st.plotly_chart(go.Figure(go.Scattergl(x=z[:, 0], y=z[:, 1], mode="markers")), key="fallback_chart")
+        marker = None if z1 is None else (z1, z2)
+        plane_picture.show(b, core_box(b.latent["z_train"]), marker=marker, key="fallback_picture")
     with st.container(key="harness_chosen"):
         st.write("none" if z1 is None else f"chosen {z1:.4f} {z2:.4f} index {index}")
     st.caption(f"runs {ss.runs} fragment runs {ss.frag_runs} interp {res.interp}")

@@ -1,0 +1,132 @@
+"""Reading the live plane in Chromium: digits in place of dots when zoomed in, fair colours, labels, the lens."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.data import DataError, load_dataset
+from model.folders import store
+from model.net.density import peaks
+from tests.e2e.app_utils import isolated_point, start_streamlit, stop, wait_for_app
+from tests.e2e.plane_pixels import fairness
+from tests.e2e.thumb_utils import DRAWN, PX, STATE, last_thumbnail, zoom_to_thumbnails
+
+pytestmark = pytest.mark.e2e
+CH = "explore_plane"
+THUMBS = f"() => +({STATE})('{CH}').d.plot.getAttribute('data-thumbnails')"
+CAPTION = '[data-testid="lp-thumbs-caption"]'
+
+
+def open_explore(page, url: str) -> None:
+    page.goto(url + "/")
+    wait_for_app(page)
+    page.wait_for_selector(DRAWN, timeout=180_000)
+
+
+@pytest.fixture(scope="module")
+def x_train():
+    try:
+        return load_dataset("mnist")[0][0]
+    except DataError:
+        pytest.skip("MNIST is not available here (set LATENT_EXPLORER_DATA)")
+
+
+def test_zooming_into_a_dense_spot_shows_the_original_digits_then_dots_again(page, live_url, x_train):
+    """A wheel zoom to under 400 digits draws each as its original image (pixels equal to the data set's); zooming out brings the dots back."""
+    open_explore(page, live_url)
+    zoom_to_thumbnails(page, CH, spot=1, kind="cold", timeout=60_000)
+    page.wait_for_function(f"() => ({STATE})('{CH}').thumbs.asked.size === 0", timeout=60_000)
+    assert page.evaluate(THUMBS) > 0
+    index, drawn = last_thumbnail(page, CH)
+    inner = (slice(1, 27), slice(1, 27))  # the frame in the class's colour covers the outer ring
+    assert np.abs(drawn[inner].astype(int) - x_train[index][inner]).max() <= 1, f"thumbnail of #{index} differs"
+    assert "original images" in page.locator(CAPTION).inner_text()
+    page.evaluate(f"() => {{ const S = ({STATE})('{CH}'); return S.Plotly.relayout(S.gd, {{'xaxis.autorange': true, 'yaxis.autorange': true}}); }}")  # fmt: skip
+    page.wait_for_function(f"{THUMBS.replace('() =>', '() => 0 ===')}")
+    assert not page.locator(CAPTION).is_visible()
+
+
+def test_colours_are_fair_in_the_densest_mixed_window(page, live_url):
+    """In the default model's opening view, each class's share of coloured pixels matches its share of points (TVD <= 0.10)."""
+    open_explore(page, live_url)
+    f = fairness(page, CH)
+    assert f["tvd"] <= 0.10, f
+
+
+def test_labels_sit_at_each_class_densest_spot(page, live_url):
+    """Each class's name is drawn where model/net/density.py's peaks() puts it (not at its centroid)."""
+    open_explore(page, live_url)
+    page.wait_for_function(f"() => ({STATE})('{CH}').labels.length === 10")
+    latent = store.load().latent
+    spots = peaks(latent["z_train"], latent["y_train"], 10)
+    drawn = {k: (x, y) for k, x, y in page.evaluate(f"() => ({STATE})('{CH}').labels")}
+    plot = page.locator('[data-testid="lp-plot"]').bounding_box()
+    for k in range(10):
+        x, y = page.evaluate(PX, [CH, *spots[k]])
+        assert abs(drawn[k][0] + plot["x"] - x) < 1.5 and abs(drawn[k][1] + plot["y"] - y) < 1.5, k
+    page.get_by_test_id("lp-labels-toggle").uncheck()
+    page.wait_for_function(f"() => ({STATE})('{CH}').labels.length === 0")
+
+
+def test_density_layer_draws_contours_when_switched_on(page, live_url):
+    """The Density option draws contour lines over the view; off again, none."""
+    open_explore(page, live_url)
+    page.get_by_test_id("lp-contours-toggle").check()
+    page.wait_for_function(f"() => ({STATE})('{CH}').contourSegments > 50")
+    page.get_by_test_id("lp-contours-toggle").uncheck()
+    page.wait_for_function(f"() => ({STATE})('{CH}').contourSegments === 0")
+
+
+def test_lens_spreads_the_crowd_and_a_click_picks_the_true_point(page, live_url):
+    """With the lens on, the pointer's digit and a click are the true training digit under it, its (z1, z2) in the URL."""
+    open_explore(page, live_url)
+    page.get_by_test_id("lp-lens-toggle").check()
+    z = np.asarray(page.evaluate(f"() => Array.from(({STATE})('{CH}').P.z)"), np.float64).reshape(-1, 2)
+    xr, yr, scale = page.evaluate(f"() => {{ const fl = ({STATE})('{CH}').gd._fullLayout; return [fl.xaxis.range, fl.yaxis.range, fl.xaxis._length / (fl.xaxis.range[1] - fl.xaxis.range[0])]; }}")  # fmt: skip
+    i = isolated_point(z, (tuple(xr), tuple(yr)), scale)
+    x, y = page.evaluate(PX, [CH, *z[i]])
+    page.mouse.move(x - 20, y)
+    page.mouse.move(x, y)
+    page.wait_for_function(f"() => +({STATE})('{CH}').d.plot.getAttribute('data-lens') > 0")
+    page.mouse.click(x, y)
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('z1') === '{z[i][0]:.4f}'", timeout=30_000)
+    assert f"training digit #{i}" in page.get_by_test_id("lp-chosen").inner_text()
+    assert page.evaluate("() => new URLSearchParams(location.search).get('z2')") == f"{z[i][1]:.4f}"
+
+
+@pytest.fixture(scope="module")
+def nodata_url(tmp_path_factory):
+    """The app with no data set reachable (a newcomer's first run): thumbnails are decoded in the browser."""
+    lib = tmp_path_factory.mktemp("library")
+    proc, url = start_streamlit({
+        "LATENT_EXPLORER_LIVE": "1", "LATENT_EXPLORER_MODELS": str(lib),
+        "LATENT_EXPLORER_DATA": str(tmp_path_factory.mktemp("nodata") / "missing.npz"),
+    }, timeout=120.0)  # fmt: skip
+    yield url
+    stop(proc)
+
+
+def test_without_the_data_set_thumbnails_are_decoded_in_the_browser(page, nodata_url):
+    """No data set: zoomed in, each digit is drawn as the decoder's image of its encoding, and the caption says so."""
+    open_explore(page, nodata_url)
+    assert page.evaluate(f"() => window.__lpState['{CH}'].thumbs") == "decoded"
+    zoom_to_thumbnails(page, CH, spot=2, kind="decoded", timeout=60_000)
+    index, drawn = last_thumbnail(page, CH)
+    bundle = store.load()
+    decoded = np.clip(bundle.codec.decode(bundle.latent["z_train"][index : index + 1]).reshape(28, 28) * 255, 0, 255)
+    assert np.abs(drawn[1:27, 1:27].astype(float) - decoded[1:27, 1:27]).max() <= 2
+    assert "decoded from their encodings" in page.locator(CAPTION).inner_text()
+
+
+def test_legend_click_hides_a_class_from_the_one_points_trace(page, live_url):
+    """With every point in one trace, a legend click still hides that class's points (and its label); a second shows them."""
+    open_explore(page, live_url)
+    count = f"() => ({STATE})('{CH}').gd.data[10].x.length"
+    n_all = page.evaluate(count)
+    n_ones = page.evaluate(f"() => Array.from(({STATE})('{CH}').P.y).filter((c) => c === 1).length")
+    page.locator('[data-testid="lp-plot"] .legend .traces').nth(1).locator(".legendtoggle").click()
+    page.wait_for_function(f"() => ({count})() === {n_all - n_ones}")
+    page.wait_for_function(f"() => !({STATE})('{CH}').labels.some(([k]) => k === 1)")
+    page.locator('[data-testid="lp-plot"] .legend .traces').nth(1).locator(".legendtoggle").click()
+    page.wait_for_function(f"() => ({count})() === {n_all}")

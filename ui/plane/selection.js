@@ -1,0 +1,77 @@
+// Feature: box and lasso selection. Plotly's own select and lasso drag modes (its modebar, and the
+// Pan / Box / Lasso buttons above the plot, for touch screens); a finished shape goes to Python as the
+// "select" trigger {kind: "box"|"lasso", x, y, hidden, add, t}, a double-click in those modes as
+// {kind: "clear", t}. Python decides which digits are inside (model/net/selection.py) and answers in the
+// plane's state: st.selection = {count, shapes, t}. The count is written on the plot as data-selected
+// (data-selected-t: the trigger it answers); Python's shapes are drawn when Plotly shows none (after a
+// page switch, or a ?box= link) and Plotly's are cleared when Python's selection is empty (Clear).
+// S.selectionSent is the last shape sent (tests compute Python's count from it).
+import { el } from "./dom.js";
+import { visible } from "./hit.js";
+
+const MODES = [["pan", "Pan"], ["select", "Box"], ["lasso", "Lasso"]];
+
+export function install(ctx) {
+  const sel = { shift: false, applying: false, buttons: {} };
+  const row = el("div", { class: "lp-drag", role: "group", "aria-label": "Drag to", "data-testid": "lp-drag" });
+  row.append("Drag to: ");
+  for (const [mode, label] of MODES) {
+    const b = el("button", { type: "button", "data-testid": "lp-drag-" + mode, "aria-pressed": String(mode === "pan"), text: label }, row);
+    b.onclick = () => ctx.S.gd && ctx.S.Plotly.relayout(ctx.S.gd, { dragmode: mode });
+    sel.buttons[mode] = b;
+  }
+  ctx.d.stage.parentNode.insertBefore(row, ctx.d.stage);
+  ctx.plot.setAttribute("data-selected", "0");
+  const onDown = (e) => { sel.shift = !!e.shiftKey; }; // Plotly adds to its selection with Shift held: so does Python
+  document.addEventListener("pointerdown", onDown, { capture: true, passive: true });
+  ctx.on("dispose", () => document.removeEventListener("pointerdown", onDown, { capture: true }));
+  ctx.on("ready", (Plotly, gd) => wire(ctx, sel, gd));
+  ctx.on("state", (st) => apply(ctx, sel, st.selection));
+}
+
+function wire(ctx, sel, gd) {
+  gd.on("plotly_selected", (ev) => {
+    if (sel.applying || !ev) return;
+    const hidden = visible(ctx).map((shown, k) => (shown ? -1 : k)).filter((k) => k >= 0); // legend-hidden classes
+    let shape = null;
+    if (ev.range && ev.range.x && ev.range.y) shape = { kind: "box", x: ev.range.x.slice(), y: ev.range.y.slice() };
+    else if (ev.lassoPoints && ev.lassoPoints.x) shape = { kind: "lasso", x: ev.lassoPoints.x.slice(), y: ev.lassoPoints.y.slice() };
+    if (!shape) return;
+    send(ctx, { ...shape, hidden, add: sel.shift });
+  });
+  gd.on("plotly_deselect", () => { if (!sel.applying) send(ctx, { kind: "clear" }); });
+  gd.on("plotly_relayout", (ev) => {
+    if (ev && ev.dragmode) for (const [mode, b] of Object.entries(sel.buttons)) b.setAttribute("aria-pressed", String(mode === ev.dragmode));
+  });
+}
+
+function send(ctx, value) {
+  value.t = Date.now();
+  ctx.S.selectionSent = value;
+  ctx.setTrigger("select", value);
+}
+
+// Python's answer: its count on the plot, and Plotly's outlines made to agree with Python's shapes.
+function apply(ctx, sel, answer) {
+  const { S, plot } = ctx;
+  if (!answer || !S.gd) return;
+  plot.setAttribute("data-selected", String(answer.count));
+  plot.setAttribute("data-selected-t", String(answer.t ?? ""));
+  const shown = (S.gd.layout.selections || []).length;
+  const shapes = answer.shapes || [];
+  if (shapes.length && shown) return; // Plotly shows what the user drew: Python agreed
+  if (!shapes.length && !shown && !S.gd.data.some((t) => t.selectedpoints)) return;
+  sel.applying = true;
+  const done = () => { sel.applying = false; };
+  // Plotly selects the points inside layout.selections itself; clearing needs both emptied at once.
+  const change = shapes.length ? S.Plotly.relayout(S.gd, { selections: shapes.map(toSelection) })
+    : S.Plotly.update(S.gd, { selectedpoints: [null] }, { selections: [] });
+  change.then(done, done);
+}
+
+// A shape from Python as a Plotly layout selection (in data coordinates).
+function toSelection(s) {
+  if (s.kind === "box") return { type: "rect", xref: "x", yref: "y", x0: s.x[0], x1: s.x[1], y0: s.y[0], y1: s.y[1] };
+  const path = s.x.map((x, i) => (i ? "L" : "M") + x + "," + s.y[i]).join("") + "Z";
+  return { type: "path", xref: "x", yref: "y", path };
+}

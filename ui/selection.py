@@ -1,0 +1,165 @@
+"""The box / lasso selection of the live plane: its state, its URL and its panel.
+
+    sel = selection.current(bundle)                  # tuple of shapes (model/net/selection.py), URL read once
+    live_plane(..., selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v))
+    selection.panel_ui(bundle)                       # count, histogram, gallery, centroid digit, downloads
+
+State: `selection` = (model path, shapes), durable (survives page switches); a change of model drops it.
+`selection_memo` = (model path, shapes, Summary): the summary is computed once per selection.
+A selection that is one box (no hidden classes) is shared by the URL's ?box=x0,x1,y0,y1; a first
+visit's ?box= selects that box (a bad one is ignored, with one line saying so).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from model.folders.export import selected, table_csv, table_npz
+from model.net.selection import Box, by_z2, members, parse_box, parse_shape
+from model.net.selection_summary import mosaic, summarise
+from ui import common
+
+MAX_SHAPES = 64  # Shift-added shapes kept at most: a union of more is refused, politely
+TILE_PX = 2  # gallery: screen pixels per MNIST pixel (at most; narrower on a phone)
+CENTROID_PX = 112
+
+
+def current(bundle) -> tuple:
+    """The active model's selection (shapes); on the session's first call, the URL's ?box=."""
+    ss, model = st.session_state, str(bundle.path)
+    if "selection" not in ss:
+        text = st.query_params.get("box")
+        box = parse_box(text)
+        ss.selection = (model, (box,) if box else ())
+        ss.selection_note = None if box or text is None else "The link's box was not understood, so nothing is selected."  # fmt: skip
+    if ss.selection[0] != model:  # another model's plane: its encodings mean something else
+        ss.selection = (model, ())
+    return ss.selection[1]
+
+
+def _set(bundle, shapes: tuple) -> None:
+    st.session_state.selection = (str(bundle.path), shapes)
+    st.session_state.selection_note = None
+    sync_url(shapes)
+
+
+def sync_url(shapes: tuple) -> None:
+    """?box= while the selection is one box (without hidden classes); no ?box= otherwise."""
+    qp = st.query_params
+    box = shapes[0] if len(shapes) == 1 and isinstance(shapes[0], Box) and not shapes[0].hidden else None
+    if box is not None and qp.get("box") != box.text():
+        qp["box"] = box.text()
+    elif box is None and "box" in qp:
+        del qp["box"]
+
+
+def on_select(bundle, value) -> None:
+    """The plane's trigger: {"kind": "box"|"lasso", "x", "y", "hidden", "add", "t"} or {"kind": "clear", "t"}."""
+    if not isinstance(value, dict):
+        return
+    t = value.get("t")
+    st.session_state.selection_t = t if isinstance(t, int | float) and not isinstance(t, bool) else None
+    if value.get("kind") == "clear":
+        return clear(bundle)
+    shape = parse_shape(value)
+    if shape is None:
+        st.session_state.selection_note = "That selection could not be read; draw it again."
+        return
+    old = current(bundle) if value.get("add") is True else ()
+    if len(old) >= MAX_SHAPES:
+        st.session_state.selection_note = f"A selection holds at most {MAX_SHAPES} shapes; Clear it to start again."
+        return
+    _set(bundle, (*old, shape))
+
+
+def clear(bundle) -> None:
+    _set(bundle, ())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _by_z2(path: str, mtime: float, _z):
+    """The training encodings sorted by z2, once per model version: a lasso then needs no sort."""
+    return by_z2(_z)
+
+
+def summary(bundle):
+    """The selection's Summary (model/net/selection_summary.py), or None when nothing is selected."""
+    ss, shapes = st.session_state, current(bundle)
+    memo = ss.get("selection_memo")
+    if memo is None or memo[:2] != (str(bundle.path), shapes):
+        lat, data = bundle.latent, common.active_data(bundle, quiet=True)
+        sorted_z = _by_z2(str(bundle.path), common.folder_mtime(bundle.path), lat["z_train"])
+        mask = members(lat["z_train"], shapes, lat["y_train"], sorted_z)
+        images = data[0][0] if data is not None else None
+        s = summarise(lat["z_train"], lat["y_train"], mask, bundle.codec, len(common.class_names(bundle)), images)
+        ss.selection_memo = memo = (str(bundle.path), shapes, s)
+    return memo[2]
+
+
+def for_plane(bundle) -> dict:
+    """What the plane needs: Python's count (its data-selected), the shapes to draw after a remount, and
+    the stamp t of the trigger it answers (data-selected-t)."""
+    s, t = summary(bundle), st.session_state.get("selection_t")
+    return {"count": 0 if s is None else s.count, "shapes": [sh.to_dict() for sh in current(bundle)], "t": t}
+
+
+def histogram_spec(names, counts) -> dict:
+    """A Vega-Lite bar chart of the selection's classes, in class order. A plain dict: st.bar_chart builds
+    it through Altair and validates its schema, 80 ms of the panel's time here."""
+    rows = [{"class": str(n), "digits": int(c)} for n, c in zip(names, counts, strict=True)]
+    return {
+        "data": {"values": rows},
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "x": {"field": "class", "type": "nominal", "sort": None, "axis": {"labelAngle": 0}},
+            "y": {"field": "digits", "type": "quantitative"},
+        },
+    }
+
+
+def top_classes(counts, names, k: int = 3) -> str:
+    """'Mostly 1 (62%), 7 (20%), 4 (9%)': the k largest classes of the selection."""
+    total = counts.sum()
+    best = [i for i in counts.argsort(kind="stable")[::-1][:k] if counts[i]]
+    return "Mostly " + ", ".join(f"{names[i]} ({100 * counts[i] / total:.0f}%)" for i in best)
+
+
+def panel_ui(bundle):
+    """The selection panel (or a one-line hint when nothing is selected); returns the Summary or None."""
+    s, ss = summary(bundle), st.session_state
+    sync_url(current(bundle))  # a page switch drops the query string: the box's link comes back with the page
+    note = ss.pop("selection_note", None)  # said once
+    if note:
+        st.caption(note)
+    if s is None:
+        st.caption("Select digits: **Box select** or **Lasso select** in the plane's toolbar, then drag; Shift adds.")
+        return None
+    names = common.class_names(bundle)
+    with st.container(key="selection_panel", border=True):
+        head, button = st.columns([4, 1], vertical_alignment="center")
+        head.markdown(f"**{s.count:,} digits selected** · {top_classes(s.counts, names)}")
+        button.button("Clear", key="selection_clear", on_click=clear, args=(bundle,), icon=":material/close:")
+        hist, centre = st.columns([3, 1])
+        with hist:
+            st.vega_lite_chart(histogram_spec(names, s.counts), height=170)
+        with centre:
+            z1, z2 = s.centroid
+            st.image(
+                common.to_png(s.centroid_image, CENTROID_PX),
+                caption=f"decoded at the centroid ({z1:.2f}, {z2:.2f})",
+                output_format="PNG",
+            )
+        where = "originals from the data set" if s.originals else "decoded from their encodings (the data set is not available here)"  # fmt: skip
+        tiles = mosaic(s.gallery)
+        # Sent at 1 pixel per MNIST pixel (4x fewer to encode) and shown TILE_PX times larger, crisp
+        # (ui/router.py's CSS: image-rendering: pixelated inside .st-key-selection_gallery).
+        with st.container(key="selection_gallery"):
+            st.image(common.to_png(tiles, 0), caption=f"{len(s.shown)} of {s.count:,} selected digits: {where}", width=tiles.shape[1] * TILE_PX, output_format="PNG")  # fmt: skip
+        rows = lambda: selected(bundle.latent, s.index)  # noqa: E731  (built only when a button is pressed)
+        with st.container(horizontal=True):
+            for kind, write, mime in (("CSV", table_csv, "text/csv"), ("NPZ", table_npz, "application/octet-stream")):
+                st.download_button(
+                    f"Download selection ({kind})", lambda w=write: w(rows()), file_name=f"selection.{kind.lower()}",
+                    mime=mime, key=f"selection_{kind.lower()}", on_click="ignore", icon=":material/download:",
+                )  # fmt: skip
+    return s
