@@ -142,12 +142,12 @@ def test_payload_file_serves_exactly_the_payload_bytes(page, harness_url):
 
 
 def test_fallback_when_payload_cannot_be_fetched(page, harness_url):
-    """If the plane's data cannot be fetched, the page says so and shows the server chart."""
+    """If the plane's data cannot be fetched, the page says so and shows the still picture."""
     page.route("**/app/static/lp/*.bin", lambda route: route.abort())
     page.goto(harness_url)
     wait_for_app(page)
     page.get_by_text("The live plane could not start in this browser").wait_for(timeout=120_000)
-    page.locator('[data-testid="stPlotlyChart"]').wait_for(timeout=120_000)
+    page.locator('.st-key-fallback_picture [data-testid="stImage"] img').wait_for(timeout=120_000)
 
 
 def test_star_for_an_uploaded_digit(page, harness_url):
