@@ -4,11 +4,12 @@
     if not result.ok:            # JavaScript error, or a decoder the browser cannot run
         ...                      # draw the still picture instead (ui/plane_picture.py)
 
-Two components, so the 1.5 MB payload never changes between reruns (Streamlit then re-sends only
-a cached-message reference, and the browser keeps its plot):
+Two components, so the plane's data never changes between reruns (the browser keeps its plot), and
+the 0.6-2.8 MB payload travels by reference, not through every rerun's messages:
   * the plane (ui/plane/*.js, joined into one module by ui/plane_bundle.py, and ui/live_plane.css):
-    data = the channel name + the model's payload (model/net/export_weights.py: decoder weights,
-    encodings, labels), cached per model;
+    data = {channel, url, sha, nbytes}, a reference to the model's payload (model/net/export_weights.py:
+    decoder weights, encodings, labels), written once per process to static/lp/<sha>.bin
+    (ui/static_payload.py) and fetched by the browser once per page; cached per model;
   * a tiny state component: the chosen point, its index and the uploaded star as JSON, posted to
     the plane through a window event on its channel.
 `view` ((x0, x1), (y0, y1)) is the range the plane opens on (default: every point); a double-click or
@@ -34,6 +35,7 @@ import streamlit as st
 from model.net.export_weights import ExportError, plane_payload
 from ui import plane_thumbs
 from ui.plane_bundle import bundle
+from ui.static_payload import present, publish
 
 HERE = Path(__file__).resolve().parent
 _plane = st.components.v2.component(
@@ -67,19 +69,33 @@ def _mtime(path) -> float:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _payload(path: str, mtime: float, key: str, classes: tuple[str, ...], _bundle) -> tuple[bytes | None, str | None]:
-    """(channel + payload bytes, None), or (None, why) for a decoder the browser cannot run; per model and key."""
+def _payload(
+    path: str, mtime: float, key: str, classes: tuple[str, ...], _bundle
+) -> tuple[dict | bytes | None, str | None]:
+    """(the plane's data, None), or (None, why) for a decoder the browser cannot run; per model and key.
+
+    The data is {channel, url, sha, nbytes}: the payload's file under static/ (ui/static_payload.py),
+    which the browser fetches once; or, where that folder is not writable, channel + payload bytes.
+    """
     try:
         body = plane_payload(_bundle.codec, _bundle.latent, classes, history=getattr(_bundle, "history", None))
     except ExportError as e:
         return None, str(e)
+    ref = publish(body)
+    if ref is not None:
+        return {"channel": key, **ref}, None
     name = key.encode()
     head = b"LEPK" + struct.pack("<I", len(name)) + name
     return head + b"\0" * (-len(head) % 4) + body, None
 
 
-def payload(bundle, key: str, classes) -> tuple[bytes | None, str | None]:
-    return _payload(str(bundle.path), _mtime(bundle.path), key, tuple(classes), bundle)
+def payload(bundle, key: str, classes) -> tuple[dict | bytes | None, str | None]:
+    args = (str(bundle.path), _mtime(bundle.path), key, tuple(classes), bundle)
+    data, why = _payload(*args)
+    if isinstance(data, dict) and not present(data):  # its file was removed (static/ cleaned): write it again
+        _payload.clear()
+        data, why = _payload(*args)
+    return data, why
 
 
 def _on_click(key: str, on_click: Callable | None) -> None:

@@ -20,6 +20,12 @@ from model.folders.atomic import write_file_atomic
 ROOT = Path(__file__).resolve().parent.parent
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 URL = "app/static/plotly.min.js"  # relative to the app's base URL
+_served = {"dir": ROOT / "static"}  # the folder Streamlit serves: the one ensure_plotly_js() last filled
+
+
+def static_dir() -> Path:
+    """The folder served at app/static/ (static/ beside app.py, or the one ensure_plotly_js() was given)."""
+    return _served["dir"]
 
 
 @functools.cache  # once per process: app.py calls it on every run
@@ -30,6 +36,7 @@ def ensure_plotly_js(static_dir: str | os.PathLike | None = None) -> Path | None
     writable (the live plane then reports that it cannot load and the page falls back).
     """
     target_dir = Path(static_dir) if static_dir else ROOT / "static"
+    _served["dir"] = target_dir
     target = target_dir / PLOTLY_JS.name
     if not PLOTLY_JS.is_file():
         return None

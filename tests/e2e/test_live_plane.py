@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import urllib.request
+
 import pytest
 
+from model.folders import store
+from model.net.export_weights import plane_payload
 from tests.e2e.app_utils import record_frames, start_streamlit, stop, wait_for_app, wait_until_quiet
 
 pytestmark = pytest.mark.e2e
@@ -112,6 +117,37 @@ def test_fallback_when_plotly_cannot_load(page, harness_url):
     picture = page.locator('.st-key-fallback_picture [data-testid="stImage"] img')
     picture.wait_for(timeout=120_000)
     assert picture.evaluate("img => img.complete && img.naturalWidth") > 0
+
+
+def test_payload_file_serves_exactly_the_payload_bytes(page, harness_url):
+    """The plane's data is a static file serving exactly the model's payload, fetched once by the page, reruns included."""
+    b = store.load()
+    body = plane_payload(b.codec, b.latent, tuple(str(i) for i in range(10)), history=getattr(b, "history", None))
+    sha = hashlib.sha256(body).hexdigest()
+    with urllib.request.urlopen(f"{harness_url}/app/static/lp/{sha[:16]}.bin", timeout=30) as r:
+        assert r.read() == body
+    fetched = []
+    page.on("request", lambda req: "/app/static/lp/" in req.url and fetched.append(req.url))
+    open_plane(page, harness_url)
+    z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 2))")
+    page.mouse.click(*page.evaluate(PAGE_PX, z))  # a rerun: the plane keeps its data, no second fetch
+    page.wait_for_function("() => /index \\d+/.test(document.querySelector('.st-key-harness_chosen').innerText)")
+    assert fetched == [f"{harness_url}/app/static/lp/{sha[:16]}.bin"]
+    digest = page.evaluate(
+        """async (sha) => { const u = await window.__lpPayloads.get(sha);
+        return Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", u)), (x) => x.toString(16).padStart(2, "0")).join(""); }""",
+        sha[:16],
+    )
+    assert digest == sha
+
+
+def test_fallback_when_payload_cannot_be_fetched(page, harness_url):
+    """If the plane's data cannot be fetched, the page says so and shows the still picture."""
+    page.route("**/app/static/lp/*.bin", lambda route: route.abort())
+    page.goto(harness_url)
+    wait_for_app(page)
+    page.get_by_text("The live plane could not start in this browser").wait_for(timeout=120_000)
+    page.locator('.st-key-fallback_picture [data-testid="stImage"] img').wait_for(timeout=120_000)
 
 
 def test_star_for_an_uploaded_digit(page, harness_url):

@@ -2,7 +2,8 @@
 // built from ui/plane/*.js by ui/plane_bundle.py; no build step, no npm, no CDN).
 //
 // Streamlit calls the default export with {data, parentElement, setStateValue, setTriggerValue} on
-// every rerun. data: bytes = "LEPK" + channel + model/net/export_weights.py's payload (payload.js). The
+// every rerun. data: {channel, url, sha, nbytes}, a reference to model/net/export_weights.py's payload,
+// which payload.js fetches once per page (or, inline, bytes = "LEPK" + channel + the payload). The
 // chosen point, uploaded star, view and link group come separately, from ui/live_plane.py's tiny state
 // component, as window "lp-state" events (sync.js), so the 1.5 MB payload never changes between reruns.
 // Named exports (parsePayload, makeDecoder) are for the tests.
@@ -23,7 +24,7 @@
 // A feature keeps its own state in an object made in install(), or on ctx.S if tests should read it;
 // whatever it adds to window or document it removes on "dispose". No function over about 80 lines
 // (tests/test_plane_modules.py checks).
-import { parsePayload } from "./payload.js";
+import { loadPayload, parsePayload, payloadSig } from "./payload.js";
 import { makeDecoder } from "./decoder.js";
 import { buildDom, el } from "./dom.js";
 import { createState, fail, initState } from "./state.js";
@@ -52,27 +53,31 @@ export { parsePayload, makeDecoder };
 
 export default function (component) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
-  if (!data || !data.byteLength) return;
+  const sig = payloadSig(data);
+  if (!sig) return;
   const host = parentElement;
-  const sig = data.byteLength + ":" + Array.from(data.subarray(data.byteLength - 64)).join(",");
   if (host.__lp && host.__lp.sig === sig) return; // same model: keep the drawn plot
-  if (host.__lp) host.__lp.dispose();
+  if (host.__lp && host.__lp.dispose) host.__lp.dispose();
   let root = host.querySelector(".lp-root");
   if (!root) root = el("div", { class: "lp-root" }, host);
   const S = createState(sig);
   host.__lp = S;
-  try {
-    start(S, root, data, setStateValue, setTriggerValue);
-  } catch (e) {
-    fail(S, root, setStateValue, e);
-  }
+  const go = (bytes) => {
+    if (host.__lp !== S) return; // another model arrived while these bytes were on their way
+    try {
+      start(S, root, bytes, data.channel, setStateValue, setTriggerValue);
+    } catch (e) {
+      fail(S, root, setStateValue, e);
+    }
+  };
+  loadPayload(data).then(go, (e) => host.__lp === S && fail(S, root, setStateValue, e));
 }
 
-function start(S, root, data, setStateValue, setTriggerValue) {
+function start(S, root, data, name, setStateValue, setTriggerValue) {
   const P = parsePayload(data);
   const dec = makeDecoder(P.layers);
   const d = buildDom(root);
-  const channel = P.channel || "live_plane";
+  const channel = name || P.channel || "live_plane";
   initState(S, P, dec, d, channel);
   const ctx = makeContext({ S, P, dec, d, root, channel, setStateValue, setTriggerValue });
   openingView(ctx);

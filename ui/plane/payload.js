@@ -4,6 +4,42 @@
 // ("LEP1" + uint32 n + JSON header + the arrays it lists). The channel names this plane.
 // Returns {header, layers: [{in, out, act, w, b}], z: Float32Array (2 per point), y: labels, channel,
 // arrays: every named array (the replay reads the history's h_* arrays)}.
+//
+// The component's data is usually a reference {channel, url, sha, nbytes} to the payload's file under
+// the app's static folder (ui/static_payload.py): loadPayload fetches it once per page and sha, so
+// Compare's two planes and a return to a page reuse the bytes. Inline bytes (the server could not
+// write the file) load as they are.
+
+// sha -> Promise<Uint8Array>; on window too, so every copy of this module shares it
+const CACHE = (window.__lpPayloads = window.__lpPayloads || new Map());
+
+// The plane's identity: a new one means another model (or another payload) for this plane.
+export function payloadSig(data) {
+  if (!data) return null;
+  if (data.sha) return "ref:" + data.sha + ":" + data.nbytes;
+  if (!data.byteLength) return null;
+  return data.byteLength + ":" + Array.from(data.subarray(data.byteLength - 64)).join(",");
+}
+
+// Promise<Uint8Array> of the payload bytes; rejects (the plane then reports the error) when unreachable.
+export function loadPayload(data) {
+  if (!data.url) return Promise.resolve(data);
+  if (!CACHE.has(data.sha)) {
+    const url = new URL(data.url, document.baseURI.replace(/[^/]*$/, "")).href;
+    const p = fetch(url)
+      .then((r) => {
+        if (!r.ok) throw new Error("its data could not be fetched (HTTP " + r.status + ")");
+        return r.arrayBuffer();
+      })
+      .then((buf) => {
+        if (buf.byteLength !== data.nbytes) throw new Error("its data arrived incomplete");
+        return new Uint8Array(buf);
+      });
+    p.catch(() => CACHE.delete(data.sha)); // a later mount tries again
+    CACHE.set(data.sha, p);
+  }
+  return CACHE.get(data.sha);
+}
 
 export function parsePayload(u8) {
   const buf = u8.slice().buffer; // the websocket view sits at any offset: copy before Float32Array
