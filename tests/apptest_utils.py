@@ -19,6 +19,18 @@ def plane(at, channel: str):
     return None
 
 
+def plane_payload(at, channel: str) -> bytes:
+    """The live plane's payload bytes: the file its data names (static/lp/<sha>.bin), or inline bytes."""
+    c = plane(at, channel)
+    ref = json.loads(c.proto.json) if c.proto.json else {}
+    if ref.get("sha"):
+        from ui.static import static_dir
+        from ui.static_payload import SUBDIR
+
+        return (static_dir() / SUBDIR / f"{ref['sha']}.bin").read_bytes()
+    return c.proto.bytes
+
+
 def plane_state(at, channel: str = "explore_plane") -> dict:
     """What the page sends the live plane `channel`: {marker, index, star, view, link}."""
     for c in at.get("bidi_component"):

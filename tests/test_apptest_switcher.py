@@ -12,7 +12,7 @@ from model.data import CLASS_NAMES
 from model.folders import store
 from model.folders.library import SHIPPED_DIR
 from model.net.views import core_box, typical_index
-from tests.apptest_utils import pictures, plane, plane_state
+from tests.apptest_utils import pictures, plane_payload, plane_state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 180
@@ -159,7 +159,7 @@ def test_fashion_model_shows_class_names_on_every_page():
     at = app(model="fashion")
     assert not at.exception, at.exception
     assert any("T-shirt/top" in c.value for c in at.sidebar.caption)
-    assert all(name.encode() in plane(at, "explore_plane").proto.bytes for name in FASHION)  # the plane's legend
+    assert all(name.encode() in plane_payload(at, "explore_plane") for name in FASHION)  # the plane's legend
     at.switch_page("pages/reconstructions.py").run()
     assert not at.exception, at.exception
     titles = {m.value.strip("*") for m in at.markdown}
