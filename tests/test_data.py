@@ -60,15 +60,20 @@ def no_sources(monkeypatch, tmp_path):
     """No env var, an empty Keras home, and a download that fails loudly if reached."""
     monkeypatch.delenv(data.ENV_VAR, raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    import keras
+
+    return failing_download(monkeypatch, keras.datasets.mnist)
+
+
+def failing_download(monkeypatch, dataset) -> list:
+    """Make `dataset.load_data` fail as with no network; the list it returns counts the calls."""
     calls = []
 
     def no_download():
         calls.append(1)
         raise OSError("network is unreachable")
 
-    import keras
-
-    monkeypatch.setattr(keras.datasets.mnist, "load_data", no_download)
+    monkeypatch.setattr(dataset, "load_data", no_download)
     return calls
 
 
@@ -360,14 +365,7 @@ def no_fashion(monkeypatch, tmp_path):
     monkeypatch.delenv(data.FASHION_ENV_VAR, raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
     monkeypatch.setattr(data, "FASHION_DIR", tmp_path / "no_debian")
-    calls = []
-
-    def no_download():
-        calls.append(1)
-        raise OSError("network is unreachable")
-
-    monkeypatch.setattr(keras.datasets.fashion_mnist, "load_data", no_download)
-    return calls
+    return failing_download(monkeypatch, keras.datasets.fashion_mnist)
 
 
 def test_fashion_mnist_env_var(tmp_path, monkeypatch, no_fashion):
