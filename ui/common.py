@@ -65,6 +65,12 @@ def opening_of(bundle: store.Bundle) -> tuple[tuple[float, float], tuple]:
     return tuple(float(v) for v in bundle.latent["z_train"][i]), box
 
 
+def trigger(key: str, name: str):
+    """A Components v2 trigger value `name` from the component with this widget key, or None."""
+    value = st.session_state.get(key)
+    return value.get(name) if hasattr(value, "get") else getattr(value, name, None)
+
+
 def folder_mtime(path: Path) -> float:
     try:
         return (path / store.META_FILE).stat().st_mtime

@@ -33,7 +33,7 @@ from pathlib import Path
 import streamlit as st
 
 from model.net.export_weights import ExportError, plane_payload
-from ui import plane_thumbs
+from ui import common, plane_thumbs
 from ui.plane_bundle import bundle
 from ui.static_payload import present, publish
 
@@ -61,13 +61,6 @@ class LiveResult:
     interp: dict | None = None  # the interpolation the user set up: {a: [z1, z2], b: [z1, z2], k}
 
 
-def _mtime(path) -> float:
-    try:
-        return (Path(path) / "meta.json").stat().st_mtime
-    except OSError:
-        return 0.0
-
-
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _payload(
     path: str, mtime: float, key: str, classes: tuple[str, ...], _bundle
@@ -90,7 +83,7 @@ def _payload(
 
 
 def payload(bundle, key: str, classes) -> tuple[dict | bytes | None, str | None]:
-    args = (str(bundle.path), _mtime(bundle.path), key, tuple(classes), bundle)
+    args = (str(bundle.path), common.folder_mtime(bundle.path), key, tuple(classes), bundle)
     data, why = _payload(*args)
     if isinstance(data, dict) and not present(data):  # its file was removed (static/ cleaned): write it again
         _payload.clear()
@@ -99,23 +92,20 @@ def payload(bundle, key: str, classes) -> tuple[dict | bytes | None, str | None]
 
 
 def _on_click(key: str, on_click: Callable | None) -> None:
-    value = st.session_state.get(key)
-    click = value.get("click") if hasattr(value, "get") else getattr(value, "click", None)
+    click = common.trigger(key, "click")
     if on_click and isinstance(click, dict) and "z1" in click:
         index = click.get("index")
         on_click(float(click["z1"]), float(click["z2"]), None if index is None else int(index))
 
 
 def _on_select(key: str, on_select: Callable | None) -> None:
-    value = st.session_state.get(key)
-    sel = value.get("select") if hasattr(value, "get") else getattr(value, "select", None)
+    sel = common.trigger(key, "select")
     if on_select and isinstance(sel, dict):
         on_select(sel)
 
 
 def _on_error(key: str) -> None:
-    value = st.session_state.get(key)
-    err = value.get("error") if hasattr(value, "get") else getattr(value, "error", None)
+    err = common.trigger(key, "error")
     if err:
         st.session_state[f"{key}_failed"] = str(err)[:200]
 

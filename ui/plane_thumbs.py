@@ -41,8 +41,7 @@ def _png(dataset: str, indices: tuple[int, ...]) -> tuple[bytes, int]:
 
 def on_request(key: str, bundle) -> None:
     """The component's "ask" trigger: build the atlas it asked for (nothing without the data set)."""
-    value = st.session_state.get(f"{key}_thumbs_out")
-    ask = value.get("ask") if hasattr(value, "get") else getattr(value, "ask", None)
+    ask = common.trigger(f"{key}_thumbs_out", "ask")
     if not isinstance(ask, dict) or source(bundle) != "originals":
         return
     indices = clean_indices(ask.get("indices"), len(bundle.latent["z_train"]))
