@@ -32,6 +32,8 @@ def current(bundle) -> tuple:
         box = parse_box(text)
         ss.selection = (model, (box,) if box else ())
         ss.selection_note = None if box or text is None else "The link's box was not understood, so nothing is selected."  # fmt: skip
+        if text is not None and not box:
+            del st.query_params["box"]  # a bad link's box is not kept in the URL
     if ss.selection[0] != model:  # another model's plane: its encodings mean something else
         ss.selection = (model, ())
     return ss.selection[1]
@@ -127,7 +129,8 @@ def top_classes(counts, names, k: int = 3) -> str:
 def panel_ui(bundle):
     """The selection panel (or a one-line hint when nothing is selected); returns the Summary or None."""
     s, ss = summary(bundle), st.session_state
-    sync_url(current(bundle))  # a page switch drops the query string: the box's link comes back with the page
+    # The URL follows the selection only when it changes (_set): writing ?box= again after a page switch
+    # would push a history entry on every arrival, and Back would land on Explore again and again.
     note = ss.pop("selection_note", None)  # said once
     if note:
         st.caption(note)
