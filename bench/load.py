@@ -3,6 +3,8 @@
     LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.load                 # N = 10, 30, 50; ~5 min
     LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.load --sessions 10 --seconds 20 --chromium 3
     LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.load --sessions 50 --replicas 2 --out bench/results/load_replicas.json
+    git worktree add --detach /tmp/load-base d7aa58f     # then, against that version in the same run:
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.load --chromium 0 --baseline /tmp/load-base
 
 One server (app.py as users get it: the live plane on) on 127.0.0.1. For each N, N sessions speak the
 browser's websocket protocol (tests/e2e/stclient.py: BackMsg rerun_script with widget states, fragment
@@ -18,7 +20,8 @@ The server's RSS and CPU come from /proc every second. --replicas K runs K serve
 nginx (assets/deploy-nginx-replicas.conf, filled in as tests/e2e/test_proxy.py does; CPU and RSS
 summed over the replicas). --chromium K adds, in the smallest N's
 run, K real Chromium pages moving the z1 slider (key press -> new decoded image, timed in the page).
-Writes bench/results/load.json and prints a table.
+--baseline PATH measures a checkout of another version the same way right after, and prints
+the ratios. Writes bench/results/load.json and prints a table.
 """
 
 from __future__ import annotations
@@ -286,19 +289,13 @@ def behind_nginx(tmp: Path, urls: list[str]):
         proc.wait(10)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sessions", type=int, nargs="+", default=[10, 30, 50])
-    ap.add_argument("--seconds", type=float, default=60)
-    ap.add_argument("--chromium", type=int, default=3, help="real Chromium pages in the first run (0: none)")
-    ap.add_argument("--replicas", type=int, default=1, help="servers behind nginx (assets/deploy-nginx-replicas.conf)")
-    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "load.json"))
-    args = ap.parse_args()
+def measure(root: Path, args) -> list[dict]:
+    """Every --sessions size against fresh servers of the checkout at `root` (one training throughout)."""
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as servers:
         lib = Path(tmp)
         procs = []
         for _ in range(args.replicas):
-            proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib / "library")})
+            proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib / "library")}, root=root)
             servers.callback(stop, proc)
             procs.append((proc, url))
         if args.replicas > 1:
@@ -311,17 +308,49 @@ def main() -> None:
             if not train.started():
                 raise SystemExit(f"the training process gave no epoch in 180 s: {train.log.read_text()[-300:]}")
             pids = [p.pid for p, _ in procs]
-            results = [run_n(url, pids, n, args.seconds, train, args.chromium if i == 0 else 0)
-                       for i, n in enumerate(args.sessions)]  # fmt: skip
+            return [run_n(url, pids, n, args.seconds, train, args.chromium if i == 0 else 0)
+                    for i, n in enumerate(args.sessions)]  # fmt: skip
         finally:
             if train:
                 train.stop()
-    Path(args.out).write_text(json.dumps({"cores": os.cpu_count(), "runs": results}, indent=2) + "\n")
+
+
+def ratios(this: list[dict], base: list[dict]) -> str:
+    """p95 of every action and actions/s, baseline / this checkout, per size (measured in the same run)."""
+    rows = [
+        "| sessions | actions/s, this / baseline | p95 baseline / this: slider, digit #, page open |",
+        "|---:|---|---|",
+    ]
+    for a, b in zip(this, base, strict=True):
+        keys = ("slider", "go to digit #", "open another page")
+        r = [f"{b['by_action'][k]['p95_ms'] / a['by_action'][k]['p95_ms']:.1f}×" for k in keys if k in a["by_action"]]
+        rows.append(f"| {a['sessions']} | {a['actions_per_s'] / b['actions_per_s']:.1f}× | {', '.join(r)} |")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", type=int, nargs="+", default=[10, 30, 50])
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--chromium", type=int, default=3, help="real Chromium pages in the first run (0: none)")
+    ap.add_argument("--replicas", type=int, default=1, help="servers behind nginx (assets/deploy-nginx-replicas.conf)")
+    ap.add_argument("--baseline", type=Path, help="a checkout of another version, measured the same way after this one")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "load.json"))
+    args = ap.parse_args()
+    results = measure(ROOT, args)
+    out = {"cores": os.cpu_count(), "runs": results}
+    if args.baseline:
+        print(f"baseline: {args.baseline}", file=sys.stderr, flush=True)
+        out["baseline"] = {"root": str(args.baseline), "runs": measure(args.baseline.resolve(), args)}
+    Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
     print(table(results))
     for r in results:
         if "chromium" in r:
             print(f"Chromium, {r['chromium']['pages']} pages during N = {r['sessions']}: slider → image "
                   f"p50 {r['chromium']['p50_ms']} ms, p95 {r['chromium']['p95_ms']} ms, {r['chromium']['misses']} misses")  # fmt: skip
+    if args.baseline:
+        print("\nbaseline:\n" + table(out["baseline"]["runs"]))
+        print("\n" + ratios(results, out["baseline"]["runs"]))
 
 
 if __name__ == "__main__":
