@@ -144,3 +144,11 @@ def test_train_form_draws_a_new_field_under_more_options(monkeypatch, tmp_path, 
     at.selectbox(key="train_norm").select("batch").run()
     config, error = built[-1]
     assert error is None and (config.dropout, config.norm, config.hidden) == (0.25, "batch", (64,))
+
+
+@pytest.mark.parametrize("key", ["/", "../../etc/passwd", "a\nb", "x" * 200])
+def test_unknown_config_key_is_refused_without_echoing_it(key):
+    """A hostile key in a model's config is refused in one line that never repeats a path or a newline."""
+    with pytest.raises(ConfigError) as e:
+        Config.from_dict({**DEFAULT.to_dict(), key: 1})
+    assert "/" not in str(e.value) and "\n" not in str(e.value) and "x" * 50 not in str(e.value)

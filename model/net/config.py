@@ -102,8 +102,11 @@ class Config:
     def from_dict(cls, d: dict) -> Config:
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = set(d) - names
-        if unknown:
-            raise ConfigError(f"unknown config keys: {sorted(unknown)}")
+        if unknown:  # the keys come from a file: name only plain ones, never echo paths or control characters
+            plain = sorted(k for k in map(str, unknown) if k.isidentifier() and len(k) <= 40)[:5]
+            more = len(unknown) - len(plain)
+            named = ", ".join(plain) + (f" and {more} more" if plain and more else "")
+            raise ConfigError(f"unknown config keys: {named}" if plain else f"{len(unknown)} unknown config key(s)")
         return cls(**d)
 
     def summary(self) -> str:
