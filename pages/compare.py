@@ -3,8 +3,10 @@
 With the live plane (ui/live_plane.py, LATENT_EXPLORER_LIVE on, the default) the two planes are linked
 in the browser: the digit under the pointer in one is ringed in the other, with no server call. A click
 (or tap) on a digit in either plane marks that training index in both (a cross) and shows its
-original with each model's reconstruction. Fallback (LIVE=0, or a plane that cannot run): a still picture
-of each plane (ui/plane_picture.py) and a box for a training digit's number, which is crossed in both.
+original with each model's reconstruction. A box or lasso drawn on either plane selects training
+digits; both planes highlight them, and a panel below shows them (ui/compare_selection.py).
+Fallback (LIVE=0, or a plane that cannot run): a still picture of each plane (ui/plane_picture.py)
+and a box for a training digit's number, which is crossed in both.
 Only models trained on the same data set are paired: a training index names the same image in both.
 
 State (durable, seeded into the widgets at the top of every run: Streamlit drops a widget's state
@@ -13,6 +15,7 @@ while its page is not shown):
     compare_index    the training index clicked last, or None
     compare_a/_b     the two model selectboxes; compare_plane_a/_b the live planes;
     compare_box      the fallback's number box, re-seeded from compare_index
+    compare_selection*  the box / lasso selection, per pair of models: owned by ui/compare_selection.py
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import streamlit as st
 from model.folders import check
 from model.folders.library import LibraryError
 from model.folders.store import ModelError
-from ui import common, plane_picture, router
+from ui import common, compare_selection, plane_picture, router
 from ui.live_explore import can_run
 from ui.live_plane import live_plane
 
@@ -129,13 +132,16 @@ def live_ok(a, b) -> bool:
 
 @st.fragment
 def live_pair(a, b) -> None:
-    """Both live planes, linked in the browser, and the marked digit: a click reruns only this."""
+    """Both live planes, linked in the browser, the marked digit and the selection: a click or a shape
+    drawn reruns only this."""
     index = marked(a)
 
     def draw(side: str, m, z) -> None:
         res = live_plane(
             m, key=f"compare_plane_{side}", classes=common.class_names(m), marker=z, index=index,
             view=common.opening_of(m)[1], link=LINK, on_click=lambda _z1, _z2, i: on_live_click(i), replay=True,
+            selection=compare_selection.for_plane(a, b, side),
+            on_select=lambda v: compare_selection.on_select(a, b, side, v),
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the page with the pictures
             st.rerun(scope="app")
@@ -146,6 +152,7 @@ def live_pair(a, b) -> None:
         "Scroll to zoom, drag to pan, double-click to see every digit."
     )
     digit_ui(a, b, index)
+    compare_selection.panel_ui(a, b)  # the box / lasso selection, highlighted in both planes
 
 
 def digit_ui(a, b, index: int | None) -> None:

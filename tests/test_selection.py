@@ -157,3 +157,16 @@ def test_parse_shape_accepts_and_orders():
     assert lasso == Lasso((0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
     assert parse_shape(lasso.to_dict()) == lasso
     assert make_box(0, 1, 0, 1, ordered=True) == Box(0, 1, 0, 1)
+
+
+def test_pack_is_a_bit_per_point():
+    """The planes' mask: point i is bit i % 8 of byte i // 8, base64; any length round-trips."""
+    import base64
+
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 8, 13, 60_000):
+        mask = rng.random(n) < 0.3
+        raw = np.frombuffer(base64.b64decode(selection.pack(mask)), np.uint8)
+        assert len(raw) == -(-n // 8)
+        np.testing.assert_array_equal(np.unpackbits(raw, bitorder="little")[:n].astype(bool), mask)
+    assert selection.pack(np.array([True, False, False, True])) == base64.b64encode(bytes([0b1001])).decode()

@@ -1,4 +1,5 @@
-"""A selection's summary (model/net/selection_summary.py) and its export rows (model/folders/export.py)."""
+"""A selection's summary (model/net/selection_summary.py) and its export rows (model/folders/export.py),
+and Compare's view of it in a second model (place, together, selected_pair)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import io
 
 import numpy as np
 
-from model.folders.export import selected, table_csv, table_npz
+from model.folders.export import selected, selected_pair, table_csv, table_npz
 from model.net.selection import Box, members
-from model.net.selection_summary import GALLERY, mosaic, spread, summarise
+from model.net.selection_summary import GALLERY, mosaic, place, spread, summarise, together
 
 
 class LinearCodec:
@@ -97,3 +98,30 @@ def test_export_rows_are_the_selection():
         assert sorted(f.files) == ["index", "label", "z1", "z2"]
         assert f["index"].tolist() == idx.tolist()
         np.testing.assert_array_equal(np.c_[f["z1"], f["z2"]], z[idx])
+
+
+def test_together_is_one_for_a_cluster_and_chance_when_shuffled():
+    """A selection that is a region of the plane keeps its neighbours (near 1); the same digits placed at
+    random in another plane have about the chance share of selected neighbours."""
+    z, labels, _ = data(4000)
+    mask = members(z, [Box(0, 0.3, 0, 0.3)])
+    assert together(z, mask) > 0.85
+    shuffled = z[np.random.default_rng(1).permutation(len(z))]  # another "model": the same digits, anywhere
+    assert abs(together(shuffled, mask) - mask.mean()) < 0.03
+    p = place(shuffled, mask, LinearCodec())
+    np.testing.assert_allclose(p.centroid, shuffled[mask].mean(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(p.image[0, 1], p.centroid[0], rtol=1e-6)
+
+
+def test_pair_rows_hold_both_models_encodings():
+    """Compare's download: one row per selected digit with its index, label and its z1, z2 in each model."""
+    z, labels, _ = data()
+    a = {"z_train": z, "y_train": labels.astype(np.uint8)}
+    b = {"z_train": z[::-1].copy() * 3, "y_train": labels.astype(np.uint8)}
+    idx = np.flatnonzero(members(z, [Box(0.2, 0.3, 0, 1)]))
+    rows = list(csv.DictReader(io.StringIO(table_csv(selected_pair(a, b, idx)).decode())))
+    assert list(rows[0]) == ["index", "label", "a_z1", "a_z2", "b_z1", "b_z2"] and len(rows) == len(idx)
+    assert [int(r["index"]) for r in rows] == idx.tolist()
+    assert [int(r["label"]) for r in rows] == labels[idx].tolist()
+    np.testing.assert_allclose([[float(r["a_z1"]), float(r["a_z2"])] for r in rows], a["z_train"][idx], rtol=1e-6)
+    np.testing.assert_allclose([[float(r["b_z1"]), float(r["b_z2"])] for r in rows], b["z_train"][idx], rtol=1e-6)

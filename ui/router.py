@@ -45,7 +45,8 @@ ICON = str(Path(__file__).resolve().parents[1] / "assets" / "icon.png")
 CSS = """<style>
 .stMainBlockContainer { padding-top: 2.2rem; padding-bottom: 2rem; }
 [data-testid="stImageCaption"] { word-break: keep-all; overflow-wrap: normal; }  /* never "reconstr-uction" */
-.st-key-selection_gallery img { image-rendering: pixelated; }  /* sent at 28 px a digit, shown larger */
+.st-key-selection_gallery img, .st-key-compare_selection_gallery img { image-rendering: pixelated; height: auto; }  /* sent at 28 px a digit, shown larger */
+.st-key-selection_gallery .stImage > div, .st-key-compare_selection_gallery .stImage > div { max-width: 100%; }  /* a phone: narrower */
 @media (max-width: 640px) {
   .stMainBlockContainer { padding-top: 3rem; }
   [data-testid="stColumn"]:has(.st-key-explore_side) { order: -1; }

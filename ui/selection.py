@@ -3,6 +3,7 @@
     sel = selection.current(bundle)                  # tuple of shapes (model/net/selection.py), URL read once
     live_plane(..., selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v))
     selection.panel_ui(bundle)                       # count, histogram, gallery, centroid digit, downloads
+    selection.show(summary, names, key=..., ...)     # the panel itself (ui/compare_selection.py uses it too)
 
 State: `selection` = (model path, shapes), durable (survives page switches); a change of model drops it.
 `selection_memo` = (model path, shapes, Summary): the summary is computed once per selection.
@@ -84,14 +85,18 @@ def _by_z2(path: str, mtime: float, _z):
     return by_z2(_z)
 
 
+def sorted_z(bundle):
+    """by_z2 of the model's training encodings (model/net/selection.py), cached per model version."""
+    return _by_z2(str(bundle.path), common.folder_mtime(bundle.path), bundle.latent["z_train"])
+
+
 def summary(bundle):
     """The selection's Summary (model/net/selection_summary.py), or None when nothing is selected."""
     ss, shapes = st.session_state, current(bundle)
     memo = ss.get("selection_memo")
     if memo is None or memo[:2] != (str(bundle.path), shapes):
         lat, data = bundle.latent, common.active_data(bundle, quiet=True)
-        sorted_z = _by_z2(str(bundle.path), common.folder_mtime(bundle.path), lat["z_train"])
-        mask = members(lat["z_train"], shapes, lat["y_train"], sorted_z)
+        mask = members(lat["z_train"], shapes, lat["y_train"], sorted_z(bundle))
         images = data[0][0] if data is not None else None
         s = summarise(lat["z_train"], lat["y_train"], mask, bundle.codec, len(common.class_names(bundle)), images)
         ss.selection_memo = memo = (str(bundle.path), shapes, s)
@@ -137,32 +142,45 @@ def panel_ui(bundle):
     if s is None:
         st.caption("Select digits: **Box select** or **Lasso select** in the plane's toolbar, then drag; Shift adds.")
         return None
-    names = common.class_names(bundle)
-    with st.container(key="selection_panel", border=True):
+    z1, z2 = s.centroid
+    where = "originals from the data set" if s.originals else "decoded from their encodings (the data set is not available here)"  # fmt: skip
+    show(
+        s, common.class_names(bundle), key="selection", on_clear=clear, args=(bundle,),
+        centres=[(s.centroid_image, f"decoded at the centroid ({z1:.2f}, {z2:.2f})")], where=where,
+        rows=lambda: selected(bundle.latent, s.index),
+    )  # fmt: skip
+    return s
+
+
+def show(s, names, *, key: str, on_clear, args, centres, where: str, rows, note: str | None = None) -> None:
+    """A selection's panel (Explore's, Upload's and Compare's): the count and top classes with Clear, the
+    class histogram beside the digit(s) decoded at the centroid, the gallery, and the two downloads.
+
+    s: a Summary; key: the prefix of every element's key ({key}_panel, _clear, _gallery, _csv, _npz) and
+    the downloads' file name; on_clear(*args): Clear's callback; centres: [(28 x 28 image, caption)];
+    where: what the gallery's images are; rows(): the table to download (built only when a button is
+    pressed); note: a line under the count."""
+    with st.container(key=f"{key}_panel", border=True):
         head, button = st.columns([4, 1], vertical_alignment="center")
         head.markdown(f"**{s.count:,} digits selected** · {top_classes(s.counts, names)}")
-        button.button("Clear", key="selection_clear", on_click=clear, args=(bundle,), icon=":material/close:")
-        hist, centre = st.columns([3, 1])
+        button.button("Clear", key=f"{key}_clear", on_click=on_clear, args=args, icon=":material/close:")
+        if note:
+            st.markdown(note)
+        hist, centre = st.columns([3, len(centres)])
         with hist:
             st.vega_lite_chart(histogram_spec(names, s.counts), height=170)
-        with centre:
-            z1, z2 = s.centroid
-            st.image(
-                common.to_png(s.centroid_image, CENTROID_PX),
-                caption=f"decoded at the centroid ({z1:.2f}, {z2:.2f})",
-                output_format="PNG",
-            )
-        where = "originals from the data set" if s.originals else "decoded from their encodings (the data set is not available here)"  # fmt: skip
+        with centre, st.container(horizontal=True):
+            for image, caption in centres:  # one fills its column; several sit side by side at their size
+                width = CENTROID_PX if len(centres) > 1 else "content"
+                st.image(common.to_png(image, CENTROID_PX), caption=caption, width=width, output_format="PNG")
         tiles = mosaic(s.gallery)
         # Sent at 1 pixel per MNIST pixel (4x fewer to encode) and shown TILE_PX times larger, crisp
-        # (ui/router.py's CSS: image-rendering: pixelated inside .st-key-selection_gallery).
-        with st.container(key="selection_gallery"):
+        # (ui/router.py's CSS: image-rendering: pixelated inside .st-key-{key}_gallery).
+        with st.container(key=f"{key}_gallery"):
             st.image(common.to_png(tiles, 0), caption=f"{len(s.shown)} of {s.count:,} selected digits: {where}", width=tiles.shape[1] * TILE_PX, output_format="PNG")  # fmt: skip
-        rows = lambda: selected(bundle.latent, s.index)  # noqa: E731  (built only when a button is pressed)
         with st.container(horizontal=True):
             for kind, write, mime in (("CSV", table_csv, "text/csv"), ("NPZ", table_npz, "application/octet-stream")):
                 st.download_button(
-                    f"Download selection ({kind})", lambda w=write: w(rows()), file_name=f"selection.{kind.lower()}",
-                    mime=mime, key=f"selection_{kind.lower()}", on_click="ignore", icon=":material/download:",
+                    f"Download selection ({kind})", lambda w=write: w(rows()), file_name=f"{key}.{kind.lower()}",
+                    mime=mime, key=f"{key}_{kind.lower()}", on_click="ignore", icon=":material/download:",
                 )  # fmt: skip
-    return s

@@ -3,6 +3,7 @@
     python -m model export [--model DIR] --out encodings.csv      # or encodings.npz
     from model.folders.export import csv_bytes, npz_bytes                 # for a download button
     table_csv(selected(latent, idx)), table_npz(...)                      # some training digits only
+    table_csv(selected_pair(latent_a, latent_b, idx))                     # ... in two models (Compare)
 
 `latent` is a model folder's latent.npz as a dict (store.load(...).latent or store.load_latent).
 """
@@ -41,6 +42,20 @@ def selected(latent: dict[str, np.ndarray], idx: np.ndarray) -> dict[str, np.nda
         "label": np.asarray(latent["y_train"][idx], dtype=np.uint8),
         "z1": np.asarray(z[:, 0], dtype=np.float32),
         "z2": np.asarray(z[:, 1], dtype=np.float32),
+    }
+
+
+def selected_pair(latent_a: dict[str, np.ndarray], latent_b: dict[str, np.ndarray], idx) -> dict[str, np.ndarray]:
+    """The training digits at `idx` in two models of the same data set (Compare): index, label, and each
+    model's encoding (a_z1, a_z2: model A's; b_z1, b_z2: model B's), one row each in idx's order."""
+    a, b = selected(latent_a, idx), selected(latent_b, idx)
+    return {
+        "index": a["index"],
+        "label": a["label"],
+        "a_z1": a["z1"],
+        "a_z2": a["z2"],
+        "b_z1": b["z1"],
+        "b_z2": b["z2"],
     }
 
 

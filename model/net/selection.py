@@ -6,6 +6,7 @@ training encodings lie inside it, so every count the app shows is Python's:
     shape = parse_shape({"kind": "lasso", "x": [...], "y": [...]})   # Box | Lasso | None
     box = parse_box("-1,2,0.5,3")                                    # ?box=x0,x1,y0,y1, or None
     mask = members(z, shapes, labels, by_z2(z))     # (N,) bool: inside any shape; by_z2: once per model
+    pack(mask)                                      # the mask as text for the browser: a bit per point
 
 Boundaries: a box holds its edges (x0 <= z1 <= x1, y0 <= z2 <= y1). A lasso uses the even-odd rule
 with half-open edges (a point on a left or bottom edge is inside, on a right or top edge outside),
@@ -14,6 +15,7 @@ so two lassos that share an edge never both hold a point on it.
 
 from __future__ import annotations
 
+import base64
 import math
 from dataclasses import dataclass
 
@@ -164,3 +166,9 @@ def members(z: np.ndarray, shapes, labels: np.ndarray | None = None, sorted_z=No
             inside &= ~np.isin(labels, s.hidden)
         out |= inside
     return out
+
+
+def pack(mask: np.ndarray) -> str:
+    """(N,) bool -> base64 of one bit per point, point i in bit i % 8 of byte i // 8 (the live plane
+    reads it: ui/plane/selection.js). 60,000 points: 10,000 characters."""
+    return base64.b64encode(np.packbits(np.asarray(mask, bool), bitorder="little").tobytes()).decode("ascii")

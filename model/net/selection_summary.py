@@ -5,6 +5,7 @@ Pure NumPy (no Streamlit): ui/selection.py draws it, bench/selection.py times it
     mask = members(z_train, shapes, y_train)                           # model/net/selection.py
     s = summarise(z_train, y_train, mask, codec, n_classes, images=x_train)   # images: None -> decoded
     mosaic(s.gallery)                                                  # one (H, W) image of the gallery
+    place(z_other, mask, other_codec)       # Compare: where the same digits lie in another model's plane
 """
 
 from __future__ import annotations
@@ -13,8 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.net.neighbors import nearest_indices
+
 GALLERY = 100  # digits shown at most: 10 rows of 10
 GAP = 2  # pixels between tiles in the mosaic
+NEIGHBOURS = 10  # together(): each selected digit's nearest neighbours looked at
+SAMPLE = 1000  # together(): selected digits looked at, at most
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,36 @@ class Summary:
     @property
     def count(self) -> int:
         return len(self.index)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a selection's digits lie in one model's plane."""
+
+    centroid: tuple[float, float]  # their mean (z1, z2) in this plane
+    image: np.ndarray  # (28, 28) float32: this model's decoder at that centroid
+    together: float  # how much this model keeps them together (see together())
+
+
+def together(z, mask, k: int = NEIGHBOURS, sample: int = SAMPLE) -> float:
+    """The share of the selected digits' k nearest neighbours in this plane that are selected too (over an
+    even sample of them, `spread`). Near 1: the model keeps them together; near mask.mean(), the chance
+    level: they lie among the other digits as if placed at random. Unit-free, so two models' planes
+    (with their different scales) can be compared. 1,000 digits: a few ms (model/net/neighbors.py)."""
+    mask = np.asarray(mask, bool)
+    q = spread(np.flatnonzero(mask), sample)
+    if len(q) == 0:
+        return 0.0
+    nn = nearest_indices(z, z[q], k + 1)  # the digit itself is among them: left out below
+    other = nn != q[:, None]
+    return float(((mask[nn] & other).sum(axis=1) / other.sum(axis=1)).mean())
+
+
+def place(z, mask, codec) -> Place:
+    """Where the (non-empty) selection `mask` (N,) lies in the plane of encodings z (N, 2), decoded by codec."""
+    c = np.asarray(z[mask], np.float64).mean(axis=0)
+    centroid = (float(c[0]), float(c[1]))
+    return Place(centroid, codec.decode_image(*centroid), together(z, mask))
 
 
 def spread(index: np.ndarray, k: int = GALLERY) -> np.ndarray:

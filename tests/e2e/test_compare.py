@@ -1,8 +1,9 @@
-"""Compare and the model switcher in Chromium: live planes linked in the browser (hover, click, tap), and the
-still pictures of the fallback (LATENT_EXPLORER_LIVE=0), where a typed number marks the same digit in both."""
+"""Compare and the model switcher in Chromium: live planes linked in the browser (hover, click, tap, a box that
+selects the same digits in both), and the still pictures of the fallback (LATENT_EXPLORER_LIVE=0), where a typed number marks the same digit in both."""
 
 from __future__ import annotations
 
+import csv
 import io
 
 import numpy as np
@@ -11,6 +12,7 @@ from PIL import Image
 
 from model.folders import store
 from model.folders.library import SHIPPED_DIR
+from model.net.selection import members, parse_shape
 from tests.e2e.app_utils import (
     DECODED,
     assert_no_exception,
@@ -210,3 +212,47 @@ def test_live_compare_falls_back_to_still_pictures_when_a_plane_cannot_start(pag
     page.get_by_text("The live plane could not start in this browser").wait_for(timeout=120_000)
     page.wait_for_function(f"() => document.querySelectorAll('{PICTURES}').length === 2", timeout=120_000)
     assert_no_exception(page, "compare fallback")
+
+
+# Page position of fractions (fx, fy) across live plane `side`'s plot area (fy from the top).
+AT = """([side, fx, fy]) => { const S = window.__livePlane['compare_plane_' + side], fl = S.gd._fullLayout,
+  r = S.d.plot.getBoundingClientRect();
+  return [r.left + fl.xaxis._offset + fx * fl.xaxis._length, r.top + fl.yaxis._offset + fy * fl.yaxis._length]; }"""
+ANSWERED = """(t) => ['a', 'b'].every((s) => document.querySelector('.st-key-compare_live_' + s + ' [data-testid="lp-plot"]')
+  .getAttribute('data-selected-t') === String(t))"""
+# The training digits plane `side` highlights (Plotly's selected points of its points trace, as indices).
+LIT = """(side) => { const S = window.__livePlane['compare_plane_' + side], t = S.gd.data.find((d) => d.name === 'points');
+  return (t.selectedpoints || []).map((k) => S.pointIndex[k]).sort((x, y) => x - y); }"""
+
+
+def test_box_on_one_plane_selects_the_same_digits_in_both(page, live_url):
+    """A box drawn on plane A: both planes carry Python's count and light exactly those digits; the panel and
+    its CSV hold them, with each model's z1, z2."""
+    open_live(page, live_url)
+    plane = page.locator(".st-key-compare_live_a")
+    plane.get_by_test_id("lp-drag-select").click()
+    page.wait_for_function("() => window.__livePlane.compare_plane_a.gd._fullLayout.dragmode === 'select'")
+    plot_of(page, "a").scroll_into_view_if_needed()
+    (x0, y0), (x1, y1) = page.evaluate(AT, ["a", 0.3, 0.3]), page.evaluate(AT, ["a", 0.6, 0.7])
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for k in range(1, 6):
+        page.mouse.move(x0 + (x1 - x0) * k / 5, y0 + (y1 - y0) * k / 5)
+    page.mouse.up()
+    page.wait_for_function("() => window.__livePlane.compare_plane_a.selectionSent", timeout=30_000)
+    sent = page.evaluate("() => window.__livePlane.compare_plane_a.selectionSent")
+    page.wait_for_function(ANSWERED, arg=sent["t"], timeout=60_000)
+    la, lb = latent("default"), latent("seed")
+    want = np.flatnonzero(members(la["z_train"], [parse_shape(sent)]))
+    assert sent["kind"] == "box" and len(want) > 0
+    assert [plot_of(page, s).get_attribute("data-selected") for s in "ab"] == [str(len(want))] * 2
+    page.wait_for_function(f"() => ({LIT})('b').length === {len(want)}", timeout=30_000)
+    assert page.evaluate(LIT, "b") == want.tolist() and page.evaluate(LIT, "a") == want.tolist()
+    panel = page.locator(".st-key-compare_selection_panel")
+    panel.get_by_text(f"{len(want):,} digits selected").wait_for(timeout=60_000)
+    with page.expect_download() as dl:
+        panel.get_by_role("button", name="Download selection (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(open(dl.value.path()).read())))
+    assert [int(r["index"]) for r in rows] == want.tolist()
+    np.testing.assert_allclose([[float(r["b_z1"]), float(r["b_z2"])] for r in rows], lb["z_train"][want], rtol=1e-6)
+    assert_no_exception(page, "compare, after a box")
