@@ -162,11 +162,11 @@ def live_plane(
         "replay": bool(replay),  # show the Replay training row (ui/plane/replay.js)
         # a VAE's encoder sigma around the star: ellipses and Resample (ui/plane/uncertainty.js)
         "sigma": None if sigma is None else [float(sigma[0]), float(sigma[1])],
-        "thumbs": plane_thumbs.source(bundle),  # zoomed in: "originals" (asked for) or "decoded" in the browser
+        # zoomed in: "originals" fetched as static tiles from "tiles", or "decoded" / "unserved" in the browser
+        **plane_thumbs.state(bundle),
         "selection": selection,  # Python's answer to a box / lasso: {count, shapes, t} (ui/selection.py)
     }
     _state(key=f"{key}_state", data=state)
-    plane_thumbs.mount(key, bundle)
     if failed(key):  # reported during this run's callbacks: say so now
         return LiveResult(False, f"The live plane could not start in this browser ({failed(key)}); showing a still picture of the plane instead.")  # fmt: skip
     return LiveResult(True, None, getattr(result, "click", None), getattr(result, "interp", None))

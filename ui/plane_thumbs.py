@@ -1,59 +1,119 @@
-"""The live plane's thumbnails, server side: the training digits in view, sent as a small PNG atlas.
+"""The live plane's thumbnails, server side: the original digits as static tiles the browser fetches itself.
 
-mount(key, bundle) (from ui/live_plane.py) draws, in its own small st.fragment, a tiny bytes component
-for the plane `key`. Its JavaScript registers window.__lpThumbAsk[key]; when few enough points are in
-view, ui/plane/thumbnails.js calls it with {req, indices} (the ones it has not cached), which becomes
-this component's "ask" trigger. on_request() checks the indices and keeps model/images/atlas.py's blob
-in session state; the fragment's rerun (only this fragment: not the page, not the plane's) sends it
-back, and the component posts it as a window "lp-thumbs" event. Before any request the component gets
-an atlas of no digits, which names the plane. A rerun that is not a request re-sends the same bytes,
-which Streamlit answers with a cached reference. Without the data set the plane decodes each point's
-encoding in the browser instead: source() says which.
+    plane_thumbs.state(bundle)   # what ui/live_plane.py puts in the plane's state:
+    # {"thumbs": "originals", "tiles": "app/static/lp/tiles-<key>/"}   the originals, as static files
+    # {"thumbs": "decoded", "tiles": None}    no data set here: the browser decodes the encodings
+    # {"thumbs": "unserved", "tiles": None}   the data set is here but the tiles cannot be written
+
+With the model's data set readable, the first plane mounted for a model starts a background thread that
+writes its tile set (model/images/tiles.py: one file per block of at most 256 digits, about 45 KB each,
+and a manifest last) to static/lp/tiles-<key>/, which Streamlit's static serving sends as plain files.
+The browser (ui/plane/tiles.js) fetches the manifest, then the blocks in view; nothing reruns for it.
+The key is a hash of the encodings and the digits, so replicas and restarts share the folder, and a
+known name never holds other digits. While the thread writes, the browser's fetches of the manifest
+fail and are tried again. At most KEEP tile sets written by this process stay; older ones are removed.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import shutil
+import threading
+import time
+from collections import deque
+from pathlib import Path
+
 import streamlit as st
 
-from model.images.atlas import atlas, clean_indices, grid_png
+from model.images.tiles import MANIFEST, tileset_key, write_tileset
 from ui import common
+from ui.static import static_dir
 
-_JS = """export default function ({ data, setTriggerValue }) {
-  if (!data || data.byteLength < 8) return;
-  const n = new DataView(data.buffer, data.byteOffset).getUint32(4, true);
-  const head = JSON.parse(new TextDecoder().decode(data.subarray(8, 8 + n)));
-  (window.__lpThumbAsk = window.__lpThumbAsk || {})[head.channel] = (ask) => setTriggerValue("ask", ask);
-  if (head.indices.length) window.dispatchEvent(new CustomEvent("lp-thumbs", { detail: data.slice() }));
-}"""
-_thumbs = st.components.v2.component("latent_explorer.live_plane_thumbs", js=_JS)
+SUBDIR = "lp"
+KEEP = 8  # tile sets (about 11 MB each for 60,000 digits) this process keeps
+RETRY_S = 60.0  # after a failed write, "unserved" for this long before trying again
+NO_DATA = {"thumbs": "decoded", "tiles": None}
+UNSERVED = {"thumbs": "unserved", "tiles": None}
 
-
-def source(bundle) -> str:
-    """ "originals" when the model's data set can be read here, else "decoded" (the browser decodes them)."""
-    return "originals" if common.data_available(common.dataset_of(bundle)) else "decoded"
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _png(dataset: str, indices: tuple[int, ...]) -> tuple[bytes, int]:
-    """The atlas PNG for these digits, shared by every session (a reload asks for the same ones)."""
-    return grid_png(common.load_data(dataset)[0][0], indices)
+_lock = threading.Lock()
+_building: dict[Path, threading.Thread] = {}
+_failed: dict[Path, float] = {}  # folder -> time.monotonic() of its last failed write
+_written: deque[Path] = deque()  # tile sets this process wrote, oldest first
+log = logging.getLogger(__name__)
 
 
-def on_request(key: str, bundle) -> None:
-    """The component's "ask" trigger: build the atlas it asked for (nothing without the data set)."""
-    ask = common.trigger(f"{key}_thumbs_out", "ask")
-    if not isinstance(ask, dict) or source(bundle) != "originals":
+@st.cache_data(show_spinner=False, max_entries=16)
+def _key(path: str, mtime: float, dataset: str, _z, _x) -> str | None:
+    """The model's tile set key (a hash of its encodings and a sample of the digits), or None if they do not fit."""
+    try:
+        return tileset_key(_z, _x)
+    except ValueError:
+        return None
+
+
+def state(bundle, folder: Path | None = None) -> dict:
+    """Where the plane's thumbnails come from (see the module docstring); starts writing the tiles if needed."""
+    dataset = common.dataset_of(bundle)
+    if not common.data_available(dataset):
+        return NO_DATA
+    x, z = common.load_data(dataset)[0][0], bundle.latent["z_train"]
+    key = _key(str(bundle.path), common.folder_mtime(bundle.path), dataset, z, x)
+    if key is None:
+        return UNSERVED
+    name = f"tiles-{key}"
+    if not ensure(Path(folder or static_dir()) / SUBDIR / name, x, z):
+        return UNSERVED
+    return {"thumbs": "originals", "tiles": f"app/static/{SUBDIR}/{name}/"}
+
+
+def ensure(target: Path, x, z) -> bool:
+    """True when target holds the tile set or a thread is writing it (one started if needed); False when
+    the folder cannot be written (or failed less than RETRY_S ago)."""
+    if (target / MANIFEST).is_file():
+        return True
+    with _lock:
+        running = _building.get(target)
+        if running is not None and running.is_alive():
+            return True
+        if time.monotonic() - _failed.get(target, -RETRY_S) < RETRY_S:
+            return False
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            if not os.access(target, os.W_OK):
+                raise PermissionError(target)
+        except OSError as e:
+            log.warning("thumbnail tiles cannot be written to %s: %s", target.parent, e)
+            _failed[target] = time.monotonic()
+            return False
+        thread = threading.Thread(target=_build, args=(target, x, z), name=f"tiles {target.name}", daemon=True)
+        _building[target] = thread
+        thread.start()
+    return True
+
+
+def _build(target: Path, x, z) -> None:
+    try:
+        write_tileset(target, x, z)
+    except (OSError, ValueError) as e:
+        log.warning("thumbnail tiles not written to %s: %s", target, e)
+        with _lock:
+            _failed[target] = time.monotonic()
+            _building.pop(target, None)
         return
-    indices = clean_indices(ask.get("indices"), len(bundle.latent["z_train"]))
-    req = ask.get("req")
-    if not indices or not isinstance(req, int):
-        return
-    png = _png(common.dataset_of(bundle), tuple(indices))
-    st.session_state[f"{key}_thumbs"] = atlas(None, indices, channel=key, req=req, png=png)
+    with _lock:
+        _failed.pop(target, None)
+        _building.pop(target, None)
+        if target in _written:
+            _written.remove(target)
+        _written.append(target)
+        while len(_written) > KEEP:
+            shutil.rmtree(_written.popleft(), ignore_errors=True)
 
 
-@st.fragment
-def mount(key: str, bundle) -> None:
-    """The bytes component carrying this plane's latest atlas; its own fragment, so a request reruns only it."""
-    blob = st.session_state.get(f"{key}_thumbs") or atlas(None, [], channel=key, req=-1, png=(b"", 1))
-    _thumbs(key=f"{key}_thumbs_out", data=blob, on_ask_change=lambda: on_request(key, bundle))
+def wait(timeout: float = 60.0) -> None:
+    """Wait for the tile sets being written (for tests and benchmarks)."""
+    with _lock:
+        threads = list(_building.values())
+    for t in threads:
+        t.join(timeout)

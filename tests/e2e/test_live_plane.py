@@ -127,7 +127,9 @@ def test_payload_file_serves_exactly_the_payload_bytes(page, harness_url):
     with urllib.request.urlopen(f"{harness_url}/app/static/lp/{sha[:16]}.bin", timeout=30) as r:
         assert r.read() == body
     fetched = []
-    page.on("request", lambda req: "/app/static/lp/" in req.url and fetched.append(req.url))
+    page.on(
+        "request", lambda req: "/app/static/lp/" in req.url and "/tiles-" not in req.url and fetched.append(req.url)
+    )
     open_plane(page, harness_url)
     z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 2))")
     page.mouse.click(*page.evaluate(PAGE_PX, z))  # a rerun: the plane keeps its data, no second fetch

@@ -10,7 +10,17 @@ from model.folders import store
 from model.net.density import peaks
 from tests.e2e.app_utils import isolated_point, start_streamlit, stop, wait_for_app
 from tests.e2e.plane_pixels import fairness
-from tests.e2e.thumb_utils import DRAWN, PX, STATE, last_thumbnail, zoom_to_thumbnails
+from tests.e2e.thumb_utils import (
+    DRAWN,
+    PLAN,
+    PX,
+    STATE,
+    VIEW,
+    densest_spot,
+    last_thumbnail,
+    wheel_into,
+    zoom_to_thumbnails,
+)
 
 pytestmark = pytest.mark.e2e
 CH = "explore_plane"
@@ -32,19 +42,39 @@ def x_train():
         pytest.skip("MNIST is not available here (set LATENT_EXPLORER_DATA)")
 
 
-def test_zooming_into_a_dense_spot_shows_the_original_digits_then_dots_again(page, live_url, x_train):
-    """A wheel zoom to under 400 digits draws each as its original image (pixels equal to the data set's); zooming out brings the dots back."""
-    open_explore(page, live_url)
-    zoom_to_thumbnails(page, CH, spot=1, kind="cold", timeout=60_000)
-    page.wait_for_function(f"() => ({STATE})('{CH}').thumbs.asked.size === 0", timeout=60_000)
-    assert page.evaluate(THUMBS) > 0
+def assert_originals(page, x_train) -> None:
+    """Every digit in view is drawn, as the data set's own image at its index, and the caption says so."""
+    page.wait_for_function(f"() => {{ const T = ({STATE})('{CH}').thumbs; return T.want > 0 && T.drawn.length === T.want; }}", timeout=60_000)  # fmt: skip
     index, drawn = last_thumbnail(page, CH)
     inner = (slice(1, 27), slice(1, 27))  # the frame in the class's colour covers the outer ring
     assert np.abs(drawn[inner].astype(int) - x_train[index][inner]).max() <= 1, f"thumbnail of #{index} differs"
     assert "original images" in page.locator(CAPTION).inner_text()
+
+
+def test_wheel_zoom_over_the_densest_spot_shows_the_original_digits_then_dots_again(page, live_url, x_train):
+    """Turning the mouse wheel over the densest spot, from 2,000 digits in view to under 400, draws each as its original image; zooming out brings the dots back."""
+    open_explore(page, live_url)
+    cx, cy, h0, _, r, _ = page.evaluate(PLAN, [CH, densest_spot(page, CH), 2000, 300])
+    page.evaluate(
+        VIEW, [CH, cx, cy, h0, r]
+    )  # as if zoomed part of the way already (each wheel step redraws 60,000 points)
+    wheel_into(page, CH, cx, cy)
+    assert_originals(page, x_train)
     page.evaluate(f"() => {{ const S = ({STATE})('{CH}'); return S.Plotly.relayout(S.gd, {{'xaxis.autorange': true, 'yaxis.autorange': true}}); }}")  # fmt: skip
     page.wait_for_function(f"{THUMBS.replace('() =>', '() => 0 ===')}")
     assert not page.locator(CAPTION).is_visible()
+
+
+def test_one_step_zoom_fetches_only_the_blocks_in_view(page, live_url, x_train):
+    """A box zoom (one Plotly.relayout) from the whole plane to under 400 digits shows their originals, fetching only the few tile blocks in view."""
+    open_explore(page, live_url)
+    page.wait_for_function(f"() => !!({STATE})('{CH}').thumbs.tiles?.manifest", timeout=60_000)
+    cx, cy, _, h1, r, fresh = page.evaluate(PLAN, [CH, 5, 2000, 300])
+    assert fresh and page.evaluate(f"() => ({STATE})('{CH}').thumbs.tiles.fetched.size") == 0
+    page.evaluate(VIEW, [CH, cx, cy, h1, r])
+    assert_originals(page, x_train)
+    blocks = page.evaluate(f"() => ({STATE})('{CH}').thumbs.tiles.manifest.blocks.length")
+    assert page.evaluate(f"() => ({STATE})('{CH}').thumbs.tiles.fetched.size") <= 16 < blocks
 
 
 def test_colours_are_fair_in_the_densest_mixed_window(page, live_url):

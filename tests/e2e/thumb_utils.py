@@ -1,11 +1,14 @@
 """Shared by tests/e2e/test_thumbnails.py and bench/plane_reading.py: zoom a live plane until its digits
 show as thumbnails (timed in the page), read a drawn thumbnail back, redraw the points as they used to be.
 
-    ms = zoom_to_thumbnails(page, "explore_plane", spot=3, kind="cold")   # also "prefetched", "decoded"
+    ms = zoom_to_thumbnails(page, "explore_plane", spot=3, kind="cold")   # also "jump", "prefetched", "decoded"
+    wheel_into(page, "explore_plane", *densest_spot(page, "explore_plane"))   # a person's wheel zoom
     index, pixels = last_thumbnail(page, "explore_plane")                 # (28, 28) uint8 as drawn
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -26,23 +29,34 @@ LEGACY_TRACES = f"""async (ch) => {{
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
 }}"""
 
-# Zoom set-up: a centre among the shown digits (spot picks which), the half-width holding `start` digits
-# and the one holding `end`, as a box of the plot area's shape. Sets the view to the start box and
-# arms window.__tz (wheel times, when data-thumbnails first turns positive). Returns [cx, cy, wheels, h1, r].
-SETUP = f"""async ([ch, spot, start, end, decoded]) => {{
+# Zoom plan: a centre among the shown digits (spot picks which; or spot is [z1, z2]), the half-width holding `start` digits and
+# the one holding `end`, as a box of the plot area's shape; `fresh`: whether none of the tile blocks the
+# end view needs has been fetched yet (true before the manifest is in). Returns [cx, cy, h0, h1, r, fresh].
+PLAN = f"""([ch, spot, start, end]) => {{
     const S = ({STATE})(ch), P = S.P, fl = S.gd._fullLayout, r = fl.yaxis._length / fl.xaxis._length;
-    const N = P.y.length, i0 = (spot * 7919 + 104729) % N, cx = P.z[2 * i0], cy = P.z[2 * i0 + 1];
+    const N = P.y.length, i0 = (spot * 7919 + 104729) % N;
+    const [cx, cy] = Array.isArray(spot) ? spot : [P.z[2 * i0], P.z[2 * i0 + 1]];
     const d = new Float64Array(N);
     for (let i = 0; i < N; i++) d[i] = Math.max(Math.abs(P.z[2 * i] - cx), Math.abs(P.z[2 * i + 1] - cy) / r);
     d.sort();
-    const h0 = d[start], h1 = d[end];
+    const h0 = d[start], h1 = d[end], t = S.thumbs.tiles, m = t && t.manifest;
+    const fresh = !m || m.blocks.every((b, k) => !t.fetched.has(k) ||
+        b[0] > cx + h1 || b[1] < cx - h1 || b[2] > cy + h1 * r || b[3] < cy - h1 * r);
+    return [cx, cy, h0, h1, r, fresh];
+}}"""
+# Zoom set-up: sets the view to the start box (half-width h0) and arms window.__tz: wheel times, when
+# data-thumbnails first turns positive (shown) and when every digit in view is drawn (done), and the
+# time of the last plotly_relayout (rested: a zoom has come to rest after it).
+SETUP = f"""async ([ch, cx, cy, h0, r, decoded]) => {{
+    const S = ({STATE})(ch);
     window.__tzPrev = window.__lpState[ch].thumbs;
     if (decoded) window.__lpState[ch].thumbs = "decoded"; // as the server says without the data set
     await S.Plotly.relayout(S.gd, {{ "xaxis.range": [cx - h0, cx + h0], "yaxis.range": [cy - h0 * r, cy + h0 * r] }});
-    window.__tz = {{ wheels: [], shown: 0, done: 0 }};
+    window.__tz = {{ wheels: [], shown: 0, done: 0, rested: performance.now() }};
     if (!window.__tzWired) {{
         window.__tzWired = true;
         document.addEventListener("wheel", () => window.__tz.wheels.push(performance.now()), {{ capture: true, passive: true }});
+        S.gd.on("plotly_relayout", () => {{ window.__tz.rested = performance.now(); }});
         new MutationObserver(() => {{
             const t = window.__tz, T = S.thumbs, now = performance.now();
             if (+S.d.plot.getAttribute("data-thumbnails") > 0 && !t.shown) t.shown = now;
@@ -50,16 +64,21 @@ SETUP = f"""async ([ch, spot, start, end, decoded]) => {{
         }})
             .observe(S.d.plot, {{ attributes: true, attributeFilter: ["data-thumbnails"] }});
     }}
-    return [cx, cy, Math.ceil(Math.log(h0 / h1) / 0.1) + 1, h1, r];
 }}"""
 PX = f"""([ch, z1, z2]) => {{ const S = ({STATE})(ch), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
     return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2)]; }}"""
-JUMP = f"""([ch, cx, cy, h, r]) => {{ const S = ({STATE})(ch); window.__tz.wheels.push(performance.now());
-    S.Plotly.relayout(S.gd, {{ "xaxis.range": [cx - h, cx + h], "yaxis.range": [cy - h * r, cy + h * r] }}); }}"""
+# the view of half-width h around (cx, cy) in one step, as a box zoom sets it (Plotly.relayout)
+VIEW = f"""([ch, cx, cy, h, r]) => {{ const S = ({STATE})(ch);
+    return S.Plotly.relayout(S.gd, {{ "xaxis.range": [cx - h, cx + h], "yaxis.range": [cy - h * r, cy + h * r] }}); }}"""
+JUMP = f"""(args) => {{ window.__tz.wheels.push(performance.now()); ({VIEW})(args); }}"""
 DONE = "() => window.__tz.shown > 0 && window.__tz.done > 0"
+# the zoom has come to rest: Plotly's relayout after the last wheel event (a wheel zoom ends 50 ms after it)
+RESTED = "() => window.__tz.rested > Math.max(...window.__tz.wheels)"
 # ms from the last wheel event before the first thumbnail showed: to it, and to every digit in view drawn
 ELAPSED = """() => { const t = window.__tz, rest = Math.max(...t.wheels.filter((w) => w <= t.shown));
     return [t.shown - rest, t.done - rest]; }"""
+IDLE = f"(ch) => {{ const T = ({STATE})(ch).thumbs; return !T.tiles || !!T.tiles.manifest && T.inFlight === 0; }}"
+ZERO = f"(ch) => ({STATE})(ch).d.plot.getAttribute('data-thumbnails') === '0'"
 
 
 def zoom_to_thumbnails(
@@ -68,27 +87,65 @@ def zoom_to_thumbnails(
     """ms from the last wheel event of a real zoom (to at most 400 digits in view) to the first
     thumbnail drawn, and to every digit in view drawn.
 
-    kind "cold": from 2,000 in view (nothing fetched yet; the plane may ask while the zoom passes 1,000);
-    "jump": from 2,000 straight to the end view in one step (Plotly.relayout, as a box zoom does: a full
-    round trip to Python after it); "prefetched": from 750 in view, once the plane has fetched their
-    originals; "decoded": from 2,000, the browser decoding them (as without the data set).
+    kind "cold": from 2,000 in view (nothing fetched yet; the plane may fetch while the zoom passes
+    1,000); "jump": from 2,000 straight to the end view in one step (Plotly.relayout, as a box zoom
+    does), into a spot none of whose tile blocks this page has fetched: the blocks' GETs after it;
+    "prefetched": from 750 in view, once the plane has fetched their originals; "decoded": from 2,000,
+    the browser decoding them (as without the data set).
     """
     start = 750 if kind == "prefetched" else 2000
-    cx, cy, wheels, h1, r = page.evaluate(SETUP, [channel, spot, start, 280, kind == "decoded"])
-    page.wait_for_function(f"() => ({STATE})('{channel}').d.plot.getAttribute('data-thumbnails') === '0'")
+    page.wait_for_function(IDLE, arg=channel, timeout=timeout)  # the manifest is in: PLAN can tell fresh spots
+    for attempt in range(200):
+        cx, cy, h0, h1, r, fresh = page.evaluate(PLAN, [channel, spot + 1000 * attempt, start, 280])
+        if fresh or kind != "jump":
+            break
+    else:
+        raise AssertionError("every spot tried was fetched already")
+    page.evaluate(SETUP, [channel, cx, cy, h0, r, kind == "decoded"])
+    page.wait_for_function(ZERO, arg=channel)
     if kind == "prefetched":  # every digit in view fetched and cached
-        page.wait_for_function(f"() => ({STATE})('{channel}').thumbs.asked.size === 0", timeout=timeout)
+        page.wait_for_function(IDLE, arg=channel, timeout=timeout)
     page.wait_for_timeout(300)
     page.evaluate("() => { window.__tz.wheels = []; window.__tz.shown = 0; window.__tz.done = 0; }")
     page.mouse.move(*page.evaluate(PX, [channel, cx, cy]))
     if kind == "jump":
         page.evaluate(JUMP, [channel, cx, cy, h1, r])
-    for _ in range(0 if kind == "jump" else wheels):
+    for _ in range(0 if kind == "jump" else math.ceil(math.log(h0 / h1) / 0.1) + 1):
         page.mouse.wheel(0, -100)
     page.wait_for_function(DONE, timeout=timeout)
+    page.wait_for_function(RESTED, timeout=timeout)  # else Plotly's pending wheel relayout undoes the next set-up
     first, every = page.evaluate(ELAPSED)
     page.evaluate("(ch) => { window.__lpState[ch].thumbs = window.__tzPrev; }", channel)
     return float(first), float(every)
+
+
+# The centre of the densest cell of a 48 x 48 grid over the current view (the shown digits only): [z1, z2].
+DENSEST = f"""(ch) => {{
+    const S = ({STATE})(ch), P = S.P, fl = S.gd._fullLayout, G = 48, c = new Uint32Array(G * G);
+    const [x0, x1] = fl.xaxis.range, [y0, y1] = fl.yaxis.range;
+    for (let i = 0; i < P.y.length; i++) {{
+        const u = Math.floor((P.z[2 * i] - x0) / (x1 - x0) * G), v = Math.floor((P.z[2 * i + 1] - y0) / (y1 - y0) * G);
+        if (u >= 0 && u < G && v >= 0 && v < G) c[v * G + u] += 1;
+    }}
+    const k = c.indexOf(Math.max(...c));
+    return [x0 + ((k % G) + 0.5) * (x1 - x0) / G, y0 + (Math.floor(k / G) + 0.5) * (y1 - y0) / G];
+}}"""
+
+
+def densest_spot(page, channel: str) -> tuple[float, float]:
+    """(z1, z2) of the densest spot in the current view."""
+    z1, z2 = page.evaluate(DENSEST, channel)
+    return float(z1), float(z2)
+
+
+def wheel_into(page, channel: str, z1: float, z2: float, most: int = 200) -> int:
+    """Turn the mouse wheel over (z1, z2), as a person zooms, until at most 400 digits are in view; wheel events used."""
+    page.mouse.move(*page.evaluate(PX, [channel, z1, z2]))
+    for n in range(1, most + 1):
+        page.mouse.wheel(0, -100)
+        if n % 4 == 0 and page.evaluate(f"(ch) => ({STATE})(ch).thumbs.want > 0", channel):
+            return n
+    raise AssertionError(f"{most} wheel steps did not bring 400 or fewer digits into view")
 
 
 # The last thumbnail drawn (nothing is drawn over it) that lies wholly inside the plot area, read back

@@ -21,12 +21,16 @@ export function payloadSig(data) {
   return data.byteLength + ":" + Array.from(data.subarray(data.byteLength - 64)).join(",");
 }
 
+// A URL relative to the app's base (such as "app/static/lp/..."), made absolute against this page's.
+export function absolute(url) {
+  return new URL(url, document.baseURI.replace(/[^/]*$/, "")).href;
+}
+
 // Promise<Uint8Array> of the payload bytes; rejects (the plane then reports the error) when unreachable.
 export function loadPayload(data) {
   if (!data.url) return Promise.resolve(data);
   if (!CACHE.has(data.sha)) {
-    const url = new URL(data.url, document.baseURI.replace(/[^/]*$/, "")).href;
-    const p = fetch(url)
+    const p = fetch(absolute(data.url))
       .then((r) => {
         if (!r.ok) throw new Error("its data could not be fetched (HTTP " + r.status + ")");
         return r.arrayBuffer();

@@ -1,31 +1,31 @@
 // Feature: digits in place of dots. When at most LIMIT shown training digits are in view, each is drawn
 // as its 28 x 28 image at its place, framed in its class's colour, on a canvas above the plot (it
-// follows a pan frame by frame); zoomed out, the dots come back. The images are the originals, asked
-// of Python (ui/plane_thumbs.py) as {req, indices} and sent back as a PNG atlas
-// (a window "lp-thumbs" event), from PREFETCH in view on, so zooming further in finds them cached;
-// without the data set (state.thumbs "decoded") each is decoded here from its encoding.
-// The request goes through ui/plane_thumbs.py's own small component (window.__lpThumbAsk[channel]),
-// whose fragment alone reruns: asking never reruns the page around the plane. The plot's
-// data-thumbnails attribute is the number drawn now; S.thumbs (T below) is what tests and bench read.
+// follows a pan frame by frame); zoomed out, the dots come back. The images are the originals, fetched
+// as static tiles (tiles.js: blocks of at most 256 digits that lie together, written by Python under the
+// app's static folder) from PREFETCH in view on, so zooming further in finds them cached; without the
+// data set (state.thumbs "decoded"), or where the tiles cannot be served ("unserved", or tiles.js gave
+// up), each is decoded here from its encoding. Nothing is asked of Python: no script reruns.
+// The plot's data-thumbnails attribute is the number drawn now; S.thumbs (T below) is what tests and
+// bench read (T.want, T.drawn, T.inFlight, T.tiles.fetched).
 import { el, fitCanvas, paint } from "./dom.js";
 import { area, toPx, visible } from "./hit.js";
 import { PALETTE } from "./plot.js";
+import { absolute } from "./payload.js";
+import { dispose, held, makeTiles, need } from "./tiles.js";
 
 export const LIMIT = 400; // about as many 28 px digits as a 560 x 560 px plot holds side by side
-export const PREFETCH = 1000; // ask for the originals from this many in view on (one atlas, about 190 KB)
-const RETRY_MS = 4000; // a request unanswered this long is asked again
+export const PREFETCH = 1000; // fetch the originals from this many in view on (about 10 blocks)
 
 export function install(ctx) {
   const { S, d } = ctx;
-  const T = { cache: new Map(), asked: new Map(), sent: new Map(), seen: new Set(), req: 0, drawn: [], ms: [], source: null };
+  const T = { cache: new Map(), drawn: [], want: 0, source: null, tiles: null };
+  Object.defineProperty(T, "inFlight", { get: () => (T.tiles ? T.tiles.inFlight : 0) });
   S.thumbs = T;
   T.canvas = el("canvas", { class: "lp-thumbs", "data-testid": "lp-thumbs" });
   d.stage.insertBefore(T.canvas, d.overlay);
   T.caption = el("div", { class: "lp-thumbs-caption", "data-testid": "lp-thumbs-caption", hidden: "" });
   d.stage.after(T.caption);
-  const onAtlas = (e) => receive(ctx, T, e.detail);
-  window.addEventListener("lp-thumbs", onAtlas);
-  ctx.on("dispose", () => window.removeEventListener("lp-thumbs", onAtlas));
+  ctx.on("dispose", () => T.tiles && dispose(T.tiles));
   ctx.on("ready", () => update(ctx, T));
   ctx.on("state", () => update(ctx, T));
   ctx.on("relayout", () => update(ctx, T));
@@ -33,14 +33,28 @@ export function install(ctx) {
   ctx.on("afterplot", () => draw(ctx, T));
 }
 
-function source(ctx) {
-  return ((window.__lpState || {})[ctx.channel] || {}).thumbs === "originals" ? "originals" : "decoded";
+// Where the images come from now: "originals" (the static tiles), else decoded here, and why:
+// "decoded" (no data set), "unserved" (the server cannot write the tiles), "unfetched" (tiles.js gave up).
+function source(ctx, T) {
+  const st = (window.__lpState || {})[ctx.channel] || {};
+  if (st.thumbs !== "originals" || typeof st.tiles !== "string") return st.thumbs === "unserved" ? "unserved" : "decoded";
+  if (!T.tiles || T.tiles.url !== absolute(st.tiles)) {
+    if (T.tiles) dispose(T.tiles);
+    T.tiles = makeTiles(st.tiles, ctx.P.y.length, (b) => arrived(ctx, T, b), (b) => dropped(T, b), () => update(ctx, T));
+  }
+  return T.tiles.gaveUp ? "unfetched" : "originals";
+}
+
+// The view's data ranges [x0, x1, y0, y1], each pair in increasing order.
+function viewBox(ctx) {
+  const a = area(ctx), [x0, x1] = a.xa.range.slice().sort((p, q) => p - q);
+  const [y0, y1] = a.ya.range.slice().sort((p, q) => p - q);
+  return [x0, x1, y0, y1];
 }
 
 // The shown training digits inside the view, in the plot's draw order; null once more than `most`.
 export function inView(ctx, most) {
-  const { S, P } = ctx, a = area(ctx), vis = visible(ctx), order = S.order;
-  const [x0, x1] = a.xa.range.slice().sort((p, q) => p - q), [y0, y1] = a.ya.range.slice().sort((p, q) => p - q);
+  const { S, P } = ctx, vis = visible(ctx), order = S.order, [x0, x1, y0, y1] = viewBox(ctx);
   const out = [];
   for (let k = 0; k < P.y.length; k++) {
     const i = order ? order[k] : k, z1 = P.z[2 * i], z2 = P.z[2 * i + 1];
@@ -53,25 +67,26 @@ export function inView(ctx, most) {
 
 function update(ctx, T) {
   if (!ctx.S.gd) return;
-  const src = source(ctx);
-  if (src !== T.source) { T.cache.clear(); T.asked.clear(); T.atlas = null; T.source = src; }
+  const src = source(ctx, T);
+  if (src !== T.source) {
+    T.cache.clear(); T.atlas = null; T.source = src;
+    if (src === "originals") for (const b of held(T.tiles)) arrived(ctx, T, b, true);
+  }
   const ids = inView(ctx, PREFETCH);
-  if (ids && src === "originals") ask(ctx, T, ids);
+  if (src === "originals") need(T.tiles, ids ? viewBox(ctx) : null); // the manifest at once, blocks from PREFETCH on
   else if (ids) decodeMissing(ctx, T, ids); // ahead too, from PREFETCH in view, a slice at a time
-  T.restAt = performance.now();
   draw(ctx, T);
 }
 
-function ask(ctx, T, ids) {
-  const now = performance.now();
-  const missing = ids.filter((i) => !T.cache.has(i) && !(now - (T.asked.get(i) || -1e9) < RETRY_MS));
-  const send = (window.__lpThumbAsk || {})[ctx.channel];
-  if (!missing.length || !send) return;
-  T.req += 1;
-  for (const i of missing) T.asked.set(i, now);
-  T.sentAt = now;
-  T.sent.set(T.req, now);
-  send({ req: T.req, indices: missing });
+// A block of originals arrived (or is put back after the decoded ones were shown): cache its digits.
+function arrived(ctx, T, b, quiet) {
+  if (T.source !== "originals") return;
+  b.indices.forEach((i, k) => T.cache.set(i, { img: b.bmp, sx: 28 * (k % b.cols), sy: 28 * Math.floor(k / b.cols) }));
+  if (!quiet) draw(ctx, T);
+}
+
+function dropped(T, b) {
+  for (const i of b.indices) if (T.cache.get(i)?.img === b.bmp) T.cache.delete(i);
 }
 
 // Decode the digits not cached yet, a slice of about SLICE_MS at a time (drawing after each), so the
@@ -89,28 +104,6 @@ function decodeMissing(ctx, T, ids) {
     paint(T.atlas.getContext("2d"), ctx.dec.decode(ctx.P.z[2 * i], ctx.P.z[2 * i + 1], img), sx, sy);
     T.cache.set(i, { img: T.atlas, sx, sy });
   }
-}
-
-// An atlas from Python: "LETH" + uint32 n + JSON {channel, req, indices, cols} + padding + PNG.
-function receive(ctx, T, u8) {
-  if (!u8 || u8.byteLength < 8 || String.fromCharCode(...u8.subarray(0, 4)) !== "LETH") return;
-  const n = new DataView(u8.buffer, u8.byteOffset).getUint32(4, true);
-  const head = JSON.parse(new TextDecoder().decode(u8.subarray(8, 8 + n)));
-  if (head.channel !== ctx.channel || T.seen.has(head.req) || T.source !== "originals") return;
-  T.seen.add(head.req);
-  const png = new Blob([u8.subarray((8 + n + 3) & ~3)], { type: "image/png" });
-  createImageBitmap(png).then((bmp) => {
-    head.indices.forEach((i, k) => {
-      T.cache.set(i, { img: bmp, sx: 28 * (k % head.cols), sy: 28 * Math.floor(k / head.cols) });
-      T.asked.delete(i);
-    });
-    if (T.sentAt) T.ms.push(performance.now() - T.sentAt);
-    // Answers come in the order asked: digits asked before this request and still missing were in a
-    // request that was dropped (two asks before one rerun keep only the last): ask for them again now.
-    const at = T.sent.get(head.req);
-    for (const [i, t] of T.asked) if (t < at) T.asked.delete(i);
-    update(ctx, T);
-  });
 }
 
 // Draw the cached images of the digits in view (none when more than LIMIT are), in the plot's order.
@@ -138,10 +131,16 @@ function draw(ctx, T) {
   caption(ctx, T);
 }
 
+const WHY = {
+  decoded: "the data set is not available here",
+  unserved: "the server cannot store their original images",
+  unfetched: "their original images could not be fetched",
+};
+
 function caption(ctx, T) {
   const on = T.drawn.length > 0;
   T.caption.hidden = !on;
   if (on) T.caption.textContent = T.source === "originals"
     ? `Zoomed in: ${T.drawn.length} training digits shown as their original images, framed in their class's colour.`
-    : `Zoomed in: ${T.drawn.length} training digits shown as decoded from their encodings (the data set is not available here).`;
+    : `Zoomed in: ${T.drawn.length} training digits shown as decoded from their encodings (${WHY[T.source]}).`;
 }
