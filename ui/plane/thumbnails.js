@@ -29,7 +29,7 @@ export function install(ctx) {
   ctx.on("ready", () => update(ctx, T));
   ctx.on("state", () => update(ctx, T));
   ctx.on("relayout", () => update(ctx, T));
-  ctx.on("relayouting", () => draw(ctx, T));
+  ctx.on("relayouting", () => update(ctx, T)); // fetch (or decode) during a zoom or pan too, not only at its end
   ctx.on("afterplot", () => draw(ctx, T));
 }
 
