@@ -74,18 +74,20 @@ JUMP = f"""(args) => {{ window.__tz.wheels.push(performance.now()); ({VIEW})(arg
 DONE = "() => window.__tz.shown > 0 && window.__tz.done > 0"
 # the zoom has come to rest: Plotly's relayout after the last wheel event (a wheel zoom ends 50 ms after it)
 RESTED = "() => window.__tz.rested > Math.max(...window.__tz.wheels)"
-# ms from the last wheel event before the first thumbnail showed: to it, and to every digit in view drawn
-ELAPSED = """() => { const t = window.__tz, rest = Math.max(...t.wheels.filter((w) => w <= t.shown));
-    return [t.shown - rest, t.done - rest]; }"""
+# ms from the last wheel event before the first thumbnail showed: to it, to every digit in view drawn, and
+# to the plane's relayout event (Plotly has redrawn the points in the new view; a wheel zoom's comes 50 ms
+# after its last wheel event at the earliest, often after its thumbnails)
+ELAPSED = """(ch) => { const t = window.__tz, rest = Math.max(...t.wheels.filter((w) => w <= t.shown));
+    return [t.shown - rest, t.done - rest, window.__livePlane[ch].relayoutAt - rest]; }"""
 IDLE = f"(ch) => {{ const T = ({STATE})(ch).thumbs; return !T.tiles || !!T.tiles.manifest && T.inFlight === 0; }}"
 ZERO = f"(ch) => ({STATE})(ch).d.plot.getAttribute('data-thumbnails') === '0'"
 
 
 def zoom_to_thumbnails(
     page, channel: str, spot: int, kind: str = "cold", timeout: float = 30_000
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
     """ms from the last wheel event of a real zoom (to at most 400 digits in view) to the first
-    thumbnail drawn, and to every digit in view drawn.
+    thumbnail drawn, to every digit in view drawn, and to the plane's relayout event (Plotly's redraw done).
 
     kind "cold": from 2,000 in view (nothing fetched yet; the plane may fetch while the zoom passes
     1,000); "jump": from 2,000 straight to the end view in one step (Plotly.relayout, as a box zoom
@@ -114,9 +116,9 @@ def zoom_to_thumbnails(
         page.mouse.wheel(0, -100)
     page.wait_for_function(DONE, timeout=timeout)
     page.wait_for_function(RESTED, timeout=timeout)  # else Plotly's pending wheel relayout undoes the next set-up
-    first, every = page.evaluate(ELAPSED)
+    first, every, redrawn = page.evaluate(ELAPSED, channel)
     page.evaluate("(ch) => { window.__lpState[ch].thumbs = window.__tzPrev; }", channel)
-    return float(first), float(every)
+    return float(first), float(every), float(redrawn)
 
 
 # The centre of the densest cell of a 48 x 48 grid over the current view (the shown digits only): [z1, z2].
