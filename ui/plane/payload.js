@@ -26,7 +26,9 @@ export function loadPayload(data) {
   if (!data.url) return Promise.resolve(data);
   if (!CACHE.has(data.sha)) {
     const url = new URL(data.url, document.baseURI.replace(/[^/]*$/, "")).href;
-    const p = fetch(url)
+    // "Range: bytes=0-" asks for the whole file as a partial response, which the server sends as it is:
+    // it would otherwise gzip these 0.6-3 MB of floats on every request (about 0.1 s of its CPU) to save 8 %.
+    const p = fetch(url, { headers: { Range: "bytes=0-" } })
       .then((r) => {
         if (!r.ok) throw new Error("its data could not be fetched (HTTP " + r.status + ")");
         return r.arrayBuffer();
