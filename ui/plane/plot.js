@@ -1,5 +1,7 @@
-// The Plotly plot: loading plotly.js (served by the app, no CDN), the traces, the opening view and
-// layout, and the plot's events, which it passes on as "relayouting" / "relayout" / "afterplot" / "ready".
+// The Plotly plot: preloading and loading plotly.js (served by the app, no CDN; it runs only after
+// firstpaint.js's picture has shown), the traces, the opening view, the layout and its size (plotArea:
+// where the points will be, for firstpaint.js), and the plot's events, which it passes on as
+// "relayouting" / "relayout" / "afterplot" / "ready".
 import { drawOverlay } from "./overlays.js";
 import { el } from "./dom.js";
 import { fail } from "./state.js";
@@ -93,7 +95,7 @@ export function openingView(ctx) {
 // Plotly pads it with (so Plotly never widens the margin itself, which would move the points from
 // where firstpaint.js drew them); and the legend's y (paper units: negative, under the plot area).
 const LEGEND_GAP = 24, LEGEND_FONT = 11, LEGEND_PAD = Math.min(12, ...Object.values(MARGIN));
-export function sizeFor(ctx, W) {
+function sizeFor(ctx, W) {
   const v0 = ctx.view0, aspect = ctx.S.linked ? 0.85 : (v0[1][1] - v0[1][0]) / (v0[0][1] - v0[0][0]);
   const b = Math.max(MARGIN.b, LEGEND_GAP + legendHeight(ctx.classes, W - MARGIN.l - MARGIN.r) + LEGEND_PAD);
   const H = Math.round(Math.min(Math.max((W - 50) * aspect, 240), 640)) + b;
@@ -124,7 +126,7 @@ function makeLayout(ctx) {
   const layout = {
     height: size.H, margin: { ...MARGIN, b: size.b }, hovermode: false, dragmode: "pan",
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", uirevision: "plane", showlegend: true,
-    legend: { orientation: "h", x: 0, y: size.legendY, yanchor: "top", itemsizing: "constant", font: { size: 11 } },
+    legend: { orientation: "h", x: 0, y: size.legendY, yanchor: "top", itemsizing: "constant", font: { size: LEGEND_FONT } },
     xaxis: { range: v0[0].slice(), constrain: "domain", zeroline: false, title: { text: "z1", standoff: 2 } },
     yaxis: { range: v0[1].slice(), constrain: "domain", zeroline: false, title: { text: "z2", standoff: 2 },
       ...(linked ? {} : { scaleanchor: "x", scaleratio: 1 }) },
