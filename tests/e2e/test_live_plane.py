@@ -76,6 +76,34 @@ def test_click_commits_point_url_and_index(page, harness_url):
     assert "training digit #" in page.get_by_test_id("lp-chosen").inner_text()
 
 
+def test_points_are_painted_before_plotly_then_the_plot_takes_over(page, harness_url):
+    """While plotly.js loads, the points are painted at once and decode under the pointer; Plotly's plot then replaces them in place, and a click picks a digit."""
+    held, release = [], []
+    page.route("**/app/static/plotly.min.js", lambda route: route.continue_() if release else held.append(route))
+    page.goto(harness_url)
+    page.wait_for_selector(f'{PLOT}[data-painted="1"]', timeout=180_000)
+    assert page.locator(DRAWN).count() == 0 and page.get_by_test_id("lp-loading").is_visible()
+    canvas = page.get_by_test_id("lp-firstpaint")
+    inked = canvas.evaluate(
+        "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 3 && v).length"
+    )
+    assert inked > 10_000, f"only {inked} pixels painted"
+    painted = page.evaluate(f"() => ({STATE})().paintArea")
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + painted["left"] + painted["w"] / 2, box["y"] + painted["top"] + painted["h"] / 3)
+    assert "Pointer: z1 =" in page.get_by_test_id("lp-coords").inner_text()
+    release.append(True)
+    for route in held:
+        route.continue_()
+    page.wait_for_selector(DRAWN, timeout=180_000)
+    assert canvas.count() == 0 and page.get_by_test_id("lp-loading").count() == 0
+    drawn = page.evaluate(f"() => {{ const x = ({STATE})().gd._fullLayout.xaxis, y = ({STATE})().gd._fullLayout.yaxis; return {{left: x._offset, top: y._offset, w: x._length, h: y._length}}; }}")  # fmt: skip
+    assert all(abs(drawn[k] - painted[k]) < 0.5 for k in painted), f"the points moved: {painted} -> {drawn}"
+    page.mouse.click(*page.evaluate(PAGE_PX, page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 2))")))
+    page.wait_for_function("() => /index \\d+/.test(document.querySelector('.st-key-harness_chosen').innerText)")
+    assert "training digit #" in page.get_by_test_id("lp-chosen").inner_text()
+
+
 def test_decoded_map_paints_and_repaints_after_zoom(page, harness_url):
     """The map toggle paints decoded digits behind the points; a wheel zoom repaints them for the new view."""
     open_plane(page, harness_url)

@@ -8,6 +8,10 @@
 // component, as window "lp-state" events (sync.js), so the 1.5 MB payload never changes between reruns.
 // Named exports (parsePayload, makeDecoder) are for the tests.
 //
+// Loading: the first call preloads plotly.js (plot.js) while the payload downloads; once the payload
+// is parsed (and this plane's state has come, for its opening view), firstpaint.js draws every point
+// on a canvas at once, and only then does plotly.js run (most of a second) and draw the plot over it.
+//
 // Adding a feature: write ui/plane/<name>.js exporting install(ctx), import it below and add it to
 // FEATURES (install order = handler order). install(ctx) runs once per plane, before the plot is drawn:
 //   ctx.S            the per-plane state object (state.js lists its fields; window.__livePlane[channel])
@@ -29,10 +33,11 @@ import { makeDecoder } from "./decoder.js";
 import { buildDom, el } from "./dom.js";
 import { createState, fail, initState } from "./state.js";
 import { makeContext } from "./context.js";
-import { drawPlot, openingView } from "./plot.js";
+import { drawPlot, openingView, preloadPlotly } from "./plot.js";
 import { decodeAt, initPreview } from "./preview.js";
 import { drawOverlay } from "./overlays.js";
 import { neighbours } from "./hit.js";
+import * as firstpaint from "./firstpaint.js";
 import * as pointer from "./pointer.js";
 import * as links from "./links.js";
 import * as map from "./map.js";
@@ -47,7 +52,7 @@ import * as lens from "./lens.js";
 
 import * as selection from "./selection.js";
 
-const FEATURES = [pointer, links, map, interp, sync, thumbnails, labels, density, lens, replay, uncertainty, selection];
+const FEATURES = [firstpaint, pointer, links, map, interp, sync, thumbnails, labels, density, lens, replay, uncertainty, selection];
 
 export { parsePayload, makeDecoder };
 
@@ -55,6 +60,7 @@ export default function (component) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
   const sig = payloadSig(data);
   if (!sig) return;
+  preloadPlotly(); // plotly.js downloads while the payload does; it runs after the first paint
   const host = parentElement;
   if (host.__lp && host.__lp.sig === sig) return; // same model: keep the drawn plot
   if (host.__lp && host.__lp.dispose) host.__lp.dispose();
@@ -62,22 +68,36 @@ export default function (component) {
   if (!root) root = el("div", { class: "lp-root" }, host);
   const S = createState(sig);
   host.__lp = S;
-  const go = (bytes) => {
-    if (host.__lp !== S) return; // another model arrived while these bytes were on their way
-    try {
-      start(S, root, bytes, data.channel, setStateValue, setTriggerValue);
-    } catch (e) {
-      fail(S, root, setStateValue, e);
-    }
-  };
-  loadPayload(data).then(go, (e) => host.__lp === S && fail(S, root, setStateValue, e));
+  const ok = () => host.__lp === S; // no other model arrived while the bytes were on their way
+  loadPayload(data)
+    .then((bytes) => {
+      const P = parsePayload(bytes), channel = data.channel || P.channel || "live_plane";
+      return stateReady(channel).then(() => ({ P, channel }));
+    })
+    .then(({ P, channel }) => ok() && start(S, root, P, channel, setStateValue, setTriggerValue))
+    .catch((e) => ok() && fail(S, root, setStateValue, e));
 }
 
-function start(S, root, data, name, setStateValue, setTriggerValue) {
-  const P = parsePayload(data);
+// This plane's state from Python (ui/live_plane.py's state component, mounted just after the plane)
+// names the view to open on and whether the plane is linked: wait for it (at most a second), so the
+// first paint and the plot open on the same view.
+function stateReady(channel) {
+  if ((window.__lpState || {})[channel]) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (e) => {
+      if (e && e.detail && e.detail.channel !== channel) return;
+      window.removeEventListener("lp-state", done);
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, 1000);
+    window.addEventListener("lp-state", done);
+  });
+}
+
+function start(S, root, P, channel, setStateValue, setTriggerValue) {
   const dec = makeDecoder(P.layers);
   const d = buildDom(root);
-  const channel = name || P.channel || "live_plane";
   initState(S, P, dec, d, channel);
   const ctx = makeContext({ S, P, dec, d, root, channel, setStateValue, setTriggerValue });
   openingView(ctx);
@@ -86,8 +106,8 @@ function start(S, root, data, name, setStateValue, setTriggerValue) {
   S.neighbours = (z1, z2, skip, k) => neighbours(ctx, z1, z2, skip, k);
   S.drawOverlay = () => drawOverlay(ctx);
   S.dispose = () => dispose(ctx);
-  for (const feature of FEATURES) feature.install(ctx);
-  drawPlot(ctx); // asynchronous: "ready" comes once plotly.js has loaded and drawn
+  for (const feature of FEATURES) feature.install(ctx); // firstpaint first: the points on screen at once
+  drawPlot(ctx); // asynchronous: "ready" comes once plotly.js has run (after that paint) and drawn
 }
 
 function dispose(ctx) {

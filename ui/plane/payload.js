@@ -30,7 +30,9 @@ export function absolute(url) {
 export function loadPayload(data) {
   if (!data.url) return Promise.resolve(data);
   if (!CACHE.has(data.sha)) {
-    const p = fetch(absolute(data.url))
+    // "Range: bytes=0-" asks for the whole file as a partial response, which the server sends as it is:
+    // it would otherwise gzip these 0.6-3 MB of floats on every request (about 0.1 s of its CPU) to save 8 %.
+    const p = fetch(absolute(data.url), { headers: { Range: "bytes=0-" } })
       .then((r) => {
         if (!r.ok) throw new Error("its data could not be fetched (HTTP " + r.status + ")");
         return r.arrayBuffer();

@@ -24,7 +24,8 @@ export function initState(S, P, dec, d, channel) {
 
 // The plane cannot run here: say so on it, and tell Python (ui/live_plane.py shows one line instead).
 export function fail(S, root, setStateValue, e) {
-  const m = root.querySelector(".lp-msg");
+  const m = root.querySelector(".lp-msg"), loading = root.querySelector(".lp-loading");
+  if (loading) loading.remove(); // firstpaint.js's "Loading the interactive plot…": it will not load
   if (m) { m.hidden = false; m.textContent = "The live plane could not start: " + (e && e.message ? e.message : e); }
   S.failed = String(e && e.message ? e.message : e);
   setStateValue("error", S.failed);

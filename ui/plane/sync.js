@@ -1,7 +1,7 @@
 // Feature: the state from Python. ui/live_plane.py's tiny state component posts this plane's state
 // ({channel, marker, index, star, view, link}) to window.__lpState[channel] with a window "lp-state"
 // event; it is applied once the plot is drawn and on every change, then emitted as "state".
-import { heightFor } from "./plot.js";
+import { sizeLayout } from "./plot.js";
 import { choose, decodeAt, emptyText } from "./preview.js";
 import { drawOverlay } from "./overlays.js";
 
@@ -40,7 +40,7 @@ function applyLink(ctx, st) {
   S.link = st.link || null;
   if (!!S.link !== S.linked && S.gd && S.Plotly) {
     const linked = (S.linked = !!S.link);
-    S.Plotly.relayout(S.gd, { height: heightFor(ctx, d.stage.clientWidth || 600),
+    S.Plotly.relayout(S.gd, { ...sizeLayout(ctx, d.stage.clientWidth || 600),
       "yaxis.scaleanchor": linked ? null : "x", "yaxis.scaleratio": linked ? null : 1 });
   }
   d.link.hidden = !S.link; // always there in a linked plane, so the plot never jumps when a digit is named
