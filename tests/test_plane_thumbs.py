@@ -79,3 +79,13 @@ def test_only_the_newest_tile_sets_this_process_wrote_stay(tmp_path, monkeypatch
         assert pt.ensure(folder, *data(20, k))
         pt.wait()
     assert [f.exists() for f in folders] == [False, False, True, True]
+
+
+def test_the_build_reads_a_cached_data_set_through_a_map_of_its_own(tmp_path):
+    """Digits read for the tiles do not stay in the server's resident memory through the shared map."""
+    x = np.arange(5 * 28 * 28, dtype=np.uint8).reshape(5, 28, 28)
+    np.save(tmp_path / "x.npy", x)
+    shared = np.load(tmp_path / "x.npy", mmap_mode="r")
+    own = pt._own_map(shared)
+    assert own is not shared and isinstance(own, np.memmap) and np.array_equal(own, x)
+    assert pt._own_map(x) is x  # an array in memory is used as it is

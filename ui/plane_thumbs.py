@@ -24,6 +24,7 @@ import time
 from collections import deque
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
 from model.images.tiles import MANIFEST, tileset_key, write_tileset
@@ -92,9 +93,23 @@ def ensure(target: Path, x, z) -> bool:
     return True
 
 
+def _own_map(x):
+    """x through a memory map of its own where x maps a cached file (model/data_cache.py): every digit the
+    build reads then leaves the server's resident memory when the build ends, where the shared map would
+    keep all 60,000 (47 MB) resident for as long as the server runs."""
+    name = getattr(x, "filename", None)
+    if not (isinstance(x, np.memmap) and name and str(name).endswith(".npy")):
+        return x
+    try:
+        own = np.load(name, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError):
+        return x
+    return own if own.shape == x.shape and own.dtype == x.dtype else x
+
+
 def _build(target: Path, x, z) -> None:
     try:
-        write_tileset(target, x, z)
+        write_tileset(target, _own_map(x), z)
     except (OSError, ValueError) as e:
         log.warning("thumbnail tiles not written to %s: %s", target, e)
         with _lock:
