@@ -85,7 +85,7 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             ctx, page, _ = lp.open_explore(browser, url, live=True)
             page.get_by_test_id("lp-plot").scroll_into_view_if_needed()
-            where = lp.spots(page, None, args.reps + 1)
+            where = lp.spots(page, args.reps + 1)
             clicks = lp.timed_clicks(page, args.reps + 1, lambda i: where[i], args.pause, move_first=True)[1:]
             plot, panel = timed_boxes(page, args.reps, args.pause)
             ctx.close()

@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 def _key(path: str, mtime: float, dataset: str, _z, _x) -> str | None:
     """The model's tile set key (a hash of its encodings and a sample of the digits), or None if they do not fit."""
     try:
-        return tileset_key(_z, _x)
+        return tileset_key(_z, _own_map(_x))  # its sample of 512 digits faults in ~32 MB of the shared map
     except ValueError:
         return None
 
