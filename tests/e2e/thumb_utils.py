@@ -140,12 +140,21 @@ def densest_spot(page, channel: str) -> tuple[float, float]:
     return float(z1), float(z2)
 
 
+# The page's clock at its latest wheel event (window.__lastWheel), kept by a listener added once.
+WHEEL_CLOCK = """() => { if (!window.__wheelClock) { window.__wheelClock = true;
+    document.addEventListener("wheel", () => { window.__lastWheel = performance.now(); }, { capture: true, passive: true }); } }"""
+
+
 def wheel_into(page, channel: str, z1: float, z2: float, most: int = 200) -> int:
     """Turn the mouse wheel over (z1, z2), as a person zooms, until at most 400 digits are in view; wheel events used."""
     page.mouse.move(*page.evaluate(PX, [channel, z1, z2]))
+    page.evaluate(WHEEL_CLOCK)
     for n in range(1, most + 1):
         page.mouse.wheel(0, -100)
         if n % 4 == 0 and page.evaluate(f"(ch) => ({STATE})(ch).thumbs.want > 0", channel):
+            # Plotly ends a wheel zoom with a relayout 50 ms after its last wheel event; a relayout made
+            # before that (a test zooming out) would be undone by it
+            page.wait_for_function(f"(ch) => ({STATE})(ch).relayoutAt > window.__lastWheel", arg=channel)
             return n
     raise AssertionError(f"{most} wheel steps did not bring 400 or fewer digits into view")
 
