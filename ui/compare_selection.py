@@ -26,7 +26,7 @@ import numpy as np
 import streamlit as st
 
 from model.folders.export import selected_pair
-from model.net.selection import members, pack, parse_shape
+from model.net.selection import members, pack
 from model.net.selection_summary import NEIGHBOURS, Place, Summary, place, summarise
 from ui import common, selection
 
@@ -63,23 +63,11 @@ def clear(a, b) -> None:
 
 
 def on_select(a, b, side: str, value) -> None:
-    """Plane `side`'s trigger ("a" or "b"): {"kind": "box"|"lasso", "x", "y", "hidden", "add", "t"} or
-    {"kind": "clear", "t"}; the shape is in that plane's coordinates."""
-    if not isinstance(value, dict):
-        return
-    ss, t = st.session_state, value.get("t")
-    ss.compare_selection_t = t if isinstance(t, int | float) and not isinstance(t, bool) else None
-    if value.get("kind") == "clear":
-        return clear(a, b)
-    shape = parse_shape(value)
-    if shape is None:
-        ss.compare_selection_note = "That selection could not be read; draw it again."
-        return
-    old = current(a, b) if value.get("add") is True else ()
-    if len(old) >= selection.MAX_SHAPES:
-        ss.compare_selection_note = f"A selection holds at most {selection.MAX_SHAPES} shapes; Clear it to start again."
-        return
-    _set(a, b, (*old, (str((a if side == "a" else b).path), shape)))
+    """Plane `side`'s trigger ("a" or "b"; selection.read_trigger), its shape in that plane's coordinates."""
+    path = str((a if side == "a" else b).path)
+    shapes = selection.read_trigger(value, "compare_selection", current(a, b), tag=lambda shape: (path, shape))
+    if shapes is not None:
+        _set(a, b, shapes)
 
 
 def summary(a, b) -> PairSummary | None:

@@ -56,23 +56,33 @@ def sync_url(shapes: tuple) -> None:
         del qp["box"]
 
 
-def on_select(bundle, value) -> None:
-    """The plane's trigger: {"kind": "box"|"lasso", "x", "y", "hidden", "add", "t"} or {"kind": "clear", "t"}."""
+def read_trigger(value, prefix: str, held: tuple, tag=lambda shape: shape) -> tuple | None:
+    """A plane's selection trigger, {"kind": "box"|"lasso", "x", "y", "hidden", "add", "t"} or {"kind":
+    "clear", "t"}, read for the selection kept under the session keys `prefix`_t (the stamp the plots echo)
+    and `prefix`_note (a line to say once): the selection's new shapes (() for Clear; Shift adds tag(shape)
+    to `held`), or None when it stays as it is. Explore's and Compare's selections both read it here."""
     if not isinstance(value, dict):
-        return
-    t = value.get("t")
-    st.session_state.selection_t = t if isinstance(t, int | float) and not isinstance(t, bool) else None
+        return None
+    ss, t = st.session_state, value.get("t")
+    ss[f"{prefix}_t"] = t if isinstance(t, int | float) and not isinstance(t, bool) else None
     if value.get("kind") == "clear":
-        return clear(bundle)
+        return ()
     shape = parse_shape(value)
     if shape is None:
-        st.session_state.selection_note = "That selection could not be read; draw it again."
-        return
-    old = current(bundle) if value.get("add") is True else ()
+        ss[f"{prefix}_note"] = "That selection could not be read; draw it again."
+        return None
+    old = held if value.get("add") is True else ()
     if len(old) >= MAX_SHAPES:
-        st.session_state.selection_note = f"A selection holds at most {MAX_SHAPES} shapes; Clear it to start again."
-        return
-    _set(bundle, (*old, shape))
+        ss[f"{prefix}_note"] = f"A selection holds at most {MAX_SHAPES} shapes; Clear it to start again."
+        return None
+    return (*old, tag(shape))
+
+
+def on_select(bundle, value) -> None:
+    """The plane's trigger (read_trigger): the selection follows it."""
+    shapes = read_trigger(value, "selection", current(bundle))
+    if shapes is not None:
+        _set(bundle, shapes)
 
 
 def clear(bundle) -> None:
