@@ -30,9 +30,9 @@ def script():
     import streamlit as st
 
     from model.folders.library import SHIPPED_DIR
-    from ui import common, compare_selection
+    from ui import active_model, compare_selection
 
-    a, b = (common.load_bundle(str(SHIPPED_DIR / n), common.folder_mtime(SHIPPED_DIR / n)) for n in st.session_state.test_models)  # fmt: skip
+    a, b = (active_model.load_bundle(SHIPPED_DIR / n) for n in st.session_state.test_models)
     trigger = st.session_state.pop("test_trigger", None)
     if trigger is not None:
         compare_selection.on_select(a, b, *trigger)

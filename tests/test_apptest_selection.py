@@ -27,9 +27,9 @@ def script():
     import streamlit as st
 
     from model.folders import store
-    from ui import common, selection
+    from ui import active_model, selection
 
-    bundle = common.load_bundle(str(store.SHIPPED), common.folder_mtime(store.SHIPPED))
+    bundle = active_model.load_bundle(store.SHIPPED)
     trigger = st.session_state.pop("test_trigger", None)
     if trigger is not None:
         selection.on_select(bundle, trigger)

@@ -28,7 +28,8 @@ import streamlit as st
 from model.folders.export import selected_pair
 from model.plane.selection import members, pack
 from model.plane.selection_summary import NEIGHBOURS, Place, Summary, place, summarise
-from ui import common, selection
+from ui import active_model, data_status, selection
+from ui.model_cache import version_key
 
 MAX_PAIRS = 8  # pairs whose selections are kept (the oldest is dropped)
 
@@ -73,7 +74,7 @@ def on_select(a, b, side: str, value) -> None:
 def summary(a, b) -> PairSummary | None:
     """The selection's PairSummary, or None when nothing is selected."""
     ss, shapes = st.session_state, current(a, b)
-    key = (str(a.path), str(b.path), common.folder_mtime(a.path), common.folder_mtime(b.path), shapes)
+    key = (version_key(a), version_key(b), shapes)
     memo = ss.get("compare_selection_memo")
     if memo is None or memo[0] != key:
         labels = a.latent["y_train"]
@@ -82,9 +83,9 @@ def summary(a, b) -> PairSummary | None:
             mine = [sh for path, sh in shapes if path == str(m.path)]
             if mine:
                 mask |= members(m.latent["z_train"], mine, labels, selection.sorted_z(m))
-        data = common.active_data(a, quiet=True)
+        data = data_status.active_data(a, quiet=True)
         images = data[0][0] if data is not None else None
-        s = summarise(a.latent["z_train"], labels, mask, a.codec, len(common.class_names(a)), images)
+        s = summarise(a.latent["z_train"], labels, mask, a.codec, len(active_model.class_names(a)), images)
         out = None if s is None else PairSummary(s, tuple(place(m.latent["z_train"], mask, m.codec) for m in (a, b)), pack(mask))  # fmt: skip
         ss.compare_selection_memo = memo = (key, out)
     return memo[1]
@@ -130,7 +131,7 @@ def panel_ui(a, b) -> PairSummary | None:
         for side, m, pl in zip("AB", (a, b), p.places, strict=True)
     ]
     selection.show(
-        s, common.class_names(a), key="compare_selection", on_clear=clear, args=(a, b), centres=centres,
+        s, active_model.class_names(a), key="compare_selection", on_clear=clear, args=(a, b), centres=centres,
         where=where, rows=lambda: selected_pair(a.latent, b.latent, s.index), note=agreement(p.places, s.count / len(a.latent["y_train"])),
     )  # fmt: skip
     return p

@@ -18,7 +18,9 @@ import streamlit as st
 from model.folders.export import selected, table_csv, table_npz
 from model.plane.selection import Box, by_z2, members, parse_box, parse_shape
 from model.plane.selection_summary import mosaic, summarise
-from ui import common
+from ui import active_model, data_status
+from ui.images import to_png
+from ui.model_cache import per_version
 
 MAX_SHAPES = 64  # Shift-added shapes kept at most: a union of more is refused, politely
 TILE_PX = 2  # gallery: screen pixels per MNIST pixel (at most; narrower on a phone)
@@ -89,15 +91,11 @@ def clear(bundle) -> None:
     _set(bundle, ())
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _by_z2(path: str, mtime: float, _z):
-    """The training encodings sorted by z2, once per model version: a lasso then needs no sort."""
-    return by_z2(_z)
-
-
+@per_version(resource=True, show_spinner=False, max_entries=8)
 def sorted_z(bundle):
-    """by_z2 of the model's training encodings (model/plane/selection.py), cached per model version."""
-    return _by_z2(str(bundle.path), common.folder_mtime(bundle.path), bundle.latent["z_train"])
+    """by_z2 of the model's training encodings (model/plane/selection.py), once per model version: a lasso
+    then needs no sort."""
+    return by_z2(bundle.latent["z_train"])
 
 
 def summary(bundle):
@@ -105,10 +103,10 @@ def summary(bundle):
     ss, shapes = st.session_state, current(bundle)
     memo = ss.get("selection_memo")
     if memo is None or memo[:2] != (str(bundle.path), shapes):
-        lat, data = bundle.latent, common.active_data(bundle, quiet=True)
+        lat, data = bundle.latent, data_status.active_data(bundle, quiet=True)
         mask = members(lat["z_train"], shapes, lat["y_train"], sorted_z(bundle))
         images = data[0][0] if data is not None else None
-        s = summarise(lat["z_train"], lat["y_train"], mask, bundle.codec, len(common.class_names(bundle)), images)
+        s = summarise(lat["z_train"], lat["y_train"], mask, bundle.codec, len(active_model.class_names(bundle)), images)
         ss.selection_memo = memo = (str(bundle.path), shapes, s)
     return memo[2]
 
@@ -155,7 +153,7 @@ def panel_ui(bundle):
     z1, z2 = s.centroid
     where = "originals from the data set" if s.originals else "decoded from their encodings (the data set is not available here)"  # fmt: skip
     show(
-        s, common.class_names(bundle), key="selection", on_clear=clear, args=(bundle,),
+        s, active_model.class_names(bundle), key="selection", on_clear=clear, args=(bundle,),
         centres=[(s.centroid_image, f"decoded at the centroid ({z1:.2f}, {z2:.2f})")], where=where,
         rows=lambda: selected(bundle.latent, s.index),
     )  # fmt: skip
@@ -182,12 +180,12 @@ def show(s, names, *, key: str, on_clear, args, centres, where: str, rows, note:
         with centre, st.container(horizontal=True):
             for image, caption in centres:  # one fills its column; several sit side by side at their size
                 width = CENTROID_PX if len(centres) > 1 else "content"
-                st.image(common.to_png(image, CENTROID_PX), caption=caption, width=width, output_format="PNG")
+                st.image(to_png(image, CENTROID_PX), caption=caption, width=width, output_format="PNG")
         tiles = mosaic(s.gallery)
         # Sent at 1 pixel per MNIST pixel (4x fewer to encode) and shown TILE_PX times larger, crisp
         # (ui/router.py's CSS: image-rendering: pixelated inside .st-key-{key}_gallery).
         with st.container(key=f"{key}_gallery"):
-            st.image(common.to_png(tiles, 0), caption=f"{len(s.shown)} of {s.count:,} selected digits: {where}", width=tiles.shape[1] * TILE_PX, output_format="PNG")  # fmt: skip
+            st.image(to_png(tiles, 0), caption=f"{len(s.shown)} of {s.count:,} selected digits: {where}", width=tiles.shape[1] * TILE_PX, output_format="PNG")  # fmt: skip
         with st.container(horizontal=True):
             for kind, write, mime in (("CSV", table_csv, "text/csv"), ("NPZ", table_npz, "application/octet-stream")):
                 st.download_button(

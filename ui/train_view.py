@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from model.jobs.job import Snapshot
-from ui.common import to_png
+from ui.images import to_png
 from ui.plane.picture import PALETTE
 
 STATE_TEXT = {
