@@ -33,7 +33,7 @@ from model.plane.selection import Box, Lasso, by_z2, members
 from model.plane.selection_summary import mosaic, summarise
 from model.plane.views import core_box
 from ui.images import to_png
-from ui.selection import CENTROID_PX
+from ui.selection_panel import CENTROID_PX
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results" / "selection.json"

@@ -4,7 +4,7 @@ With the live plane (ui/plane/component.py, LATENT_EXPLORER_LIVE on, the default
 in the browser: the digit under the pointer in one is ringed in the other, with no server call. A click
 (or tap) on a digit in either plane marks that training index in both (a cross) and shows its
 original with each model's reconstruction. A box or lasso drawn on either plane selects training
-digits; both planes highlight them, and a panel below shows them (ui/compare_selection.py).
+digits; both planes highlight them, and a panel below shows them (ui/selection.py).
 Fallback (LIVE=0, or a plane that cannot run): a still picture of each plane (ui/plane/picture.py)
 and a box for a training digit's number, which is crossed in both.
 Only models trained on the same data set are paired: a training index names the same image in both.
@@ -15,7 +15,7 @@ while its page is not shown):
     compare_index    the training index clicked last, or None
     compare_a/_b     the two model selectboxes; compare_plane_a/_b the live planes;
     compare_box      the fallback's number box, re-seeded from compare_index
-    compare_selection*  the box / lasso selection, per pair of models: owned by ui/compare_selection.py
+    compare_selection*  the box / lasso selection, per pair of models: owned by ui/selection.py
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import streamlit as st
 from model.folders import check
 from model.folders.library import DEFAULT_NAME, Library, LibraryError
 from model.folders.store import ModelError
-from ui import active_model, compare_selection, data_status, router
+from ui import active_model, data_status, router, selection, selection_panel
 from ui.images import to_png
 from ui.plane import can_run, live_plane, picture
 
@@ -140,8 +140,8 @@ def live_pair(a, b) -> None:
         res = live_plane(
             m, key=f"compare_plane_{side}", classes=active_model.class_names(m), marker=z, index=index,
             view=active_model.opening_of(m)[1], link=LINK, on_click=lambda _z1, _z2, i: on_live_click(i), replay=True,
-            selection=compare_selection.for_plane(a, b, side),
-            on_select=lambda v: compare_selection.on_select(a, b, side, v),
+            selection=selection.for_plane((a, b), "ab".index(side)),
+            on_select=lambda v: selection.on_select((a, b), "ab".index(side), v),
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the page with the pictures
             st.rerun(scope="app")
@@ -152,7 +152,7 @@ def live_pair(a, b) -> None:
         "Scroll to zoom, drag to pan, double-click to see every digit."
     )
     digit_ui(a, b, index)
-    compare_selection.panel_ui(a, b)  # the box / lasso selection, highlighted in both planes
+    selection_panel.panel_ui((a, b))  # the box / lasso selection, highlighted in both planes
 
 
 def digit_ui(a, b, index: int | None) -> None:

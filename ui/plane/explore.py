@@ -24,7 +24,7 @@ from PIL import Image
 from model.plane.neighbors import nearest
 from model.plane.views import around
 from model.settings import settings
-from ui import active_model, data_status, explore_state, selection
+from ui import active_model, data_status, explore_state, selection, selection_panel
 from ui.images import to_png
 from ui.plane import picture
 from ui.plane.component import live_plane, unavailable
@@ -64,7 +64,7 @@ def panel(bundle, *, side) -> None:
         res = live_plane(
             bundle, key=KEY, classes=active_model.class_names(bundle), marker=(pick.z1, pick.z2), index=pick.index,
             view=explore_state.view(bundle), on_click=lambda a, b, i: explore_state.choose(bundle, a, b, i), replay=True,
-            selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v),
+            selection=selection.for_plane((bundle,)), on_select=lambda v: selection.on_select((bundle,), 0, v),
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the whole page with the picture
             st.rerun(scope="app")
@@ -73,7 +73,7 @@ def panel(bundle, *, side) -> None:
             "Move the pointer over the plane to decode it live; click to choose a point (a dot: that digit). "
             "Legend: hide a digit; scroll to zoom, drag to pan, double-click to reset."
         )
-        selection.panel_ui(bundle)  # the box / lasso selection: count, histogram, gallery, downloads
+        selection_panel.panel_ui((bundle,))  # the box / lasso selection: count, histogram, gallery, downloads
 
 
 def neighbours_ui(bundle, index: int | None) -> None:
@@ -163,9 +163,9 @@ def upload_map(bundle, z, sigma=None) -> None:
 def _upload_fragment(bundle, star, zoom, sigma) -> None:
     res = live_plane(
         bundle, key=UPLOAD_KEY, classes=active_model.class_names(bundle), star=star, view=zoom, sigma=sigma,
-        selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v),
+        selection=selection.for_plane((bundle,)), on_select=lambda v: selection.on_select((bundle,), 0, v),
     )  # fmt: skip
     if not res.ok:  # its JavaScript reported an error: redraw the page with the picture
         st.rerun(scope="app")
     st.caption(SIGMA_CAPTION if sigma is not None else NO_SIGMA_CAPTION)
-    selection.panel_ui(bundle)  # the same selection as on Explore (one per session and model)
+    selection_panel.panel_ui((bundle,))  # the same selection as on Explore (one per session and model)
