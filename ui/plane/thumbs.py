@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import threading
 import time
 from collections import deque
@@ -29,9 +28,8 @@ import numpy as np
 from model.images.tiles import MANIFEST, tileset_key, write_tileset
 from ui import active_model, data_status
 from ui.model_cache import per_version
-from ui.plane.publish import static_dir
+from ui.plane.publish import keep, lp_dir, url
 
-SUBDIR = "lp"
 KEEP = 8  # tile sets (about 11 MB each for 60,000 digits) this process keeps
 RETRY_S = 60.0  # after a failed write, "unserved" for this long before trying again
 NO_DATA = {"thumbs": "decoded", "tiles": None}
@@ -64,9 +62,9 @@ def state(bundle, folder: Path | None = None) -> dict:
     if key is None:
         return UNSERVED
     name = f"tiles-{key}"
-    if not ensure(Path(folder or static_dir()) / SUBDIR / name, x, z):
+    if not ensure(lp_dir(folder) / name, x, z):
         return UNSERVED
-    return {"thumbs": "originals", "tiles": f"app/static/{SUBDIR}/{name}/"}
+    return {"thumbs": "originals", "tiles": url(name) + "/"}
 
 
 def ensure(target: Path, x, z) -> bool:
@@ -120,11 +118,7 @@ def _build(target: Path, x, z) -> None:
     with _lock:
         _failed.pop(target, None)
         _building.pop(target, None)
-        if target in _written:
-            _written.remove(target)
-        _written.append(target)
-        while len(_written) > KEEP:
-            shutil.rmtree(_written.popleft(), ignore_errors=True)
+    keep(target, _written, KEEP)
 
 
 def wait(timeout: float = 60.0) -> None:
