@@ -21,7 +21,7 @@ from model.plane.views import Box, union
 from ui import active_model
 from ui.model_cache import per_version
 
-# Tableau 10 (= D3 category10), as in ui/live_plane.js: a digit keeps its colour whatever the model or page.
+# Tableau 10 (= D3 category10), as in the live plane (ui/plane/js/plot.js): a digit keeps its colour whatever the model or page.
 PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",

@@ -15,9 +15,9 @@ None where the folder is not writable: ui/plane/component.py then sends the byte
 At most KEEP files written by this process stay; older ones it wrote are removed (payload files
 come and go only when models are trained or changed, never on a rerun).
 
-plotly.min.js is not committed: app.py calls ensure_plotly_js() once at start-up, which copies it from
-the installed plotly package (so it always matches the pinned version) into static/ beside the app
-script. `.streamlit/config.toml` turns static serving on (`[server] enableStaticServing = true`).
+plotly.min.js is not committed: ui/router.py calls ensure_plotly_js() on every run (it works once per
+process), which copies it from the installed plotly package (so it always matches the pinned version)
+into static/ beside the app script. `.streamlit/config.toml` turns static serving on (`[server] enableStaticServing = true`).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def static_dir() -> Path:
     return _served["dir"]
 
 
-@functools.cache  # once per process: app.py calls it on every run
+@functools.cache  # once per process: ui/router.py calls it on every run
 def ensure_plotly_js(static_dir: str | os.PathLike | None = None) -> Path | None:
     """Copy plotly.min.js into static_dir (default: static/ beside app.py) if missing or different.
 
