@@ -6,7 +6,7 @@
 Not a chart: no hover, no click, no zoom; the page's sliders or boxes choose the point. Every training
 encoding is a 2 x 2 px dot in its class's colour (PALETTE, the live plane's), in a fixed shuffled order so
 no class hides another; z2 grows upwards, both axes at one scale. Dots and legend are drawn once per model
-and view (st.cache_data); a run only adds its marker and encodes the PNG (about 20 ms at 560 px).
+and view (st.cache_data); a run only adds its marker and encodes the PNG.
 """
 
 from __future__ import annotations
