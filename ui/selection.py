@@ -126,7 +126,7 @@ def clear(models: tuple) -> None:
     _set(models, ())
 
 
-@per_version(resource=True, show_spinner=False, max_entries=8)
+@per_version(resource=True, max_entries=8)
 def sorted_z(bundle):
     """by_z2 of the model's training encodings (model/plane/selection.py), once per model version: a lasso
     then needs no sort."""
