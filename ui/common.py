@@ -14,6 +14,7 @@ from PIL import Image
 
 from model.data import CLASS_NAMES, DataError
 from model.data_cache import mapped
+from model.datasets import registry
 from model.folders import store
 from model.folders.library import NAME_RE, Library, LibraryError
 from model.folders.store import ModelError
@@ -131,6 +132,11 @@ def missing_data_line(
     name: str = "mnist", lacking: str = "original digits, the Reconstructions page and training"
 ) -> str:
     """One kind sentence: what is off without the data set and how to turn it on (no paths, no error names)."""
+    if name not in CLASS_NAMES:  # a user's data set: added on another machine, or removed here
+        return (
+            f"The data set **{name}** is not on this machine, so {lacking} are off. To turn them on, "
+            f"add it with `python -m model dataset add PATH --name {name}`."
+        )
     label = "Fashion-MNIST" if name == "fashion-mnist" else "MNIST"
     how = (
         "install Debian's `dataset-fashion-mnist` package"
@@ -147,7 +153,21 @@ def active_data(bundle: store.Bundle, quiet: bool = False):
         if not quiet:
             st.info(missing_data_line(name), icon=":material/info:")
         return None
+    if not same_data(name, bundle.meta.get("dataset_checksum", "")):
+        if not quiet:
+            st.info(
+                f"The data set **{name}** on this machine is not the one this model was trained on, so original "
+                "images are off. Add the original again, or train a new model on this one.",
+                icon=":material/info:",
+            )
+        return None
     return load_data(name)
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def same_data(name: str, recorded: str) -> bool:
+    """Whether a user's data set here is the one a model recorded (by checksum); True when none is recorded."""
+    return not recorded or name in CLASS_NAMES or registry.checksum(name) == recorded
 
 
 def set_active_model(name: str) -> None:
@@ -171,7 +191,16 @@ def url_point(z: tuple[float, float] | None) -> None:
 
 
 def class_names(bundle: store.Bundle) -> tuple[str, ...]:
-    return CLASS_NAMES.get(bundle.meta.get("dataset", "mnist"), CLASS_NAMES["mnist"])
+    """The model's class names: as recorded in its folder (a user's data set), else the built-in set's,
+    else numbers for every label it has (an older folder whose data set is not here)."""
+    recorded = bundle.meta.get("class_names")
+    if recorded:
+        return tuple(recorded)
+    name = bundle.meta.get("dataset", "mnist")
+    if name in CLASS_NAMES:
+        return CLASS_NAMES[name]
+    top = int(max(np.max(bundle.latent["y_train"], initial=0), np.max(bundle.latent["y_test"], initial=0)))
+    return tuple(str(k) for k in range(top + 1))
 
 
 def to_png(img: np.ndarray, size: int = 224) -> bytes:

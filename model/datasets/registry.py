@@ -13,6 +13,7 @@ which is also what a model trained on all of it records as data_checksum).
 
 from __future__ import annotations
 
+import io
 import logging
 import zipfile
 from dataclasses import dataclass, field
@@ -63,12 +64,16 @@ def exists(name: str) -> bool:
     return name in BUILTIN or (bool(bounds.NAME_RE.fullmatch(name)) and path(name).is_file())
 
 
-def add(source: str | Path | bytes, name: str, overwrite: bool = False) -> Info:
-    """Read `source` (a path, or a zip's bytes), convert, split and store it as `name`; DataSetError if refused."""
+def add(source: str | Path | bytes, name: str, overwrite: bool = False, npz: bool = False) -> Info:
+    """Read `source` (a path, or an upload's bytes: a zip, or an .npz if `npz`), convert, split and store it
+    as `name`; DataSetError if refused, and then nothing is written."""
     target = path(name)
     if target.exists() and not overwrite:
         raise DataSetError(f"A data set named {name} exists already; choose another name.")
-    raw = readers.read_zip_bytes(source) if isinstance(source, bytes) else readers.read(source)
+    if isinstance(source, bytes):
+        raw = readers.read_npz(io.BytesIO(source), "The upload") if npz else readers.read_zip_bytes(source)
+    else:
+        raw = readers.read(source)
     arrays, class_names, labelled, skipped = build(raw)
     checksum = data_mod.checksum(*arrays)
     stored = dict(zip(KEYS[:4], arrays, strict=True))
@@ -175,6 +180,15 @@ def class_names(name: str) -> tuple[str, ...]:
     except Exception:
         log.info("class names of %s unreadable", name, exc_info=True)
         raise DataSetError(f"The data set {name} is not on this machine or is damaged.") from None
+
+
+def checksum(name: str) -> str:
+    """The stored set's recorded checksum, read alone ("" when it is missing or unreadable)."""
+    try:
+        with np.load(path(name), allow_pickle=False) as f:
+            return str(f["checksum"])
+    except Exception:
+        return ""
 
 
 def preview(name: str, n: int = 64) -> np.ndarray:

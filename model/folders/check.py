@@ -170,6 +170,7 @@ META_FIELDS = {  # key: (check, default) for everything the pages and `info` sho
     "knn5": (lambda v: _num(v, 0, 1), None),  # 5-NN label accuracy of the test encodings (model.plane.metrics)
     "params": (lambda v: type(v) is int and 0 <= v <= MAX_PARAMS, 0),
     "data_checksum": (lambda v: isinstance(v, str) and len(v) <= 200, ""),
+    "dataset_checksum": (lambda v: isinstance(v, str) and len(v) <= 200, ""),  # a user's set, as stored
     "train_seconds": (lambda v: _num(v, 0, 1e9), 0.0),
     "stopped_early": (lambda v: type(v) is bool, False),
     "created": (lambda v: isinstance(v, str) and len(v) <= 64, ""),

@@ -122,6 +122,13 @@ def class_names(dataset: str) -> list[str] | None:
         return None
 
 
+def dataset_checksum(dataset: str) -> str:
+    """A user's data set's checksum as stored (the whole set, whatever subset trained), "" for a built-in one."""
+    from model.datasets import registry
+
+    return "" if dataset in ("mnist", "fashion-mnist") else registry.checksum(dataset)
+
+
 def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
     """Write a train.Result as a model folder, atomically; refuses to replace anything but a
     model folder or an empty folder (see check_target)."""
@@ -138,6 +145,7 @@ def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
         "params": int(result.models.autoencoder.count_params()),
         "data_checksum": result.data_checksum,
         "class_names": class_names(result.config.dataset),
+        "dataset_checksum": dataset_checksum(result.config.dataset),
         "train_seconds": round(result.seconds, 1),
         "stopped_early": result.stopped,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

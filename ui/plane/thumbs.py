@@ -56,7 +56,7 @@ def _key(path: str, mtime: float, dataset: str, _z, _x) -> str | None:
 def state(bundle, folder: Path | None = None) -> dict:
     """Where the plane's thumbnails come from (see the module docstring); starts writing the tiles if needed."""
     dataset = common.dataset_of(bundle)
-    if not common.data_available(dataset):
+    if not common.data_available(dataset) or not common.same_data(dataset, bundle.meta.get("dataset_checksum", "")):
         return NO_DATA
     x, z = common.load_data(dataset)[0][0], bundle.latent["z_train"]
     key = _key(str(bundle.path), common.folder_mtime(bundle.path), dataset, z, x)
