@@ -18,7 +18,7 @@ from tests import dataset_sets
 from tests.apptest_utils import plane_payload
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-pytestmark = pytest.mark.skipif(not FASHION_DIR.is_dir(), reason="dataset-fashion-mnist is not installed")
+fashion = pytest.mark.skipif(not FASHION_DIR.is_dir(), reason="dataset-fashion-mnist is not installed")
 NAMES = ("sneaker", "trouser", "tshirt")
 
 
@@ -29,6 +29,7 @@ def places(tmp_path, monkeypatch):
     return tmp_path
 
 
+@fashion
 def test_cli_trains_on_a_folder_and_records_the_set(places, capsys):
     """`train --data DIR` adds the folder as a data set, trains on it and records its name, classes and checksum."""
     folder = dataset_sets.fashion_folder(places / "clothes", per_class=20)
@@ -65,6 +66,7 @@ def app(page: str) -> AppTest:
     return at
 
 
+@fashion
 def test_train_page_adds_a_zip_trains_and_explore_names_the_classes(places):
     """Upload a zip on the Train page: its converted images and classes show; 1 epoch trains; Explore names the classes; without the set, one line says so."""
     zipped = dataset_sets.zip_folder(dataset_sets.fashion_folder(places / "clothes", per_class=20))
@@ -101,3 +103,14 @@ def test_train_page_adds_a_zip_trains_and_explore_names_the_classes(places):
     assert not at2.exception, at2.exception
     assert all(name.encode() in plane_payload(at2, "explore_plane") for name in NAMES)
     assert any("The data set **clothes** is not on this machine" in i.value for i in at2.info)
+
+
+def test_unlabelled_npz_trains_with_one_class(places, capsys):
+    """An .npz without labels trains; the model has one class, 'unlabelled', which the plane shows as one colour."""
+    src = dataset_sets.unlabelled_npz(places / "blobs.npz", n=80)
+    out = places / "models" / "b"
+    argv = ["train", "--data", str(src), "--config", "seed", "--epochs", "1", "--batch-size", "16", "--out", str(out)]
+    assert cli.main(argv) == 0
+    assert "data set blobs: 72 training and 8 test images, unlabelled" in capsys.readouterr().out
+    bundle = store.load(out)
+    assert bundle.meta["class_names"] == ["unlabelled"] and set(bundle.latent["y_train"].tolist()) == {0}
