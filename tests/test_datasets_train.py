@@ -16,6 +16,7 @@ from model.folders import store
 from model.jobs.job import wait_until_finished
 from tests import dataset_sets
 from tests.apptest_utils import plane_payload
+from ui import dataset_form
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 fashion = pytest.mark.skipif(not FASHION_DIR.is_dir(), reason="dataset-fashion-mnist is not installed")
@@ -71,7 +72,7 @@ def test_train_page_adds_a_zip_trains_and_explore_names_the_classes(places):
     """Upload a zip on the Train page: its converted images and classes show; 1 epoch trains; Explore names the classes; without the set, one line says so."""
     zipped = dataset_sets.zip_folder(dataset_sets.fashion_folder(places / "clothes", per_class=20))
     at = app("pages/train.py")
-    assert "up to 200 MB" in " ".join(c.value for c in at.caption)
+    assert f"up to {dataset_form.upload_cap()} MB" in " ".join(c.value for c in at.caption)
     at.file_uploader(key="data_upload").set_value(("clothes.zip", zipped, "application/zip"))
     at.text_input(key="data_name").input("clothes").run()
     at.button(key="data_add").click().run()

@@ -1,7 +1,8 @@
 """The Train page's data set: pick one of the registry's, add your own from a zip or an .npz, see it converted.
 
 A user's set is read, converted to 28 x 28 and stored by model/datasets/registry.py; here are only the
-widgets. The upload cap is stated beside the uploader; larger sets go through the command line.
+widgets. The upload cap (the server's upload limit, 10 MB as shipped) is stated beside the uploader;
+larger sets go through the command line.
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from model.datasets import registry
 from model.plane.selection_summary import mosaic
 from ui import common
 
-MAX_UPLOAD_MB = 200  # a zip or .npz added in the browser; `python -m model dataset add` takes up to 2 GB
+MAX_UPLOAD_MB = 200  # a zip or .npz added in the browser, where the server allows it; the CLI takes up to 2 GB
 LABELS = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
 SESSION = {"persist_state": "session"}
+
+
+def upload_cap() -> int:
+    """MB a data set upload may have: the server's own upload limit (server.maxUploadSize), at most MAX_UPLOAD_MB."""
+    return min(MAX_UPLOAD_MB, int(st.get_option("server.maxUploadSize")))
 
 
 def label(name: str) -> str:
@@ -68,9 +74,9 @@ def dataset_ui() -> None:
     with st.expander("Add your own data set"):
         st.caption(
             f"A zip of a folder with one subfolder of images per class, or an .npz with `x` (and optional `y`, "
-            f"`class_names`), up to {MAX_UPLOAD_MB} MB. Larger sets: `python -m model dataset add PATH --name NAME`."
+            f"`class_names`), up to {upload_cap()} MB. Larger sets: `python -m model dataset add PATH --name NAME`."
         )
-        st.file_uploader("Data set", type=["zip", "npz"], key="data_upload", max_upload_size=MAX_UPLOAD_MB)
+        st.file_uploader("Data set", type=["zip", "npz"], key="data_upload", max_upload_size=upload_cap())
         st.text_input("Its name", key="data_name", help="Letters, digits, '_', '-' and '.'; up to 64 characters.")
         st.button("Add", key="data_add", on_click=add)
         kind, text = ss.get("data_message") or (None, None)
