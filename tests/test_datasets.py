@@ -202,3 +202,10 @@ def test_names_and_damage(store, tmp_path):
         registry.load("n")
     with pytest.raises(DataError, match="not on this machine; add it with"):
         registry.load("absent")
+
+
+def test_uploaded_npz_bytes_are_read(store, tmp_path):
+    """An .npz uploaded on the Train page (bytes, not a path) is read as an .npz, not as a zip of folders."""
+    src = dataset_sets.unlabelled_npz(tmp_path / "u.npz", n=30)
+    info = registry.add(src.read_bytes(), "up", npz=True)
+    assert info.class_names == ("unlabelled",) and info.train + info.test == 30

@@ -67,6 +67,8 @@ def read_npz(path: Path | io.BytesIO, shown: str) -> Raw:
     try:
         with zipfile.ZipFile(path) as z:
             bounds.check_bytes(sum(i.file_size for i in z.infolist()))
+        if isinstance(path, io.BytesIO):
+            path.seek(0)  # np.load reads the magic number from where the zip check left the stream
         with np.load(path, allow_pickle=False) as f:
             arrays = {k: f[k] for k in f.files}
     except DataSetError:
