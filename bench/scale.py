@@ -113,7 +113,9 @@ def main() -> None:
     rows = [measure(bundle, big_x[:n], z[:n], big_y[:n], args.reps) for n in SIZES]
     base = rows[0]
     for r in rows:
-        r["ratio_to_60k"] = {k: r[k] / base[k] for k in r if k != "points" and isinstance(r[k], float | int) and base[k]}
+        r["ratio_to_60k"] = {
+            k: r[k] / base[k] for k in r if k != "points" and isinstance(r[k], float | int) and base[k]
+        }
         print(
             f"{r['points']:>7,}  payload {r['payload_bytes'] / 2**20:6.1f} MB in {r['payload_ms']:6.0f} ms  "
             f"panel core {r['panel_ms core box']:6.0f} ms, all {r['panel_ms everything']:6.0f} ms  "

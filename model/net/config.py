@@ -17,6 +17,7 @@ LATENT_ACTIVATIONS = ("relu", "linear")
 ACTIVATIONS = ("relu", "silu")
 ARCHITECTURES = ("ae", "vae")
 LR_SCHEDULES = ("constant", "cosine")
+AUGMENTS = ("none", "mild")  # model/net/augment.py
 DATASETS = ("mnist", "fashion-mnist")  # built in; a user's data set is any name model/datasets accepts
 DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # model/datasets/bounds.py's NAME_RE
 
@@ -68,6 +69,9 @@ class Config:
     # Data.
     dataset: str = option("mnist", "training data set: mnist, fashion-mnist or one added with --data or `dataset add`")
     subset: int | None = option(None, "train on the first N training digits only (quick demos, tests)")
+    augment: str = option(
+        "none", "mild: small rotations, shifts, scalings and stroke width changes on the fly (seeded)", AUGMENTS
+    )
 
     def __post_init__(self):
         self.hidden = tuple(int(h) for h in self.hidden)
