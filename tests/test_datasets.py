@@ -48,10 +48,13 @@ def test_colour_jpeg_png_folder_becomes_a_data_set(store, folder):
 
 @fashion
 def test_a_zip_of_the_folder_gives_the_same_set(store, folder):
-    """The same folder zipped (inside a top folder, as archivers do) converts to exactly the same arrays."""
+    """The same folder zipped (in a top folder or not; uploaded or on disk) converts to exactly the same arrays."""
     a = registry.add(folder, "from-folder")
-    b = registry.add(dataset_sets.zip_folder(folder), "from-zip")
+    b = registry.add(dataset_sets.zip_folder(folder), "from-zip")  # an upload's bytes
     assert a.checksum == b.checksum and a.class_names == b.class_names
+    (folder.parent / "clothes.zip").write_bytes(dataset_sets.zip_folder(folder, top=None))
+    c = registry.add(folder.parent / "clothes.zip", "from-zip-file")  # a path, as the command line gives it
+    assert c.checksum == a.checksum and not c.skipped[1:]
 
 
 def test_unlabelled_npz_has_one_class(store, tmp_path):
