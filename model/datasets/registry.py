@@ -16,14 +16,18 @@ from __future__ import annotations
 import io
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from model import data as data_mod
-from model.datasets import bounds, convert, folders, readers
+from model.datasets import bounds
 from model.datasets.bounds import BUILTIN, DataSetError
 from model.datasets.stored import KEYS, Info, checksum, class_names, folder, info, load, path, preview  # noqa: F401
 from model.folders.atomic import write_file_atomic
+
+if TYPE_CHECKING:
+    from model.datasets.readers import Raw
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,8 @@ def exists(name: str) -> bool:
 def add(source: str | Path | bytes, name: str, overwrite: bool = False, npz: bool = False) -> Info:
     """Read `source` (a path, or an upload's bytes: a zip, or an .npz if `npz`), convert, split and store it
     as `name`; DataSetError if refused, and then nothing is written."""
+    from model.datasets import folders, readers  # here: a server that only reads sets never loads the decoders
+
     target = path(name)
     if target.exists() and not overwrite:
         raise DataSetError(f"A data set named {name} exists already; choose another name.")
@@ -58,8 +64,10 @@ def add(source: str | Path | bytes, name: str, overwrite: bool = False, npz: boo
     return Info(name, class_names, labelled, checksum, len(arrays[0]), len(arrays[2]), skipped)
 
 
-def build(raw: readers.Raw) -> tuple[tuple[np.ndarray, ...], tuple[str, ...], bool, list[tuple[str, str]]]:
+def build(raw: Raw) -> tuple[tuple[np.ndarray, ...], tuple[str, ...], bool, list[tuple[str, str]]]:
     """Converted (x_train, y_train, x_test, y_test), class names, labelled, skipped files."""
+    from model.datasets import convert
+
     parts = [raw.train] + ([raw.test] if raw.test else [])
     labelled = raw.train.y is not None
     names = raw.class_names or (
