@@ -1,12 +1,15 @@
 """Command line: train, info, encode, decode, export.
 
     python -m model train --config seed --epochs 10 --out models/seed0
+    python -m model train --data my_images/ --epochs 10 --out models/mine   # add a data set, train on it
+    python -m model dataset add my_images/ --name shoes | dataset list
     python -m model info [--model DIR]
     python -m model encode digit.png [--model DIR] [--k 5]
     python -m model decode 1.5 -0.3 [--model DIR] [--scale 8] --out digit.png
     python -m model export [--model DIR] --out encodings.csv|encodings.npz
 
-Bad input exits with status 2 and one `error: ...` line on stderr. Only `train` imports TensorFlow;
+A data set is an .npz (x, optional y and class_names, or Keras's four arrays), or a folder or zip
+with one subfolder of images per class (model/datasets/). Bad input exits with status 2 and one `error: ...` line on stderr. Only `train` imports TensorFlow;
 info, encode, decode and export read the model folder with NumPy (model/folders/store.py).
 """
 
@@ -40,6 +43,16 @@ def parse_args(argv):
     t = sub.add_parser("train", help="train a model and save its folder")
     add_config_flags(t)  # one flag per Config field, derived from model/net/config.py
     t.add_argument("--out", required=True, help="model folder to write (replaced atomically)")
+    t.add_argument(
+        "--data", help="your own data set (.npz, folder of class subfolders, or zip): added, then trained on"
+    )
+
+    ds = sub.add_parser("dataset", help="add or list data sets").add_subparsers(dest="action", required=True)
+    add = ds.add_parser("add", help="convert a data set to 28 x 28 and store it by name")
+    add.add_argument("path", help=".npz, folder with one subfolder of images per class, or a zip of one")
+    add.add_argument("--name", help="the data set's name (default: the file or folder name)")
+    add.add_argument("--replace", action="store_true", help="replace a data set of that name")
+    ds.add_parser("list", help="every data set: name, classes, images")
 
     i = sub.add_parser("info", help="print a model's facts as JSON")
     i.add_argument("--model", help="model folder (default: the shipped model)")
@@ -85,9 +98,52 @@ def cmd_train(a):
 
     store.check_target(a.out)  # refuse a bad --out now, not after minutes of training
     config = config_from_args(a)
+    if a.data:
+        name = a.dataset if a.dataset not in (None, "mnist", "fashion-mnist") else default_name(a.data)
+        added = add_dataset(a.data, name, replace=True)
+        config = config.replace(dataset=added.name)
     result = fit(config, on_progress=progress_printer())
     out = store.save(result, a.out)
     print(f"saved {out} (test BCE {result.test_bce:.4f}, {result.seconds:.0f} s)")
+
+
+def default_name(path: str) -> str:
+    """A data set's name from its path: the file or folder name without suffix, made a valid name."""
+    import re
+
+    stem = Path(path.rstrip("/\\")).stem
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", stem).lstrip("._-")[:64] or "my-data"
+
+
+def add_dataset(path: str, name: str, replace: bool = False):
+    from model.datasets import registry
+
+    info = registry.add(path, name, overwrite=replace)
+    for file, why in info.skipped:
+        print(f"skipped {file}: {why}", file=sys.stderr)
+    kind = f"{len(info.class_names)} classes" if info.labelled else "unlabelled"
+    print(f"data set {info.name}: {info.train} training and {info.test} test images, {kind}")
+    return info
+
+
+def cmd_dataset(a):
+    from model.datasets import registry
+
+    if a.action == "add":
+        add_dataset(a.path, a.name or default_name(a.path), replace=a.replace)
+        return
+    for name in registry.names():
+        try:
+            i = registry.info(name) if name not in ("mnist", "fashion-mnist") else None
+        except Exception:  # a damaged stored set is listed, not fatal
+            print(f"{name}\tdamaged: add it again")
+            continue
+        line = (
+            "built in"
+            if i is None
+            else f"{i.train + i.test} images, " + (f"{len(i.class_names)} classes" if i.labelled else "unlabelled")
+        )
+        print(f"{name}\t{line}")
 
 
 def cmd_info(a):
@@ -178,6 +234,7 @@ def main(argv=None) -> int:
             "encode": cmd_encode,
             "decode": cmd_decode,
             "export": cmd_export,
+            "dataset": cmd_dataset,
         }
         commands[a.command](a)
     except ModelError as e:  # its messages name the file by role; say which model folder was meant

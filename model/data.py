@@ -56,8 +56,8 @@ def keras_cache_path(name: str = "mnist") -> Path:
     return Path(home) / "datasets" / ("fashion-mnist" if name == "fashion-mnist" else "mnist.npz")
 
 
-def validate(arrays: dict[str, np.ndarray], where: str) -> Arrays:
-    """Check shapes, dtypes, label range and counts; return ((x_train, y_train), (x_test, y_test))."""
+def validate(arrays: dict[str, np.ndarray], where: str, classes: int = 10) -> Arrays:
+    """Check shapes, dtypes, label range (0..classes-1) and counts; return ((x_train, y_train), (x_test, y_test))."""
     for key in IDX_NAMES:
         if key not in arrays:
             raise DataError(f"{where}: missing array '{key}'; {FIX}")
@@ -73,8 +73,8 @@ def validate(arrays: dict[str, np.ndarray], where: str) -> Arrays:
             raise DataError(f"{where}: x_{split} has {len(x)} images but y_{split} {len(y)} labels; {FIX}")
         if len(x) == 0:
             raise DataError(f"{where}: x_{split} is empty; {FIX}")
-        if y.max() > 9:
-            raise DataError(f"{where}: y_{split} has label {int(y.max())}, outside 0-9; {FIX}")
+        if y.max() >= classes:
+            raise DataError(f"{where}: y_{split} has label {int(y.max())}, outside 0-{classes - 1}; {FIX}")
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
 
 
@@ -173,8 +173,10 @@ def load_dataset(name: str = "mnist", source: str | os.PathLike | None = None) -
     `source` (else the data set's variable) is used alone when given: a wrong path is an error,
     never a silent fall back to another copy.
     """
-    if name not in CLASS_NAMES:
-        raise DataError(f"unknown dataset '{name}'; choose mnist or fashion-mnist")
+    if name not in CLASS_NAMES:  # a user's data set (model/datasets/registry.py)
+        from model.datasets import registry
+
+        return registry.load(name)
     source = source or (settings().fashion if name == "fashion-mnist" else settings().data)
     if source:
         return read_source(source)

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model.data import FASHION_DIR, Arrays, keras_cache_path, load_dataset, validate
+from model.data import CLASS_NAMES, FASHION_DIR, Arrays, keras_cache_path, load_dataset, validate
+from model.datasets import registry
 from model.settings import settings
 
 KEYS = ("x_train", "y_train", "x_test", "y_test")
@@ -34,6 +35,8 @@ def cache_root() -> Path:
 
 def source_of(name: str) -> Path | None:
     """The file or folder load_dataset(name) reads; None when it would download."""
+    if name not in CLASS_NAMES:  # a user's data set: its stored .npz
+        return registry.path(name)
     if name == "fashion-mnist":
         return FASHION_DIR
     src = settings().data
@@ -68,7 +71,7 @@ def mapped(name: str = "mnist") -> Arrays:
         maps = {k: np.load(folder / f"{k}.npy", mmap_mode="r", allow_pickle=False) for k in KEYS}
     except (OSError, ValueError):
         return load_dataset(name)
-    return validate(maps, name)
+    return validate(maps, name, classes=len(registry.class_names(name)))
 
 
 def _write(folder: Path, arrays: dict[str, np.ndarray]) -> None:

@@ -22,6 +22,7 @@ PREFIX = "LATENT_EXPLORER_"
 class Settings:
     data: str | None  # DATA: a mnist.npz or a folder of idx files; None = Keras's cache/download
     fashion: str | None  # FASHION: Fashion-MNIST's .npz or idx folder; None = Keras's cache, Debian, download
+    datasets: Path  # DATASETS: the folder where added data sets are stored, converted (model/datasets/registry.py)
     default_model: Path | None  # MODEL: overrides the shipped `default` model folder
     library: Path  # MODELS: the model library (user-trained and uploaded models)
     train_threads: int  # TRAIN_THREADS: TF threads of in-app training (0 = TF's default)
@@ -42,6 +43,7 @@ def settings() -> Settings:
     return Settings(
         data=env(PREFIX + "DATA") or None,
         fashion=env(PREFIX + "FASHION") or None,
+        datasets=Path(env(PREFIX + "DATASETS") or ROOT / "datasets"),
         default_model=Path(env(PREFIX + "MODEL")) if env(PREFIX + "MODEL") else None,
         library=Path(env(PREFIX + "MODELS") or ROOT / "models"),
         train_threads=_int("TRAIN_THREADS", max(1, (os.cpu_count() or 2) - 1)),

@@ -8,10 +8,11 @@ saves itself and becomes the active model; a stopped one is kept only if the use
 
 import streamlit as st
 
-from model.data import CLASS_NAMES
+from model.data import DataError
+from model.datasets import registry
 from model.folders import library
 from model.jobs.job import FINISHED, TrainJob
-from ui import active_model, data_status, router, train_form, train_view
+from ui import active_model, data_status, dataset_form, router, train_form, train_view
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
@@ -20,6 +21,13 @@ LIBRARY = library.Library().root
 ss.setdefault("train_job", None)
 ss.setdefault("train_activated", None)  # id of the job whose saved model was made active
 train_form.init_state(LIBRARY)
+
+
+def class_names(dataset: str) -> tuple[str, ...]:
+    try:
+        return registry.class_names(dataset)
+    except DataError:  # removed while training: numbers still colour the preview
+        return tuple(str(k) for k in range(64))
 
 
 def start_ui() -> None:
@@ -55,7 +63,7 @@ def watch(job: TrainJob) -> None:
         st.caption("Stopping after the current batch…")
     else:
         st.button("Stop", key="train_stop", on_click=job.stop, help="End training after the current batch")
-    train_view.draw_curves(snap, CLASS_NAMES[job.config.dataset])
+    train_view.draw_curves(snap, class_names(job.config.dataset))
 
 
 def save_ui(job: TrainJob) -> None:
@@ -126,7 +134,7 @@ def finished_ui(job: TrainJob) -> None:
         save_ui(job)
     if snap.state in ("saved", "failed") and st.button("Train another model", key="train_again"):
         reset()
-    train_view.draw_curves(snap, CLASS_NAMES[job.config.dataset])
+    train_view.draw_curves(snap, class_names(job.config.dataset))
 
 
 st.header("Train a model")
@@ -136,6 +144,6 @@ if job is None:
 elif job.snapshot().state in FINISHED:
     finished_ui(job)
 else:
-    st.caption(f"Training **{job.name}**: {job.config.summary()} on {train_form.DATASET_LABELS[job.config.dataset]}"
+    st.caption(f"Training **{job.name}**: {job.config.summary()} on {dataset_form.label(job.config.dataset)}"
                + (f" (first {job.config.subset:,} digits)" if job.config.subset else ""))  # fmt: skip
     st.fragment(run_every=1.0)(watch)(job)

@@ -69,6 +69,8 @@ def sentence(a: Analysis, names) -> str:
         return f"This does not look like a digit ({a.ink_notes[0]}), so no class is named."
     if a.far:
         return "This lands far from every training digit, so the model cannot say which digit it is."
+    if len(names) == 1:  # an unlabelled data set
+        return f"The data set has no labels, so no class is named; its {K} nearest training images are below."
     group = plural(names[a.majority])
     verb = "is" if a.votes == 1 else "are"
     if a.votes >= CONFIDENT:

@@ -193,7 +193,7 @@ def test_train_missing_data(tmp_path):
         (["--optimizer", "lbfgs"], "invalid choice"),
         (["--hidden", "a,b"], "comma-separated"),
         (["--hidden", "0"], "hidden sizes"),
-        (["--dataset", "cifar"], "invalid choice"),
+        (["--dataset", "no/such"], "dataset must be"),
     ],
 )
 def test_train_bad_flags(argv, needle, tmp_path, capsys):

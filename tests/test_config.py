@@ -18,7 +18,7 @@ FIELDS = dataclasses.fields(Config)
 # A valid config that differs from the default preset in every field that has a choice to make.
 OTHER = Config(hidden=(64, 16), latent_activation="relu", architecture="vae", beta=0.25, loss="mse",
                optimizer="sgd", learning_rate=0.01, lr_schedule="constant", batch_size=64, epochs=3, seed=7,
-               dataset="fashion-mnist", subset=500, activation="relu", adam_beta2=0.9, warmup_epochs=1)  # fmt: skip
+               dataset="fashion-mnist", subset=500, activation="relu", adam_beta2=0.9, warmup_epochs=1, augment="mild")  # fmt: skip
 
 
 def flag(name: str) -> str:

@@ -326,8 +326,8 @@ def test_corrupt_gzip(tmp_path, damage):
 
 
 def test_unknown_dataset():
-    """Asking for a data set the app does not know names the two it does."""
-    with pytest.raises(DataError, match="mnist or fashion-mnist"):
+    """Asking for a data set this machine does not have says how to add it."""
+    with pytest.raises(DataError, match="not on this machine; add it with"):
         load_dataset("cifar10")
 
 

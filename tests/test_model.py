@@ -134,7 +134,7 @@ def test_hidden_sizes_and_linear_latent():
         {"hidden": ()},
         {"hidden": (0,)},
         {"subset": 5},
-        {"dataset": "cifar10"},
+        {"dataset": "../cifar10"},
     ],
 )
 def test_config_rejects_bad_values(bad):

@@ -108,7 +108,7 @@ def test_deep_nesting_is_refused_without_recursion(depth, opener):
         ({"config": {**DEFAULT.to_dict(), "epochs": 10**9}}, "epochs"),
         ({"config": {**DEFAULT.to_dict(), "seed": -1}}, "seed"),
         ({"config": {**DEFAULT.to_dict(), "hidden": [2**40]}}, "hidden"),
-        ({"dataset": "cifar"}, "dataset"),
+        ({"dataset": "../cifar"}, "dataset"),
     ],
 )
 def test_issue12_meta_values_are_refused(change, needle):

@@ -57,3 +57,14 @@ def test_the_chosen_point_is_marked_in_black(bundle, fresh_st_caches):
         (x,), (y,) = (np.round(a).astype(int) for a in to_px(shown, height, z))
         assert img[y, x].max() < 60  # black at the point
         assert (np.abs(img - plain).sum(axis=2) > 0).sum() < 600  # only the cross changed
+
+
+def test_palette_has_64_distinct_colours_shared_with_the_browser():
+    """64 distinct colours (a data set's most classes), the same list in the still picture and the live plane."""
+    import re
+    from pathlib import Path
+
+    js = (Path(__file__).resolve().parent.parent / "ui/plane/js/plot.js").read_text()
+    block = js[js.index("export const PALETTE") : js.index("];", js.index("export const PALETTE"))]
+    assert tuple(re.findall(r'"(#[0-9a-f]{6})"', block)) == PALETTE
+    assert len(set(PALETTE)) == 64

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
 from model.data import CLASS_NAMES
@@ -93,4 +94,13 @@ def dataset_of(bundle: store.Bundle) -> str:
 
 
 def class_names(bundle: store.Bundle) -> tuple[str, ...]:
-    return CLASS_NAMES.get(dataset_of(bundle), CLASS_NAMES["mnist"])
+    """The model's class names: as recorded in its folder (a user's data set), else the built-in set's,
+    else numbers for every label it has (an older folder whose data set is not here)."""
+    recorded = bundle.meta.get("class_names")
+    if recorded:
+        return tuple(recorded)
+    name = dataset_of(bundle)
+    if name in CLASS_NAMES:
+        return CLASS_NAMES[name]
+    top = int(max(np.max(bundle.latent["y_train"], initial=0), np.max(bundle.latent["y_test"], initial=0)))
+    return tuple(str(k) for k in range(top + 1))

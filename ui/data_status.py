@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from model.data import DataError
+from model.data import CLASS_NAMES, DataError
 from model.data_cache import mapped
+from model.datasets import registry
 from model.folders import store
 from ui.active_model import dataset_of
 
@@ -40,6 +41,11 @@ def missing_data_line(
     name: str = "mnist", lacking: str = "original digits, the Reconstructions page and training"
 ) -> str:
     """One kind sentence: what is off without the data set and how to turn it on (no paths, no error names)."""
+    if name not in CLASS_NAMES:  # a user's data set: added on another machine, or removed here
+        return (
+            f"The data set **{name}** is not on this machine, so {lacking} are off. To turn them on, "
+            f"add it with `python -m model dataset add PATH --name {name}`."
+        )
     label = "Fashion-MNIST" if name == "fashion-mnist" else "MNIST"
     how = (
         "install Debian's `dataset-fashion-mnist` package"
@@ -56,4 +62,18 @@ def active_data(bundle: store.Bundle, quiet: bool = False):
         if not quiet:
             st.info(missing_data_line(name), icon=":material/info:")
         return None
+    if not same_data(name, bundle.meta.get("dataset_checksum", "")):
+        if not quiet:
+            st.info(
+                f"The data set **{name}** on this machine is not the one this model was trained on, so original "
+                "images are off. Add the original again, or train a new model on this one.",
+                icon=":material/info:",
+            )
+        return None
     return load_data(name)
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def same_data(name: str, recorded: str) -> bool:
+    """Whether a user's data set here is the one a model recorded (by checksum); True when none is recorded."""
+    return not recorded or name in CLASS_NAMES or registry.checksum(name) == recorded

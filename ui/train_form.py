@@ -16,6 +16,7 @@ import streamlit as st
 
 from model.folders import library
 from model.net.config import CHOICES, PRESETS, Config, ConfigError, parse_hidden
+from ui import dataset_form
 
 PRESET_LABELS = {{"seed": "Seed (tutorial)"}.get(name, name.capitalize()): name for name in PRESETS}
 FIELDS = {f.name: f for f in dataclasses.fields(Config)}
@@ -27,7 +28,6 @@ KEYS = {"architecture": "train_arch", "latent_activation": "train_latent_act", "
 USER_FIELDS = ("dataset", "subset")
 DRAWN = ("hidden", "activation", "latent_activation", "architecture", "beta", "loss", "optimizer", "learning_rate", "lr_schedule",
          "epochs", "batch_size", "seed", *USER_FIELDS)  # fmt: skip
-DATASET_LABELS = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
 ARCH_LABELS = {"ae": "Autoencoder", "vae": "VAE"}
 VAE_LINE = (
     "**VAE:** the encoder gives a mean and a variance per digit; training decodes a random sample "
@@ -106,14 +106,7 @@ def config_ui() -> tuple[Config | None, str | None]:
         st.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="train_seed", **SESSION)
     with dat:
         st.markdown("**Data**")
-        st.radio(
-            "Dataset",
-            CHOICES["dataset"],
-            format_func=DATASET_LABELS.get,
-            key="train_dataset",
-            horizontal=True,
-            **SESSION,
-        )
+        dataset_form.dataset_ui()
         st.checkbox("Quick demo: train on a subset", key="train_subset_on", **SESSION)
         if ss.train_subset_on:
             st.number_input(

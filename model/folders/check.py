@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from model.net import graph
-from model.net.config import DATASETS, SEED, Config, ConfigError
+from model.net.config import DATASET_NAME, DATASETS, SEED, Config, ConfigError
 from model.net.graph import Stack
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ HISTORY_MAX_TOTAL = 32 * 2**20  # 1,000 epochs of 2,000 digits as float32 is 16 
 LATENT_KEYS = ("z_train", "y_train", "z_test", "y_test")
 META_MAX = 1 * 2**20  # a 1,000-epoch history is ~50 KB
 MAX_DEPTH = 16
+MAX_CLASSES = 64  # a user's data set has 2..64 classes (model/datasets/bounds.py)
 MAX_INT_DIGITS = 15  # every count and seed fits; 10**12 labels and 4300-digit ints do not get this far
 KERAS_MAX_MEMBER, KERAS_MAX_TOTAL = 128 * 2**20, 160 * 2**20
 LATENT_MAX_TOTAL = 64 * 2**20  # 1,000,000 encodings as float64 with labels
@@ -160,7 +161,8 @@ def _loss(x) -> bool:
 
 META_FIELDS = {  # key: (check, default) for everything the pages and `info` show
     "name": (lambda v: isinstance(v, str) and len(v) <= 200, None),
-    "dataset": (lambda v: v in DATASETS, "mnist"),
+    "dataset": (lambda v: isinstance(v, str) and (v in DATASETS or bool(DATASET_NAME.fullmatch(v))), "mnist"),
+    "class_names": (lambda v: isinstance(v, list) and 1 <= len(v) <= 64 and all(isinstance(c, str) and 0 < len(c) <= 64 for c in v), None),
     "epochs": (lambda v: type(v) is int and 0 <= v <= 100_000, 0),
     "loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
     "val_loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
@@ -168,6 +170,7 @@ META_FIELDS = {  # key: (check, default) for everything the pages and `info` sho
     "knn5": (lambda v: _num(v, 0, 1), None),  # 5-NN label accuracy of the test encodings (model.plane.metrics)
     "params": (lambda v: type(v) is int and 0 <= v <= MAX_PARAMS, 0),
     "data_checksum": (lambda v: isinstance(v, str) and len(v) <= 200, ""),
+    "dataset_checksum": (lambda v: isinstance(v, str) and len(v) <= 200, ""),  # a user's set, as stored
     "train_seconds": (lambda v: _num(v, 0, 1e9), 0.0),
     "stopped_early": (lambda v: type(v) is bool, False),
     "created": (lambda v: isinstance(v, str) and len(v) <= 64, ""),
@@ -298,7 +301,7 @@ def read_npz(path: Path, role: str, keys, cap: int) -> dict[str, np.ndarray]:
 
 
 def load_latent(path: Path) -> dict[str, np.ndarray]:
-    """latent.npz's four arrays, capped and checked: finite (N, 2) floats, labels 0..9, N >= 1 for train."""
+    """latent.npz's four arrays, capped and checked: finite (N, 2) floats, labels 0..63, N >= 1 for train."""
     role = LATENT_FILE
     latent = read_npz(path, role, LATENT_KEYS, LATENT_MAX_TOTAL)
     for split in ("train", "test"):
@@ -307,8 +310,8 @@ def load_latent(path: Path) -> dict[str, np.ndarray]:
             raise ModelError(f"the model's {role}: z_{split} must be floats and y_{split} 1-D integer labels")
         if z.ndim != 2 or z.shape[1] != 2 or len(z) != len(y) or not np.isfinite(z).all():
             raise ModelError(f"the model's {role}: z_{split} must be finite N x 2 matching y_{split}")
-        if len(y) and (y.min() < 0 or y.max() > 9):
-            raise ModelError(f"the model's {role}: y_{split} must hold labels 0..9")
+        if len(y) and (y.min() < 0 or y.max() >= MAX_CLASSES):
+            raise ModelError(f"the model's {role}: y_{split} must hold labels 0..{MAX_CLASSES - 1}")
     if len(latent["z_train"]) == 0:
         raise ModelError(f"the model's {role} holds no encodings")
     return latent

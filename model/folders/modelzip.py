@@ -48,11 +48,10 @@ def read_members(data: bytes) -> dict[str, bytes]:
         raise LibraryError(f"The zip unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB; refused.")
     found: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
+        problem = member_problem(info)
+        if problem:
+            raise LibraryError(problem)
         p = PurePosixPath(info.filename.replace("\\", "/"))
-        if info.filename.startswith(("/", "\\")) or ".." in p.parts or re.match(r"[A-Za-z]:", info.filename):
-            raise LibraryError(f"The zip has an unsafe path '{info.filename}'; refused.")
-        if stat.S_ISLNK(info.external_attr >> 16):
-            raise LibraryError(f"The zip holds a link '{info.filename}'; refused.")
         if info.is_dir() or info.filename.startswith(JUNK[0]) or p.name == JUNK[1]:
             continue
         if p.name not in FILES + OPTIONAL or len(p.parts) > 2:
@@ -73,10 +72,21 @@ def read_members(data: bytes) -> dict[str, bytes]:
         raise LibraryError(f"The zip is damaged ({type(e).__name__}).") from None
 
 
-def read_capped(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+def member_problem(info: zipfile.ZipInfo) -> str | None:
+    """The sentence refusing an unsafe member (absolute, "..", a drive letter, a link), else None.
+    Shared by every untrusted zip: model zips here, data-set zips in model/datasets/readers.py."""
+    p = PurePosixPath(info.filename.replace("\\", "/"))
+    if info.filename.startswith(("/", "\\")) or ".." in p.parts or re.match(r"[A-Za-z]:", info.filename):
+        return f"The zip has an unsafe path '{info.filename}'; refused."
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return f"The zip holds a link '{info.filename}'; refused."
+    return None
+
+
+def read_capped(z: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int = MAX_UNPACKED_BYTES) -> bytes:
     """A member's bytes, refusing more than it declares (a lying header cannot inflate past the cap)."""
     with z.open(info) as f:
-        out = f.read(min(info.file_size, MAX_UNPACKED_BYTES) + 1)
+        out = f.read(min(info.file_size, cap) + 1)
     if len(out) > info.file_size:
         raise LibraryError(f"{info.filename} is larger than its zip header says; refused.")
     return out

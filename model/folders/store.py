@@ -123,6 +123,24 @@ def check_target(out_dir: str | os.PathLike) -> Path:
     return out_dir
 
 
+def class_names(dataset: str) -> list[str] | None:
+    """The data set's class names, kept in meta.json so the plane can name its classes without the data."""
+    from model.data import DataError
+    from model.datasets import registry
+
+    try:
+        return list(registry.class_names(dataset))
+    except DataError:
+        return None
+
+
+def dataset_checksum(dataset: str) -> str:
+    """A user's data set's checksum as stored (the whole set, whatever subset trained), "" for a built-in one."""
+    from model.datasets import registry
+
+    return "" if dataset in ("mnist", "fashion-mnist") else registry.checksum(dataset)
+
+
 def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
     """Write a train.Result as a model folder, atomically; refuses to replace anything but a
     model folder or an empty folder (see check_target)."""
@@ -138,6 +156,8 @@ def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
         "knn5": None if getattr(result, "knn5", None) is None else round(result.knn5, 4),
         "params": int(result.models.autoencoder.count_params()),
         "data_checksum": result.data_checksum,
+        "class_names": class_names(result.config.dataset),
+        "dataset_checksum": dataset_checksum(result.config.dataset),
         "train_seconds": round(result.seconds, 1),
         "stopped_early": result.stopped,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

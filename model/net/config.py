@@ -7,6 +7,7 @@ model was trained with (see docs/models.md, "The default config, and why").
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 LOSSES = ("bce", "mse")
@@ -16,7 +17,9 @@ LATENT_ACTIVATIONS = ("relu", "linear")
 ACTIVATIONS = ("relu", "silu")
 ARCHITECTURES = ("ae", "vae")
 LR_SCHEDULES = ("constant", "cosine")
-DATASETS = ("mnist", "fashion-mnist")
+AUGMENTS = ("none", "mild")  # model/net/augment.py
+DATASETS = ("mnist", "fashion-mnist")  # built in; a user's data set is any name model/datasets accepts
+DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # model/datasets/bounds.py's NAME_RE
 
 
 class ConfigError(ValueError):
@@ -64,8 +67,11 @@ class Config:
     epochs: int = option(10, "passes over the training digits")
     seed: int = option(0, "random seed for weights, shuffling and the VAE's sampling")
     # Data.
-    dataset: str = option("mnist", "training data set", DATASETS)
+    dataset: str = option("mnist", "training data set: mnist, fashion-mnist or one added with --data or `dataset add`")
     subset: int | None = option(None, "train on the first N training digits only (quick demos, tests)")
+    augment: str = option(
+        "none", "mild: small rotations, shifts, scalings and stroke width changes on the fly (seeded)", AUGMENTS
+    )
 
     def __post_init__(self):
         self.hidden = tuple(int(h) for h in self.hidden)
@@ -81,6 +87,10 @@ class Config:
         check(self.latent_dim == 2, "latent_dim must be 2: the app explores a plane")
         for name, allowed in CHOICES.items():
             check(getattr(self, name) in allowed, f"{name} must be one of {allowed}")
+        check(
+            self.dataset in DATASETS or bool(DATASET_NAME.fullmatch(str(self.dataset))),
+            "dataset must be mnist, fashion-mnist or the name of an added data set",
+        )
         check(self.beta >= 0, "beta must be >= 0")
         check(0 < self.learning_rate <= 10, "learning_rate must be in (0, 10]")
         check(0 < self.adam_beta2 < 1, "adam_beta2 must be in (0, 1)")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model import data as data_mod
+from model.net import augment
 from model.net import history as history_mod
 from model.net.autoencoder import Models, build
 from model.net.config import Config
@@ -138,11 +139,13 @@ def fit(
     sample = history_mod.sample_indices(len(x_test))
     snaps = history_mod.Snapshots(models.encoder, x_test[sample], steps)  # last: reads weights, draws nothing
     callbacks.append(snaps)
+    if config.augment == "mild":  # batches drawn afresh each epoch (model/net/augment.py)
+        inputs = {"x": augment.Batches(x_train, config.batch_size, config.seed)}
+    else:
+        inputs = {"x": x_train, "y": x_train, "batch_size": config.batch_size, "shuffle": True}
     hist = models.autoencoder.fit(
-        x_train, x_train,
-        epochs=config.epochs, batch_size=config.batch_size, shuffle=True,
-        validation_data=(x_test, x_test), callbacks=callbacks, verbose=0,
-    )  # fmt: skip
+        **inputs, epochs=config.epochs, validation_data=(x_test, x_test), callbacks=callbacks, verbose=0
+    )
     history = {k: [float(v) for v in hist.history.get(k, [])] for k in ("loss", "val_loss")}
     if callback.stopped:  # drop the unfinished epoch's numbers
         history = {k: v[: max(0, len(v) - 1)] for k, v in history.items()}

@@ -55,7 +55,9 @@ def _key(bundle, dataset: str) -> str | None:
 def state(bundle, folder: Path | None = None) -> dict:
     """Where the plane's thumbnails come from (see the module docstring); starts writing the tiles if needed."""
     dataset = active_model.dataset_of(bundle)
-    if not data_status.data_available(dataset):
+    if not data_status.data_available(dataset) or not data_status.same_data(
+        dataset, bundle.meta.get("dataset_checksum", "")
+    ):
         return NO_DATA
     x, z = data_status.load_data(dataset)[0][0], bundle.latent["z_train"]
     key = _key(bundle, dataset)
