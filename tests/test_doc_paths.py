@@ -23,7 +23,7 @@ FILES = set(TRACKED)
 TOP = {p.split("/")[0] for p in TRACKED}
 DIRS = {"/".join(p.split("/")[:i]) for p in TRACKED for i in range(1, p.count("/") + 1)}  # every tracked folder
 # Made at run time or outside the repository: the app's static files, caches, the model library, venvs.
-RUNTIME = ("static/", "app/static/", "models/", ".venv/", ".cache/", ".pytest_cache/", "tests/e2e/apps/static/", "bench/results/")  # fmt: skip
+RUNTIME = ("static/", "app/static/", "models/", "datasets/", ".venv/", ".cache/", ".pytest_cache/", "tests/e2e/apps/static/", "bench/results/")  # fmt: skip
 EXT = r"(?:py|js|md|css|wat|json|toml|txt|npz|npy|keras|png|sh)"
 PATH = re.compile(rf"(?<![\w./~:@$<>{{-])((?:\.?[\w-]+/)+(?:[\w.*-]*[\w*]/?)?|[\w-]+\.{EXT})(?![\w/(])")
 MODULE = re.compile(r"python3? -m (\w+(?:\.\w+)*)")
