@@ -11,7 +11,7 @@ import streamlit as st
 from model.data import CLASS_NAMES
 from model.folders import library
 from model.jobs.job import FINISHED, TrainJob
-from ui import common, router, train_form, train_view
+from ui import common, data_fetch, router, train_form, train_view
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
@@ -37,7 +37,7 @@ def start_ui() -> None:
     )  # fmt: skip
     data_ok = config is None or common.data_available(config.dataset)
     if not data_ok:
-        st.info(common.missing_data_line(config.dataset, "Training and its preview"), icon=":material/info:")
+        data_fetch.missing_notice(config.dataset, "Training and its preview")
     if st.button("Train", key="train_start", type="primary", disabled=bool(config_error or name_error or not data_ok)):
         ss.train_job = TrainJob(config, name, LIBRARY, overwrite=overwrite).start()
         ss.train_wants_active = ss.train_make_active

@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from model.data import CLASS_NAMES, DataError
+from model.data import CLASS_NAMES, DataError, variable_source
 from model.data_cache import mapped
 from model.folders import store
 from model.folders.library import NAME_RE, Library, LibraryError
@@ -132,11 +132,11 @@ def missing_data_line(
 ) -> str:
     """One kind sentence: what is off without the data set and how to turn it on (no paths, no error names)."""
     label = "Fashion-MNIST" if name == "fashion-mnist" else "MNIST"
-    how = (
-        "install Debian's `dataset-fashion-mnist` package"
-        if name == "fashion-mnist"
-        else "start the app with `LATENT_EXPLORER_DATA` set to your `mnist.npz` (see the README)"
-    )
+    var = "LATENT_EXPLORER_FASHION" if name == "fashion-mnist" else "LATENT_EXPLORER_DATA"
+    if variable_source(name):
+        how = f"start the app with `{var}` naming a readable copy (see the README)"
+    else:
+        how = f"download it below, or offline start the app with `{var}` set to a copy (see the README)"
     return f"The {label} images are not available here, so {lacking} are off. To turn them on, {how}."
 
 
@@ -145,7 +145,9 @@ def active_data(bundle: store.Bundle, quiet: bool = False):
     name = dataset_of(bundle)
     if not data_available(name):
         if not quiet:
-            st.info(missing_data_line(name), icon=":material/info:")
+            from ui import data_fetch
+
+            data_fetch.missing_notice(name, "original digits, the Reconstructions page and training")
         return None
     return load_data(name)
 
