@@ -1,15 +1,24 @@
-"""Issue 19: a visitor who sees every page with every shipped model, explores, uploads and compares
-never makes the server load TensorFlow (its /proc/PID/maps lists no TensorFlow library), and the
-pages ask nothing of any host but the server itself (the tab's icon is served locally)."""
+"""Issues 19 and 25: a visitor who sees every page with every shipped model, explores, uploads and
+compares never makes the server load TensorFlow (its /proc/PID/maps lists no TensorFlow library), and
+the pages ask nothing of any host but the server itself (the tab's icon is served locally).
+
+Two servers: one with the data sets installed, and a newcomer's, with no data variable set and Keras's
+cache, Debian's folder and the data-set cache pointed at empty folders, whose data host is a stand-in
+on 127.0.0.1. The newcomer sees the planes, one line about the missing data, and downloads MNIST.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from model import download
+from tests.data_host import serve
 from tests.e2e.app_utils import CHROMIUM, assert_no_exception, start_streamlit, stop, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -17,17 +26,45 @@ pytestmark = pytest.mark.e2e
 DRAWN = '[data-testid="lp-plot"][data-drawn="1"]'
 PAGES = ("explore", "reconstructions", "compare", "upload", "train", "models")
 MODELS = ("default", "seed", "vae", "fashion")
+MISSING = "images are not available here"
+FETCH = re.compile(r"^Download (MNIST|Fashion-MNIST) \(\d+ MB\)")  # the missing data set's button
+
+
+def known_mnist() -> bytes | None:
+    """The MNIST file the tests were given ($LATENT_EXPLORER_DATA), when its SHA-256 is a known one."""
+    path = Path(os.environ.get("LATENT_EXPLORER_DATA") or "/nonexistent")
+    if path.is_file() and download.sha256(path) in download.FILES["mnist"]["mnist.npz"][1]:
+        return path.read_bytes()
+    return None
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """Our own live-plane server, so the test knows its process id."""
+def installed(tmp_path_factory):
+    """Our own live-plane server with the data sets as the tests find them, so the test knows its process id."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     lib = tmp_path_factory.mktemp("library")
     proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib), "LATENT_EXPLORER_LIVE": "1"})
-    yield proc, url
+    yield proc, url, None
     stop(proc)
+
+
+@pytest.fixture(scope="module")
+def newcomer(tmp_path_factory):
+    """A newcomer's server: no data variable, every data folder empty, the data host a stand-in on 127.0.0.1."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    empty = tmp_path_factory.mktemp("newcomer")
+    body = known_mnist()
+    with serve({"mnist.npz": body} if body else {}) as (host, _):
+        proc, url = start_streamlit({
+            "LATENT_EXPLORER_MODELS": str(empty / "library"), "LATENT_EXPLORER_LIVE": "1",
+            "LATENT_EXPLORER_DATA": "", "LATENT_EXPLORER_FASHION": "", "KERAS_HOME": "",
+            "LATENT_EXPLORER_KERAS_HOME": str(empty / "keras"), "LATENT_EXPLORER_DEBIAN_FASHION": str(empty / "debian"),
+            "XDG_CACHE_HOME": str(empty / "cache"), "LATENT_EXPLORER_DATA_HOST": host,
+        })  # fmt: skip
+        yield proc, url, empty
+        stop(proc)
 
 
 def tensorflow_libraries(pid: int) -> list[str]:
@@ -35,31 +72,63 @@ def tensorflow_libraries(pid: int) -> list[str]:
     return sorted({line.split()[-1] for line in maps.splitlines() if "tensorflow" in line.lower()})
 
 
-def test_every_page_with_every_model_never_loads_tensorflow(page, server, tmp_path):
-    """Every page x every shipped model, a click on the plane, an upload, Compare: no TF in the server, no outside request."""
-    proc, url = server
+def watch_outside(page, url: str) -> list[str]:
     outside = []
     page.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:")) else outside.append(r.url))
+    return outside
+
+
+@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("config", ("installed", "newcomer"))
+def test_every_page_never_loads_tensorflow(page, request, tmp_path, config, name):
+    """Every page with this model, a click on the plane, an upload, Compare: no TF in the server, no outside request."""
+    proc, url, empty = request.getfixturevalue(config)
+    outside = watch_outside(page, url)
     digit = np.zeros((28, 28), np.uint8)
     digit[4:24, 13:16] = 255  # a "1", white on black
     Image.fromarray(digit).save(tmp_path / "one.png")
-    page.goto(url + "/")  # a fresh server: enter through the root once (see ui/router.py)
+    page.goto(url + "/")  # a server new to this browser: enter through the root once (see ui/router.py)
     wait_for_app(page)
-    for name in MODELS:
-        for path in PAGES:
-            page.goto(f"{url}/{path}?model={name}")
+    for path in PAGES:
+        page.goto(f"{url}/{path}?model={name}")
+        wait_for_app(page)
+        if path == "explore":
+            page.wait_for_selector(DRAWN, timeout=180_000)  # the plane shows with or without the data set
+            box = page.locator(DRAWN).first.bounding_box()
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # picks a digit
             wait_for_app(page)
-            if path == "explore":
-                page.wait_for_selector(DRAWN, timeout=180_000)
-                box = page.locator(DRAWN).first.bounding_box()
-                page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # picks a digit
-                wait_for_app(page)
-            elif path == "compare" and name != "fashion":  # the only Fashion-MNIST model has no partner
-                page.wait_for_function(f"() => document.querySelectorAll('{DRAWN}').length >= 2", timeout=180_000)
-            elif path == "upload":
-                page.locator(".st-key-upload_file input[type=file]").set_input_files(str(tmp_path / "one.png"))
-                page.locator(".st-key-upload_verdict").wait_for(timeout=60_000)
-            assert_no_exception(page, f"{path} with {name}")
+            if empty is not None:  # the newcomer is told in one line, with a button to fetch the data
+                assert page.get_by_text(MISSING).count() == 1
+                assert page.get_by_role("button", name=FETCH).count() == 1
+        elif path == "compare" and name != "fashion":  # the only Fashion-MNIST model has no partner
+            page.wait_for_function(f"() => document.querySelectorAll('{DRAWN}').length >= 2", timeout=180_000)
+        elif path == "upload":
+            page.locator(".st-key-upload_file input[type=file]").set_input_files(str(tmp_path / "one.png"))
+            page.locator(".st-key-upload_verdict").wait_for(timeout=60_000)
+        assert_no_exception(page, f"{path} with {name} ({config})")
     assert proc.poll() is None
+    assert tensorflow_libraries(proc.pid) == []
+    assert outside == []
+
+
+def test_the_newcomer_downloads_mnist_from_the_data_host_without_tensorflow(page, newcomer):
+    """Explore's Download button fetches MNIST from the data host into Keras's cache; the page then has it; no TF."""
+    proc, url, empty = newcomer
+    if known_mnist() is None:
+        pytest.skip("no MNIST file with a known SHA-256 in LATENT_EXPLORER_DATA to serve")
+    outside = watch_outside(page, url)
+    page.goto(url + "/?model=default")  # Explore
+    page.wait_for_selector(DRAWN, timeout=180_000)
+    wait_for_app(page)
+    page.get_by_role("button", name=FETCH).click()
+    page.get_by_text(MISSING).wait_for(state="detached", timeout=60_000)  # the whole page reran with the data
+    wait_for_app(page)
+    assert_no_exception(page, "explore after the download")
+    cache = empty / "keras" / "datasets"
+    assert sorted(p.name for p in cache.iterdir()) == ["mnist.npz"]  # verified, renamed, nothing partial beside it
+    page.goto(f"{url}/reconstructions?model=default")
+    page.get_by_test_id("stImageCaption").nth(19).wait_for()  # ten originals over ten reconstructions
+    wait_for_app(page)
+    assert page.get_by_text(MISSING).count() == 0
     assert tensorflow_libraries(proc.pid) == []
     assert outside == []
