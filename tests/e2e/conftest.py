@@ -13,25 +13,33 @@ from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop
 
 
 def served_app(tmp_path_factory, live: bool):
-    """A `streamlit run app.py` with an empty temp model library; yields its base URL, then stops it."""
+    """A `streamlit run app.py` with an empty temp model library; yields (process, base URL), then stops it."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     lib = tmp_path_factory.mktemp("library")
     proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib), "LATENT_EXPLORER_LIVE": "1" if live else "0"})
-    yield url
+    yield proc, url
     stop(proc)
 
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """Base URL of an app on 127.0.0.1 without the live plane (LATENT_EXPLORER_LIVE=0: still pictures), an empty library."""
-    yield from served_app(tmp_path_factory, live=False)
+    for _, url in served_app(tmp_path_factory, live=False):
+        yield url
 
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory):
-    """Base URL of the app as users get it: the Explore and Upload maps are the in-browser live plane."""
+def live_server(tmp_path_factory):
+    """(process, base URL) of the app as users get it, shared by every test of the session (live_url is its URL);
+    a test that reads the process (its memory map, its liveness) sees what every other test made it do."""
     yield from served_app(tmp_path_factory, live=True)
+
+
+@pytest.fixture(scope="session")
+def live_url(live_server):
+    """Base URL of the app as users get it: the Explore and Upload maps are the in-browser live plane."""
+    return live_server[1]
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 compares never makes the server load TensorFlow (its /proc/PID/maps lists no TensorFlow library), and
 the pages ask nothing of any host but the server itself (the tab's icon is served locally).
 
-Two servers: one with the data sets installed, and a newcomer's, with no data variable set and Keras's
+Two servers: the session's shared one, with the data sets installed, and a newcomer's, with no data variable set and Keras's
 cache, Debian's folder and the data-set cache pointed at empty folders, whose data host is a stand-in
 on 127.0.0.1. The newcomer sees the planes, one line about the missing data, and downloads MNIST.
 """
@@ -39,14 +39,10 @@ def known_mnist() -> bytes | None:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory):
-    """Our own live-plane server with the data sets as the tests find them, so the test knows its process id."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    lib = tmp_path_factory.mktemp("library")
-    proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib), "LATENT_EXPLORER_LIVE": "1"})
-    yield proc, url, None
-    stop(proc)
+def installed(live_server):
+    """The session's live-plane server (tests/e2e/conftest.py), with the data sets as the tests find them:
+    whatever the other browser tests made it do, it must not have mapped TensorFlow either."""
+    return (*live_server, None)
 
 
 @pytest.fixture(scope="module")
