@@ -43,6 +43,30 @@ def live_url(live_server):
 
 
 @pytest.fixture(scope="session")
+def newcomer_server(tmp_path_factory):
+    """(process, base URL, its empty folder) of a newcomer's app: no data variable set; Keras's cache, Debian's
+    folder and the data-set cache empty folders; the data host a stand-in on 127.0.0.1 serving Debian's
+    Fashion-MNIST files where installed. MNIST stays missing for the whole session; a test may download
+    Fashion-MNIST (tests/e2e/test_walk_no_tensorflow.py does, after its walk)."""
+    from model.settings import DEBIAN_FASHION
+    from tests.data_host import serve
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    empty = tmp_path_factory.mktemp("newcomer")
+    files = {p.name: p.read_bytes() for p in sorted(DEBIAN_FASHION.glob("*.gz"))} if DEBIAN_FASHION.is_dir() else {}
+    with serve(files) as (host, _):
+        proc, url = start_streamlit({
+            "LATENT_EXPLORER_MODELS": str(empty / "library"), "LATENT_EXPLORER_LIVE": "1",
+            "LATENT_EXPLORER_DATA": "", "LATENT_EXPLORER_FASHION": "", "KERAS_HOME": "",
+            "LATENT_EXPLORER_KERAS_HOME": str(empty / "keras"), "LATENT_EXPLORER_DEBIAN_FASHION": str(empty / "debian"),
+            "XDG_CACHE_HOME": str(empty / "cache"), "LATENT_EXPLORER_DATA_HOST": host,
+        }, timeout=120.0)  # fmt: skip
+        yield proc, url, empty
+        stop(proc)
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by Playwright; never a downloaded browser."""
     from playwright.sync_api import sync_playwright

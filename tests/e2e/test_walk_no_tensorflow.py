@@ -4,12 +4,11 @@ the pages ask nothing of any host but the server itself (the tab's icon is serve
 
 Two servers: the session's shared one, with the data sets installed, and a newcomer's, with no data variable set and Keras's
 cache, Debian's folder and the data-set cache pointed at empty folders, whose data host is a stand-in
-on 127.0.0.1. The newcomer sees the planes, one line about the missing data, and downloads MNIST.
+on 127.0.0.1. The newcomer sees the planes, one line about the missing data, and downloads Fashion-MNIST.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -18,8 +17,8 @@ import pytest
 from PIL import Image
 
 from model import download
-from tests.data_host import serve
-from tests.e2e.app_utils import CHROMIUM, assert_no_exception, start_streamlit, stop, wait_for_app
+from model.settings import DEBIAN_FASHION
+from tests.e2e.app_utils import assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -30,14 +29,6 @@ MISSING = "images are not available here"
 FETCH = re.compile(r"^Download (MNIST|Fashion-MNIST) \(\d+ MB\)")  # the missing data set's button
 
 
-def known_mnist() -> bytes | None:
-    """The MNIST file the tests were given ($LATENT_EXPLORER_DATA), when its SHA-256 is a known one."""
-    path = Path(os.environ.get("LATENT_EXPLORER_DATA") or "/nonexistent")
-    if path.is_file() and download.sha256(path) in download.FILES["mnist"]["mnist.npz"][1]:
-        return path.read_bytes()
-    return None
-
-
 @pytest.fixture(scope="module")
 def installed(live_server):
     """The session's live-plane server (tests/e2e/conftest.py), with the data sets as the tests find them:
@@ -46,21 +37,9 @@ def installed(live_server):
 
 
 @pytest.fixture(scope="module")
-def newcomer(tmp_path_factory):
-    """A newcomer's server: no data variable, every data folder empty, the data host a stand-in on 127.0.0.1."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    empty = tmp_path_factory.mktemp("newcomer")
-    body = known_mnist()
-    with serve({"mnist.npz": body} if body else {}) as (host, _):
-        proc, url = start_streamlit({
-            "LATENT_EXPLORER_MODELS": str(empty / "library"), "LATENT_EXPLORER_LIVE": "1",
-            "LATENT_EXPLORER_DATA": "", "LATENT_EXPLORER_FASHION": "", "KERAS_HOME": "",
-            "LATENT_EXPLORER_KERAS_HOME": str(empty / "keras"), "LATENT_EXPLORER_DEBIAN_FASHION": str(empty / "debian"),
-            "XDG_CACHE_HOME": str(empty / "cache"), "LATENT_EXPLORER_DATA_HOST": host,
-        })  # fmt: skip
-        yield proc, url, empty
-        stop(proc)
+def newcomer(newcomer_server):
+    """A newcomer's server (tests/e2e/conftest.py): no data variable, every data folder empty, a stand-in data host."""
+    return newcomer_server
 
 
 def tensorflow_libraries(pid: int) -> list[str]:
@@ -107,22 +86,23 @@ def test_every_page_never_loads_tensorflow(page, request, tmp_path, config, name
     assert outside == []
 
 
-def test_the_newcomer_downloads_mnist_from_the_data_host_without_tensorflow(page, newcomer):
-    """Explore's Download button fetches MNIST from the data host into Keras's cache; the page then has it; no TF."""
+def test_the_newcomer_downloads_fashion_mnist_from_the_data_host_without_tensorflow(page, newcomer):
+    """Explore's Download button fetches Fashion-MNIST's four files from the data host into Keras's cache; the page
+    then has them; no TF, no outside request."""
     proc, url, empty = newcomer
-    if known_mnist() is None:
-        pytest.skip("no MNIST file with a known SHA-256 in LATENT_EXPLORER_DATA to serve")
+    if len(download.FILES["fashion-mnist"]) != len(list(DEBIAN_FASHION.glob("*.gz"))):
+        pytest.skip("Debian's dataset-fashion-mnist is not installed: nothing with a known SHA-256 to serve")
     outside = watch_outside(page, url)
-    page.goto(url + "/?model=default")  # Explore
+    page.goto(url + "/?model=fashion")  # Explore
     page.wait_for_selector(DRAWN, timeout=180_000)
     wait_for_app(page)
     page.get_by_role("button", name=FETCH).click()
     page.get_by_text(MISSING).wait_for(state="detached", timeout=60_000)  # the whole page reran with the data
     wait_for_app(page)
     assert_no_exception(page, "explore after the download")
-    cache = empty / "keras" / "datasets"
-    assert sorted(p.name for p in cache.iterdir()) == ["mnist.npz"]  # verified, renamed, nothing partial beside it
-    page.goto(f"{url}/reconstructions?model=default")
+    cache = empty / "keras" / "datasets" / "fashion-mnist"  # verified, renamed, nothing partial beside them
+    assert sorted(p.name for p in cache.iterdir()) == sorted(download.FILES["fashion-mnist"])
+    page.goto(f"{url}/reconstructions?model=fashion")
     page.get_by_test_id("stImageCaption").nth(19).wait_for()  # ten originals over ten reconstructions
     wait_for_app(page)
     assert page.get_by_text(MISSING).count() == 0
