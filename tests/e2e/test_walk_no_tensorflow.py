@@ -53,19 +53,40 @@ def watch_outside(page, url: str) -> list[str]:
     return outside
 
 
-@pytest.mark.parametrize("name", MODELS)
-@pytest.mark.parametrize("config", ("installed", "newcomer"))
-def test_every_page_never_loads_tensorflow(page, request, tmp_path, config, name):
-    """Every page with this model, a click on the plane, an upload, Compare: no TF in the server, no outside request."""
-    proc, url, empty = request.getfixturevalue(config)
-    outside = watch_outside(page, url)
+@pytest.fixture(scope="module")
+def walkers(browser, tmp_path_factory):
+    """One browser page per server for the whole walk (one visitor, model after model), entered through the
+    root once (see ui/router.py); yields walker(config, url) -> (page, requests to other hosts, a digit PNG)."""
+    png = tmp_path_factory.mktemp("walk") / "one.png"
     digit = np.zeros((28, 28), np.uint8)
     digit[4:24, 13:16] = 255  # a "1", white on black
-    Image.fromarray(digit).save(tmp_path / "one.png")
-    page.goto(url + "/")  # a server new to this browser: enter through the root once (see ui/router.py)
-    wait_for_app(page)
+    Image.fromarray(digit).save(png)
+    made, contexts = {}, []
+
+    def walker(config: str, url: str):
+        if config not in made:
+            contexts.append(browser.new_context(viewport={"width": 1400, "height": 1000}))
+            page = contexts[-1].new_page()
+            page.set_default_timeout(30_000)
+            outside = watch_outside(page, url)
+            page.goto(url + "/")
+            wait_for_app(page)
+            made[config] = page, outside, png
+        return made[config]
+
+    yield walker
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("config", ("installed", "newcomer"))
+def test_every_page_never_loads_tensorflow(walkers, request, config, name):
+    """Every page with this model, a click on the plane, an upload, Compare: no TF in the server, no outside request."""
+    proc, url, empty = request.getfixturevalue(config)
+    page, outside, png = walkers(config, url)
     for path in PAGES:
-        page.goto(f"{url}/{path}?model={name}")
+        page.goto(f"{url}/{'' if path == 'explore' else path}?model={name}")
         wait_for_app(page)
         if path == "explore":
             page.wait_for_selector(DRAWN, timeout=180_000)  # the plane shows with or without the data set
@@ -78,7 +99,7 @@ def test_every_page_never_loads_tensorflow(page, request, tmp_path, config, name
         elif path == "compare" and name != "fashion":  # the only Fashion-MNIST model has no partner
             page.wait_for_function(f"() => document.querySelectorAll('{DRAWN}').length >= 2", timeout=180_000)
         elif path == "upload":
-            page.locator(".st-key-upload_file input[type=file]").set_input_files(str(tmp_path / "one.png"))
+            page.locator(".st-key-upload_file input[type=file]").set_input_files(str(png))
             page.locator(".st-key-upload_verdict").wait_for(timeout=60_000)
         assert_no_exception(page, f"{path} with {name} ({config})")
     assert proc.poll() is None
