@@ -4,10 +4,11 @@ Both data sets are searched for in the same order:
   1. the `source` argument, else the data set's variable ($LATENT_EXPLORER_DATA for MNIST,
      $LATENT_EXPLORER_FASHION for Fashion-MNIST): a Keras-layout .npz, or a folder holding
      mnist.npz or the four idx files (.gz or not);
-  2. Keras's cache ($KERAS_HOME, else ~/.keras): datasets/mnist.npz, datasets/fashion-mnist/;
-  3. Fashion-MNIST only: Debian's dataset-fashion-mnist package (/usr/share/datasets/fashion-mnist);
-  4. Keras's download (keras.datasets.*.load_data), for users with internet. Keras is imported
-     there and only there, so reading a data set from disk needs no TensorFlow.
+  2. Keras's cache (settings().keras_home): datasets/mnist.npz, datasets/fashion-mnist/;
+  3. Fashion-MNIST only: Debian's dataset-fashion-mnist package (settings().debian_fashion);
+  4. with download=True only (training, the tests): model/download.py fetches Keras's files into
+     Keras's cache, without Keras. The server never downloads here: its pages start
+     model/fetch_jobs.py in the background instead. Nothing on these paths imports TensorFlow.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
-from model.settings import settings
+from model.settings import DEBIAN_FASHION, settings
 
 log = logging.getLogger(__name__)
 
 ENV_VAR = "LATENT_EXPLORER_DATA"
 FASHION_ENV_VAR = "LATENT_EXPLORER_FASHION"
-FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
+FASHION_DIR = DEBIAN_FASHION  # the default of settings().debian_fashion
 MNIST_CLASSES = tuple(str(i) for i in range(10))
 FASHION_CLASSES = (
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -52,8 +53,7 @@ Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 def keras_cache_path(name: str = "mnist") -> Path:
     """Where Keras's download keeps a data set: a mnist.npz file, or Fashion-MNIST's folder of .gz idx files."""
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return Path(home) / "datasets" / ("fashion-mnist" if name == "fashion-mnist" else "mnist.npz")
+    return settings().keras_home / "datasets" / ("fashion-mnist" if name == "fashion-mnist" else "mnist.npz")
 
 
 def validate(arrays: dict[str, np.ndarray], where: str, classes: int = 10) -> Arrays:
@@ -141,7 +141,7 @@ def read_source(source: str | os.PathLike) -> Arrays:
 
 def local_sources(name: str) -> list[Path]:
     """Places on disk searched after the variable, in order: Keras's cache, then (Fashion-MNIST) Debian's package."""
-    return [keras_cache_path(name)] + ([FASHION_DIR] if name == "fashion-mnist" else [])
+    return [keras_cache_path(name)] + ([settings().debian_fashion] if name == "fashion-mnist" else [])
 
 
 def complete(path: Path) -> bool:
@@ -149,41 +149,45 @@ def complete(path: Path) -> bool:
     return path.is_file() or (path.is_dir() and all(find_idx(path, stem) for stem in IDX_NAMES.values()))
 
 
-def keras_download(name: str = "mnist") -> Arrays:
-    """Keras's own download (and cache) of the data set; the last source tried."""
+def variable_source(name: str) -> str | None:
+    """The data set's variable ($LATENT_EXPLORER_DATA or $LATENT_EXPLORER_FASHION), or None."""
+    return settings().fashion if name == "fashion-mnist" else settings().data
+
+
+def find_source(name: str) -> Path | None:
+    """The file or folder load_dataset(name) reads without downloading; None when there is none."""
+    if variable := variable_source(name):
+        return Path(variable).expanduser()
+    return next((path for path in local_sources(name) if complete(path)), None)
+
+
+def missing(name: str) -> DataError:
     env = FASHION_ENV_VAR if name == "fashion-mnist" else ENV_VAR
     places = ", ".join(str(p) for p in local_sources(name))
-    try:
-        from model.net.keras_import import keras  # here only: reading from disk must not import TensorFlow
-
-        loader = keras.datasets.fashion_mnist if name == "fashion-mnist" else keras.datasets.mnist
-        (xtr, ytr), (xte, yte) = loader.load_data()
-    except Exception:  # no network, a proxy, a half-written cache
-        log.warning("Keras's download of %s failed", name, exc_info=True)
-        hint = "; or apt-get install dataset-fashion-mnist" if name == "fashion-mnist" else ""
-        raise DataError(
-            f"{LABELS[name]} is not in {env}, nor in {places}, and the download failed; {FIX}{hint}"
-        ) from None
-    return validate({"x_train": xtr, "y_train": ytr, "x_test": xte, "y_test": yte}, "keras download")
+    hint = "; or apt-get install dataset-fashion-mnist" if name == "fashion-mnist" else ""
+    return DataError(f"{LABELS[name]} is not in {env}, nor in {places}; {FIX}, or download it{hint}")
 
 
-def load_dataset(name: str = "mnist", source: str | os.PathLike | None = None) -> Arrays:
+def load_dataset(name: str = "mnist", source: str | os.PathLike | None = None, download: bool = False) -> Arrays:
     """((x_train, y_train), (x_test, y_test)) as uint8, x N x 28 x 28; raises DataError.
 
     `source` (else the data set's variable) is used alone when given: a wrong path is an error,
-    never a silent fall back to another copy.
+    never a silent fall back to another copy. download=True fetches Keras's files when nothing is
+    on disk (model/download.py: plain HTTPS, checked, no TensorFlow).
     """
     if name not in CLASS_NAMES:  # a user's data set (model/datasets/registry.py)
         from model.datasets import registry
 
         return registry.load(name)
-    source = source or (settings().fashion if name == "fashion-mnist" else settings().data)
-    if source:
-        return read_source(source)
-    for path in local_sources(name):
-        if complete(path):
-            return read_source(path)
-    return keras_download(name)
+    found = source or find_source(name)
+    if found:
+        return read_source(found)
+    if not download:
+        raise missing(name)
+    from model import download as fetching  # the network only here
+
+    fetching.fetch(name)
+    return read_source(keras_cache_path(name))
 
 
 def checksum(*arrays: np.ndarray) -> str:

@@ -8,8 +8,7 @@ or $XDG_CACHE_HOME/latent-explorer) in a folder named after the source's path, s
 written whole before an atomic rename. Later calls, in this server, a restarted one or a replica,
 map those files: nothing is decompressed (docs/performance.md), and the 55 MB of images per data
 set stay in the page cache, shared by every server process, with only the digits a page shows
-ever read. Where nothing can be written (or the data come from Keras's download), the arrays are
-the ones load_dataset returns.
+ever read. Where nothing can be written, the arrays are the ones load_dataset returns.
 """
 
 from __future__ import annotations
@@ -22,9 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model.data import CLASS_NAMES, FASHION_DIR, Arrays, keras_cache_path, load_dataset, validate
+from model.data import CLASS_NAMES, Arrays, find_source, load_dataset, validate
 from model.datasets import registry
-from model.settings import settings
 
 KEYS = ("x_train", "y_train", "x_test", "y_test")
 
@@ -34,15 +32,11 @@ def cache_root() -> Path:
 
 
 def source_of(name: str) -> Path | None:
-    """The file or folder load_dataset(name) reads; None when it would download."""
+    """The file or folder load_dataset(name) reads; None when there is none."""
     if name not in CLASS_NAMES:  # a user's data set: its stored .npz
         return registry.path(name)
-    if name == "fashion-mnist":
-        return FASHION_DIR
-    src = settings().data
-    if src:
-        return Path(src).expanduser().resolve()
-    return keras_cache_path() if keras_cache_path().is_file() else None
+    source = find_source(name)
+    return source.resolve() if source is not None else None
 
 
 def fingerprint(name: str, source: Path) -> str:

@@ -16,13 +16,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "LATENT_EXPLORER_"
+DATA_HOST = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"  # where Keras downloads both data sets
+DEBIAN_FASHION = Path("/usr/share/datasets/fashion-mnist")  # Debian's dataset-fashion-mnist package
 
 
 @dataclass(frozen=True)
 class Settings:
-    data: str | None  # DATA: a mnist.npz or a folder of idx files; None = Keras's cache/download
-    fashion: str | None  # FASHION: Fashion-MNIST's .npz or idx folder; None = Keras's cache, Debian, download
     datasets: Path  # DATASETS: the folder where added data sets are stored, converted (model/datasets/registry.py)
+    data: str | None  # DATA: a mnist.npz or a folder of idx files; None = Keras's cache, else none until downloaded
+    fashion: str | None  # FASHION: Fashion-MNIST's .npz or idx folder; None = Keras's cache, else Debian's
+    data_host: str  # DATA_HOST: the URL folder both data sets are downloaded from (Keras's host)
+    keras_home: Path  # KERAS_HOME: Keras's cache folder (datasets/ inside it); else $KERAS_HOME, else ~/.keras
+    debian_fashion: Path  # DEBIAN_FASHION: Debian's Fashion-MNIST folder
     default_model: Path | None  # MODEL: overrides the shipped `default` model folder
     library: Path  # MODELS: the model library (user-trained and uploaded models)
     train_threads: int  # TRAIN_THREADS: TF threads of in-app training (0 = TF's default)
@@ -44,6 +49,9 @@ def settings() -> Settings:
         data=env(PREFIX + "DATA") or None,
         fashion=env(PREFIX + "FASHION") or None,
         datasets=Path(env(PREFIX + "DATASETS") or ROOT / "datasets"),
+        data_host=env(PREFIX + "DATA_HOST") or DATA_HOST,
+        keras_home=Path(env(PREFIX + "KERAS_HOME") or env("KERAS_HOME") or Path.home() / ".keras"),
+        debian_fashion=Path(env(PREFIX + "DEBIAN_FASHION") or DEBIAN_FASHION),
         default_model=Path(env(PREFIX + "MODEL")) if env(PREFIX + "MODEL") else None,
         library=Path(env(PREFIX + "MODELS") or ROOT / "models"),
         train_threads=_int("TRAIN_THREADS", max(1, (os.cpu_count() or 2) - 1)),

@@ -12,7 +12,7 @@ from model.data import DataError
 from model.datasets import registry
 from model.folders import library
 from model.jobs.job import FINISHED, TrainJob
-from ui import active_model, data_status, dataset_form, router, train_form, train_view
+from ui import active_model, data_fetch, data_status, dataset_form, router, train_form, train_view
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
@@ -45,7 +45,7 @@ def start_ui() -> None:
     )  # fmt: skip
     data_ok = config is None or data_status.data_available(config.dataset)
     if not data_ok:
-        st.info(data_status.missing_data_line(config.dataset, "Training and its preview"), icon=":material/info:")
+        data_fetch.missing_notice(config.dataset, "Training and its preview")
     if st.button("Train", key="train_start", type="primary", disabled=bool(config_error or name_error or not data_ok)):
         ss.train_job = TrainJob(config, name, LIBRARY, overwrite=overwrite).start()
         ss.train_wants_active = ss.train_make_active

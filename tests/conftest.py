@@ -1,7 +1,7 @@
 """Shared test set-up: the MNIST arrays, the shipped model, clean Streamlit caches.
 
-MNIST is found like the app finds it (model/data.py): $LATENT_EXPLORER_DATA if set, else Keras's
-cache (~/.keras/datasets/mnist.npz), else Keras's download. No path beside the repository is
+MNIST is found like training finds it (model/data.py): $LATENT_EXPLORER_DATA if set, else Keras's
+cache (~/.keras/datasets/mnist.npz), else a download of Keras's file into that cache (model/download.py). No path beside the repository is
 assumed; .ci/run sets LATENT_EXPLORER_DATA to ../shared/data/mnist.npz where that file exists.
 """
 
@@ -20,7 +20,7 @@ def have_mnist() -> bool:
     from model.data import DataError, load_dataset
 
     try:
-        load_dataset("mnist")
+        load_dataset("mnist", download=True)
     except DataError:
         return False
     return True
@@ -32,7 +32,7 @@ def mnist():
     from model.data import DataError, load_dataset
 
     try:
-        return load_dataset("mnist")
+        return load_dataset("mnist", download=True)
     except DataError as e:
         pytest.skip(f"MNIST not available: {e}")
 
@@ -55,3 +55,16 @@ def fresh_st_caches():
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def data_host(monkeypatch, tmp_path):
+    """A stand-in data host on 127.0.0.1 (tests/data_host.py), no MNIST variable and an empty Keras cache
+    (tmp_path/keras); yields the handler class whose `files` the test fills."""
+    from tests.data_host import serve
+
+    with serve() as (url, handler):
+        monkeypatch.setenv("LATENT_EXPLORER_DATA_HOST", url)
+        monkeypatch.setenv("LATENT_EXPLORER_KERAS_HOME", str(tmp_path / "keras"))
+        monkeypatch.delenv("LATENT_EXPLORER_DATA", raising=False)
+        yield handler

@@ -59,21 +59,22 @@ def assert_same(loaded, arrays: dict) -> None:
 def no_sources(monkeypatch, tmp_path):
     """No env var, an empty Keras home, and a download that fails loudly if reached."""
     monkeypatch.delenv(data.ENV_VAR, raising=False)
+    monkeypatch.delenv("LATENT_EXPLORER_KERAS_HOME", raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
-    import keras
-
-    return failing_download(monkeypatch, keras.datasets.mnist)
+    return failing_download(monkeypatch)
 
 
-def failing_download(monkeypatch, dataset) -> list:
-    """Make `dataset.load_data` fail as with no network; the list it returns counts the calls."""
+def failing_download(monkeypatch) -> list:
+    """Make model/download.py's fetch fail as with no network; the list it returns counts the calls."""
+    from model import download
+
     calls = []
 
-    def no_download():
-        calls.append(1)
-        raise OSError("network is unreachable")
+    def no_download(name, on_bytes=None):
+        calls.append(name)
+        raise download.DownloadError("the download failed (no connection)")
 
-    monkeypatch.setattr(dataset, "load_data", no_download)
+    monkeypatch.setattr(download, "fetch", no_download)
     return calls
 
 
@@ -146,44 +147,49 @@ def test_keras_cache_defaults_to_home(tmp_path, monkeypatch):
     assert data.keras_cache_path() == tmp_path / ".keras" / "datasets" / "mnist.npz"
 
 
-def test_download_is_last_resort(monkeypatch, no_sources):
-    """With no env var and no cache, keras.datasets.mnist.load_data() supplies the data."""
-    import keras
-
-    arrays = synthetic()
-    calls = []
-
-    def fake_download():
-        calls.append(1)
-        return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
-
-    monkeypatch.setattr(keras.datasets.mnist, "load_data", fake_download)
-    assert_same(load_dataset("mnist"), arrays)
-    assert calls == [1]
-
-
-def test_download_failure_explains_every_source(no_sources):
-    """When every source fails the error names the env var, the cache path and the fix."""
+def test_without_download_nothing_on_disk_is_one_sentence(no_sources):
+    """Without download=True (the server) nothing is fetched; the error names the variable and the cache."""
     with pytest.raises(DataError) as e:
         load_dataset("mnist")
     msg = str(e.value)
-    assert no_sources == [1]
-    assert data.ENV_VAR in msg and str(data.keras_cache_path()) in msg and "download failed" in msg
+    assert no_sources == []
+    assert data.ENV_VAR in msg and str(data.keras_cache_path()) in msg and "download it" in msg
     assert "\n" not in msg
 
 
-def test_download_with_bad_arrays_is_refused(monkeypatch, no_sources):
-    """A download that returns malformed arrays is validated like any other source."""
-    import keras
+def test_download_is_last_resort(monkeypatch, no_sources, tmp_path):
+    """With download=True, no env var and no cache, model/download.py fills Keras's cache and that is read."""
+    from model import download
+
+    arrays = synthetic()
+
+    def fake_fetch(name, on_bytes=None):
+        no_sources.append(name)
+        write_npz(data.keras_cache_path(name), arrays)
+
+    data.keras_cache_path().parent.mkdir(parents=True)
+    monkeypatch.setattr(download, "fetch", fake_fetch)
+    assert_same(load_dataset("mnist", download=True), arrays)
+    assert no_sources == ["mnist"]
+
+
+def test_download_failure_is_a_data_error(no_sources):
+    """When the download fails too, its one sentence is a DataError."""
+    with pytest.raises(DataError, match="download failed") as e:
+        load_dataset("mnist", download=True)
+    assert no_sources == ["mnist"] and "\n" not in str(e.value)
+
+
+def test_downloaded_bad_arrays_are_refused(monkeypatch, no_sources):
+    """A downloaded file holding malformed arrays is validated like any other source."""
+    from model import download
 
     a = synthetic()
-    monkeypatch.setattr(
-        keras.datasets.mnist,
-        "load_data",
-        lambda: ((a["x_train"], a["y_train"] + 10), (a["x_test"], a["y_test"])),
-    )
+    a["y_train"] = a["y_train"] + 10
+    data.keras_cache_path().parent.mkdir(parents=True)
+    monkeypatch.setattr(download, "fetch", lambda name, on_bytes=None: write_npz(data.keras_cache_path(), a))
     with pytest.raises(DataError, match="outside 0-9"):
-        load_dataset("mnist")
+        load_dataset("mnist", download=True)
 
 
 # --- every DataError -----------------------------------------------------------------------
@@ -360,12 +366,11 @@ def test_fashion_mnist_explicit_source_missing(tmp_path):
 @pytest.fixture
 def no_fashion(monkeypatch, tmp_path):
     """No variable, an empty Keras home, no Debian package, and a download that fails if reached."""
-    import keras
-
     monkeypatch.delenv(data.FASHION_ENV_VAR, raising=False)
+    monkeypatch.delenv("LATENT_EXPLORER_KERAS_HOME", raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
-    monkeypatch.setattr(data, "FASHION_DIR", tmp_path / "no_debian")
-    return failing_download(monkeypatch, keras.datasets.fashion_mnist)
+    monkeypatch.setenv("LATENT_EXPLORER_DEBIAN_FASHION", str(tmp_path / "no_debian"))
+    return failing_download(monkeypatch)
 
 
 def test_fashion_mnist_env_var(tmp_path, monkeypatch, no_fashion):
@@ -380,7 +385,7 @@ def test_fashion_mnist_keras_cache_before_debian(tmp_path, monkeypatch, no_fashi
     """Keras's cache (datasets/fashion-mnist/*.gz) is read before Debian's package and without a download."""
     cached, debian = synthetic(seed=4), synthetic(seed=5)
     write_idx_folder(tmp_path / "keras_home" / "datasets" / "fashion-mnist", cached, gz=True)
-    monkeypatch.setattr(data, "FASHION_DIR", write_idx_folder(tmp_path / "debian", debian, gz=True))
+    monkeypatch.setenv("LATENT_EXPLORER_DEBIAN_FASHION", str(write_idx_folder(tmp_path / "debian", debian, gz=True)))
     assert_same(load_dataset("fashion-mnist"), cached)
     assert no_fashion == []
 
@@ -391,22 +396,20 @@ def test_fashion_mnist_debian_package_after_a_partial_cache(tmp_path, monkeypatc
     write_idx_folder(partial, synthetic(seed=4), gz=True)
     (partial / "t10k-labels-idx1-ubyte.gz").unlink()
     debian = synthetic(seed=5)
-    monkeypatch.setattr(data, "FASHION_DIR", write_idx_folder(tmp_path / "debian", debian, gz=True))
+    monkeypatch.setenv("LATENT_EXPLORER_DEBIAN_FASHION", str(write_idx_folder(tmp_path / "debian", debian, gz=True)))
     assert_same(load_dataset("fashion-mnist"), debian)
     assert no_fashion == []
 
 
 def test_fashion_mnist_download_is_last_resort(monkeypatch, no_fashion):
-    """With nothing on disk, keras.datasets.fashion_mnist.load_data() supplies Fashion-MNIST."""
-    import keras
+    """With download=True and nothing on disk, the four files fetched into Keras's cache supply Fashion-MNIST."""
+    from model import download
 
     arrays = synthetic(seed=6)
     monkeypatch.setattr(
-        keras.datasets.fashion_mnist,
-        "load_data",
-        lambda: ((arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])),
+        download, "fetch", lambda name, on_bytes=None: write_idx_folder(data.keras_cache_path(name), arrays, gz=True)
     )
-    assert_same(load_dataset("fashion-mnist"), arrays)
+    assert_same(load_dataset("fashion-mnist", download=True), arrays)
 
 
 def test_fashion_mnist_missing_everywhere(no_fashion):
@@ -414,9 +417,9 @@ def test_fashion_mnist_missing_everywhere(no_fashion):
     with pytest.raises(DataError) as e:
         load_dataset("fashion-mnist")
     msg = str(e.value)
-    assert no_fashion == [1] and "\n" not in msg
+    assert no_fashion == [] and "\n" not in msg
     assert data.FASHION_ENV_VAR in msg and str(data.keras_cache_path("fashion-mnist")) in msg
-    assert "apt-get install dataset-fashion-mnist" in msg and "download failed" in msg
+    assert "apt-get install dataset-fashion-mnist" in msg and "download it" in msg
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from model.data import CLASS_NAMES, DataError
+from model.data import CLASS_NAMES, DataError, variable_source
 from model.data_cache import mapped
 from model.datasets import registry
 from model.folders import store
@@ -47,11 +47,11 @@ def missing_data_line(
             f"add it with `python -m model dataset add PATH --name {name}`."
         )
     label = "Fashion-MNIST" if name == "fashion-mnist" else "MNIST"
-    how = (
-        "install Debian's `dataset-fashion-mnist` package"
-        if name == "fashion-mnist"
-        else "start the app with `LATENT_EXPLORER_DATA` set to your `mnist.npz` (see the README)"
-    )
+    var = "LATENT_EXPLORER_FASHION" if name == "fashion-mnist" else "LATENT_EXPLORER_DATA"
+    if variable_source(name):
+        how = f"start the app with `{var}` naming a readable copy (see the README)"
+    else:
+        how = f"download it below, or offline start the app with `{var}` set to a copy (see the README)"
     return f"The {label} images are not available here, so {lacking} are off. To turn them on, {how}."
 
 
@@ -60,7 +60,9 @@ def active_data(bundle: store.Bundle, quiet: bool = False):
     name = dataset_of(bundle)
     if not data_available(name):
         if not quiet:
-            st.info(missing_data_line(name), icon=":material/info:")
+            from ui import data_fetch
+
+            data_fetch.missing_notice(name, "original digits, the Reconstructions page and training")
         return None
     if not same_data(name, bundle.meta.get("dataset_checksum", "")):
         if not quiet:

@@ -97,7 +97,7 @@ def work(events, control, threads: int, nice: int) -> None:
 
         events.send(("progress", {"state": "loading"}))
         config = Config.from_dict(job["config"])
-        data = job["data"] or data_mod.load_dataset(config.dataset)
+        data = job["data"] or data_mod.load_dataset(config.dataset, download=True)
         reporter = Reporter(events, preview_sample(data))
         events.send(("progress", {"state": "running"}))
         result = fit(config, data=data, on_progress=reporter, should_stop=Control(control).should_stop)

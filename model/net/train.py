@@ -123,7 +123,7 @@ def fit(
 ) -> Result:
     """Train `config` on its dataset (or on `data`); returns models, history and encodings."""
     start = time.monotonic()
-    (xtr_u8, ytr), (xte_u8, yte) = data or data_mod.load_dataset(config.dataset)
+    (xtr_u8, ytr), (xte_u8, yte) = data or data_mod.load_dataset(config.dataset, download=True)
     if config.subset:
         xtr_u8, ytr = xtr_u8[: config.subset], ytr[: config.subset]
     checksum = data_mod.checksum(xtr_u8, ytr, xte_u8, yte)

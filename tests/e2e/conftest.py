@@ -13,25 +13,57 @@ from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop
 
 
 def served_app(tmp_path_factory, live: bool):
-    """A `streamlit run app.py` with an empty temp model library; yields its base URL, then stops it."""
+    """A `streamlit run app.py` with an empty temp model library; yields (process, base URL), then stops it."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     lib = tmp_path_factory.mktemp("library")
     proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib), "LATENT_EXPLORER_LIVE": "1" if live else "0"})
-    yield url
+    yield proc, url
     stop(proc)
 
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """Base URL of an app on 127.0.0.1 without the live plane (LATENT_EXPLORER_LIVE=0: still pictures), an empty library."""
-    yield from served_app(tmp_path_factory, live=False)
+    for _, url in served_app(tmp_path_factory, live=False):
+        yield url
 
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory):
-    """Base URL of the app as users get it: the Explore and Upload maps are the in-browser live plane."""
+def live_server(tmp_path_factory):
+    """(process, base URL) of the app as users get it, shared by every test of the session (live_url is its URL);
+    a test that reads the process (its memory map, its liveness) sees what every other test made it do."""
     yield from served_app(tmp_path_factory, live=True)
+
+
+@pytest.fixture(scope="session")
+def live_url(live_server):
+    """Base URL of the app as users get it: the Explore and Upload maps are the in-browser live plane."""
+    return live_server[1]
+
+
+@pytest.fixture(scope="session")
+def newcomer_server(tmp_path_factory):
+    """(process, base URL, its empty folder) of a newcomer's app: no data variable set; Keras's cache, Debian's
+    folder and the data-set cache empty folders; the data host a stand-in on 127.0.0.1 serving Debian's
+    Fashion-MNIST files where installed. MNIST stays missing for the whole session; a test may download
+    Fashion-MNIST (tests/e2e/test_walk_no_tensorflow.py does, after its walk)."""
+    from model.settings import DEBIAN_FASHION
+    from tests.data_host import serve
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    empty = tmp_path_factory.mktemp("newcomer")
+    files = {p.name: p.read_bytes() for p in sorted(DEBIAN_FASHION.glob("*.gz"))} if DEBIAN_FASHION.is_dir() else {}
+    with serve(files) as (host, _):
+        proc, url = start_streamlit({
+            "LATENT_EXPLORER_MODELS": str(empty / "library"), "LATENT_EXPLORER_LIVE": "1",
+            "LATENT_EXPLORER_DATA": "", "LATENT_EXPLORER_FASHION": "", "KERAS_HOME": "",
+            "LATENT_EXPLORER_KERAS_HOME": str(empty / "keras"), "LATENT_EXPLORER_DEBIAN_FASHION": str(empty / "debian"),
+            "XDG_CACHE_HOME": str(empty / "cache"), "LATENT_EXPLORER_DATA_HOST": host,
+        }, timeout=120.0)  # fmt: skip
+        yield proc, url, empty
+        stop(proc)
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,12 @@
-"""The navigation matrix: every page to every other page and back, by sidebar link and by Back.
+"""The navigation matrix: every page to every other page by sidebar link, and back by the Back button.
 
-One server (the app as users get it, with the live plane) and one browser page for the whole walk; any exception box or traceback fails it.
+One server (the app as users get it, with the live plane) and one browser page for the whole route: it
+starts at each page in turn (two legs per page, each its own test) and from there goes to every other
+page by link and comes back with Back, so every ordered pair of pages is crossed by link and by Back once. The
+legs share the page, so each one starts where the last ended. Any exception box or traceback fails it.
 """
 
 from __future__ import annotations
-
-import itertools
 
 import pytest
 
@@ -24,12 +25,17 @@ PAGES = {
 }
 
 
+def on(page, name: str) -> bool:
+    """Whether the page's URL is `name`'s (Explore is also the root)."""
+    path = page.url.split("?")[0]
+    return path.endswith(PAGES[name][0]) or (name == "Explore" and path.endswith("/"))
+
+
 def arrived(page, name: str, how: str) -> None:
-    path, marker = PAGES[name]
-    page.locator(marker).first.wait_for(timeout=90_000)
+    page.locator(PAGES[name][1]).first.wait_for(timeout=90_000)
     wait_for_app(page)
     assert_no_exception(page, f"{how} {name}")
-    assert page.url.split("?")[0].endswith(path) or (name == "Explore" and page.url.split("?")[0].endswith("/"))
+    assert on(page, name), (how, name, page.url)
 
 
 def by_link(page, name: str) -> None:
@@ -37,20 +43,36 @@ def by_link(page, name: str) -> None:
     arrived(page, name, "link to")
 
 
-def test_every_page_to_every_other_and_back_by_link_and_by_back(page, live_url):
-    """From each page to each other page by link, back by the Back button and by link: never an exception."""
-    page.goto(live_url + "/")
-    arrived(page, "Explore", "open")
-    here = "Explore"
-    for a, b in itertools.permutations(PAGES, 2):
-        if here != a:
-            by_link(page, a)
-        by_link(page, b)
+@pytest.fixture(scope="module")
+def route(browser, live_url):
+    """One page for the whole route, opened on the app's root; the legs walk it in turn."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    pg.goto(live_url + "/")
+    arrived(pg, "Explore", "open")
+    yield pg
+    context.close()
+
+
+# Each leg: a start page and some of the others (two legs per start page keep each test short).
+LEGS = [
+    (start, others)
+    for start in PAGES
+    for others in ([p for p in PAGES if p != start][:3], [p for p in PAGES if p != start][3:])
+]
+
+
+@pytest.mark.parametrize(("start", "others"), LEGS, ids=[f"{s}-{o[0]}" for s, o in LEGS])
+def test_from_each_page_to_every_other_by_link_and_back_by_back(route, start, others):
+    """From `start` to each of `others` by sidebar link, then Back to `start`: never an exception, always the right page."""
+    page = route
+    if not on(page, start):
+        by_link(page, start)  # the leg before ended on its own start page
+    for other in others:
+        by_link(page, other)
         page.go_back()
-        arrived(page, a, f"Back from {b} to")
-        by_link(page, b)
-        by_link(page, a)
-        here = a
+        arrived(page, start, f"Back from {other} to")
 
 
 def test_make_active_then_straight_to_another_page_keeps_the_new_model(page, app_url):

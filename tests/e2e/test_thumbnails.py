@@ -8,7 +8,7 @@ import pytest
 from model.data import DataError, load_dataset
 from model.folders import store
 from model.plane.density import peaks
-from tests.e2e.app_utils import isolated_point, start_streamlit, stop, wait_for_app
+from tests.e2e.app_utils import isolated_point, wait_for_app
 from tests.e2e.plane_pixels import fairness
 from tests.e2e.thumb_utils import (
     DRAWN,
@@ -126,15 +126,9 @@ def test_lens_spreads_the_crowd_and_a_click_picks_the_true_point(page, live_url)
 
 
 @pytest.fixture(scope="module")
-def nodata_url(tmp_path_factory):
-    """The app with no data set reachable (a newcomer's first run): thumbnails are decoded in the browser."""
-    lib = tmp_path_factory.mktemp("library")
-    proc, url = start_streamlit({
-        "LATENT_EXPLORER_LIVE": "1", "LATENT_EXPLORER_MODELS": str(lib),
-        "LATENT_EXPLORER_DATA": str(tmp_path_factory.mktemp("nodata") / "missing.npz"),
-    }, timeout=120.0)  # fmt: skip
-    yield url
-    stop(proc)
+def nodata_url(newcomer_server):
+    """The app with no MNIST reachable (a newcomer's first run, tests/e2e/conftest.py): thumbnails are decoded in the browser."""
+    return newcomer_server[1]
 
 
 def test_without_the_data_set_thumbnails_are_decoded_in_the_browser(page, nodata_url):

@@ -1,33 +1,45 @@
-"""Issue 19: a visitor who sees every page with every shipped model, explores, uploads and compares
-never makes the server load TensorFlow (its /proc/PID/maps lists no TensorFlow library), and the
-pages ask nothing of any host but the server itself (the tab's icon is served locally)."""
+"""Issues 19 and 25: a visitor who sees every page with every shipped model, explores, uploads and
+compares never makes the server load TensorFlow (its /proc/PID/maps lists no TensorFlow library), and
+the pages ask nothing of any host but the server itself (the tab's icon is served locally).
+
+Two servers: the session's shared one, with the data sets installed, and a newcomer's, with no data variable set and Keras's
+cache, Debian's folder and the data-set cache pointed at empty folders, whose data host is a stand-in
+on 127.0.0.1. The newcomer sees the planes, one line about the missing data, and downloads Fashion-MNIST.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from tests.e2e.app_utils import CHROMIUM, assert_no_exception, start_streamlit, stop, wait_for_app
+from model import download
+from model.settings import DEBIAN_FASHION
+from tests.e2e.app_utils import assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 DRAWN = '[data-testid="lp-plot"][data-drawn="1"]'
 PAGES = ("explore", "reconstructions", "compare", "upload", "train", "models")
 MODELS = ("default", "seed", "vae", "fashion")
+MISSING = "images are not available here"
+FETCH = re.compile(r"^Download (MNIST|Fashion-MNIST) \(\d+ MB\)")  # the missing data set's button
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """Our own live-plane server, so the test knows its process id."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    lib = tmp_path_factory.mktemp("library")
-    proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib), "LATENT_EXPLORER_LIVE": "1"})
-    yield proc, url
-    stop(proc)
+def installed(live_server):
+    """The session's live-plane server (tests/e2e/conftest.py), with the data sets as the tests find them:
+    whatever the other browser tests made it do, it must not have mapped TensorFlow either."""
+    return (*live_server, None)
+
+
+@pytest.fixture(scope="module")
+def newcomer(newcomer_server):
+    """A newcomer's server (tests/e2e/conftest.py): no data variable, every data folder empty, a stand-in data host."""
+    return newcomer_server
 
 
 def tensorflow_libraries(pid: int) -> list[str]:
@@ -35,31 +47,85 @@ def tensorflow_libraries(pid: int) -> list[str]:
     return sorted({line.split()[-1] for line in maps.splitlines() if "tensorflow" in line.lower()})
 
 
-def test_every_page_with_every_model_never_loads_tensorflow(page, server, tmp_path):
-    """Every page x every shipped model, a click on the plane, an upload, Compare: no TF in the server, no outside request."""
-    proc, url = server
+def watch_outside(page, url: str) -> list[str]:
     outside = []
     page.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:")) else outside.append(r.url))
+    return outside
+
+
+@pytest.fixture(scope="module")
+def walkers(browser, tmp_path_factory):
+    """One browser page per server for the whole walk (one visitor, model after model), entered through the
+    root once (see ui/router.py); yields walker(config, url) -> (page, requests to other hosts, a digit PNG)."""
+    png = tmp_path_factory.mktemp("walk") / "one.png"
     digit = np.zeros((28, 28), np.uint8)
     digit[4:24, 13:16] = 255  # a "1", white on black
-    Image.fromarray(digit).save(tmp_path / "one.png")
-    page.goto(url + "/")  # a fresh server: enter through the root once (see ui/router.py)
-    wait_for_app(page)
-    for name in MODELS:
-        for path in PAGES:
-            page.goto(f"{url}/{path}?model={name}")
+    Image.fromarray(digit).save(png)
+    made, contexts = {}, []
+
+    def walker(config: str, url: str):
+        if config not in made:
+            contexts.append(browser.new_context(viewport={"width": 1400, "height": 1000}))
+            page = contexts[-1].new_page()
+            page.set_default_timeout(30_000)
+            outside = watch_outside(page, url)
+            page.goto(url + "/")
             wait_for_app(page)
-            if path == "explore":
-                page.wait_for_selector(DRAWN, timeout=180_000)
-                box = page.locator(DRAWN).first.bounding_box()
-                page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # picks a digit
-                wait_for_app(page)
-            elif path == "compare" and name != "fashion":  # the only Fashion-MNIST model has no partner
-                page.wait_for_function(f"() => document.querySelectorAll('{DRAWN}').length >= 2", timeout=180_000)
-            elif path == "upload":
-                page.locator(".st-key-upload_file input[type=file]").set_input_files(str(tmp_path / "one.png"))
-                page.locator(".st-key-upload_verdict").wait_for(timeout=60_000)
-            assert_no_exception(page, f"{path} with {name}")
+            made[config] = page, outside, png
+        return made[config]
+
+    yield walker
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("config", ("installed", "newcomer"))
+def test_every_page_never_loads_tensorflow(walkers, request, config, name):
+    """Every page with this model, a click on the plane, an upload, Compare: no TF in the server, no outside request."""
+    proc, url, empty = request.getfixturevalue(config)
+    page, outside, png = walkers(config, url)
+    for path in PAGES:
+        page.goto(f"{url}/{'' if path == 'explore' else path}?model={name}")
+        wait_for_app(page)
+        if path == "explore":
+            page.wait_for_selector(DRAWN, timeout=180_000)  # the plane shows with or without the data set
+            box = page.locator(DRAWN).first.bounding_box()
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # picks a digit
+            wait_for_app(page)
+            if empty is not None:  # the newcomer is told in one line, with a button to fetch the data
+                assert page.get_by_text(MISSING).count() == 1
+                assert page.get_by_role("button", name=FETCH).count() == 1
+        elif path == "compare" and name != "fashion":  # the only Fashion-MNIST model has no partner
+            page.wait_for_function(f"() => document.querySelectorAll('{DRAWN}').length >= 2", timeout=180_000)
+        elif path == "upload":
+            page.locator(".st-key-upload_file input[type=file]").set_input_files(str(png))
+            page.locator(".st-key-upload_verdict").wait_for(timeout=60_000)
+        assert_no_exception(page, f"{path} with {name} ({config})")
     assert proc.poll() is None
+    assert tensorflow_libraries(proc.pid) == []
+    assert outside == []
+
+
+def test_the_newcomer_downloads_fashion_mnist_from_the_data_host_without_tensorflow(page, newcomer):
+    """Explore's Download button fetches Fashion-MNIST's four files from the data host into Keras's cache; the page
+    then has them; no TF, no outside request."""
+    proc, url, empty = newcomer
+    if len(download.FILES["fashion-mnist"]) != len(list(DEBIAN_FASHION.glob("*.gz"))):
+        pytest.skip("Debian's dataset-fashion-mnist is not installed: nothing with a known SHA-256 to serve")
+    outside = watch_outside(page, url)
+    page.goto(url + "/?model=fashion")  # Explore
+    page.wait_for_selector(DRAWN, timeout=180_000)
+    wait_for_app(page)
+    page.get_by_role("button", name=FETCH).click()
+    page.get_by_text(MISSING).wait_for(state="detached", timeout=60_000)  # the whole page reran with the data
+    wait_for_app(page)
+    assert_no_exception(page, "explore after the download")
+    cache = empty / "keras" / "datasets" / "fashion-mnist"  # verified, renamed, nothing partial beside them
+    assert sorted(p.name for p in cache.iterdir()) == sorted(download.FILES["fashion-mnist"])
+    page.goto(f"{url}/reconstructions?model=fashion")
+    page.get_by_test_id("stImageCaption").nth(19).wait_for()  # ten originals over ten reconstructions
+    wait_for_app(page)
+    assert page.get_by_text(MISSING).count() == 0
     assert tensorflow_libraries(proc.pid) == []
     assert outside == []
