@@ -53,7 +53,7 @@ function thumbnails(S) {
   const T = S.thumbs, t = T && T.tiles;
   if (!T) return null;
   return { shown: T.drawn.length, want: T.want, drawn: copy(T.drawn), source: T.source, inFlight: T.inFlight,
-    blocks: t && t.manifest ? t.manifest.blocks.length : null, fetched: t ? t.fetched.size : 0,
+    blocks: t && t.manifest ? copy(t.manifest.blocks) : null, fetched: t ? [...t.fetched] : [],
     idle: !t || (!!t.manifest && T.inFlight === 0) };
 }
 
@@ -80,12 +80,14 @@ function stats(S) {
 //   channel, drawn, painted, failed, decoder ("wasm" | "js"), count (points), classes, shown (class
 //   shown in the legend, per class), area {left, top, w, h}, range {x, y}, dragmode
 //   chosen {z1, z2, index|null}, neighbours [index], star, ends {A, B}, decoded {why, z1, z2}
-//   link, hover {index, here} (the linked digit ringed), selection {sent, count, t, lit, outlines}
-//   replay {state, epoch, times, frames, ms, shown}, thumbnails {shown, want, drawn, source, inFlight,
-//   blocks, fetched, idle}, labels [[class, x, y]], contours, lens, map {x, y, n, rows},
+//   link, hover {index, here} (the linked digit ringed), selection {sent, count, t, outlines}
+//   replay {state, epoch, times, frames, ms, shown}, thumbnails {shown, want, drawn [[i, x, y, size]],
+//   source, inFlight, blocks (the tiles' boxes), fetched (block numbers), idle}, labels [[class, x, y]],
+//   contours, lens, map {x, y, n, rows},
 //   uncertainty {sigma, samples, draws}, stats {moves, decodes, decodeMs, hoverMs, mapMs, paintMs,
 //   paintedAt, drawnAt, relayoutAt, lastClickAt, clicks}
-//   toPage(z1, z2) -> page pixels;  colorOf(i) -> point i's CSS colour;  points() -> {z, y} (copies)
+//   toPage(z1, z2) -> page pixels;  colorOf(i) -> point i's CSS colour;  points() -> {z, y} (copies);
+//   lit() -> the training digits the plot highlights (a selection), sorted
 function snapshot(ctx) {
   const { S, P, d } = ctx, drawn = !!S.gd, U = S.uncertainty;
   return freeze({
@@ -96,12 +98,13 @@ function snapshot(ctx) {
     chosen: copy(S.committed), neighbours: S.neigh.slice(), star: copy(S.star), ends: { A: copy(S.A), B: copy(S.B) },
     decoded: copy(S.decoded), link: S.link, hover: copy(S.hover),
     selection: { sent: copy(S.selectionSent), count: +(d.plot.dataset.selected || 0), t: d.plot.dataset.selectedT || null,
-      lit: lit(S), outlines: drawn ? (S.gd.layout.selections || []).length : 0 },
+      outlines: drawn ? (S.gd.layout.selections || []).length : 0 },
     replay: replay(S), thumbnails: thumbnails(S), labels: copy(S.labels), contours: S.contourSegments,
     lens: S.lensPoints, map: copy(S.mapView),
     uncertainty: U ? { sigma: copy(U.sigma), samples: copy(U.samples), draws: U.draws } : null, stats: stats(S),
     toPage: (z1, z2) => toPage(ctx, z1, z2),
     colorOf: (i) => (Number.isInteger(i) && i >= 0 && i < P.y.length ? colorOf(ctx, i) : null),
     points: () => ({ z: Array.from(P.z), y: Array.from(P.y) }),
+    lit: () => lit(S),
   });
 }
