@@ -4,14 +4,15 @@
     if not result.ok:            # JavaScript error, or a decoder the browser cannot run
         ...                      # draw the still picture instead (ui/plane/picture.py)
 
-Two components, so the plane's data never changes between reruns (the browser keeps its plot), and
-the 0.6-2.8 MB payload travels by reference, not through every rerun's messages:
-  * the plane (ui/plane/js/*.js, joined into one module by ui/plane/bundle.py, and ui/plane/plane.css):
-    data = {channel, url, sha, nbytes}, a reference to the model's payload (model/net/export_weights.py:
-    decoder weights, encodings, labels), written once per process to static/lp/<sha>.bin
-    (ui/plane/publish.py) and fetched by the browser once per page; cached per model;
-  * a tiny state component: the chosen point, its index and the uploaded star as JSON, posted to
-    the plane through a window event on its channel.
+One component, one channel: the plane (ui/plane/js/*.js, joined into one module by ui/plane/bundle.py, and
+ui/plane/plane.css) gets data = {channel, url, sha, nbytes, state}. The first four are a reference to the
+model's payload (model/net/export_weights.py: decoder weights, encodings, labels), written once per
+process to static/lp/<sha>.bin (ui/plane/publish.py) and fetched by the browser once per page, so the
+0.6-2.8 MB never travel through a rerun's messages; `state` is this run's state for the plane (the
+chosen point, its index, the uploaded star, view, link, replay, sigma, thumbnails, selection), a few
+hundred bytes. The browser keeps its drawn plot while the reference stays the same. Where the static
+folder cannot be written, the plane does not run (the payload would have to travel inline, megabytes
+on every change of state): unavailable() says so in one line and the page shows the still picture.
 `view` ((x0, x1), (y0, y1)) is the range the plane opens on (default: every point); a double-click or
 the modebar's Autoscale shows every point. A click (or tap) on the plane is a trigger value {z1, z2, index|None}; on_click(z1, z2, index) runs
 in its callback, before the rerun's widgets, so sliders and URL can follow it. A box or lasso drawn on
@@ -25,7 +26,6 @@ cannot run (one line), or None.
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,12 +46,7 @@ _plane = st.components.v2.component(
     js=bundle(),
     isolate_styles=False,  # Plotly's CSS does not reach into a shadow root
 )
-_STATE_JS = """export default function ({ data }) {
-  if (!data || !data.channel) return;
-  (window.__lpState = window.__lpState || {})[data.channel] = data;
-  window.dispatchEvent(new CustomEvent("lp-state", { detail: data }));
-}"""
-_state = st.components.v2.component("latent_explorer.live_plane_state", js=_STATE_JS)
+UNSERVED = "the server cannot store its data in the app's static folder"
 
 
 @dataclass(frozen=True)
@@ -63,25 +58,19 @@ class LiveResult:
 
 
 @per_version(resource=True, max_entries=16)
-def _payload(_bundle, key: str, classes: tuple[str, ...]) -> tuple[dict | bytes | None, str | None]:
-    """(the plane's data, None), or (None, why) for a decoder the browser cannot run; per model and key.
-
-    The data is {channel, url, sha, nbytes}: the payload's file under static/ (ui/plane/publish.py),
-    which the browser fetches once; or, where that folder is not writable, channel + payload bytes.
-    """
+def _payload(_bundle, key: str, classes: tuple[str, ...]) -> tuple[dict | None, str | None]:
+    """({channel, url, sha, nbytes}, None): the payload's file under static/ (ui/plane/publish.py), which
+    the browser fetches once; or (None, why) for a decoder the browser cannot run or a static folder
+    that cannot be written. Per model version and key."""
     try:
         body = plane_payload(_bundle.codec, _bundle.latent, classes, history=getattr(_bundle, "history", None))
     except ExportError as e:
         return None, str(e)
     ref = publish(body)
-    if ref is not None:
-        return {"channel": key, **ref}, None
-    name = key.encode()
-    head = b"LEPK" + struct.pack("<I", len(name)) + name
-    return head + b"\0" * (-len(head) % 4) + body, None
+    return ({"channel": key, **ref}, None) if ref is not None else (None, UNSERVED)
 
 
-def payload(bundle, key: str, classes) -> tuple[dict | bytes | None, str | None]:
+def payload(bundle, key: str, classes) -> tuple[dict | None, str | None]:
     args = (bundle, key, tuple(classes))
     data, why = _payload(*args)
     if isinstance(data, dict) and not present(data):  # its file was removed (static/ cleaned): write it again
@@ -125,7 +114,11 @@ def unavailable(bundle, key: str, classes) -> str | None:
     if failed(key):
         return f"The live plane could not start in this browser ({failed(key)}); showing a still picture of the plane instead."
     data, why = payload(bundle, key, classes)
-    return None if data is not None else f"This model's decoder cannot run in the browser ({why}); showing a still picture of the plane instead."  # fmt: skip
+    if data is not None:
+        return None
+    if why == UNSERVED:
+        return f"The live plane cannot run here ({why}); showing a still picture of the plane instead."
+    return f"This model's decoder cannot run in the browser ({why}); showing a still picture of the plane instead."
 
 
 def live_plane(
@@ -148,16 +141,8 @@ def live_plane(
     why = unavailable(bundle, key, classes)
     if why:
         return LiveResult(False, why)
-    data, _ = payload(bundle, key, classes)
-    result = _plane(
-        key=key, data=data,
-        on_click_change=lambda: _on_click(key, on_click),
-        on_error_change=lambda: _on_error(key),
-        on_interp_change=lambda: None,
-        on_select_change=lambda: _on_select(key, on_select),
-    )  # fmt: skip
+    ref, _ = payload(bundle, key, classes)
     state = {
-        "channel": key,
         "marker": None if marker is None else [float(marker[0]), float(marker[1])],
         "index": index,
         "star": None if star is None else [float(star[0]), float(star[1])],
@@ -171,7 +156,13 @@ def live_plane(
         **thumbs.state(bundle),
         "selection": selection,  # Python's answer to a box / lasso: {count, shapes, t} (ui/selection.py)
     }
-    _state(key=f"{key}_state", data=state)
+    result = _plane(
+        key=key, data={**ref, "state": state},
+        on_click_change=lambda: _on_click(key, on_click),
+        on_error_change=lambda: _on_error(key),
+        on_interp_change=lambda: None,
+        on_select_change=lambda: _on_select(key, on_select),
+    )  # fmt: skip
     if failed(key):  # reported during this run's callbacks: say so now
         return LiveResult(False, f"The live plane could not start in this browser ({failed(key)}); showing a still picture of the plane instead.")  # fmt: skip
     return LiveResult(True, None, getattr(result, "click", None), getattr(result, "interp", None))

@@ -11,7 +11,8 @@ plane gets {channel, url, sha, nbytes} and fetches the bytes itself (ui/plane/js
 page for every plane showing that model. The name is the bytes' hash, so replicas of the app and
 restarts share one file and a browser never gets stale bytes under a known name.
 
-None where the folder is not writable: ui/plane/component.py then sends the bytes inline as before.
+None where the folder is not writable: ui/plane/component.py then shows the still picture (the
+bytes never travel in the component's data).
 At most KEEP files written by this process stay; older ones it wrote are removed (payload files
 come and go only when models are trained or changed, never on a rerun).
 

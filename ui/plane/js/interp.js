@@ -7,7 +7,6 @@ import { toPx } from "./hit.js";
 export function install(ctx) {
   const { S, d } = ctx, I = { frame: 0, playing: null }; // the animation's frame and its interval
   const setEnd = (which, z) => setEndpoint(ctx, I, which, z);
-  S.setEnd = setEnd;
   d.k.addEventListener("input", () => strip(ctx, I));
   d.setA.onclick = () => S.committed && setEnd("A", [S.committed.z1, S.committed.z2]);
   d.setB.onclick = () => S.committed && setEnd("B", [S.committed.z1, S.committed.z2]);

@@ -13,7 +13,7 @@ export function install(ctx) {
   box.checked = true;
   l.append(" Labels");
   box.onchange = () => drawOverlay(ctx);
-  ctx.S.labels = []; // [class, x, y] in CSS pixels of the plot, as last drawn (tests read them)
+  ctx.S.labels = []; // [class, x, y] in CSS pixels of the plot, as last drawn (the test view's labels)
   ctx.on("draw", (g, a) => draw(ctx, g, a, box.checked));
 }
 

@@ -26,6 +26,7 @@ function draw(ctx, c, L) {
   if (!S.gd) return;
   const { g, dpr } = fitCanvas(c, d.plot);
   d.plot.setAttribute("data-lens", "0");
+  S.lensPoints = 0;
   if (!L.on() || !L.at) return;
   const a = area(ctx), [cx, cy] = toPx(a, L.at[0], L.at[1]), vis = visible(ctx), order = S.order;
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -47,4 +48,5 @@ function draw(ctx, c, L) {
   g.beginPath(); g.arc(cx, cy, R, 0, 2 * Math.PI); g.lineWidth = 1.5; g.strokeStyle = "rgba(60, 60, 60, 0.8)"; g.stroke();
   g.beginPath(); g.moveTo(cx - 6, cy); g.lineTo(cx + 6, cy); g.moveTo(cx, cy - 6); g.lineTo(cx, cy + 6); g.stroke();
   d.plot.setAttribute("data-lens", String(n));
+  S.lensPoints = n;
 }

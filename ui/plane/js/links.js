@@ -10,7 +10,6 @@ export function install(ctx) {
   const S = ctx.S;
   ctx.on("hover", (z) => hoverAt(ctx, z));
   const onLink = (e) => {
-    if (ctx.gone()) return S.dispose();
     const m = e.detail;
     if (!m || !S.link || m.link !== S.link || m.from === ctx.channel || !S.gd) return;
     const index = Number.isInteger(m.index) && m.index < ctx.P.y.length ? m.index : null;

@@ -6,7 +6,6 @@ import { area, toPx } from "./hit.js";
 export function install(ctx) {
   const { S, d } = ctx, off = document.createElement("canvas"); // the decoded grid, at 28 px a cell
   S.mapView = null; // the data ranges `off` was decoded for
-  S.computeMap = () => computeMap(ctx, off);
   const redraw = () => (d.mapToggle.checked ? computeMap(ctx, off) : drawMap(ctx, off));
   ctx.on("relayouting", () => drawMap(ctx, off));
   ctx.on("relayout", redraw);

@@ -5,20 +5,18 @@
 // Returns {header, layers: [{in, out, act, w, b}], z: Float32Array (2 per point), y: labels, channel,
 // arrays: every named array (the replay reads the history's h_* arrays)}.
 //
-// The component's data is usually a reference {channel, url, sha, nbytes} to the payload's file under
+// The component's data is a reference {channel, url, sha, nbytes, state} to the payload's file under
 // the app's static folder (ui/plane/publish.py): loadPayload fetches it once per page and sha, so
-// Compare's two planes and a return to a page reuse the bytes. Inline bytes (the server could not
-// write the file) load as they are.
+// Compare's two planes and a return to a page reuse the bytes. (Where the server cannot write that
+// file, ui/plane/component.py shows the still picture instead: the bytes never travel in the data.)
 
-// sha -> Promise<Uint8Array>; on window too, so every copy of this module shares it
-const CACHE = (window.__lpPayloads = window.__lpPayloads || new Map());
+// The plane's one window global (view.js documents it): its payload cache outlives every plane.
+export const GLOBAL = (window.latentPlane = window.latentPlane || { payloads: new Map(), view: () => null });
+const CACHE = GLOBAL.payloads; // sha -> Promise<Uint8Array>
 
 // The plane's identity: a new one means another model (or another payload) for this plane.
 export function payloadSig(data) {
-  if (!data) return null;
-  if (data.sha) return "ref:" + data.sha + ":" + data.nbytes;
-  if (!data.byteLength) return null;
-  return data.byteLength + ":" + Array.from(data.subarray(data.byteLength - 64)).join(",");
+  return data && data.sha && data.url ? "ref:" + data.sha + ":" + data.nbytes : null;
 }
 
 // A URL relative to the app's base (such as "app/static/lp/..."), made absolute against this page's.
@@ -28,7 +26,6 @@ export function absolute(url) {
 
 // Promise<Uint8Array> of the payload bytes; rejects (the plane then reports the error) when unreachable.
 export function loadPayload(data) {
-  if (!data.url) return Promise.resolve(data);
   if (!CACHE.has(data.sha)) {
     // "Range: bytes=0-" asks for the whole file as a partial response, which the server sends as it is:
     // it would otherwise gzip these megabytes of floats on every request, for little (docs/performance.md).

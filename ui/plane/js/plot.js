@@ -5,6 +5,7 @@
 import { drawOverlay } from "./overlays.js";
 import { el } from "./dom.js";
 import { fail } from "./state.js";
+import { loseGL } from "./gl.js";
 
 // 64 colours, one per class of the largest data set allowed; the same list as ui/plane/picture.py's PALETTE.
 export const PALETTE = [
@@ -24,24 +25,27 @@ export const POINT_SIZE = 3; // the points' diameter in CSS pixels
 // Fetch plotly.js now without running it (a preload; the <script> tag reuses the download), so it
 // arrives while the payload does, and its evaluation (most of a second) waits for loadPlotly().
 export function preloadPlotly() {
-  if (window.Plotly || window.__lpPlotly || document.querySelector("link[data-lp-plotly]")) return;
+  if (window.Plotly || loading || document.querySelector("link[data-lp-plotly]")) return;
   el("link", { rel: "preload", as: "script", href: plotlyUrl(), "data-lp-plotly": "" }, document.head);
 }
 
 const plotlyUrl = () => new URL(PLOTLY_URL, document.baseURI.replace(/[^/]*$/, "")).href;
 
+// plotly.js's <script> on its way (a Promise of window.Plotly), shared by every plane of the page
+let loading = null;
+
 function loadPlotly() {
   if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!window.__lpPlotly) {
-    window.__lpPlotly = new Promise((resolve, reject) => {
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
       const s = document.createElement("script");
       s.src = plotlyUrl();
       s.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load")));
-      s.onerror = () => { window.__lpPlotly = null; reject(new Error("plotly.js could not be fetched")); };
+      s.onerror = () => { loading = null; reject(new Error("plotly.js could not be fetched")); };
       document.head.appendChild(s);
     });
   }
-  return window.__lpPlotly;
+  return loading;
 }
 
 // Resolves once the page has had a frame to show what is drawn now (firstpaint.js's canvas), so
@@ -64,9 +68,12 @@ function makeTraces(ctx) {
 function points(ctx, shown) {
   const { S, P } = ctx, keep = Array.from(drawOrder(ctx)).filter((i) => shown[P.y[i]]);
   S.pointIndex = Uint32Array.from(keep);
-  S.pointColors = keep.map((i) => PALETTE[P.y[i] % PALETTE.length]);
+  S.pointColors = keep.map((i) => colorOf(ctx, i));
   return { x: Float32Array.from(keep, (i) => P.z[2 * i]), y: Float32Array.from(keep, (i) => P.z[2 * i + 1]) };
 }
+
+// The colour training digit i is drawn in (its class's).
+export const colorOf = (ctx, i) => PALETTE[ctx.P.y[i] % PALETTE.length];
 
 function showClasses(ctx, Plotly, gd) {
   const n = ctx.classes.length, p = points(ctx, gd._fullData.slice(0, n).map((t) => t.visible === true));
@@ -93,7 +100,7 @@ function shuffled(n) {
 // each other, and side by side the planes should be the same size, so there the view fills a fixed box.
 export function openingView(ctx) {
   const S = ctx.S, [[x0, x1], [y0, y1]] = ctx.P.header.extent;
-  const st0 = (window.__lpState || {})[ctx.channel];
+  const st0 = ctx.state; // this render's state from Python: it came with the payload's reference
   ctx.view0 = st0 && st0.view ? st0.view : [[x0, x1], [y0, y1]];
   S.viewKey = st0 && st0.view ? JSON.stringify(st0.view) : null;
   S.linked = !!(st0 && st0.link);
@@ -166,22 +173,23 @@ export function plotArea(ctx, W) {
 export function drawPlot(ctx) {
   const { S, d } = ctx, traces = makeTraces(ctx), layout = makeLayout(ctx), config = makeConfig();
   afterPaint().then(loadPlotly).then((Plotly) => {
-    if (ctx.gone()) return;
+    if (ctx.disposed) return; // the plane went away while plotly.js loaded
     S.Plotly = Plotly;
     return Plotly.newPlot(d.plot, traces, layout, config).then((gd) => {
+      if (ctx.disposed) return loseGL(Plotly, gd); // it went away while Plotly drew
       S.gd = gd;
       S.stats.drawnAt = performance.now();
       d.plot.setAttribute("data-drawn", "1");
       wire(ctx, Plotly, gd);
     });
-  }).catch((e) => fail(S, ctx.root, ctx.setState, e));
+  }).catch((e) => { if (!ctx.disposed) fail(S, ctx.root, ctx.setState, e); });
 }
 
 function wire(ctx, Plotly, gd) {
   const { S, d } = ctx;
   gd.on("plotly_relayouting", () => { ctx.emit("relayouting"); drawOverlay(ctx); });
   gd.on("plotly_relayout", () => {
-    S.relayoutAt = performance.now();
+    S.stats.relayoutAt = performance.now();
     ctx.emit("relayout");
     drawOverlay(ctx);
   });

@@ -26,7 +26,6 @@ export function install(ctx) {
 
 function move(ctx, e) {
   const S = ctx.S;
-  if (ctx.gone()) return S.dispose();
   if (!S.gd) return;
   S.stats.moves++;
   const z = toData(ctx, e.clientX, e.clientY);
@@ -61,6 +60,6 @@ function up(ctx, press, e) {
   ctx.emit("click", { z1, z2, index });
   drawOverlay(ctx);
   S.stats.clicks++;
-  S.lastClickAt = performance.now();
+  S.stats.lastClickAt = performance.now();
   ctx.setTrigger("click", { z1, z2, index, t: Date.now() });
 }

@@ -17,6 +17,7 @@ export function decodeAt(ctx, z1, z2, why) {
   S.stats.decodeMs.push(performance.now() - t);
   if (S.stats.decodeMs.length > 2000) S.stats.decodeMs.shift();
   S.stats.decodes++;
+  S.decoded = { why, z1, z2 };
   // At rest the preview is the chosen point, which the line below already names: say only what to do.
   d.coords.textContent = why === "Chosen:" ? "Move the pointer over the plane to decode it live"
     : `${why} z1 = ${z1.toFixed(3)}, z2 = ${z2.toFixed(3)}`;

@@ -16,7 +16,7 @@ export function install(ctx) {
   const H = readHistory(ctx.P);
   // frames: the rAF times of the frames played; ms: each render's cost (bench/replay_fps.py reads both)
   const R = { H, p: H ? H.S - 1 : 0, on: false, playing: false, raf: 0, frames: [], ms: [] };
-  ctx.S.replay = R; // tests and bench/replay_fps.py read it
+  ctx.S.replay = R; // the test view reports it (bench/replay_fps.py: frames and ms)
   R.row = el("div", { class: "lp-replay", "data-testid": "lp-replay", hidden: "" });
   ctx.root.insertBefore(R.row, ctx.d.stage);
   if (!H) {
@@ -62,7 +62,7 @@ function play(ctx, R) {
   R.playing = true;
   let last = performance.now();
   const tick = (now) => {
-    if (!R.playing || ctx.gone()) return;
+    if (!R.playing || ctx.disposed) return;
     const p = R.p + ((now - last) / 1000) * RATE * +R.speed.value;
     last = now;
     if (p >= R.H.S - 1) return stop(ctx, R, true); // the end: back to the real plane

@@ -1,15 +1,18 @@
-// Feature: the state from Python. ui/plane/component.py's tiny state component posts this plane's state
-// ({channel, marker, index, star, view, link}) to window.__lpState[channel] with a window "lp-state"
-// event; it is applied once the plot is drawn and on every change, then emitted as "state".
+// Feature: the state from Python. It arrives in the component's data with the payload's reference
+// (main.js hands each new one to update()): {marker, index, star, view, link, replay, sigma, thumbs,
+// tiles, selection}. It is applied once the plot is drawn and on every change, then emitted as "state".
 import { sizeLayout } from "./plot.js";
 import { choose, decodeAt, emptyText } from "./preview.js";
 import { drawOverlay } from "./overlays.js";
 
 export function install(ctx) {
-  const onState = (e) => { if (e.detail && e.detail.channel === ctx.channel && ctx.S.gd) applyState(ctx, e.detail); };
-  window.addEventListener("lp-state", onState);
-  ctx.on("ready", () => applyState(ctx, (window.__lpState || {})[ctx.channel]));
-  ctx.on("dispose", () => window.removeEventListener("lp-state", onState));
+  ctx.on("ready", () => applyState(ctx, ctx.state));
+}
+
+// A rerun's state for this plane: kept as ctx.state, and applied now if the plot is drawn.
+export function update(ctx, st) {
+  ctx.state = st;
+  if (ctx.S.gd) applyState(ctx, st);
 }
 
 function applyState(ctx, st) {

@@ -5,8 +5,8 @@
 // app's static folder) from PREFETCH in view on, so zooming further in finds them cached; without the
 // data set (state.thumbs "decoded"), or where the tiles cannot be served ("unserved", or tiles.js gave
 // up), each is decoded here from its encoding. Nothing is asked of Python: no script reruns.
-// The plot's data-thumbnails attribute is the number drawn now; S.thumbs (T below) is what tests and
-// bench read (T.want, T.drawn, T.inFlight, T.tiles.fetched).
+// The plot's data-thumbnails attribute is the number drawn now; S.thumbs (T below) holds what the test
+// view reports (T.want, T.drawn, T.source, T.inFlight, T.tiles.manifest and .fetched).
 import { el, fitCanvas, paint } from "./dom.js";
 import { area, toPx, visible } from "./hit.js";
 import { PALETTE } from "./plot.js";
@@ -25,7 +25,7 @@ export function install(ctx) {
   d.stage.insertBefore(T.canvas, d.overlay);
   T.caption = el("div", { class: "lp-thumbs-caption", "data-testid": "lp-thumbs-caption", hidden: "" });
   d.stage.after(T.caption);
-  ctx.on("dispose", () => T.tiles && dispose(T.tiles));
+  ctx.on("dispose", () => { clearTimeout(T.slice); if (T.tiles) dispose(T.tiles); });
   ctx.on("ready", () => update(ctx, T));
   ctx.on("state", () => update(ctx, T));
   ctx.on("relayout", () => update(ctx, T));
@@ -35,8 +35,9 @@ export function install(ctx) {
 
 // Where the images come from now: "originals" (the static tiles), else decoded here, and why:
 // "decoded" (no data set), "unserved" (the server cannot write the tiles), "unfetched" (tiles.js gave up).
+// A plot carrying data-thumbs-source="decoded" decodes as without the data set (bench/plane_reading.py).
 function source(ctx, T) {
-  const st = (window.__lpState || {})[ctx.channel] || {};
+  const st = ctx.plot.dataset.thumbsSource === "decoded" ? { thumbs: "decoded" } : ctx.state || {};
   if (st.thumbs !== "originals" || typeof st.tiles !== "string") return st.thumbs === "unserved" ? "unserved" : "decoded";
   if (!T.tiles || T.tiles.url !== absolute(st.tiles)) {
     if (T.tiles) dispose(T.tiles);
