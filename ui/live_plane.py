@@ -35,6 +35,7 @@ import streamlit as st
 from model.net.export_weights import ExportError, plane_payload
 from ui import common, plane_thumbs
 from ui.plane_bundle import bundle
+from ui.plane_quality import quality_ref
 from ui.static_payload import present, publish
 
 HERE = Path(__file__).resolve().parent
@@ -144,6 +145,8 @@ def live_plane(
     if why:
         return LiveResult(False, why)
     data, _ = payload(bundle, key, classes)
+    if isinstance(data, dict):  # Colour by's per-digit quality, fetched by ui/plane/colorby.js
+        data = {**data, "quality": quality_ref(bundle)}
     result = _plane(
         key=key, data=data,
         on_click_change=lambda: _on_click(key, on_click),

@@ -51,8 +51,9 @@ import * as density from "./density.js";
 import * as lens from "./lens.js";
 
 import * as selection from "./selection.js";
+import * as colorby from "./colorby.js";
 
-const FEATURES = [firstpaint, pointer, links, map, interp, sync, thumbnails, labels, density, lens, replay, uncertainty, selection];
+const FEATURES = [firstpaint, pointer, links, map, interp, sync, thumbnails, labels, density, lens, replay, uncertainty, selection, colorby];
 
 export { parsePayload, makeDecoder };
 
@@ -67,6 +68,7 @@ export default function (component) {
   let root = host.querySelector(".lp-root");
   if (!root) root = el("div", { class: "lp-root" }, host);
   const S = createState(sig);
+  S.qualityRef = data.quality || null; // Colour by's file (ui/plane_quality.py), fetched on first use
   host.__lp = S;
   const ok = () => host.__lp === S; // no other model arrived while the bytes were on their way
   loadPayload(data)

@@ -54,8 +54,13 @@ function makeTraces(ctx) {
 function points(ctx, shown) {
   const { S, P } = ctx, keep = Array.from(drawOrder(ctx)).filter((i) => shown[P.y[i]]);
   S.pointIndex = Uint32Array.from(keep);
-  S.pointColors = keep.map((i) => PALETTE[P.y[i] % PALETTE.length]);
+  S.pointColors = keep.map(S.colorOf || ((i) => PALETTE[P.y[i] % PALETTE.length])); // colorby.js sets colorOf
   return { x: Float32Array.from(keep, (i) => P.z[2 * i]), y: Float32Array.from(keep, (i) => P.z[2 * i + 1]) };
+}
+
+// Redraw the points' positions and colours (a class shown or hidden, or another colouring: colorby.js).
+export function restylePoints(ctx) {
+  if (ctx.S.gd) showClasses(ctx, ctx.S.Plotly, ctx.S.gd);
 }
 
 function showClasses(ctx, Plotly, gd) {
