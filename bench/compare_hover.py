@@ -4,8 +4,8 @@
 
 Starts `streamlit run app.py` on 127.0.0.1 (models default (A) and seed (B) on Compare) and measures:
   * pointer move over plane A, ms of the page's own handlers (decode under the pointer, the nearest
-    training digit, both planes' rings), linked vs the same planes unlinked (S.link = null: what a
-    move costs on Explore), interleaved in blocks on one page; and how many moves onto a digit in A
+    training digit, both planes' rings), linked vs the same model's plane unlinked (Explore, on a
+    second page of the same browser), interleaved in blocks; and how many moves onto a digit in A
     rang the same digit in plane B within the move's own handler (no server call is involved);
   * the nearest-digit search alone (60,000 encodings), from the plane's own stats.
 Medians (min-p90). Writes bench/results/compare_hover.json (earlier runs kept).
@@ -27,31 +27,36 @@ from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop, 
 ROOT = Path(__file__).resolve().parent.parent
 
 LIVE_DRAWN = '() => document.querySelectorAll(\'[data-testid="lp-plot"][data-drawn="1"]\').length === 2'
-# Page pixels [i, x, y] of training digits [i, z1, z2] in plane A, only those inside its shown ranges.
-PIXELS = """(pts) => {
-    const S = window.__livePlane.compare_plane_a, gd = S.gd, fl = gd._fullLayout;
-    const r = S.d.plot.getBoundingClientRect(), [x0, x1] = fl.xaxis.range, [y0, y1] = fl.yaxis.range;
+EXPLORE_DRAWN = '[data-testid="lp-plot"][data-drawn="1"]'
+# Page pixels [i, x, y] of training digits [i, z1, z2] in plane `ch`, only those inside its shown ranges
+# (the plane's test view, ui/plane/js/view.js).
+PIXELS = """([ch, pts]) => {
+    const v = window.latentPlane.view(ch), [x0, x1] = v.range.x, [y0, y1] = v.range.y;
     return pts.filter(([, a, b]) => a > Math.min(x0, x1) && a < Math.max(x0, x1) && b > Math.min(y0, y1) && b < Math.max(y0, y1))
-      .map(([i, a, b]) => [i, r.left + fl.xaxis._offset + fl.xaxis.l2p(a), r.top + fl.yaxis._offset + fl.yaxis.l2p(b)]);
+      .map(([i, a, b]) => [i, ...v.toPage(a, b)]);
 }"""
-# Dispatch mousemoves at the given pixels; per move: [handler ms, digit ringed in plane A, in plane B (or null)].
-MOVES = """(pts) => pts.map(([, x, y]) => {
+# Dispatch mousemoves at the given pixels; per move: [handler ms, digit ringed in plane `ch`, in plane `other` (or null)].
+MOVES = """([ch, other, pts]) => pts.map(([, x, y]) => {
     const t = performance.now();
     document.dispatchEvent(new MouseEvent('mousemove', { clientX: x, clientY: y, bubbles: true }));
-    const ms = performance.now() - t, L = window.__livePlane, a = L.compare_plane_a.hover, b = L.compare_plane_b.hover;
+    const ms = performance.now() - t, view = (c) => (c ? window.latentPlane.view(c) : null);
+    const a = view(ch).hover, b = other ? view(other).hover : null;
     return [ms, a ? a.index : null, b ? b.index : null];
 })"""
-LINK = "(on) => { for (const S of Object.values(window.__livePlane)) S.link = on ? 'compare' : null; }"
 
 
 def open_compare(browser, url: str):
+    """Compare (models default and seed, linked) and, on a second page of the same browser, Explore (default, unlinked)."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = ctx.new_page()
+    page, explore = ctx.new_page(), ctx.new_page()
     page.goto(url + "/compare")
     wait_for_app(page)
     page.wait_for_function(LIVE_DRAWN, timeout=180_000)
+    explore.goto(url + "/?model=default")
+    wait_for_app(explore)
+    explore.wait_for_selector(EXPLORE_DRAWN, timeout=180_000)
     time.sleep(1)
-    return ctx, page
+    return ctx, page, explore
 
 
 def digits(z, n: int, seed: int) -> list[list[float]]:
@@ -59,19 +64,19 @@ def digits(z, n: int, seed: int) -> list[list[float]]:
     return [[int(i), float(z[i, 0]), float(z[i, 1])] for i in random.Random(seed).sample(range(len(z)), n)]
 
 
-def moves(page, z, n: int) -> dict:
+def moves(page, explore, z, n: int) -> dict:
     """Handler ms per move, linked vs unlinked (alternating blocks of 50); how many moves rang the same digit in B."""
-    pts = page.evaluate(PIXELS, digits(z, 4 * n, 0))[:n]
+    cand = digits(z, 4 * n, 0)
+    mine = {p[0]: p for p in explore.evaluate(PIXELS, ["explore_plane", cand])}
+    pts = [p for p in page.evaluate(PIXELS, ["compare_plane_a", cand]) if p[0] in mine][:n]
     linked, plain, same = [], [], 0
     for k in range(0, len(pts), 50):
         block = pts[k : k + 50]
-        page.evaluate(LINK, False)
-        plain += [ms for ms, *_ in page.evaluate(MOVES, block)]
-        page.evaluate(LINK, True)
-        for ms, a, b in page.evaluate(MOVES, block):
+        plain += [ms for ms, *_ in explore.evaluate(MOVES, ["explore_plane", None, [mine[p[0]] for p in block]])]
+        for ms, a, b in page.evaluate(MOVES, ["compare_plane_a", "compare_plane_b", block]):
             linked.append(ms)
             same += a is not None and a == b
-    search = page.evaluate("() => window.__livePlane.compare_plane_a.stats.hoverMs")
+    search = page.evaluate("() => window.latentPlane.view('compare_plane_a').stats.hoverMs")
     return {"linked_ms": summary(linked), "unlinked_ms": summary(plain), "search_ms": summary(search),
             "moves": len(pts), "same_in_b": same}  # fmt: skip
 
@@ -93,8 +98,8 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             open_compare(browser, url)[0].close()  # warm: models loaded, payloads built
-            ctx, page = open_compare(browser, url)
-            pt = moves(page, z, args.moves)
+            ctx, page, explore = open_compare(browser, url)
+            pt = moves(page, explore, z, args.moves)
             ctx.close()
             browser.close()
     finally:

@@ -31,15 +31,12 @@ import time
 from pathlib import Path
 
 from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop, wait_for_app
-from ui.plane_bundle import bundle
+from ui.plane.bundle import bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LIVE = "() => window.__livePlane.explore_plane"
-LIVE_PX = f"""([z1, z2]) => {{
-    const S = ({LIVE})(), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
-    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2)];
-}}"""
+LIVE = "() => window.latentPlane.view('explore_plane')"  # the plane's test view (ui/plane/js/view.js)
+LIVE_PX = f"([z1, z2]) => ({LIVE})().toPage(z1, z2)"
 DRAWN_LIVE = '[data-testid="lp-plot"][data-drawn="1"]'
 # performance.now() once Explore's still picture (LIVE=0) has loaded, else false.
 PICTURE_SHOWN = """() => { const img = document.querySelector('.st-key-explore_picture img');
@@ -53,18 +50,15 @@ URL_WAIT = """(old) => { window.__urlWait = new Promise((res) => { const t0 = pe
 # legend's traces hold no points). Taken from the figure as drawn, so the clicks land in the opening view
 # of any model.
 SPOTS = f"""(n) => {{
-    const gd = ({LIVE})().gd, fl = gd._fullLayout, r = gd.getBoundingClientRect();
-    const xa = fl.xaxis, ya = fl.yaxis;
-    const inner = (v, [a, b]) => v > a + 0.15 * (b - a) && v < b - 0.15 * (b - a);
+    const v = ({LIVE})(), gd = document.querySelector('[data-testid="lp-plot"]');
+    const order = gd.data.find((t) => t.name === "points");  // Plotly's public trace: its points in drawing order
+    const inner = (q, [a, b]) => q > a + 0.15 * (b - a) && q < b - 0.15 * (b - a);
     const pts = [];
-    gd._fullData.forEach((t) => {{
-        if (t.visible !== true || !t.x) return;
-        for (let i = 0; i < t.x.length; i++) if (inner(t.x[i], xa.range) && inner(t.y[i], ya.range)) pts.push([t.x[i], t.y[i]]);
-    }});
+    for (let k = 0; k < order.x.length; k++) if (inner(order.x[k], v.range.x) && inner(order.y[k], v.range.y)) pts.push([order.x[k], order.y[k]]);
     const out = [];
     for (let k = 0; k < Math.min(n, pts.length); k++) {{  // evenly through the list: a different class and place each time
-        const [x, y] = pts[Math.floor(((k + 0.5) * pts.length) / n)];
-        out.push([r.left + xa._offset + xa.l2p(x), r.top + ya._offset + ya.l2p(y)]);
+        const [a, b] = pts[Math.floor(((k + 0.5) * pts.length) / n)];
+        out.push(v.toPage(a, b));
     }}
     return out;
 }}"""
@@ -112,8 +106,8 @@ def open_explore(browser, url, live: bool):
 def pointer(page, n: int = 400):
     """Moves received and decodes per second under a stream of real mouse moves across the plane."""
     # The circle stays inside the axes (the run in docs/performance.md used the whole plot div, legend and margins included).
-    box = page.evaluate(f"""() => {{ const S = ({LIVE})(), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
-        return {{x: r.left + fl.xaxis._offset, y: r.top + fl.yaxis._offset, width: fl.xaxis._length, height: fl.yaxis._length}}; }}""")
+    box = page.evaluate(f"""() => {{ const v = ({LIVE})(), r = document.querySelector('[data-testid="lp-plot"]').getBoundingClientRect();
+        return {{x: r.left + v.area.left, y: r.top + v.area.top, width: v.area.w, height: v.area.h}}; }}""")
     s0 = page.evaluate(f"() => {{ const s = ({LIVE})().stats; return [s.moves, s.decodes, s.decodeMs.length]; }}")
     cx, cy, r = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, min(box["width"], box["height"]) / 3
     t0 = time.perf_counter()

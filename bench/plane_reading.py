@@ -63,7 +63,7 @@ def open_model(page, url: str, model: str) -> None:
     page.goto(f"{url}/?model={model}")
     wait_for_app(page)
     page.wait_for_selector(DRAWN, timeout=180_000)
-    page.wait_for_function(f"() => ({STATE})('{CH}').gd._fullData.length > 0")
+    page.wait_for_function(f"() => ({STATE})('{CH}').drawn")
 
 
 def fair(page, url: str, reps: int) -> dict:

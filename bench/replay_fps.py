@@ -5,10 +5,11 @@
 Starts `streamlit run app.py` (live plane) on 127.0.0.1, opens Explore with the shipped `default` model
 (2,000 sample digits, 54 snapshots) and, in one browser page:
   * idle: frames a second of an empty requestAnimationFrame loop (what the browser offers at all);
-  * replay: Play at 1x for `--seconds`, from the plane's own frame times (S.replay.frames) and render
-    costs (S.replay.ms); the same with Trails on;
-  * plotly restyle: the approach the replay does not use, the same 2,000 points moved each frame by
-    Plotly.restyle of a scattergl trace, for the same time.
+  * replay: Play at 1x for `--seconds`, from the plane's own frame times and render costs (its test
+    view's replay.frames and replay.ms, ui/plane/js/view.js); the same with Trails on;
+  * plotly restyle: the approach the replay does not use, the same 2,000 points (the model's history,
+    as the browser widens it from float16) moved each frame by Plotly.restyle of a scattergl trace,
+    for the same time.
 Frames a second are 1000 / the median frame interval, with the mean rate (frames / time) beside it;
 medians over reps (min-max). Writes bench/results/replay_fps.json with the load average before and after.
 """
@@ -24,18 +25,21 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop, wait_for_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
-R = "window.__livePlane.explore_plane.replay"
+R = "window.latentPlane.view('explore_plane').replay"  # the plane's test view
 IDLE = """(ms) => new Promise((done) => { const t = []; const f = (now) => { t.push(now);
   if (now - t[0] < ms) requestAnimationFrame(f); else done(t); }; requestAnimationFrame(f); })"""
 # Moves a 2,000-point scattergl trace with Plotly.restyle every frame for `ms`; returns the frame times.
-RESTYLE = """(ms) => new Promise((done) => {
-  const S = window.__livePlane.explore_plane, gd = S.gd, H = S.replay.H, n = gd.data.length;
+# H = {S snapshots, N points, z: S * N * 2 positions}, from the model's history (history_positions).
+RESTYLE = """([ms, H]) => new Promise((done) => {
+  const gd = document.querySelector('[data-testid="lp-plot"]'), n = gd.data.length, Plotly = window.Plotly;
   const xs = new Float32Array(H.N), ys = new Float32Array(H.N), t = [];
-  S.Plotly.addTraces(gd, { type: 'scattergl', mode: 'markers', x: [], y: [], marker: { size: 4 } });
+  Plotly.addTraces(gd, { type: 'scattergl', mode: 'markers', x: [], y: [], marker: { size: 4 } });
   const f = (now) => {
     t.push(now);
     const p = ((now - t[0]) / 500) % (H.S - 1), i = Math.floor(p), w = p - i;
@@ -43,8 +47,8 @@ RESTYLE = """(ms) => new Promise((done) => {
       xs[k] = H.z[(i * H.N + k) * 2] * (1 - w) + H.z[((i + 1) * H.N + k) * 2] * w;
       ys[k] = H.z[(i * H.N + k) * 2 + 1] * (1 - w) + H.z[((i + 1) * H.N + k) * 2 + 1] * w;
     }
-    S.Plotly.restyle(gd, { x: [xs.slice()], y: [ys.slice()] }, [n]);
-    if (now - t[0] < ms) requestAnimationFrame(f); else { S.Plotly.deleteTraces(gd, [n]); done(t); }
+    Plotly.restyle(gd, { x: [xs.slice()], y: [ys.slice()] }, [n]);
+    if (now - t[0] < ms) requestAnimationFrame(f); else { Plotly.deleteTraces(gd, [n]); done(t); }
   };
   requestAnimationFrame(f);
 })"""
@@ -61,13 +65,22 @@ def rates(times: list[float]) -> dict:
     }
 
 
+def history_positions() -> dict:
+    """The shipped default model's history as RESTYLE takes it: {S, N, z} (float16-rounded, as the browser has them)."""
+    from model.folders import store
+
+    z = np.asarray(store.load().history["z"], np.float16).astype(np.float64)  # (S, N, 2)
+    return {"S": z.shape[0], "N": z.shape[1], "z": z.ravel().tolist()}
+
+
 def play(page, seconds: float, trails: bool) -> dict:
     page.get_by_test_id("lp-replay-trails").set_checked(trails)
-    page.evaluate(f"() => {{ {R}.frames.length = 0; {R}.ms.length = 0; }}")
+    start = page.evaluate("() => performance.now()")
     page.get_by_test_id("lp-replay-play").click()
     time.sleep(seconds)
     page.get_by_test_id("lp-replay-play").click()  # pause
-    times, ms = page.evaluate(f"() => [{R}.frames.slice(), {R}.ms.slice()]")
+    # this play's frames (the plane keeps its last 600), and as many of its last render costs
+    times, ms = page.evaluate(f"(t0) => {{ const f = {R}.frames.filter((t) => t >= t0); return [f, {R}.ms.slice(-f.length)]; }}", start)  # fmt: skip
     page.get_by_test_id("lp-replay-done").click()
     return {**rates(times), "render_ms_median": statistics.median(ms)}
 
@@ -98,12 +111,12 @@ def main() -> None:
             wait_for_app(page)
             page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
             page.get_by_test_id("lp-replay-play").wait_for()
-            ms = int(a.seconds * 1000)
+            ms, hist = int(a.seconds * 1000), history_positions()
             for _ in range(a.reps):
                 results["idle"].append(rates(page.evaluate(IDLE, ms)))
                 results["replay"].append(play(page, a.seconds, trails=False))
                 results["replay_trails"].append(play(page, a.seconds, trails=True))
-                results["plotly_restyle"].append(rates(page.evaluate(RESTYLE, ms)))
+                results["plotly_restyle"].append(rates(page.evaluate(RESTYLE, [ms, hist])))
             browser.close()
     finally:
         stop(proc)

@@ -25,17 +25,23 @@ from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results" / "selection_browser.json"
-AT = """([fx, fy]) => { const S = window.__livePlane.explore_plane, fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
-  return [r.left + fl.xaxis._offset + fx * fl.xaxis._length, r.top + fl.yaxis._offset + fy * fl.yaxis._length]; }"""
+VIEW = "window.latentPlane.view('explore_plane')"  # the plane's test view (ui/plane/js/view.js)
+AT = f"""([fx, fy]) => {{ const v = {VIEW}, r = document.querySelector('[data-testid="lp-plot"]').getBoundingClientRect();
+  return [r.left + v.area.left + fx * v.area.w, r.top + v.area.top + fy * v.area.h]; }}"""
 # Arms window.__selWait: resolves with [ms to Python's count on the plot, ms to the panel shown] from the
 # next pointerup, for a shape sent after now; null after 30 s.
-SEL_WAIT = """() => { const S = window.__livePlane.explore_plane, old = S.selectionSent ? S.selectionSent.t : null;
+SEL_WAIT = (
+    """() => { const sent0 = """
+    + VIEW
+    + """.selection.sent, old = sent0 ? sent0.t : null;
   const plot = document.querySelector('[data-testid="lp-plot"]'), img0 = document.querySelector('.st-key-selection_gallery img');
   const src0 = img0 ? img0.src : null, start = performance.now();
   let t0 = null, plotMs = null;
   document.addEventListener('pointerup', () => { t0 = performance.now(); }, { capture: true, once: true });
   window.__selWait = new Promise((res) => { const f = () => {
-    const sent = S.selectionSent, now = performance.now();
+    const sent = """
+    + VIEW
+    + """.selection.sent, now = performance.now();
     if (now - start > 30000) return res(null);
     if (t0 !== null && sent && sent.t !== old && plot.getAttribute('data-selected-t') === String(sent.t)) {
       if (plotMs === null) plotMs = now - t0;
@@ -44,6 +50,7 @@ SEL_WAIT = """() => { const S = window.__livePlane.explore_plane, old = S.select
       if (head && head.innerText === want && img && img.src !== src0 && img.complete) return res([plotMs, now - t0]);
     }
     setTimeout(f, 2); }; f(); }); }"""
+)
 BOXES = [((0.3, 0.3), (0.6, 0.7)), ((0.35, 0.2), (0.75, 0.55))]
 
 
@@ -59,7 +66,7 @@ def drag(page, a, b) -> None:
 def timed_boxes(page, reps: int, pause: float):
     plot, panel = [], []
     page.get_by_test_id("lp-drag-select").click()
-    page.wait_for_function("() => window.__livePlane.explore_plane.gd._fullLayout.dragmode === 'select'")
+    page.wait_for_function(f"() => {VIEW}.dragmode === 'select'")
     for i in range(reps + 1):  # the first (warm-up: first panel, first bar chart) is not counted
         page.evaluate(SEL_WAIT)
         drag(page, *BOXES[i % 2])

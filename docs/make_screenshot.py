@@ -25,15 +25,14 @@ from PIL import Image
 from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, ROOT, start_streamlit, stop, wait_for_app
 
 PLOT = '[data-testid="lp-plot"][data-drawn="1"]'
-# Page pixels of every training encoding inside the plot area, from plotly's own axis maps:
-# [[x, y], ...] for the first `n` encodings that fall in view (the live plane's state and figure).
+# Page pixels of every training encoding inside the plot area, from the plane's test view
+# (ui/plane/js/view.js): [[x, y], ...] for the first `n` encodings that fall in view.
 IN_VIEW = """(n) => {
-    const S = window.__livePlane.explore_plane, fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
+    const v = window.latentPlane.view("explore_plane"), z = v.points().z, r = document.querySelector('[data-testid="lp-plot"]').getBoundingClientRect();
     const out = [];
-    for (let i = 0; i < S.P.z.length / 2 && out.length < n; i++) {
-        const x = fl.xaxis.l2p(S.P.z[2 * i]), y = fl.yaxis.l2p(S.P.z[2 * i + 1]);
-        if (x > 0 && x < fl.xaxis._length && y > 0 && y < fl.yaxis._length)
-            out.push([r.left + fl.xaxis._offset + x, r.top + fl.yaxis._offset + y]);
+    for (let i = 0; i < z.length / 2 && out.length < n; i++) {
+        const [x, y] = v.toPage(z[2 * i], z[2 * i + 1]), px = x - r.left - v.area.left, py = y - r.top - v.area.top;
+        if (px > 0 && px < v.area.w && py > 0 && py < v.area.h) out.push([x, y]);
     }
     return out;
 }"""

@@ -1,14 +1,14 @@
 """Shared helpers of the AppTests: what a page sends the live plane, and its still picture.
 
-AppTest runs no JavaScript, so a page's live plane is seen as the state it is sent (ui/live_plane.py's
-small state component: marker, index, star, view, link) and the payload it is given.
+AppTest runs no JavaScript, so a page's live plane is seen as the data it is sent (ui/plane/component.py):
+the state in it (marker, index, star, view, link, ...) and the payload its reference names.
 """
 
 from __future__ import annotations
 
 import json
 
-from ui.plane_picture import CAPTION
+from ui.plane.picture import CAPTION
 
 
 def plane(at, channel: str):
@@ -20,27 +20,23 @@ def plane(at, channel: str):
 
 
 def plane_payload(at, channel: str) -> bytes:
-    """The live plane's payload bytes: the file its data names (static/lp/<sha>.bin), or inline bytes."""
-    c = plane(at, channel)
-    ref = json.loads(c.proto.json) if c.proto.json else {}
-    if ref.get("sha"):
-        from ui.static import static_dir
-        from ui.static_payload import SUBDIR
+    """The live plane's payload bytes: the file its data names (static/lp/<sha>.bin)."""
+    from ui.plane.publish import SUBDIR, static_dir
 
-        return (static_dir() / SUBDIR / f"{ref['sha']}.bin").read_bytes()
-    return c.proto.bytes
+    ref = json.loads(plane(at, channel).proto.json)
+    return (static_dir() / SUBDIR / f"{ref['sha']}.bin").read_bytes()
 
 
 def plane_state(at, channel: str = "explore_plane") -> dict:
-    """What the page sends the live plane `channel`: {marker, index, star, view, link}."""
-    for c in at.get("bidi_component"):
-        if c.proto.component_name.endswith(".live_plane_state") and c.proto.id.endswith(f"-{channel}_state"):
-            return json.loads(c.proto.json)
-    raise AssertionError(f"no live plane {channel} on the page")
+    """The state the page sends the live plane `channel` in its data: {marker, index, star, view, link, ...}."""
+    c = plane(at, channel)
+    if c is None:
+        raise AssertionError(f"no live plane {channel} on the page")
+    return json.loads(c.proto.json)["state"]
 
 
 def pictures(at) -> list[str]:
-    """The media URLs of the page's still pictures of the plane (ui/plane_picture.py), in page order.
+    """The media URLs of the page's still pictures of the plane (ui/plane/picture.py), in page order.
 
     Streamlit names media by content, so a picture with its marker moved has a new URL.
     """

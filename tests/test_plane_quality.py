@@ -1,4 +1,4 @@
-"""Colour by's file for the browser (ui/plane_quality.py): one exact float16 value per training digit,
+"""Colour by's file for the browser (ui/plane/quality.py): one exact float16 value per training digit,
 the scale's domain, and the note of what is missing."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import numpy as np
 from model.folders import store
 from model.folders.check import QUALITY_FILE, load_quality
 from model.net.export_weights import unpack
-from ui.plane_quality import body, scale
+from ui.plane.quality import body, scale
 
 
 def test_the_browser_gets_every_training_value_exactly():

@@ -19,8 +19,8 @@ from model.net.autoencoder import Models, build
 from model.net.config import Config
 from model.net.fast import Codec, bce, dense_stack
 from model.net.keras_import import keras
-from model.net.metrics import knn_accuracy
 from model.plane import quality
+from model.plane.metrics import knn_accuracy
 
 Progress = Callable[[dict], None]
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from model.folders.atomic import write_file_atomic
 from model.folders.check import QUALITY_FILE, ModelError, load_quality
-from model.net.neighbors import nearest_indices
+from model.plane.neighbors import nearest_indices
 
 log = logging.getLogger(__name__)
 

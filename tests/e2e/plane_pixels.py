@@ -3,7 +3,7 @@ of the coloured pixels against its share of the points there (bench/plane_readin
 
     f = fairness(page, "explore_plane")   # {"tvd", "tvd_window", "pixels", "points", "window", ...}
 
-The window is model/net/density.py's mixed_window() over the range the plane shows now. Only the plot
+The window is model/plane/density.py's mixed_window() over the range the plane shows now. Only the plot
 itself is read: the plane's canvases above and below it (chosen point, labels, thumbnails, decoded map)
 are hidden for the screenshot and shown again after. Each pixel goes to the class whose colour, at one
 to four stacked layers of the plane's marker opacity over the page's background, is nearest; pixels
@@ -24,22 +24,18 @@ import io
 import numpy as np
 from PIL import Image
 
-from model.net.density import mixed_window, tvd
+from model.plane.density import mixed_window, tvd
+from tests.e2e.plane_view import AREA, PLOT, VIEW
+from tests.e2e.plane_view import labels as plane_labels
+from tests.e2e.plane_view import points as plane_points
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")  # fmt: skip
-STATE = "(ch) => window.__livePlane[ch]"
-# The plot area's page box and its data ranges: [left, top, width, height, [x0, x1], [y0, y1]].
-AREA = f"""(ch) => {{
-    const S = ({STATE})(ch), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
-    return [r.left + fl.xaxis._offset, r.top + fl.yaxis._offset, fl.xaxis._length, fl.yaxis._length,
-            fl.xaxis.range.slice(), fl.yaxis.range.slice()];
-}}"""
 NEAR = 30.0  # RGB distance: a pixel this close to a class colour is that class; farther ones (edges where two
 # colours or a colour and the background blend, axes, text) are not counted
 BACKGROUND = """() => getComputedStyle(document.querySelector('[data-testid="stApp"]') || document.body)
     .backgroundColor.match(/[\\d.]+/g).slice(0, 3).map(Number)"""
-HIDE = """([ch, hide]) => { for (const c of window.__livePlane[ch].d.stage.querySelectorAll(':scope > canvas'))
-    c.style.visibility = hide ? 'hidden' : ''; }"""
+HIDE = f"""([ch, hide]) => {{ for (const c of ({PLOT})(ch).parentNode.querySelectorAll(':scope > canvas'))
+    c.style.visibility = hide ? 'hidden' : ''; }}"""
 
 
 def _rgb(h: str) -> np.ndarray:
@@ -75,9 +71,10 @@ def under_pixels(pts: np.ndarray, labels: np.ndarray, shape, n_classes: int) -> 
 
 
 # The plane's "points" opacity slider set as a user would (its input event restyles the points).
-OPACITY = """async ([ch, v]) => { const S = window.__livePlane[ch], o = S.d.opacity, old = +o.value;
-    o.value = String(v); o.dispatchEvent(new Event('input', { bubbles: true }));
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))); return old; }"""
+OPACITY = f"""async ([ch, v]) => {{ const o = ({PLOT})(ch).closest('.lp-root').querySelector('[data-testid="lp-opacity"]');
+    const old = +o.value;
+    o.value = String(v); o.dispatchEvent(new Event('input', {{ bubbles: true }}));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))); return old; }}"""
 
 
 def fairness(page, channel: str, opacity: float = 1.0, cells: int = 6) -> dict:
@@ -87,9 +84,8 @@ def fairness(page, channel: str, opacity: float = 1.0, cells: int = 6) -> dict:
     shows exactly the class drawn on top, the strictest test of draw order), then set back.
     """
     left, top, w, h, xr, yr = page.evaluate(AREA, channel)
-    z = np.asarray(page.evaluate(f"(ch) => Array.from(({STATE})(ch).P.z)", channel), np.float64).reshape(-1, 2)
-    y = np.asarray(page.evaluate(f"(ch) => Array.from(({STATE})(ch).P.y)", channel), np.int64)
-    n_classes = len(page.evaluate(f"(ch) => ({STATE})(ch).P.header.classes", channel))
+    z, y = plane_points(page, channel), plane_labels(page, channel)
+    n_classes = len(page.evaluate(VIEW, channel)["classes"])
     (wx0, wx1), (wy0, wy1) = box = mixed_window(z, y, (tuple(xr), tuple(yr)), cells=cells)
 
     def to_px(zz):  # data -> page pixels, (N, 2)

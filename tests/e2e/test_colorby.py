@@ -12,17 +12,21 @@ from playwright.sync_api import expect
 from model.folders import store
 from model.folders.check import QUALITY_FILE, load_quality
 from tests.e2e.app_utils import wait_for_app
-from ui.plane_quality import scale
+from tests.e2e.plane_view import AREA, V
+from ui.plane.quality import scale
 
 pytestmark = pytest.mark.e2e
 
-STATE = "() => window.__livePlane.explore_plane"
+CH = "explore_plane"
+COLOR_BY = f"() => ({V})('{CH}').colorBy"
 VIRIDIS = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725"]
 DIM = "rgba(200, 200, 200, 0.25)"
-TRACE = f"""() => {{
-    const S = ({STATE})(), t = S.gd.data[S.gd.data.length - 1];
-    return {{ index: Array.from(S.pointIndex), color: Array.from(t.marker.color) }};
-}}"""
+DRAWN = f"() => ({V})('{CH}').drawnColors()"  # [[training digit, colour]] of the points as drawn
+
+
+def drawn(page) -> tuple[np.ndarray, list[str]]:
+    pairs = page.evaluate(DRAWN)
+    return np.array([i for i, _ in pairs]), [c for _, c in pairs]
 
 
 def viridis(v: float, lo: float, hi: float) -> str:
@@ -46,7 +50,7 @@ def open_colored(page, url: str, option: str) -> None:
     wait_for_app(page)
     page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
     page.get_by_test_id("lp-colorby").select_option(option)
-    page.wait_for_function(f"() => ({STATE})().colorBy.values !== null", timeout=60_000)
+    page.wait_for_function(f"() => ({COLOR_BY})().loaded", timeout=60_000)
 
 
 def test_colour_by_error_follows_the_scale_and_a_brush_dims_the_rest(page, live_url, shipped_quality):
@@ -55,10 +59,9 @@ def test_colour_by_error_follows_the_scale_and_a_brush_dims_the_rest(page, live_
     _, q = shipped_quality
     v = q["error_train"].astype(np.float64)
     open_colored(page, live_url, "error")
-    spec = page.evaluate(f"() => ({STATE})().colorBy.spec")
+    spec = page.evaluate(COLOR_BY)["spec"]
     assert (spec["lo"], spec["hi"]) == pytest.approx(scale("error", q["error_train"]), abs=0)
-    trace = page.evaluate(TRACE)
-    idx, color = np.array(trace["index"]), trace["color"]
+    idx, color = drawn(page)
     assert len(idx) == len(v)
     for k in np.random.default_rng(0).choice(len(idx), 300, replace=False):
         assert color[k] == viridis(v[idx[k]], spec["lo"], spec["hi"]), f"point {idx[k]}"
@@ -70,12 +73,11 @@ def test_colour_by_error_follows_the_scale_and_a_brush_dims_the_rest(page, live_
     inside = (v >= 0.1) & (v <= 0.2)
     expect(page.get_by_test_id("lp-brush-count")).to_have_text(f"{inside.sum():,} of {len(v):,} digits in range")
     assert 0 < inside.sum() < len(v)
-    trace = page.evaluate(TRACE)
-    dimmed = np.array([c == DIM for c in trace["color"]])
-    assert np.array_equal(dimmed, ~inside[np.array(trace["index"])])
+    idx, color = drawn(page)
+    assert np.array_equal(np.array([c == DIM for c in color]), ~inside[idx])
     page.get_by_test_id("lp-brush-clear").click()
-    page.wait_for_function(f"() => ({STATE})().colorBy.range === null", timeout=30_000)
-    assert DIM not in page.evaluate(TRACE)["color"]
+    page.wait_for_function(f"() => ({COLOR_BY})().range === null", timeout=30_000)
+    assert DIM not in drawn(page)[1]
 
 
 def test_a_brush_on_the_histogram_dims_points(page, live_url, shipped_quality):
@@ -88,7 +90,7 @@ def test_a_brush_on_the_histogram_dims_points(page, live_url, shipped_quality):
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.55, box["y"] + box["height"] / 2, steps=5)
     page.mouse.up()
-    page.wait_for_function(f"() => ({STATE})().colorBy.range !== null", timeout=30_000)
+    page.wait_for_function(f"() => ({COLOR_BY})().range !== null", timeout=30_000)
     lo, hi = (float(page.get_by_test_id(t).input_value()) for t in ("lp-brush-lo", "lp-brush-hi"))
     assert lo <= v.min() and 0.5 <= hi <= 0.6
     expect = int(((v >= lo) & (v <= hi)).sum())
@@ -103,17 +105,16 @@ def test_worst_digit_in_the_gallery_picks_it(page, live_url, shipped_quality):
     open_colored(page, live_url, "agree")
     gallery = page.get_by_test_id("lp-worst")
     gallery.get_by_role("listitem").first.wait_for()
-    (x0, x1), (y0, y1) = page.evaluate(
-        f"() => {{ const f = ({STATE})().gd._fullLayout; return [f.xaxis.range, f.yaxis.range]; }}"
-    )
+    *_, (x0, x1), (y0, y1) = page.evaluate(AREA, CH)
     seen = np.flatnonzero((z[:, 0] >= x0) & (z[:, 0] <= x1) & (z[:, 1] >= y0) & (z[:, 1] <= y1))
     expect = seen[np.lexsort((seen, v[seen]))][:12]
-    shown = [int(i) for i in gallery.get_attribute("data-indices").split(",")]
+    shown = page.evaluate(COLOR_BY)["worst"]
     assert shown == expect.tolist()
+    assert gallery.get_attribute("data-indices") == ",".join(map(str, shown))
     first = gallery.get_by_role("listitem").first
     assert f"#{shown[0]}" in first.get_attribute("aria-label")
     first.click()
-    page.wait_for_function(f"(i) => ({STATE})().committed && ({STATE})().committed.index === i", arg=shown[0])
+    page.wait_for_function(f"(i) => {{ const c = ({V})('{CH}').chosen; return c && c.index === i; }}", arg=shown[0])
     picked = page.locator(".st-key-explore_picked")
     picked.wait_for(timeout=60_000)
     page.wait_for_function(

@@ -12,7 +12,7 @@ from PIL import Image
 
 from model.folders import store
 from model.folders.library import SHIPPED_DIR
-from model.net.selection import members, parse_shape
+from model.plane.selection import members, parse_shape
 from tests.e2e.app_utils import (
     DECODED,
     assert_no_exception,
@@ -21,6 +21,7 @@ from tests.e2e.app_utils import (
     wait_for_app,
     wait_until_quiet,
 )
+from tests.e2e.plane_view import AT as PLANE_AT
 
 pytestmark = pytest.mark.e2e
 
@@ -67,12 +68,13 @@ def test_sidebar_switcher_changes_model_and_url(page, app_url):
 
 BOTH_DRAWN = '() => document.querySelectorAll(\'[data-testid="lp-plot"][data-drawn="1"]\').length === 2'
 # [x, y, pixels per z1 unit, [x0, x1], [y0, y1]] of latent point (z1, z2) in live plane `side` ("a" or "b").
-LIVE_PX = """([side, z1, z2]) => {
-    const S = window.__livePlane['compare_plane_' + side], fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
-    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2),
-            fl.xaxis._length / (fl.xaxis.range[1] - fl.xaxis.range[0]), fl.xaxis.range, fl.yaxis.range];
-}"""
-HOVER = "(side) => window.__livePlane['compare_plane_' + side].hover"
+VIEW = "(side) => window.latentPlane.view('compare_plane_' + side)"  # the test view (ui/plane/js/view.js)
+LIVE_PX = f"""([side, z1, z2]) => {{
+    const v = ({VIEW})(side), [x, y] = v.toPage(z1, z2);
+    return [x, y, v.area.w / (v.range.x[1] - v.range.x[0]), v.range.x, v.range.y];
+}}"""
+HOVER = f"(side) => ({VIEW})(side).hover"
+CHOSEN_B = f"({VIEW})('b').chosen"
 
 
 def open_live(page, url: str) -> None:
@@ -173,9 +175,9 @@ def test_click_on_a_live_plane_marks_the_digit_in_both(page, live_url):
     i, x, y = live_point(page, "a", latent("default")["z_train"])
     page.mouse.click(x, y)
     page.locator(".st-key-compare_digit").get_by_text(f"Training digit #{i}").wait_for(timeout=60_000)
-    page.wait_for_function(f"() => window.__livePlane.compare_plane_b.committed?.index === {i}", timeout=30_000)
+    page.wait_for_function(f"() => {CHOSEN_B}?.index === {i}", timeout=30_000)
     b = latent("seed")["z_train"][i]
-    committed = page.evaluate("() => window.__livePlane.compare_plane_b.committed")
+    committed = page.evaluate(f"() => {CHOSEN_B}")
     assert (committed["z1"], committed["z2"]) == pytest.approx(tuple(map(float, b)), abs=1e-4)
     assert f"training digit #{i}" in page.locator(".st-key-compare_live_b").get_by_test_id("lp-chosen").inner_text()
     page.locator(".st-key-compare_digit").get_by_test_id("stImageCaption").nth(2).wait_for()
@@ -198,7 +200,7 @@ def test_phone_planes_stack_and_a_tap_marks_the_digit_in_both(browser, live_url)
         page.touchscreen.tap(x, y)
         page.wait_for_function(f"() => ({HOVER})('b')?.index === {i}", timeout=10_000)  # at once, in the browser
         page.locator(".st-key-compare_digit").get_by_text(f"Training digit #{i}").wait_for(timeout=60_000)
-        page.wait_for_function(f"() => window.__livePlane.compare_plane_b.committed?.index === {i}", timeout=30_000)
+        page.wait_for_function(f"() => {CHOSEN_B}?.index === {i}", timeout=30_000)
         assert_no_exception(page, "compare on a phone")
     finally:
         context.close()
@@ -215,14 +217,11 @@ def test_live_compare_falls_back_to_still_pictures_when_a_plane_cannot_start(pag
 
 
 # Page position of fractions (fx, fy) across live plane `side`'s plot area (fy from the top).
-AT = """([side, fx, fy]) => { const S = window.__livePlane['compare_plane_' + side], fl = S.gd._fullLayout,
-  r = S.d.plot.getBoundingClientRect();
-  return [r.left + fl.xaxis._offset + fx * fl.xaxis._length, r.top + fl.yaxis._offset + fy * fl.yaxis._length]; }"""
+AT = "([side, fx, fy]) => (" + PLANE_AT + ")(['compare_plane_' + side, fx, fy])"
 ANSWERED = """(t) => ['a', 'b'].every((s) => document.querySelector('.st-key-compare_live_' + s + ' [data-testid="lp-plot"]')
   .getAttribute('data-selected-t') === String(t))"""
 # The training digits plane `side` highlights (Plotly's selected points of its points trace, as indices).
-LIT = """(side) => { const S = window.__livePlane['compare_plane_' + side], t = S.gd.data.find((d) => d.name === 'points');
-  return (t.selectedpoints || []).map((k) => S.pointIndex[k]).sort((x, y) => x - y); }"""
+LIT = f"(side) => ({VIEW})(side).lit()"
 
 
 def test_box_on_one_plane_selects_the_same_digits_in_both(page, live_url):
@@ -231,7 +230,7 @@ def test_box_on_one_plane_selects_the_same_digits_in_both(page, live_url):
     open_live(page, live_url)
     plane = page.locator(".st-key-compare_live_a")
     plane.get_by_test_id("lp-drag-select").click()
-    page.wait_for_function("() => window.__livePlane.compare_plane_a.gd._fullLayout.dragmode === 'select'")
+    page.wait_for_function(f"() => ({VIEW})('a').dragmode === 'select'")
     plot_of(page, "a").scroll_into_view_if_needed()
     (x0, y0), (x1, y1) = page.evaluate(AT, ["a", 0.3, 0.3]), page.evaluate(AT, ["a", 0.6, 0.7])
     page.mouse.move(x0, y0)
@@ -239,8 +238,8 @@ def test_box_on_one_plane_selects_the_same_digits_in_both(page, live_url):
     for k in range(1, 6):
         page.mouse.move(x0 + (x1 - x0) * k / 5, y0 + (y1 - y0) * k / 5)
     page.mouse.up()
-    page.wait_for_function("() => window.__livePlane.compare_plane_a.selectionSent", timeout=30_000)
-    sent = page.evaluate("() => window.__livePlane.compare_plane_a.selectionSent")
+    page.wait_for_function(f"() => ({VIEW})('a').selection.sent", timeout=30_000)
+    sent = page.evaluate(f"() => ({VIEW})('a').selection.sent")
     page.wait_for_function(ANSWERED, arg=sent["t"], timeout=60_000)
     la, lb = latent("default"), latent("seed")
     want = np.flatnonzero(members(la["z_train"], [parse_shape(sent)]))

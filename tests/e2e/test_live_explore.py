@@ -7,16 +7,14 @@ import numpy as np
 import pytest
 from scipy.spatial import cKDTree
 
-from model.net.views import core_box
+from model.plane.views import core_box
 from tests.e2e.app_utils import DECODED, assert_no_exception, wait_for_app
+from tests.e2e.plane_view import AREA as PLANE_AREA
 
 pytestmark = pytest.mark.e2e
 
-STATE = "() => window.__livePlane.explore_plane"
-PAGE_PX = f"""([z1, z2]) => {{
-    const S = ({STATE})(), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
-    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2)];
-}}"""
+STATE = "() => window.latentPlane.view('explore_plane')"  # the plane's test view (ui/plane/js/view.js)
+PAGE_PX = f"([z1, z2]) => ({STATE})().toPage(z1, z2)"
 
 
 def test_click_on_a_digit_shows_original_neighbours_and_url(page, live_url):
@@ -25,7 +23,7 @@ def test_click_on_a_digit_shows_original_neighbours_and_url(page, live_url):
     wait_for_app(page)
     page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
     assert page.get_by_test_id("stPlotlyChart").count() == 0  # one renderer: the live plane
-    z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 2))")
+    z = page.evaluate(f"() => ({STATE})().points().z.slice(0, 2)")
     page.mouse.click(*page.evaluate(PAGE_PX, z))
     picked = page.locator(".st-key-explore_picked")
     picked.wait_for(timeout=60_000)
@@ -46,11 +44,11 @@ def test_jump_to_index_moves_marker(page, live_url):
     box = page.get_by_label("Go to training digit")
     box.fill("123")
     box.press("Enter")
-    page.wait_for_function(f"() => {{ const c = ({STATE})().committed; return c && c.index === 123; }}", timeout=60_000)
+    page.wait_for_function(f"() => {{ const c = ({STATE})().chosen; return c && c.index === 123; }}", timeout=60_000)
     assert "training digit #123" in page.get_by_test_id("lp-chosen").inner_text()
 
 
-RANGES = f"() => {{ const fl = ({STATE})().gd._fullLayout; return [fl.xaxis.range, fl.yaxis.range]; }}"
+RANGES = f"() => {{ const v = ({STATE})(); return [v.range.x, v.range.y]; }}"
 
 
 def test_plane_opens_on_the_core_and_a_double_click_shows_every_digit(page, live_url):
@@ -58,7 +56,7 @@ def test_plane_opens_on_the_core_and_a_double_click_shows_every_digit(page, live
     page.goto(live_url + "/")
     wait_for_app(page)
     page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
-    z = np.asarray(page.evaluate(f"() => Array.from(({STATE})().P.z)")).reshape(-1, 2)
+    z = np.asarray(page.evaluate(f"() => ({STATE})().points().z")).reshape(-1, 2)
     (x0, x1), (y0, y1) = page.evaluate(RANGES)
     (cx0, cx1), (cy0, cy1) = core_box(z)
     assert x0 <= cx0 + 1e-3 and x1 >= cx1 - 1e-3 and y0 <= cy0 + 1e-3 and y1 >= cy1 - 1e-3  # the core is in view
@@ -76,7 +74,7 @@ def test_back_after_a_click_returns_to_the_whole_previous_point(page, live_url):
     wait_for_app(page)
     page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
     page.wait_for_function("() => location.search.includes('z1=10.0000')", timeout=60_000)
-    z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 2))")
+    z = page.evaluate(f"() => ({STATE})().points().z.slice(0, 2)")
     page.mouse.click(*page.evaluate(PAGE_PX, z))
     page.wait_for_function("() => !location.search.includes('z1=10.0000')", timeout=60_000)
     wait_for_app(page)
@@ -86,12 +84,8 @@ def test_back_after_a_click_returns_to_the_whole_previous_point(page, live_url):
 
 
 # The plot area in page pixels and its ranges: [left, top, width, height, [x0, x1], [y0, y1]].
-AREA = f"""() => {{
-    const S = ({STATE})(), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
-    return [r.left + fl.xaxis._offset, r.top + fl.yaxis._offset, fl.xaxis._length, fl.yaxis._length,
-            fl.xaxis.range, fl.yaxis.range];
-}}"""
-COMMITTED = f"() => ({STATE})().committed"
+AREA = f"() => ({PLANE_AREA})('explore_plane')"
+COMMITTED = f"() => ({STATE})().chosen"
 
 
 def open_live(page, url: str):
@@ -100,10 +94,10 @@ def open_live(page, url: str):
     wait_for_app(page)
     page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
     wait_for_app(page)
-    z = np.asarray(page.evaluate(f"() => Array.from(({STATE})().P.z)"), np.float64).reshape(-1, 2)
+    z = np.asarray(page.evaluate(f"() => ({STATE})().points().z"), np.float64).reshape(-1, 2)
     left, top, w, h, (x0, x1), (y0, y1) = page.evaluate(AREA)
     px = np.stack([left + (z[:, 0] - x0) / (x1 - x0) * w, top + (y1 - z[:, 1]) / (y1 - y0) * h], axis=1)
-    assert np.allclose(px[0], page.evaluate(PAGE_PX, z[0].tolist()), atol=0.5)  # plotly's own map agrees
+    assert np.allclose(px[0], page.evaluate(PAGE_PX, z[0].tolist()), atol=0.5)  # the view's own map agrees
     return z, px
 
 

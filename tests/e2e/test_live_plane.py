@@ -10,18 +10,22 @@ import pytest
 from model.folders import store
 from model.net.export_weights import plane_payload
 from tests.e2e.app_utils import record_frames, start_streamlit, stop, wait_for_app, wait_until_quiet
+from tests.e2e.plane_view import TO_PAGE, VIEW, V
 
 pytestmark = pytest.mark.e2e
 
 HARNESS = "tests/e2e/apps/live_plane_app.py"
 PLOT = '[data-testid="lp-plot"]'
 DRAWN = '[data-testid="lp-plot"][data-drawn="1"]'
-STATE = "() => Object.values(window.__livePlane)[0]"
-PREVIEW = f"() => Array.from(({STATE})().d.preview.getContext('2d').getImageData(0, 0, 28, 28).data).join(',')"
-PAGE_PX = f"""([z1, z2]) => {{
-    const S = ({STATE})(), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
-    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2)];
-}}"""
+CH = "plane"  # the harness's plane key
+PREVIEW = """() => Array.from(document.querySelector('[data-testid="lp-preview"]').getContext('2d')
+    .getImageData(0, 0, 28, 28).data).join(',')"""
+FIRST = f"(n) => ({V})('{CH}').points().z.slice(0, n)"  # the first n / 2 training encodings, flat
+
+
+def page_px(page, z):
+    """Page pixels of latent point z = [z1, z2] in the harness's plane."""
+    return page.evaluate(TO_PAGE, [CH, *z])
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +51,10 @@ def test_pointer_moves_decode_in_the_browser_without_server_requests(page, harne
     sent = record_frames(page)
     open_plane(page, harness_url)
     wait_until_quiet(page, sent)  # the first run's own messages (widget states) have gone out
-    z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 40))")
+    z = page.evaluate(FIRST, 40)
     before, images = len(sent), []
     for i in range(0, 40, 2):  # 20 training encodings: spread over the plane
-        x, y = page.evaluate(PAGE_PX, [z[i], z[i + 1]])
+        x, y = page_px(page, [z[i], z[i + 1]])
         page.mouse.move(x, y)
         images.append(page.evaluate(PREVIEW))
     changed = sum(a != b for a, b in zip(images, images[1:], strict=False))
@@ -63,13 +67,14 @@ def test_click_commits_point_url_and_index(page, harness_url):
     """A click on empty space sends its coordinate (URL follows); a click on a data point sends its index."""
     open_plane(page, harness_url)
     box = page.locator(PLOT).bounding_box()
-    x, y = page.evaluate(PAGE_PX, page.evaluate(f"() => {{ const r = ({STATE})().gd._fullLayout; return [r.xaxis.range[0] + 0.5, r.yaxis.range[1] - 0.5]; }}"))  # fmt: skip
+    (x0, _), (_, y1) = page.evaluate(VIEW, CH)["range"].values()
+    x, y = page_px(page, [x0 + 0.5, y1 - 0.5])
     assert box["x"] < x < box["x"] + box["width"]
     page.mouse.click(x, y)
     page.wait_for_function("() => location.search.includes('z1=')")
     page.wait_for_function("() => document.querySelector('.st-key-harness_chosen').innerText.includes('index None')")
-    z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 2))")
-    page.mouse.click(*page.evaluate(PAGE_PX, z))
+    z = page.evaluate(FIRST, 2)
+    page.mouse.click(*page_px(page, z))
     page.wait_for_function(
         "() => /index \\d+/.test(document.querySelector('.st-key-harness_chosen').innerText)", timeout=30_000
     )
@@ -88,7 +93,9 @@ def test_points_are_painted_before_plotly_then_the_plot_takes_over(page, harness
         "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 3 && v).length"
     )
     assert inked > 10_000, f"only {inked} pixels painted"
-    painted = page.evaluate(f"() => ({STATE})().paintArea")
+    painted = page.evaluate(VIEW, CH)
+    assert painted["painted"] and not painted["drawn"]
+    painted = painted["area"]
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + painted["left"] + painted["w"] / 2, box["y"] + painted["top"] + painted["h"] / 3)
     assert "Pointer: z1 =" in page.get_by_test_id("lp-coords").inner_text()
@@ -97,9 +104,9 @@ def test_points_are_painted_before_plotly_then_the_plot_takes_over(page, harness
         route.continue_()
     page.wait_for_selector(DRAWN, timeout=180_000)
     assert canvas.count() == 0 and page.get_by_test_id("lp-loading").count() == 0
-    drawn = page.evaluate(f"() => {{ const x = ({STATE})().gd._fullLayout.xaxis, y = ({STATE})().gd._fullLayout.yaxis; return {{left: x._offset, top: y._offset, w: x._length, h: y._length}}; }}")  # fmt: skip
+    drawn = page.evaluate(VIEW, CH)["area"]
     assert all(abs(drawn[k] - painted[k]) < 0.5 for k in painted), f"the points moved: {painted} -> {drawn}"
-    page.mouse.click(*page.evaluate(PAGE_PX, page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 2))")))
+    page.mouse.click(*page_px(page, page.evaluate(FIRST, 2)))
     page.wait_for_function("() => /index \\d+/.test(document.querySelector('.st-key-harness_chosen').innerText)")
     assert "training digit #" in page.get_by_test_id("lp-chosen").inner_text()
 
@@ -111,7 +118,7 @@ def test_decoded_map_paints_and_repaints_after_zoom(page, harness_url):
     page.wait_for_selector('[data-testid="lp-map"][data-painted="1"]')
     lit = "() => { const c = document.querySelector('[data-testid=\"lp-map\"]'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 0; i < d.length; i += 4) n += d[i] > 128; return n; }"  # fmt: skip
     assert page.evaluate(lit) > 1000
-    view = f"() => ({STATE})().mapView.x"
+    view = f"() => ({V})('{CH}').map.x"
     before = page.evaluate(view)
     box = page.locator(PLOT).bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -125,9 +132,9 @@ def test_interpolation_shows_k_digits(page, harness_url):
     """Two clicks in interpolation mode set A and B; the strip holds k decoded digits (k = 12)."""
     open_plane(page, harness_url)
     page.get_by_test_id("lp-interp-toggle").check()
-    z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 4))")
-    page.mouse.click(*page.evaluate(PAGE_PX, z[:2]))
-    page.mouse.click(*page.evaluate(PAGE_PX, z[2:]))
+    z = page.evaluate(FIRST, 4)
+    page.mouse.click(*page_px(page, z[:2]))
+    page.mouse.click(*page_px(page, z[2:]))
     page.get_by_test_id("lp-k").evaluate("e => { e.value = 12; e.dispatchEvent(new Event('input')); }")
     strip = page.get_by_test_id("lp-strip")
     assert strip.get_attribute("data-k") == "12"
@@ -159,12 +166,12 @@ def test_payload_file_serves_exactly_the_payload_bytes(page, harness_url):
         "request", lambda req: "/app/static/lp/" in req.url and "/tiles-" not in req.url and fetched.append(req.url)
     )
     open_plane(page, harness_url)
-    z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 2))")
-    page.mouse.click(*page.evaluate(PAGE_PX, z))  # a rerun: the plane keeps its data, no second fetch
+    z = page.evaluate(FIRST, 2)
+    page.mouse.click(*page_px(page, z))  # a rerun: the plane keeps its data, no second fetch
     page.wait_for_function("() => /index \\d+/.test(document.querySelector('.st-key-harness_chosen').innerText)")
     assert fetched == [f"{harness_url}/app/static/lp/{sha[:16]}.bin"]
     digest = page.evaluate(
-        """async (sha) => { const u = await window.__lpPayloads.get(sha);
+        """async (sha) => { const u = await window.latentPlane.payloads.get(sha);
         return Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", u)), (x) => x.toString(16).padStart(2, "0")).join(""); }""",
         sha[:16],
     )
@@ -183,8 +190,8 @@ def test_fallback_when_payload_cannot_be_fetched(page, harness_url):
 def test_star_for_an_uploaded_digit(page, harness_url):
     """A star point (the Upload page's digit) reaches the plane and can start an interpolation."""
     open_plane(page, harness_url + "/?star=1.5,-2.5")
-    page.wait_for_function(f"() => ({STATE})().star !== null")
-    assert page.evaluate(f"() => ({STATE})().star") == [1.5, -2.5]
+    page.wait_for_function(f"() => {{ const v = ({V})('{CH}'); return !!v && v.star !== null; }}")
+    assert page.evaluate(VIEW, CH)["star"] == [1.5, -2.5]
     page.get_by_test_id("lp-interp-toggle").check()
     page.get_by_role("button", name="A = your digit").click()
-    assert page.evaluate(f"() => ({STATE})().A") == [1.5, -2.5]
+    assert page.evaluate(VIEW, CH)["ends"]["A"] == [1.5, -2.5]

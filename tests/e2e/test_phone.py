@@ -36,12 +36,10 @@ def test_phone_shows_the_decoded_digit_above_the_still_picture(phone, app_url):
     open_on_phone(phone, app_url)
 
 
-LIVE = "() => window.__livePlane.explore_plane"
+LIVE = "() => window.latentPlane.view('explore_plane')"  # the plane's test view (ui/plane/js/view.js)
 LIVE_PX = f"""([fx, fy]) => {{
-    const S = ({LIVE})(), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
-    const [x0, x1] = fl.xaxis.range, [y0, y1] = fl.yaxis.range;
-    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(x0 + fx * (x1 - x0)),
-            r.top + fl.yaxis._offset + fl.yaxis.l2p(y0 + fy * (y1 - y0))];
+    const v = ({LIVE})(), [x0, x1] = v.range.x, [y0, y1] = v.range.y;
+    return v.toPage(x0 + fx * (x1 - x0), y0 + fy * (y1 - y0));
 }}"""
 
 

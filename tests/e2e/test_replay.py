@@ -16,12 +16,12 @@ from tests.e2e.app_utils import assert_no_exception, start_streamlit, stop, wait
 pytestmark = pytest.mark.e2e
 
 DRAWN = '[data-testid="lp-plot"][data-drawn="1"]'
-PLANE = "(key) => window.__livePlane[key]"
+PLANE = "(key) => window.latentPlane.view(key)"  # the plane's test view (ui/plane/js/view.js)
 # The points the replay drew last, in latent units: [[x...], [y...]].
-SHOWN = f"(key) => {{ const R = ({PLANE})(key).replay; return [Array.from(R.shown.x), Array.from(R.shown.y)]; }}"
-STATE = "(key) => window.__livePlane[key].d.plot.dataset.replay"
-EPOCH = "(key) => +window.__livePlane[key].d.plot.dataset.replayEpoch"
-CLASSES_SHOWN = f"(key) => ({PLANE})(key).gd._fullData.slice(0, 10).every(t => t.visible === true)"
+SHOWN = f"(key) => {{ const s = ({PLANE})(key).replay.shown; return [s.x, s.y]; }}"
+STATE = '(key) => document.querySelector(`[data-testid="lp-plot"][data-channel="${key}"]`).dataset.replay'
+EPOCH = '(key) => +document.querySelector(`[data-testid="lp-plot"][data-channel="${key}"]`).dataset.replayEpoch'
+CLASSES_SHOWN = f"(key) => ({PLANE})(key).shown.every((on) => on)"
 
 
 def open_explore(page, url: str, model: str = "default") -> None:
@@ -87,7 +87,7 @@ def test_compare_replays_both_models_in_step(page, live_url):
     page.wait_for_function("() => document.querySelectorAll('[data-testid=\"lp-plot\"][data-drawn=\"1\"]').length === 2", timeout=180_000)  # fmt: skip
     a, b = "compare_plane_a", "compare_plane_b"
     page.get_by_test_id("lp-replay-scrub").nth(1).wait_for()
-    pos = page.evaluate(f"() => {{ const H = ({PLANE})('{a}').replay.H; return Array.from(H.t).indexOf(5); }}")
+    pos = page.evaluate(f"() => ({PLANE})('{a}').replay.times.indexOf(5)")
     scrub(page, pos, nth=0)
     page.wait_for_function(f"() => ({STATE})('{b}') === 'paused'", timeout=30_000)
     assert page.evaluate(EPOCH, a) == pytest.approx(5) and page.evaluate(EPOCH, b) == pytest.approx(5, abs=1e-3)

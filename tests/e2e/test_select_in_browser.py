@@ -1,7 +1,7 @@
 """Box and lasso selection on the live plane, in Chromium: the counts are Python's, export, page switch, phone.
 
-Every count is checked against model/net/selection.py run here on the shape the plane sent
-(window.__livePlane.explore_plane.selectionSent), and against what the page shows (data-selected and
+Every count is checked against model/plane/selection.py run here on the shape the plane sent
+(the test view's selection.sent: window.latentPlane.view("explore_plane")), and against what the page shows (data-selected and
 the panel). Plotly's own highlight may differ only for points within a pixel's fraction of the outline.
 """
 
@@ -14,18 +14,19 @@ import numpy as np
 import pytest
 
 from model.folders import store
-from model.net.selection import members, parse_box, parse_shape
+from model.plane.selection import members, parse_box, parse_shape
 from tests.e2e.app_utils import assert_no_exception, wait_for_app
+from tests.e2e.plane_view import AT as PLANE_AT
 
 pytestmark = pytest.mark.e2e
 
 PLANE = '[data-testid="lp-plot"]'
 # The page position of a point at fractions (fx, fy) across the plot area (fy from the top).
-AT = """([fx, fy]) => { const S = window.__livePlane.explore_plane, fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
-  return [r.left + fl.xaxis._offset + fx * fl.xaxis._length, r.top + fl.yaxis._offset + fy * fl.yaxis._length]; }"""
-ANSWERED = """() => { const S = window.__livePlane.explore_plane, p = document.querySelector('[data-testid="lp-plot"]');
-  return S.selectionSent && p.getAttribute('data-selected-t') === String(S.selectionSent.t); }"""
-PLOTLY_COUNT = "() => window.__livePlane.explore_plane.gd.data.reduce((n, t) => n + (t.selectedpoints || []).length, 0)"
+VIEW = "window.latentPlane.view('explore_plane')"  # the plane's test view (ui/plane/js/view.js)
+AT = "([fx, fy]) => (" + PLANE_AT + ")(['explore_plane', fx, fy])"
+ANSWERED = f"""() => {{ const s = {VIEW}.selection;
+  return !!s.sent && s.t === String(s.sent.t); }}"""
+PLOTLY_COUNT = f"() => {VIEW}.lit().length"  # the digits Plotly highlights
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ def open_plane(page, url: str) -> None:
 def drag_mode(page, mode: str, tap: bool = False) -> None:
     button = page.get_by_test_id(f"lp-drag-{mode}")
     button.tap() if tap else button.click()
-    page.wait_for_function(f"() => window.__livePlane.explore_plane.gd._fullLayout.dragmode === '{mode}'")
+    page.wait_for_function(f"() => {VIEW}.dragmode === '{mode}'")
 
 
 def drag(page, fractions, shift: bool = False) -> None:
@@ -65,7 +66,7 @@ def drag(page, fractions, shift: bool = False) -> None:
 def answered(page) -> tuple[dict, int]:
     """(the shape the plane sent, the count Python answered with), once the answer is on the plot."""
     page.wait_for_function(ANSWERED, timeout=60_000)
-    return page.evaluate("() => window.__livePlane.explore_plane.selectionSent"), int(page.get_attribute(PLANE, "data-selected"))  # fmt: skip
+    return page.evaluate(f"() => {VIEW}.selection.sent"), int(page.get_attribute(PLANE, "data-selected"))
 
 
 def panel_count(page) -> str:
@@ -146,7 +147,7 @@ def test_selection_survives_a_page_switch_and_a_link(page, live_url, z_train):
     page.wait_for_selector(f'{PLANE}[data-drawn="1"]', timeout=180_000)
     page.wait_for_function(f"() => document.querySelector('{PLANE}').getAttribute('data-selected') === '{count}'")
     assert panel_count(page) == f"{count:,} digits selected"
-    page.wait_for_function("() => (window.__livePlane.explore_plane.gd.layout.selections || []).length === 1")
+    page.wait_for_function(f"() => {VIEW}.selection.outlines === 1")
     box = parse_box(link.split("box=")[1].split("&")[0].replace("%2C", ","))
     fresh = page.context.new_page()
     open_plane(fresh, link)

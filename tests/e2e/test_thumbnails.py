@@ -7,12 +7,13 @@ import pytest
 
 from model.data import DataError, load_dataset
 from model.folders import store
-from model.net.density import peaks
+from model.plane.density import peaks
 from tests.e2e.app_utils import isolated_point, start_streamlit, stop, wait_for_app
 from tests.e2e.plane_pixels import fairness
 from tests.e2e.thumb_utils import (
     DRAWN,
     PLAN,
+    PLOT,
     PX,
     STATE,
     VIEW,
@@ -24,7 +25,7 @@ from tests.e2e.thumb_utils import (
 
 pytestmark = pytest.mark.e2e
 CH = "explore_plane"
-THUMBS = f"() => +({STATE})('{CH}').d.plot.getAttribute('data-thumbnails')"
+THUMBS = f"() => +({PLOT})('{CH}').getAttribute('data-thumbnails')"
 CAPTION = '[data-testid="lp-thumbs-caption"]'
 
 
@@ -44,7 +45,7 @@ def x_train():
 
 def assert_originals(page, x_train) -> None:
     """Every digit in view is drawn, as the data set's own image at its index, and the caption says so."""
-    page.wait_for_function(f"() => {{ const T = ({STATE})('{CH}').thumbs; return T.want > 0 && T.drawn.length === T.want; }}", timeout=60_000)  # fmt: skip
+    page.wait_for_function(f"() => {{ const T = ({STATE})('{CH}').thumbnails; return T.want > 0 && T.shown === T.want; }}", timeout=60_000)  # fmt: skip
     index, drawn = last_thumbnail(page, CH)
     inner = (slice(1, 27), slice(1, 27))  # the frame in the class's colour covers the outer ring
     assert np.abs(drawn[inner].astype(int) - x_train[index][inner]).max() <= 1, f"thumbnail of #{index} differs"
@@ -60,7 +61,9 @@ def test_wheel_zoom_over_the_densest_spot_shows_the_original_digits_then_dots_ag
     )  # as if zoomed part of the way already (each wheel step redraws 60,000 points)
     wheel_into(page, CH, cx, cy)
     assert_originals(page, x_train)
-    page.evaluate(f"() => {{ const S = ({STATE})('{CH}'); return S.Plotly.relayout(S.gd, {{'xaxis.autorange': true, 'yaxis.autorange': true}}); }}")  # fmt: skip
+    page.evaluate(
+        f"() => window.Plotly.relayout(({PLOT})('{CH}'), {{'xaxis.autorange': true, 'yaxis.autorange': true}})"
+    )
     page.wait_for_function(f"{THUMBS.replace('() =>', '() => 0 ===')}")
     assert not page.locator(CAPTION).is_visible()
 
@@ -68,13 +71,13 @@ def test_wheel_zoom_over_the_densest_spot_shows_the_original_digits_then_dots_ag
 def test_one_step_zoom_fetches_only_the_blocks_in_view(page, live_url, x_train):
     """A box zoom (one Plotly.relayout) from the whole plane to under 400 digits shows their originals, fetching only the few tile blocks in view."""
     open_explore(page, live_url)
-    page.wait_for_function(f"() => !!({STATE})('{CH}').thumbs.tiles?.manifest", timeout=60_000)
+    page.wait_for_function(f"() => !!({STATE})('{CH}').thumbnails.blocks", timeout=60_000)
     cx, cy, _, h1, r, fresh = page.evaluate(PLAN, [CH, 5, 2000, 300])
-    assert fresh and page.evaluate(f"() => ({STATE})('{CH}').thumbs.tiles.fetched.size") == 0
+    assert fresh and page.evaluate(f"() => ({STATE})('{CH}').thumbnails.fetched.length") == 0
     page.evaluate(VIEW, [CH, cx, cy, h1, r])
     assert_originals(page, x_train)
-    blocks = page.evaluate(f"() => ({STATE})('{CH}').thumbs.tiles.manifest.blocks.length")
-    assert page.evaluate(f"() => ({STATE})('{CH}').thumbs.tiles.fetched.size") <= 16 < blocks
+    blocks = page.evaluate(f"() => ({STATE})('{CH}').thumbnails.blocks.length")
+    assert page.evaluate(f"() => ({STATE})('{CH}').thumbnails.fetched.length") <= 16 < blocks
 
 
 def test_colours_are_fair_in_the_densest_mixed_window(page, live_url):
@@ -85,7 +88,7 @@ def test_colours_are_fair_in_the_densest_mixed_window(page, live_url):
 
 
 def test_labels_sit_at_each_class_densest_spot(page, live_url):
-    """Each class's name is drawn where model/net/density.py's peaks() puts it (not at its centroid)."""
+    """Each class's name is drawn where model/plane/density.py's peaks() puts it (not at its centroid)."""
     open_explore(page, live_url)
     page.wait_for_function(f"() => ({STATE})('{CH}').labels.length === 10")
     latent = store.load().latent
@@ -103,22 +106,22 @@ def test_density_layer_draws_contours_when_switched_on(page, live_url):
     """The Density option draws contour lines over the view; off again, none."""
     open_explore(page, live_url)
     page.get_by_test_id("lp-contours-toggle").check()
-    page.wait_for_function(f"() => ({STATE})('{CH}').contourSegments > 50")
+    page.wait_for_function(f"() => ({STATE})('{CH}').contours > 50")
     page.get_by_test_id("lp-contours-toggle").uncheck()
-    page.wait_for_function(f"() => ({STATE})('{CH}').contourSegments === 0")
+    page.wait_for_function(f"() => ({STATE})('{CH}').contours === 0")
 
 
 def test_lens_spreads_the_crowd_and_a_click_picks_the_true_point(page, live_url):
     """With the lens on, the pointer's digit and a click are the true training digit under it, its (z1, z2) in the URL."""
     open_explore(page, live_url)
     page.get_by_test_id("lp-lens-toggle").check()
-    z = np.asarray(page.evaluate(f"() => Array.from(({STATE})('{CH}').P.z)"), np.float64).reshape(-1, 2)
-    xr, yr, scale = page.evaluate(f"() => {{ const fl = ({STATE})('{CH}').gd._fullLayout; return [fl.xaxis.range, fl.yaxis.range, fl.xaxis._length / (fl.xaxis.range[1] - fl.xaxis.range[0])]; }}")  # fmt: skip
+    z = np.asarray(page.evaluate(f"() => ({STATE})('{CH}').points().z"), np.float64).reshape(-1, 2)
+    xr, yr, scale = page.evaluate(f"() => {{ const v = ({STATE})('{CH}'); return [v.range.x, v.range.y, v.area.w / (v.range.x[1] - v.range.x[0])]; }}")  # fmt: skip
     i = isolated_point(z, (tuple(xr), tuple(yr)), scale)
     x, y = page.evaluate(PX, [CH, *z[i]])
     page.mouse.move(x - 20, y)
     page.mouse.move(x, y)
-    page.wait_for_function(f"() => +({STATE})('{CH}').d.plot.getAttribute('data-lens') > 0")
+    page.wait_for_function(f"() => +({PLOT})('{CH}').getAttribute('data-lens') > 0")
     page.mouse.click(x, y)
     page.wait_for_function(f"() => new URLSearchParams(location.search).get('z1') === '{z[i][0]:.4f}'", timeout=30_000)
     assert f"training digit #{i}" in page.get_by_test_id("lp-chosen").inner_text()
@@ -140,8 +143,8 @@ def nodata_url(tmp_path_factory):
 def test_without_the_data_set_thumbnails_are_decoded_in_the_browser(page, nodata_url):
     """No data set: zoomed in, each digit is drawn as the decoder's image of its encoding, and the caption says so."""
     open_explore(page, nodata_url)
-    assert page.evaluate(f"() => window.__lpState['{CH}'].thumbs") == "decoded"
-    zoom_to_thumbnails(page, CH, spot=2, kind="decoded", timeout=60_000)
+    assert page.evaluate(f"() => ({STATE})('{CH}').thumbnails.source") == "decoded"
+    zoom_to_thumbnails(page, CH, spot=2, kind="cold", timeout=60_000)  # the server's own "decoded", not forced
     index, drawn = last_thumbnail(page, CH)
     bundle = store.load()
     decoded = np.clip(bundle.codec.decode(bundle.latent["z_train"][index : index + 1]).reshape(28, 28) * 255, 0, 255)
@@ -152,9 +155,9 @@ def test_without_the_data_set_thumbnails_are_decoded_in_the_browser(page, nodata
 def test_legend_click_hides_a_class_from_the_one_points_trace(page, live_url):
     """With every point in one trace, a legend click still hides that class's points (and its label); a second shows them."""
     open_explore(page, live_url)
-    count = f"() => ({STATE})('{CH}').gd.data[10].x.length"
+    count = f"() => ({PLOT})('{CH}').data[10].x.length"  # Plotly's public gd.data: the points trace
     n_all = page.evaluate(count)
-    n_ones = page.evaluate(f"() => Array.from(({STATE})('{CH}').P.y).filter((c) => c === 1).length")
+    n_ones = page.evaluate(f"() => ({STATE})('{CH}').points().y.filter((c) => c === 1).length")
     page.locator('[data-testid="lp-plot"] .legend .traces').nth(1).locator(".legendtoggle").click()
     page.wait_for_function(f"() => ({count})() === {n_all - n_ones}")
     page.wait_for_function(f"() => !({STATE})('{CH}').labels.some(([k]) => k === 1)")

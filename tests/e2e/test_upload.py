@@ -78,8 +78,9 @@ def test_upload_map_is_the_live_plane_with_the_digits_star(page, live_url, seven
     page.locator('.st-key-upload_map [data-testid="lp-plot"][data-drawn="1"]').wait_for(timeout=180_000)
     page.wait_for_function("() => location.search.includes('z1=')", timeout=60_000)
     z = [float(re.search(f"{k}=(-?[0-9.]+)", page.url).group(1)) for k in ("z1", "z2")]
-    page.wait_for_function("() => window.__livePlane.upload_plane.star !== null", timeout=60_000)
-    assert page.evaluate("() => window.__livePlane.upload_plane.star") == pytest.approx(z, abs=1e-3)
+    star = "() => { const v = window.latentPlane.view('upload_plane'); return v && v.star; }"  # the test view
+    page.wait_for_function(star, timeout=60_000)
+    assert page.evaluate(star) == pytest.approx(z, abs=1e-3)
     assert page.locator(".st-key-upload_picture").count() == 0
 
 

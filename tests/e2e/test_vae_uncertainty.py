@@ -10,16 +10,17 @@ from tests.e2e.app_utils import assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
-PLANE = "() => window.__livePlane.upload_plane"
+PLANE = "() => window.latentPlane.view('upload_plane')"  # the plane's test view (ui/plane/js/view.js)
 DRAWN = '.st-key-upload_map [data-testid="lp-plot"][data-drawn="1"]'
 # The overlay canvas's alpha at the 1-sigma and 2-sigma ellipses' right-hand points, and at the star's
 # right at 3.5 sigma (outside both): [a1, a2, a_out].
 RING_ALPHA = f"""() => {{
-    const S = ({PLANE})(), U = S.uncertainty, fl = S.gd._fullLayout, c = S.d.overlay, dpr = window.devicePixelRatio || 1;
-    const px = (z1, z2) => [fl.xaxis._offset + fl.xaxis.l2p(z1), fl.yaxis._offset + fl.yaxis.l2p(z2)];
+    const v = ({PLANE})(), U = v.uncertainty, c = document.querySelector('.st-key-upload_map .lp-overlay');
+    const r = c.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+    const px = (z1, z2) => {{ const [x, y] = v.toPage(z1, z2); return [x - r.left, y - r.top]; }};
     const g = c.getContext('2d');
     const alpha = ([x, y]) => Math.max(...[-1, 0, 1].map(d => g.getImageData(Math.round((x + d) * dpr), Math.round(y * dpr), 1, 1).data[3]));
-    const [m1, m2] = S.star, [s1, s2] = U.sigma;
+    const [m1, m2] = v.star, [s1, s2] = U.sigma;
     return [alpha(px(m1 + s1, m2)), alpha(px(m1 + 2 * s1, m2)), alpha(px(m1 + 3.5 * s1, m2 + 3.5 * s2))];
 }}"""
 STRIP = "() => document.querySelector('[data-testid=\"lp-samples\"]').toDataURL()"

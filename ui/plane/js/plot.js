@@ -1,0 +1,203 @@
+// The Plotly plot: preloading and loading plotly.js (served by the app, no CDN; it runs only after
+// firstpaint.js's picture has shown), the traces, the opening view, the layout and its size (plotArea:
+// where the points will be, for firstpaint.js), and the plot's events, which it passes on as
+// "relayouting" / "relayout" / "afterplot" / "ready".
+import { drawOverlay } from "./overlays.js";
+import { el } from "./dom.js";
+import { fail } from "./state.js";
+import { loseGL } from "./gl.js";
+
+export const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+const PLOTLY_URL = "app/static/plotly.min.js";
+export const MARGIN = { l: 40, r: 8, t: 10, b: 80 }; // the plot's margins (b: at least; the legend is in it)
+export const POINT_SIZE = 3; // the points' diameter in CSS pixels
+
+// Fetch plotly.js now without running it (a preload; the <script> tag reuses the download), so it
+// arrives while the payload does, and its evaluation (most of a second) waits for loadPlotly().
+export function preloadPlotly() {
+  if (window.Plotly || loading || document.querySelector("link[data-lp-plotly]")) return;
+  el("link", { rel: "preload", as: "script", href: plotlyUrl(), "data-lp-plotly": "" }, document.head);
+}
+
+const plotlyUrl = () => new URL(PLOTLY_URL, document.baseURI.replace(/[^/]*$/, "")).href;
+
+// plotly.js's <script> on its way (a Promise of window.Plotly), shared by every plane of the page
+let loading = null;
+
+function loadPlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = plotlyUrl();
+      s.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load")));
+      s.onerror = () => { loading = null; reject(new Error("plotly.js could not be fetched")); };
+      document.head.appendChild(s);
+    });
+  }
+  return loading;
+}
+
+// Resolves once the page has had a frame to show what is drawn now (firstpaint.js's canvas), so
+// plotly.js's evaluation cannot hold that paint back; in a hidden tab (no frames) after 100 ms.
+const afterPaint = () => new Promise((r) => { requestAnimationFrame(() => setTimeout(r, 0)); setTimeout(r, 100); });
+
+// Fair colours: one trace holds every point, in a fixed shuffled order (S.order[k] is the training
+// digit drawn k-th), so no class paints over another because of trace order; the per-class traces before
+// it have no points and only make the legend (a legend click hides a class: showClasses).
+function makeTraces(ctx) {
+  const { S, P, classes } = ctx;
+  const legend = classes.map((name, k) => ({ type: "scattergl", mode: "markers", name, x: [null], y: [null],
+    hoverinfo: "skip", marker: { size: POINT_SIZE, color: PALETTE[k % PALETTE.length], opacity: 0.6 } }));
+  return [...legend, { type: "scattergl", mode: "markers", name: "points", showlegend: false, hoverinfo: "skip",
+    ...points(ctx, classes.map(() => true)), marker: { size: POINT_SIZE, color: S.pointColors, opacity: 0.6 } }];
+}
+
+// The points trace's x, y (and S.pointColors) for the shown classes, in S.order. S.pointIndex[k] is
+// the training digit of the trace's point k (what Plotly's events call pointNumber k of trace n).
+function points(ctx, shown) {
+  const { S, P } = ctx, keep = Array.from(drawOrder(ctx)).filter((i) => shown[P.y[i]]);
+  S.pointIndex = Uint32Array.from(keep);
+  S.pointColors = keep.map((i) => colorOf(ctx, i));
+  return { x: Float32Array.from(keep, (i) => P.z[2 * i]), y: Float32Array.from(keep, (i) => P.z[2 * i + 1]) };
+}
+
+// The colour training digit i is drawn in: its class's, or Colour by's (colorby.js sets S.colorBy.colorOf).
+export const colorOf = (ctx, i) => {
+  const C = ctx.S.colorBy;
+  return C && C.colorOf ? C.colorOf(i) : PALETTE[ctx.P.y[i] % PALETTE.length];
+};
+
+// Redraw the points' positions and colours (a class shown or hidden, or another colouring: colorby.js).
+export function restylePoints(ctx) {
+  if (ctx.S.gd) showClasses(ctx, ctx.S.Plotly, ctx.S.gd);
+}
+
+function showClasses(ctx, Plotly, gd) {
+  const n = ctx.classes.length, p = points(ctx, gd._fullData.slice(0, n).map((t) => t.visible === true));
+  Plotly.restyle(gd, { x: [p.x], y: [p.y], "marker.color": [ctx.S.pointColors] }, [n]);
+}
+
+// The order the points are drawn in (S.order), made once per plane.
+export const drawOrder = (ctx) => ctx.S.order || (ctx.S.order = shuffled(ctx.P.y.length));
+
+// 0 .. n-1 in a fixed pseudo-random order (the same on every load, so screenshots repeat).
+function shuffled(n) {
+  const a = Uint32Array.from({ length: n }, (_, i) => i);
+  let s = 0x9e3779b9;
+  for (let i = n - 1; i > 0; i--) {
+    s ^= s << 13; s ^= s >>> 17; s ^= s << 5; // xorshift32
+    const j = (s >>> 0) % (i + 1), t = a[i]; a[i] = a[j]; a[j] = t;
+  }
+  return a;
+}
+
+// The opening range: the state's view (the dense core, or an uploaded digit's neighbourhood), else
+// every point. Plotly's double-click "reset" would return to it, so a double-click autoscales instead.
+// Equal units on both axes, except in linked planes (Compare): two models' units mean nothing to
+// each other, and side by side the planes should be the same size, so there the view fills a fixed box.
+export function openingView(ctx) {
+  const S = ctx.S, [[x0, x1], [y0, y1]] = ctx.P.header.extent;
+  const st0 = ctx.state; // this render's state from Python: it came with the payload's reference
+  ctx.view0 = st0 && st0.view ? st0.view : [[x0, x1], [y0, y1]];
+  S.viewKey = st0 && st0.view ? JSON.stringify(st0.view) : null;
+  S.linked = !!(st0 && st0.link);
+  S.link = S.linked ? st0.link : null;
+}
+
+// The plot's size for a plot W pixels wide: its height H; its bottom margin b, room for the legend
+// LEGEND_GAP pixels under the plot area in as many rows as Plotly will wrap it into, plus the 8 px
+// Plotly pads it with (so Plotly never widens the margin itself, which would move the points from
+// where firstpaint.js drew them); and the legend's y (paper units: negative, under the plot area).
+const LEGEND_GAP = 24, LEGEND_FONT = 11, LEGEND_PAD = Math.min(12, ...Object.values(MARGIN));
+function sizeFor(ctx, W) {
+  const v0 = ctx.view0, aspect = ctx.S.linked ? 0.85 : (v0[1][1] - v0[1][0]) / (v0[0][1] - v0[0][0]);
+  const b = Math.max(MARGIN.b, LEGEND_GAP + legendHeight(ctx.classes, W - MARGIN.l - MARGIN.r) + LEGEND_PAD);
+  const H = Math.round(Math.min(Math.max((W - 50) * aspect, 240), 640)) + b;
+  return { H, b, legendY: -LEGEND_GAP / (H - MARGIN.t - b) };
+}
+
+export function sizeLayout(ctx, W) {
+  const s = sizeFor(ctx, W);
+  return { height: s.H, "margin.b": s.b, "legend.y": s.legendY };
+}
+
+// The height of a horizontal legend of these names in maxW pixels, laid out as Plotly does: items of
+// 40 px plus the name, 5 px apart, on one row if all fit, else in rows of items as wide as the widest.
+function legendHeight(names, maxW) {
+  const g = (legendHeight.g = legendHeight.g || document.createElement("canvas").getContext("2d"));
+  g.font = `${LEGEND_FONT}px "Open Sans", verdana, arial, sans-serif`; // Plotly's default font
+  const w = names.map((n) => 40 + g.measureText(n).width), gap = 5, rowH = Math.max(LEGEND_FONT * 1.3, 16) + 3;
+  let rows = 1;
+  if (w.reduce((a, x) => a + x, 0) + (w.length - 1) * gap >= maxW) {
+    const each = Math.max(...w) + gap;
+    for (let k = 0, q = 0; k < w.length; k++, q += each) if (q > 0 && each + q - gap >= maxW) { rows++; q = 0; }
+  }
+  return Math.ceil(rows * rowH + 10);
+}
+
+function makeLayout(ctx) {
+  const v0 = ctx.view0, linked = ctx.S.linked, size = sizeFor(ctx, ctx.d.stage.clientWidth || 600);
+  const layout = {
+    height: size.H, margin: { ...MARGIN, b: size.b }, hovermode: false, dragmode: "pan",
+    paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", uirevision: "plane", showlegend: true,
+    legend: { orientation: "h", x: 0, y: size.legendY, yanchor: "top", itemsizing: "constant", font: { size: LEGEND_FONT } },
+    xaxis: { range: v0[0].slice(), constrain: "domain", zeroline: false, title: { text: "z1", standoff: 2 } },
+    yaxis: { range: v0[1].slice(), constrain: "domain", zeroline: false, title: { text: "z2", standoff: 2 },
+      ...(linked ? {} : { scaleanchor: "x", scaleratio: 1 }) },
+  };
+  return layout;
+}
+
+const makeConfig = () => ({ scrollZoom: true, displaylogo: false, responsive: true, doubleClick: "autosize",
+  modeBarButtonsToRemove: ["toImage", "resetScale2d", "sendDataToCloud"] }); // select2d, lasso2d: selection.js
+
+// The plot area (CSS pixels in the plot's div) Plotly will draw for a plot `W` pixels wide: its
+// height H, and the axes' box {left, top, w, h} for the opening view (equal units shrink one axis's
+// box about its centre, as Plotly's constrain: "domain" does). firstpaint.js draws into it.
+export function plotArea(ctx, W) {
+  const { H, b } = sizeFor(ctx, W), [[x0, x1], [y0, y1]] = ctx.view0;
+  let left = MARGIN.l, top = MARGIN.t, w = W - MARGIN.l - MARGIN.r, h = H - MARGIN.t - b;
+  if (!ctx.S.linked) {
+    const k = Math.min(w / (x1 - x0), h / (y1 - y0));
+    left += (w - k * (x1 - x0)) / 2; top += (h - k * (y1 - y0)) / 2;
+    w = k * (x1 - x0); h = k * (y1 - y0);
+  }
+  return { W, H, left, top, w, h };
+}
+
+// Draw the plot (asynchronously: plotly.js runs after the first paint has shown), then wire it and
+// emit "ready".
+export function drawPlot(ctx) {
+  const { S, d } = ctx, traces = makeTraces(ctx), layout = makeLayout(ctx), config = makeConfig();
+  afterPaint().then(loadPlotly).then((Plotly) => {
+    if (ctx.disposed) return; // the plane went away while plotly.js loaded
+    S.Plotly = Plotly;
+    return Plotly.newPlot(d.plot, traces, layout, config).then((gd) => {
+      if (ctx.disposed) return loseGL(Plotly, gd); // it went away while Plotly drew
+      S.gd = gd;
+      S.stats.drawnAt = performance.now();
+      d.plot.setAttribute("data-drawn", "1");
+      wire(ctx, Plotly, gd);
+    });
+  }).catch((e) => { if (!ctx.disposed) fail(S, ctx.root, ctx.setState, e); });
+}
+
+function wire(ctx, Plotly, gd) {
+  const { S, d } = ctx;
+  gd.on("plotly_relayouting", () => { ctx.emit("relayouting"); drawOverlay(ctx); });
+  gd.on("plotly_relayout", () => {
+    S.stats.relayoutAt = performance.now();
+    ctx.emit("relayout");
+    drawOverlay(ctx);
+  });
+  gd.on("plotly_afterplot", () => { ctx.emit("afterplot"); drawOverlay(ctx); });
+  d.opacity.oninput = () => Plotly.restyle(gd, { "marker.opacity": +d.opacity.value / 100 }, gd.data.map((_, k) => k));
+  gd.on("plotly_restyle", (e) => { if (e && e[0] && "visible" in e[0]) showClasses(ctx, Plotly, gd); });
+  S.ro = new ResizeObserver(() => {
+    const w = d.stage.clientWidth;
+    if (w && Math.abs(w - (S.lastW || 0)) > 2) { S.lastW = w; Plotly.relayout(gd, sizeLayout(ctx, w)); }
+  });
+  S.ro.observe(d.stage);
+  ctx.emit("ready", Plotly, gd);
+}
