@@ -61,8 +61,9 @@ import * as density from "./density.js";
 import * as lens from "./lens.js";
 import * as selection from "./selection.js";
 import * as colorby from "./colorby.js";
+import * as exporter from "./export.js";
 
-const FEATURES = [firstpaint, pointer, links, map, interp, sync, thumbnails, labels, density, lens, replay, uncertainty, selection, colorby];
+const FEATURES = [firstpaint, pointer, links, map, interp, sync, thumbnails, labels, density, lens, replay, uncertainty, selection, colorby, exporter];
 
 // host element -> {sig, S, ctx (once started), root, state, calls, disposed}
 const INSTANCES = new WeakMap();
