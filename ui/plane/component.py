@@ -131,6 +131,7 @@ def live_plane(
     sigma: tuple[float, float] | None = None,
     selection: dict | None = None,
     on_select: Callable[[dict], None] | None = None,
+    restore: dict | None = None,
 ) -> LiveResult:
     """Mount the live plane (always with this key); see the module docstring."""
     why = unavailable(bundle, key, classes)
@@ -151,6 +152,7 @@ def live_plane(
         **thumbs.state(bundle),
         "selection": selection,  # Python's answer to a box / lasso: {count, shapes, t} (ui/selection.py)
         "quality": quality_ref(bundle),  # Colour by's file {url, sha, nbytes, quantities, note} (js/colorby.js)
+        "restore": restore,  # a shared link's layers, colouring, range, replay (ui/plane/share.py; js/share.js)
     }
     result = _plane(
         key=key, data={**ref, "state": state},

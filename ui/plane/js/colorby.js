@@ -8,7 +8,8 @@
 // (ctx.state.quality: {url, sha, nbytes, quantities: [{key, name}], note}) and fetched on first use.
 // S.colorBy (state.js; the test view reports it): {key ("label" or a quantity), spec {key, name, lo, hi,
 // worse}, values (Float32Array, one per training digit), range [a, b] or null, inRange (count), colorOf,
-// worst (the gallery's indices), offered, note, panel (the DOM), load (the file's promise)}.
+// worst (the gallery's indices), offered, note, panel (the DOM), load (the file's promise), pendingRange
+// (a shared link's range, applied once the values are in)}.
 import { el } from "./dom.js";
 import { loadPayload, parsePayload } from "./payload.js";
 import { restylePoints } from "./plot.js";
@@ -18,7 +19,7 @@ import * as worst from "./worst.js";
 
 export function install(ctx) {
   const ref = ctx.state.quality, C = (ctx.S.colorBy = { key: "label", spec: null, values: null, range: null, inRange: 0,
-    colorOf: null, worst: [], offered: [], note: (ref && ref.note) || null, panel: null, load: null });
+    colorOf: null, worst: [], offered: [], note: (ref && ref.note) || null, panel: null, load: null, pendingRange: null });
   if (!ref || !ref.quantities || !ref.quantities.length) return;
   C.offered = ref.quantities.map((q) => q.key);
   const ctl = ctx.d.opacity.closest(".lp-controls"), l = el("label", {}, ctl);
@@ -65,8 +66,8 @@ async function choose(ctx, C, p, key) {
   p.box.hidden = false; p.body.hidden = false;
   p.lo.textContent = fmt(C.spec.lo); p.hi.textContent = (C.spec.key === "agree" ? "" : "≥ ") + fmt(C.spec.hi);
   p.bar.setAttribute("aria-label", `${C.spec.name}: from ${fmt(C.spec.lo)} (dark purple) to ${fmt(C.spec.hi)} (yellow)`);
-  colorhist.reset(ctx, p);
-  apply(ctx);
+  colorhist.reset(ctx, p, C.pendingRange); // a shared link's range (share.js), else the whole range
+  C.pendingRange = null;
 }
 
 // Recolour the points for the current measure and brushed range (also called by colorhist.js).

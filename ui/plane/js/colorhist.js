@@ -31,13 +31,13 @@ export function build(ctx, p) {
   };
 }
 
-// A new measure: its histogram, the whole range.
-export function reset(ctx, p) {
+// A new measure: its histogram, and range r (null: the whole range).
+export function reset(ctx, p, r = null) {
   const C = ctx.S.colorBy, { lo, hi } = C.spec, counts = new Uint32Array(BINS);
   for (const v of C.values) counts[Math.min(BINS - 1, Math.max(0, Math.floor(((v - lo) / (hi - lo)) * BINS)))]++;
   p.counts = counts;
   p.hist.setAttribute("aria-label", `Histogram of ${C.spec.name}; drag across it to keep a range`);
-  set(ctx, p, null);
+  set(ctx, p, r);
 }
 
 // The measure's value under the pointer; the ends of the histogram give the smallest or largest value.

@@ -62,8 +62,9 @@ import * as lens from "./lens.js";
 import * as selection from "./selection.js";
 import * as colorby from "./colorby.js";
 import * as exporter from "./export.js";
+import * as share from "./share.js";
 
-const FEATURES = [firstpaint, pointer, links, map, interp, sync, thumbnails, labels, density, lens, replay, uncertainty, selection, colorby, exporter];
+const FEATURES = [firstpaint, pointer, links, map, interp, sync, thumbnails, labels, density, lens, replay, uncertainty, selection, colorby, exporter, share];
 
 // host element -> {sig, S, ctx (once started), root, state, calls, disposed}
 const INSTANCES = new WeakMap();

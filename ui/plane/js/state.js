@@ -54,7 +54,8 @@
  * @property {?string} failed      why the plane could not start
  * @property {?Object} colorBy     colorby.js's state {key ("label" or a quantity), spec {key, name, lo, hi, worse},
  *                                 values (Float32Array per training digit), range [a, b] | null, inRange,
- *                                 colorOf(i) | null (plot.js draws with it), worst (indices shown), ...}
+ *                                 colorOf(i) | null (plot.js draws with it), worst (indices shown),
+ *                                 pendingRange (a shared link's, share.js), ...}
  */
 
 /** @returns {PlaneState} */
