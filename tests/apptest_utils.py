@@ -21,10 +21,10 @@ def plane(at, channel: str):
 
 def plane_payload(at, channel: str) -> bytes:
     """The live plane's payload bytes: the file its data names (static/lp/<sha>.bin)."""
-    from ui.plane.publish import SUBDIR, static_dir
+    from ui.plane.publish import lp_dir
 
     ref = json.loads(plane(at, channel).proto.json)
-    return (static_dir() / SUBDIR / f"{ref['sha']}.bin").read_bytes()
+    return (lp_dir() / f"{ref['sha']}.bin").read_bytes()
 
 
 def plane_state(at, channel: str = "explore_plane") -> dict:

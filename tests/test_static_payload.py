@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
+import ui.plane.component as component
 import ui.plane.publish as sp
+from model.folders import store
 
 
 def test_publish_writes_the_bytes_once_under_their_hash(tmp_path):
@@ -34,7 +36,18 @@ def test_only_the_newest_files_this_process_wrote_stay(tmp_path, monkeypatch):
 
 
 def test_unwritable_folder_gives_none(tmp_path):
-    """Where the static folder cannot be written, publish says None (the bytes then travel inline)."""
+    """Where the static folder cannot be written, publish says None (the page then shows the still picture)."""
     blocker = tmp_path / "static"
     blocker.write_text("a file, not a folder")
     assert sp.publish(b"x" * 10, blocker) is None
+
+
+def test_unwritable_static_folder_means_the_still_picture_with_one_line(monkeypatch):
+    """No static folder to publish to: the plane does not run (its megabytes never travel in the data); one line says why."""
+    monkeypatch.setattr(component, "publish", lambda body: None)
+    bundle, classes = store.load(), tuple(str(i) for i in range(10))
+    data, why = component.payload(bundle, "unserved_plane", classes)
+    assert data is None and why == component.UNSERVED
+    line = component.unavailable(bundle, "unserved_plane", classes)
+    assert line.startswith("The live plane cannot run here") and "static folder" in line and "still picture" in line
+    assert component.live_plane(bundle, key="unserved_plane", classes=classes).ok is False

@@ -1,6 +1,8 @@
-"""Files the live plane's browser code fetches from static/, which Streamlit serves at app/static/.
+"""Files the live plane's browser code fetches from static/, which Streamlit serves at app/static/:
+the one publisher under static/lp/, with pruning, of the payload here and the thumbnail tiles (thumbs.py).
 
     ref = publish(body)   # {"url": "app/static/lp/<sha256-16>.bin", "sha": ..., "nbytes": ...} or None
+    keep(path, written, limit)   # note a file or folder this process wrote; the oldest past `limit` go
 
 Sending the 0.6-2.8 MB payload as the component's `data` bytes made Streamlit hash and serialise it
 on every rerun of every session. Instead each model's bytes are written once per process (atomically:
@@ -9,13 +11,14 @@ plane gets {channel, url, sha, nbytes} and fetches the bytes itself (ui/plane/js
 page for every plane showing that model. The name is the bytes' hash, so replicas of the app and
 restarts share one file and a browser never gets stale bytes under a known name.
 
-None where the folder is not writable: ui/plane/component.py then sends the bytes inline as before.
+None where the folder is not writable: ui/plane/component.py then shows the still picture (the
+bytes never travel in the component's data).
 At most KEEP files written by this process stay; older ones it wrote are removed (payload files
 come and go only when models are trained or changed, never on a rerun).
 
-plotly.min.js is not committed: app.py calls ensure_plotly_js() once at start-up, which copies it from
-the installed plotly package (so it always matches the pinned version) into static/ beside the app
-script. `.streamlit/config.toml` turns static serving on (`[server] enableStaticServing = true`).
+plotly.min.js is not committed: ui/router.py calls ensure_plotly_js() on every run (it works once per
+process), which copies it from the installed plotly package (so it always matches the pinned version)
+into static/ beside the app script. `.streamlit/config.toml` turns static serving on (`[server] enableStaticServing = true`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import hashlib
 import logging
 import os
 import shutil
+import threading
 from collections import deque
 from pathlib import Path
 
@@ -35,11 +39,11 @@ from model.folders.atomic import write_file_atomic
 
 SUBDIR = "lp"
 KEEP = 32
-_written: deque[Path] = deque()  # files this process wrote, oldest first
+_written: deque[Path] = deque()  # payload files this process wrote, oldest first
+_lock = threading.Lock()
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-URL = "app/static/plotly.min.js"  # relative to the app's base URL
 _served = {"dir": ROOT / "static"}  # the folder Streamlit serves: the one ensure_plotly_js() last filled
 
 
@@ -48,7 +52,7 @@ def static_dir() -> Path:
     return _served["dir"]
 
 
-@functools.cache  # once per process: app.py calls it on every run
+@functools.cache  # once per process: ui/router.py calls it on every run
 def ensure_plotly_js(static_dir: str | os.PathLike | None = None) -> Path | None:
     """Copy plotly.min.js into static_dir (default: static/ beside app.py) if missing or different.
 
@@ -73,23 +77,43 @@ def ensure_plotly_js(static_dir: str | os.PathLike | None = None) -> Path | None
 def publish(body: bytes, folder: Path | None = None) -> dict | None:
     """Write body to <static>/lp/<sha>.bin unless it is there already; its reference for the browser."""
     sha = hashlib.sha256(body).hexdigest()[:16]
-    target = Path(folder or static_dir()) / SUBDIR / f"{sha}.bin"
+    target = lp_dir(folder) / f"{sha}.bin"
     try:
         if not (target.is_file() and target.stat().st_size == len(body)):
             write_file_atomic(target, lambda f: f.write(body))
-            _written.append(target)
-            _prune()
+            keep(target, _written, KEEP)
     except OSError as e:
         log.warning("live plane payload not written to %s: %s", target.parent, e)
         return None
-    return {"url": f"app/static/{SUBDIR}/{sha}.bin", "sha": sha, "nbytes": len(body)}
+    return {"url": url(f"{sha}.bin"), "sha": sha, "nbytes": len(body)}
 
 
 def present(ref: dict, folder: Path | None = None) -> bool:
     """Whether the file a reference names is still there (one stat: cheap enough for every run)."""
-    return (Path(folder or static_dir()) / SUBDIR / f"{ref['sha']}.bin").is_file()
+    return (lp_dir(folder) / f"{ref['sha']}.bin").is_file()
 
 
-def _prune() -> None:
-    while len(_written) > KEEP:
-        _written.popleft().unlink(missing_ok=True)
+def lp_dir(folder: Path | None = None) -> Path:
+    """<static>/lp/: where the plane's published files live (folder: another static folder, for tests)."""
+    return Path(folder or static_dir()) / SUBDIR
+
+
+def url(name: str) -> str:
+    """The URL, relative to the app's base URL, of the file or folder `name` in lp_dir()."""
+    return f"app/static/{SUBDIR}/{name}"
+
+
+def keep(path: Path, written: deque[Path], limit: int) -> None:
+    """Note that this process wrote `path` (a file or a folder in lp_dir()) in `written`, newest last, and
+    remove the oldest it wrote past `limit`: published files come and go only when models are trained or
+    changed, never on a rerun, and files written by other processes are never touched."""
+    with _lock:
+        if path in written:
+            written.remove(path)
+        written.append(path)
+        while len(written) > limit:
+            old = written.popleft()
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)

@@ -15,11 +15,11 @@ from __future__ import annotations
 import logging
 
 import numpy as np
-import streamlit as st
 
 from model.net.export_weights import pack
 from model.plane import quality
-from ui import common
+from ui import active_model, data_status
+from ui.model_cache import per_version
 from ui.plane.publish import present, publish
 
 log = logging.getLogger(__name__)
@@ -50,17 +50,17 @@ def body(q: dict[str, np.ndarray], note: str | None) -> bytes:
     return pack({"layers": [], "quantities": specs, "note": note}, arrays)
 
 
-@st.cache_resource(show_spinner="Measuring where the model is wrong…", max_entries=8)
-def _quality(path: str, mtime: float, _bundle) -> tuple[dict, str | None]:
+@per_version(resource=True, show_spinner="Measuring where the model is wrong…", max_entries=8)
+def _quality(_bundle) -> tuple[dict, str | None]:
     """quality.ensure once per model version: read, else computed (and saved where it can be)."""
-    name = common.dataset_of(_bundle)
-    data = common.load_data(name) if common.data_available(name) else None
+    name = active_model.dataset_of(_bundle)
+    data = data_status.load_data(name) if data_status.data_available(name) else None
     return quality.ensure(_bundle.path, _bundle.meta, _bundle.codec, _bundle.latent, data)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _ref(path: str, mtime: float, _bundle) -> dict | None:
-    q, note = _quality(path, mtime, _bundle)
+@per_version(resource=True, show_spinner=False, max_entries=8)
+def _ref(_bundle) -> dict | None:
+    q, note = _quality(_bundle)
     specs = [{"key": k, "name": quality.NAMES[k]} for k in quality.QUANTITIES if f"{k}_train" in q]
     ref = publish(body(q, note))
     if ref is None:
@@ -71,14 +71,13 @@ def _ref(path: str, mtime: float, _bundle) -> dict | None:
 
 def quality_ref(bundle) -> dict | None:
     """The reference the plane's data carries for Colour by, or None where it cannot be published."""
-    args = (str(bundle.path), common.folder_mtime(bundle.path), bundle)
-    ref = _ref(*args)
+    ref = _ref(bundle)
     if ref is not None and not present(ref):
         _ref.clear()
-        ref = _ref(*args)
+        ref = _ref(bundle)
     return ref
 
 
 def quality_of(bundle) -> tuple[dict, str | None]:
     """The model's quality arrays (both splits) and the one-line note of what is missing, or None."""
-    return _quality(str(bundle.path), common.folder_mtime(bundle.path), bundle)
+    return _quality(bundle)
