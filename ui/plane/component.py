@@ -138,6 +138,7 @@ def live_plane(
     selection: dict | None = None,
     on_select: Callable[[dict], None] | None = None,
     restore: dict | None = None,
+    share: bool = False,
 ) -> LiveResult:
     """Mount the live plane (always with this key); see the module docstring."""
     why = unavailable(bundle, key, classes)
@@ -159,6 +160,7 @@ def live_plane(
         "selection": selection,  # Python's answer to a box / lasso: {count, shapes, t} (ui/selection.py)
         "quality": quality_ref(bundle),  # Colour by's file {url, sha, nbytes, quantities, note} (js/colorby.js)
         "restore": restore,  # a shared link's layers, colouring, range, replay (ui/plane/share.py; js/share.js)
+        "share": bool(share),  # offer Copy link (a page whose URL holds its view: Explore)
     }
     result = _plane(
         key=key, data={**ref, "state": state},

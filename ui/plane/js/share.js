@@ -11,6 +11,7 @@ import { area } from "./hit.js";
 export const LAYERS = { map: "lp-map-toggle", density: "lp-contours-toggle", labels: "lp-labels-toggle", lens: "lp-lens-toggle" };
 
 export function install(ctx) {
+  if (!ctx.state.share) return; // only a page whose URL holds its view (Explore) offers the link
   const ctl = ctx.d.opacity.closest(".lp-controls");
   const btn = el("button", { type: "button", "data-testid": "lp-copy-link", text: "Copy link",
     title: "Copy a link to this view: model, zoom, chosen point, selection, layers, colouring and replay" }, ctl);
