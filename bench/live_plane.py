@@ -63,16 +63,18 @@ SPOTS = f"""(n) => {{
     return out;
 }}"""
 # ms per decode of n points in a tight loop, with the WebAssembly decoder (wasm true) or the JavaScript one,
-# both made by the plane's own makeDecoder (its module imported again from a blob) from the plane's weights.
-TIGHT = f"""async ([src, n, wasm]) => {{
-    const m = await import(URL.createObjectURL(new Blob([src], {{type: 'text/javascript'}})));
-    const dec = m.makeDecoder(({LIVE})().P.layers, {{wasm}}), out = new Float32Array(784);
+# both made by the plane's own makeDecoder (its module imported again from a blob) from the plane's weights
+# (its payload, from the plane's payload cache window.latentPlane.payloads, parsed by its parsePayload).
+TIGHT = """async ([src, n, wasm]) => {
+    const m = await import(URL.createObjectURL(new Blob([src], {type: 'text/javascript'})));
+    const P = m.parsePayload(await [...window.latentPlane.payloads.values()][0]);
+    const dec = m.makeDecoder(P.layers, {wasm}), out = new Float32Array(784);
     if (dec.kind !== (wasm ? 'wasm' : 'js')) return null;
     for (let i = 0; i < 50; i++) dec.decode(i, -i, out);  // warm: JIT, WebAssembly tiers
     const t = performance.now();
     for (let i = 0; i < n; i++) dec.decode(Math.sin(i) * 30, Math.cos(i) * 30, out);
     return (performance.now() - t) / n;
-}}"""
+}"""
 RACE = "() => Promise.race([window.__urlWait, new Promise((r) => setTimeout(() => r(null), 30000))])"  # lost: None
 
 

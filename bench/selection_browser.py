@@ -30,27 +30,24 @@ AT = f"""([fx, fy]) => {{ const v = {VIEW}, r = document.querySelector('[data-te
   return [r.left + v.area.left + fx * v.area.w, r.top + v.area.top + fy * v.area.h]; }}"""
 # Arms window.__selWait: resolves with [ms to Python's count on the plot, ms to the panel shown] from the
 # next pointerup, for a shape sent after now; null after 30 s.
-SEL_WAIT = (
-    """() => { const sent0 = """
-    + VIEW
-    + """.selection.sent, old = sent0 ? sent0.t : null;
+# The poll reads the plot's data-selected-t (cheap) and asks the test view (VIEW_OF below) for the shape
+# sent only when that changed, so the measurement itself keeps the page's main thread free.
+SEL_WAIT = """() => { const sent0 = VIEW_OF.selection.sent, old = sent0 ? sent0.t : null;
   const plot = document.querySelector('[data-testid="lp-plot"]'), img0 = document.querySelector('.st-key-selection_gallery img');
-  const src0 = img0 ? img0.src : null, start = performance.now();
-  let t0 = null, plotMs = null;
+  const src0 = img0 ? img0.src : null, start = performance.now(), shown0 = plot.getAttribute('data-selected-t');
+  let t0 = null, plotMs = null, sent = null;
   document.addEventListener('pointerup', () => { t0 = performance.now(); }, { capture: true, once: true });
   window.__selWait = new Promise((res) => { const f = () => {
-    const sent = """
-    + VIEW
-    + """.selection.sent, now = performance.now();
+    const now = performance.now(), shown = plot.getAttribute('data-selected-t');
     if (now - start > 30000) return res(null);
-    if (t0 !== null && sent && sent.t !== old && plot.getAttribute('data-selected-t') === String(sent.t)) {
+    if (t0 !== null && shown !== shown0 && (!sent || String(sent.t) !== shown)) sent = VIEW_OF.selection.sent;
+    if (t0 !== null && sent && sent.t !== old && shown === String(sent.t)) {
       if (plotMs === null) plotMs = now - t0;
       const want = Number(plot.getAttribute('data-selected')).toLocaleString('en-US') + ' digits selected';
       const head = document.querySelector('.st-key-selection_panel strong'), img = document.querySelector('.st-key-selection_gallery img');
       if (head && head.innerText === want && img && img.src !== src0 && img.complete) return res([plotMs, now - t0]);
     }
-    setTimeout(f, 2); }; f(); }); }"""
-)
+    setTimeout(f, 2); }; f(); }); }""".replace("VIEW_OF", VIEW)
 BOXES = [((0.3, 0.3), (0.6, 0.7)), ((0.35, 0.2), (0.75, 0.55))]
 
 
