@@ -87,3 +87,18 @@ def test_a_copied_link_restores_the_view_on_a_fresh_server(browser, page, live_u
         assert after["replay"]["epoch"] == before["replay"]["epoch"]
     finally:
         context.close()
+
+
+def test_reset_view_returns_to_the_opening_view(page, live_url):
+    """After a zoom, Reset view brings back the ranges the plane opened on."""
+    open_plane(page, live_url + "/")
+    opened = view(page, CH)["range"]
+    page.evaluate(RELAYOUT, [CH, {"xaxis.range": [0, 1], "yaxis.range": [0, 1]}])
+    page.wait_for_function(f"() => ({V})('{CH}').range.x[1] < 2", timeout=30_000)
+    page.get_by_role("button", name="Reset view").click()
+    page.wait_for_function(
+        f"(x1) => Math.abs(({V})('{CH}').range.x[1] - x1) < 1e-6", arg=opened["x"][1], timeout=30_000
+    )
+    after = view(page, CH)["range"]
+    for ax in ("x", "y"):
+        assert after[ax] == pytest.approx(opened[ax], abs=1e-6)
