@@ -53,8 +53,9 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def test_folder_layout(saved, result):
-    """A model folder holds model.keras, meta.json, latent.npz and history.npz and nothing else."""
-    assert sorted(p.name for p in saved.iterdir()) == ["history.npz", "latent.npz", "meta.json", "model.keras"]
+    """A model folder holds model.keras, meta.json, latent.npz, history.npz and quality.npz, nothing else."""
+    names = sorted(p.name for p in saved.iterdir())
+    assert names == ["history.npz", "latent.npz", "meta.json", "model.keras", "quality.npz"]
     assert leftovers(saved.parent) == []
 
 

@@ -28,10 +28,12 @@ import numpy as np
 import streamlit as st
 
 from model.plane import views
+from model.plane.neighbors import nearest
 from ui import active_model
 from ui.model_cache import per_version
 
 PICK, MODEL, Z1, Z2, VIEW = "explore_pick", "explore_model", "explore_z1", "explore_z2", "explore_view"
+LINK_EPS = 1e-4  # ?z1=&z2= carry 4 decimals: a digit's encoding comes back within 0.5e-4 on each axis
 
 
 @dataclass(frozen=True)
@@ -103,13 +105,20 @@ def seed(bundle) -> None:
     model = str(bundle.path)
     first = ss.get(PICK) is None  # first visit, or request() from another page
     if first and ss.get("url_z") is not None:
-        choose(bundle, *ss.url_z)
+        i = digit_at(bundle, ss.url_z)  # a link to a digit chooses that digit, as the click that made it did
+        choose(bundle, *(ss.url_z if i is None else (float(v) for v in bundle.latent["z_train"][i])), i)
     elif first or ss.get(MODEL) != model:
         choose(bundle, *active_model.opening_of(bundle)[0])
         url_point(None)
     else:
         ss[Z1], ss[Z2] = ss[PICK].z1, ss[PICK].z2
     ss[MODEL] = model
+
+
+def digit_at(bundle, z) -> int | None:
+    """The training digit a link's point names (within its 4 decimals' rounding), or None."""
+    i, d = nearest(bundle.latent["z_train"], z, k=1)
+    return int(i[0]) if len(i) and d[0] <= LINK_EPS else None
 
 
 def request(z1: float, z2: float) -> None:

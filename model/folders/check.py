@@ -10,7 +10,8 @@ Every check is bounded before anything big is read or inflated:
               parameters than its weights file can hold, and whose weights fit those layers
               (check_keras_archive, model/net/graph.py): what NumPy then runs;
   latent.npz  a zip with the same caps, then allow_pickle=False arrays: finite N x 2 encodings,
-              integer labels 0..9, N >= 1 (load_latent).
+              integer labels 0..9, N >= 1 (load_latent);
+  quality.npz optional, the same caps, then one finite float per digit of each split (load_quality).
 Messages name a file by its role ("the model's meta.json ...") and never a server path.
 """
 
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 
 MODEL_FILE, META_FILE, LATENT_FILE = "model.keras", "meta.json", "latent.npz"
 HISTORY_FILE = "history.npz"  # optional: the training's snapshots (model/net/history.py)
+QUALITY_FILE = "quality.npz"  # optional: per-digit error, agreement, a VAE's σ (model/plane/quality.py)
+QUALITY_MAX_TOTAL = 32 * 2**20  # 1,000,000 encodings x 3 quantities as float16 is 6 MB
 HISTORY_KEYS = ("index", "y", "t", "z", "loss", "val_loss")
 HISTORY_MAX_TOTAL = 32 * 2**20  # 1,000 epochs of 2,000 digits as float32 is 16 MB
 LATENT_KEYS = ("z_train", "y_train", "z_test", "y_test")
@@ -344,6 +347,24 @@ def load_history(path: Path, latent: dict[str, np.ndarray]) -> dict[str, np.ndar
         if v.ndim != 1 or v.dtype not in floats or np.isinf(v).any() or len(v) != int(t[-1]):
             raise ModelError(f"the model's {role}: {key} must hold one number per epoch snapshotted")
     return {**h, "index": index.astype(np.int64), "t": t.astype(np.float32), "z": z.astype(np.float32)}
+
+
+def load_quality(path: Path, latent: dict[str, np.ndarray], vae: bool) -> dict[str, np.ndarray] | None:
+    """quality.npz's arrays as float16, checked against the folder's encodings; None when the folder has
+    none (older models). Error and agreement for both splits, σ too for a VAE (model/plane/quality.py)."""
+    role = QUALITY_FILE
+    if not path.exists() and not path.is_symlink():
+        return None
+    names = ("error", "agree", "sigma") if vae else ("error", "agree")
+    keys = [f"{q}_{s}" for q in names for s in ("train", "test")]
+    q = read_npz(path, role, keys, QUALITY_MAX_TOTAL)
+    for key, v in q.items():
+        n = len(latent[f"z_{key.split('_')[1]}"])
+        if v.dtype not in (np.float16, np.float32) or v.shape != (n,) or not np.isfinite(v).all() or (v < 0).any():
+            raise ModelError(f"the model's {role}: {key} must hold one finite number of 0 or more per digit")
+        if key.startswith("agree") and (v > 1).any():
+            raise ModelError(f"the model's {role}: {key} must be shares between 0 and 1")
+    return {k: v.astype(np.float16) for k, v in q.items()}
 
 
 def check_model(path: str | os.PathLike) -> tuple[dict, tuple[Stack, Stack, Stack | None], dict[str, np.ndarray]]:

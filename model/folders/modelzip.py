@@ -19,7 +19,7 @@ from model.folders import store
 from model.folders.library import Library, LibraryError
 
 FILES = (store.MODEL_FILE, store.META_FILE, store.LATENT_FILE)
-OPTIONAL = (store.HISTORY_FILE,)  # a model trained before histories were kept has none
+OPTIONAL = (store.HISTORY_FILE, store.QUALITY_FILE)  # older models have neither
 MAX_ZIP_BYTES = 64 * 2**20  # the upload itself (the server's upload limit is usually lower)
 MAX_UNPACKED_BYTES = 256 * 2**20  # all members, as declared and as read
 JUNK = ("__MACOSX/", ".DS_Store")  # what archivers add; ignored rather than refused

@@ -10,6 +10,8 @@ A model folder holds
     meta.json     config, dataset, per-epoch history, test BCE, params, checksum, date
     latent.npz    z_train (N, 2) float32, y_train uint8, z_test, y_test
     history.npz   optional: a test sample's encodings during training (model/net/history.py)
+    quality.npz   optional: each digit's reconstruction error, neighbour agreement, a VAE's σ
+                  (model/plane/quality.py; written at the end of training, else on first open)
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from model.folders.check import (
     LATENT_KEYS,
     META_FILE,
     MODEL_FILE,
+    QUALITY_FILE,
     ModelError,
     check_model,
     json_safe,
@@ -178,6 +181,8 @@ def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
         np.savez_compressed(tmp / LATENT_FILE, **latent)
         if getattr(result, "snapshots", None):
             np.savez_compressed(tmp / HISTORY_FILE, **result.snapshots)
+        if getattr(result, "quality", None):
+            np.savez_compressed(tmp / QUALITY_FILE, **result.quality)
 
     return write_atomic_dir(out_dir, fill)
 

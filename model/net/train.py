@@ -18,8 +18,9 @@ from model.net import augment
 from model.net import history as history_mod
 from model.net.autoencoder import Models, build
 from model.net.config import Config
-from model.net.fast import Codec, bce
+from model.net.fast import Codec, bce, dense_stack
 from model.net.keras_import import keras
+from model.plane import quality
 from model.plane.metrics import knn_accuracy
 
 Progress = Callable[[dict], None]
@@ -39,6 +40,7 @@ class Result:
     z_test: np.ndarray = field(repr=False)  # (N_test, 2) float32
     y_test: np.ndarray = field(repr=False)
     knn5: float | None = None  # 5-NN label accuracy of the test encodings against the training ones
+    quality: dict[str, np.ndarray] | None = field(default=None, repr=False)  # model/plane/quality.py's arrays
     snapshots: dict | None = field(default=None, repr=False)  # history.npz's arrays (model/net/history.py)
 
     @property
@@ -150,8 +152,9 @@ def fit(
     if callback.stopped:  # drop the unfinished epoch's numbers
         history = {k: v[: max(0, len(v) - 1)] for k, v in history.items()}
 
-    codec = Codec(models.encoder, models.decoder)
+    codec = Codec(models.encoder, models.decoder, log_var=_log_var(models))
     z_train, z_test = codec.encode(x_train), codec.encode(x_test)
+    latent = {"z_train": z_train, "y_train": ytr, "z_test": z_test, "y_test": yte}
     return Result(
         config=config, models=models, history=history,
         test_bce=bce(x_test, codec.decode(z_test)), stopped=callback.stopped,
@@ -160,4 +163,14 @@ def fit(
         z_test=z_test, y_test=yte.astype(np.uint8),
         knn5=knn_accuracy(z_train, ytr, z_test, yte, k=5),
         snapshots=history_mod.arrays(snaps, sample, yte[sample], history),
+        quality=quality.compute(codec, config.loss, ((xtr_u8, ytr), (xte_u8, yte)), latent),
     )  # fmt: skip
+
+
+def _log_var(models: Models):
+    """A VAE's log-variance stack (its encoder's hidden layers, then z_log_var) for Codec.sigma; else None."""
+    try:
+        head = models.autoencoder.get_layer("z_log_var")
+    except ValueError:
+        return None
+    return dense_stack([*models.encoder.layers[:-1], head])

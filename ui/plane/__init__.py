@@ -9,6 +9,7 @@ picture.py    the still picture drawn where the plane cannot run
 bundle.py     joins js/*.js (the browser modules) into the component's one ES module
 publish.py    what the browser fetches from static/: payload and tile sets in static/lp/ (pruned), plotly.min.js
 thumbs.py     the thumbnail tiles the plane shows when zoomed in
+quality.py    Colour by's per-digit quality file (model/plane/quality.py's measures), published like the payload
 plane.css     the plane's style
 """
 

@@ -37,6 +37,7 @@ from ui.model_cache import per_version
 from ui.plane import thumbs
 from ui.plane.bundle import bundle
 from ui.plane.publish import present, publish
+from ui.plane.quality import quality_ref
 
 HERE = Path(__file__).resolve().parent
 _plane = st.components.v2.component(
@@ -136,6 +137,8 @@ def live_plane(
     sigma: tuple[float, float] | None = None,
     selection: dict | None = None,
     on_select: Callable[[dict], None] | None = None,
+    restore: dict | None = None,
+    share: bool = False,
 ) -> LiveResult:
     """Mount the live plane (always with this key); see the module docstring."""
     why = unavailable(bundle, key, classes)
@@ -155,6 +158,9 @@ def live_plane(
         # zoomed in: "originals" fetched as static tiles from "tiles", or "decoded" / "unserved" in the browser
         **thumbs.state(bundle),
         "selection": selection,  # Python's answer to a box / lasso: {count, shapes, t} (ui/selection.py)
+        "quality": quality_ref(bundle),  # Colour by's file {url, sha, nbytes, quantities, note} (js/colorby.js)
+        "restore": restore,  # a shared link's layers, colouring, range, replay (ui/plane/share.py; js/share.js)
+        "share": bool(share),  # offer Copy link (a page whose URL holds its view: Explore)
     }
     result = _plane(
         key=key, data={**ref, "state": state},

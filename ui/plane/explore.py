@@ -26,7 +26,7 @@ from model.plane.views import around
 from model.settings import settings
 from ui import active_model, data_status, explore_state, selection, selection_panel
 from ui.images import to_png
-from ui.plane import picture
+from ui.plane import picture, share
 from ui.plane.component import live_plane, unavailable
 
 KEY = "explore_plane"
@@ -61,9 +61,14 @@ def panel(bundle, *, side) -> None:
             picture.show(bundle, explore_state.view(bundle), marker=point, key="explore_picture")
             st.caption("Move the sliders, or type a training digit's number, to choose a point.")
             return
+        share.from_url(bundle)
+        shared = share.restore(bundle)
+        if share.note():
+            st.caption(share.note())
         res = live_plane(
             bundle, key=KEY, classes=active_model.class_names(bundle), marker=(pick.z1, pick.z2), index=pick.index,
-            view=explore_state.view(bundle), on_click=lambda a, b, i: explore_state.choose(bundle, a, b, i), replay=True,
+            view=(shared or {}).get("view") or explore_state.view(bundle),
+            on_click=lambda a, b, i: explore_state.choose(bundle, a, b, i), replay=True, restore=shared, share=True,
             selection=selection.for_plane((bundle,)), on_select=lambda v: selection.on_select((bundle,), 0, v),
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the whole page with the picture

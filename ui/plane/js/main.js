@@ -60,8 +60,12 @@ import * as labels from "./labels.js";
 import * as density from "./density.js";
 import * as lens from "./lens.js";
 import * as selection from "./selection.js";
+import * as colorby from "./colorby.js";
+import * as exporter from "./export.js";
+import * as share from "./share.js";
+import * as resetview from "./resetview.js";
 
-const FEATURES = [firstpaint, pointer, links, map, interp, sync, thumbnails, labels, density, lens, replay, uncertainty, selection];
+const FEATURES = [firstpaint, pointer, links, map, interp, sync, thumbnails, labels, density, lens, replay, uncertainty, selection, colorby, exporter, share, resetview];
 
 // host element -> {sig, S, ctx (once started), root, state, calls, disposed}
 const INSTANCES = new WeakMap();

@@ -72,8 +72,16 @@ function points(ctx, shown) {
   return { x: Float32Array.from(keep, (i) => P.z[2 * i]), y: Float32Array.from(keep, (i) => P.z[2 * i + 1]) };
 }
 
-// The colour training digit i is drawn in (its class's).
-export const colorOf = (ctx, i) => PALETTE[ctx.P.y[i] % PALETTE.length];
+// The colour training digit i is drawn in: its class's, or Colour by's (colorby.js sets S.colorBy.colorOf).
+export const colorOf = (ctx, i) => {
+  const C = ctx.S.colorBy;
+  return C && C.colorOf ? C.colorOf(i) : PALETTE[ctx.P.y[i] % PALETTE.length];
+};
+
+// Redraw the points' positions and colours (a class shown or hidden, or another colouring: colorby.js).
+export function restylePoints(ctx) {
+  if (ctx.S.gd) showClasses(ctx, ctx.S.Plotly, ctx.S.gd);
+}
 
 function showClasses(ctx, Plotly, gd) {
   const n = ctx.classes.length, p = points(ctx, gd._fullData.slice(0, n).map((t) => t.visible === true));

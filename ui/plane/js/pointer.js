@@ -55,6 +55,12 @@ function up(ctx, press, e) {
   const index = hit >= 0 ? hit : null;
   if (S.link && index === null) return; // linked planes pair training digits: empty space picks nothing
   ctx.emit("hover", z); // a tap (no hover before it) marks the digit in the group's other planes at once
+  pick(ctx, z1, z2, index);
+}
+
+// Choose (z1, z2) (index: a training digit's, or null) as a click on the plane does, and tell Python.
+export function pick(ctx, z1, z2, index) {
+  const S = ctx.S;
   choose(ctx, z1, z2, index);
   decodeAt(ctx, z1, z2, "Chosen:");
   ctx.emit("click", { z1, z2, index });

@@ -52,6 +52,10 @@
  * @property {number} lensPoints   lens.js: points drawn in the lens last
  * @property {?Object} selectionSent  selection.js: the last shape sent to Python
  * @property {?string} failed      why the plane could not start
+ * @property {?Object} colorBy     colorby.js's state {key ("label" or a quantity), spec {key, name, lo, hi, worse},
+ *                                 values (Float32Array per training digit), range [a, b] | null, inRange,
+ *                                 colorOf(i) | null (plot.js draws with it), worst (indices shown),
+ *                                 pendingRange (a shared link's, share.js), ...}
  */
 
 /** @returns {PlaneState} */
@@ -63,7 +67,7 @@ export function createState(sig) {
     committed: null, neigh: [], decoded: null, star: null, A: null, B: null, nextEnd: "A",
     link: null, linked: false, hover: null, viewKey: null, order: null, pointIndex: null, pointColors: null,
     paintArea: null, mapView: null, thumbs: null, replay: null, uncertainty: null, labels: [],
-    contourSegments: 0, lensPoints: 0, selectionSent: null, failed: null,
+    contourSegments: 0, lensPoints: 0, selectionSent: null, failed: null, colorBy: null,
   });
 }
 

@@ -71,6 +71,21 @@ function lit(S) {
   return Array.from(t && t.selectedpoints ? t.selectedpoints : [], (k) => S.pointIndex[k]).sort((x, y) => x - y);
 }
 
+// Colour by (colorby.js): what colours the points, its scale, the brushed range and the count in it,
+// and the worst digits listed; null before the plane offers it.
+function colorBy(S) {
+  const C = S.colorBy;
+  if (!C) return null;
+  return { key: C.key, spec: copy(C.spec), range: copy(C.range), inRange: C.inRange, worst: C.worst.slice(),
+    offered: C.offered.slice(), note: C.note, loaded: !!C.values };
+}
+
+// The points trace as drawn: [training digit, CSS colour] for each of its points, in drawing order.
+function drawnColors(S) {
+  const t = S.gd && S.gd.data.find((d) => d.name === "points");
+  return t ? Array.from(S.pointIndex, (i, k) => [i, t.marker.color[k]]) : [];
+}
+
 function stats(S) {
   const s = S.stats;
   return { ...s, decodeMs: s.decodeMs.slice(), hoverMs: s.hoverMs.slice(), mapMs: s.mapMs.slice() };
@@ -88,6 +103,8 @@ function stats(S) {
 //   paintedAt, drawnAt, relayoutAt, lastClickAt, clicks}
 //   toPage(z1, z2) -> page pixels;  colorOf(i) -> point i's CSS colour;  points() -> {z, y} (copies);
 //   lit() -> the training digits the plot highlights (a selection), sorted
+//   colorBy {key, spec {key, name, lo, hi, worse}, range, inRange, worst, offered, note, loaded};
+//   drawnColors() -> [[training digit, CSS colour]] of the points trace, in drawing order
 function snapshot(ctx) {
   const { S, P, d } = ctx, drawn = !!S.gd, U = S.uncertainty;
   return freeze({
@@ -100,11 +117,12 @@ function snapshot(ctx) {
     selection: { sent: copy(S.selectionSent), count: +(d.plot.dataset.selected || 0), t: d.plot.dataset.selectedT || null,
       outlines: drawn ? (S.gd.layout.selections || []).length : 0 },
     replay: replay(S), thumbnails: thumbnails(S), labels: copy(S.labels), contours: S.contourSegments,
-    lens: S.lensPoints, map: copy(S.mapView),
+    lens: S.lensPoints, map: copy(S.mapView), colorBy: colorBy(S),
     uncertainty: U ? { sigma: copy(U.sigma), samples: copy(U.samples), draws: U.draws } : null, stats: stats(S),
     toPage: (z1, z2) => toPage(ctx, z1, z2),
     colorOf: (i) => (Number.isInteger(i) && i >= 0 && i < P.y.length ? colorOf(ctx, i) : null),
     points: () => ({ z: Array.from(P.z), y: Array.from(P.y) }),
     lit: () => lit(S),
+    drawnColors: () => drawnColors(S),
   });
 }
