@@ -12,6 +12,7 @@ from model.data import FASHION_DIR
 from model.datasets import registry
 from tests import dataset_sets
 from tests.e2e.app_utils import assert_no_exception, start_streamlit, stop, wait_for_app
+from tests.e2e.plane_view import TO_PAGE, V, points, view
 from tests.e2e.thumb_utils import DRAWN, last_thumbnail
 
 pytestmark = [
@@ -19,11 +20,6 @@ pytestmark = [
     pytest.mark.skipif(not FASHION_DIR.is_dir(), reason="dataset-fashion-mnist is not installed"),
 ]
 CH = "explore_plane"
-STATE = f"() => window.__livePlane.{CH}"
-PAGE_PX = f"""([z1, z2]) => {{
-    const S = ({STATE})(), fl = S.gd._fullLayout, r = S.d.plot.getBoundingClientRect();
-    return [r.left + fl.xaxis._offset + fl.xaxis.l2p(z1), r.top + fl.yaxis._offset + fl.yaxis.l2p(z2)];
-}}"""
 NAMES = ["sneaker", "trouser", "tshirt"]
 
 
@@ -47,17 +43,17 @@ def test_own_data_set_explores_with_its_class_names(page, own_app):
     page.goto(own_app + "/?model=clothes-ae")
     wait_for_app(page)
     page.wait_for_selector(DRAWN, timeout=180_000)
-    legend = page.evaluate(f"() => ({STATE})().gd._fullData.slice(0, 3).map((t) => t.name)")
-    assert legend == NAMES
+    assert view(page, CH)["classes"][:3] == NAMES  # the legend's names
     page.wait_for_function(
-        f"() => {{ const T = ({STATE})().thumbs; return T.want > 0 && T.drawn.length === T.want; }}", timeout=60_000
+        f"() => {{ const T = ({V})('{CH}').thumbnails; return T.want > 0 && T.drawn.length === T.want; }}",
+        timeout=60_000,
     )  # 54 items: few enough that each is drawn as its own picture at once
     index, drawn = last_thumbnail(page, CH)
     x_train = registry.load("clothes")[0][0]
     inner = (slice(1, 27), slice(1, 27))  # the frame in the class's colour covers the outer ring
     assert np.abs(drawn[inner].astype(int) - x_train[index][inner]).max() <= 1
-    z = page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 2))")
-    page.mouse.click(*page.evaluate(PAGE_PX, z))
+    z1, z2 = points(page, CH)[0]
+    page.mouse.click(*page.evaluate(TO_PAGE, [CH, z1, z2]))
     page.wait_for_function(
         "() => /#\\d+ \\(label /.test(document.querySelector('[data-testid=\"lp-chosen\"]').innerText)"
     )
