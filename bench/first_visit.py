@@ -11,7 +11,7 @@ a fresh `streamlit run` on 127.0.0.1 (the live plane on, an empty model library)
 check answers, opens it in Debian Chromium:
   first      the first visitor, with an empty browser cache (a new persistent browser profile):
              page.goto("/") until the live plane's points are on screen (its plot has data-painted="1":
-             ui/plane/firstpaint.js's quick canvas) and until it is interactive (data-drawn="1": Plotly
+             ui/plane/js/firstpaint.js's quick canvas) and until it is interactive (data-drawn="1": Plotly
              has drawn; what tests/e2e waits on); the server imports and loads everything meanwhile.
              A checkout without the quick paint has no data-painted: its points are on screen when
              Plotly has drawn, so both figures are that time;

@@ -1,11 +1,11 @@
 """Compare: two models' latent planes side by side for the same training digits.
 
-With the live plane (ui/live_plane.py, LATENT_EXPLORER_LIVE on, the default) the two planes are linked
+With the live plane (ui/plane/component.py, LATENT_EXPLORER_LIVE on, the default) the two planes are linked
 in the browser: the digit under the pointer in one is ringed in the other, with no server call. A click
 (or tap) on a digit in either plane marks that training index in both (a cross) and shows its
 original with each model's reconstruction. A box or lasso drawn on either plane selects training
 digits; both planes highlight them, and a panel below shows them (ui/compare_selection.py).
-Fallback (LIVE=0, or a plane that cannot run): a still picture of each plane (ui/plane_picture.py)
+Fallback (LIVE=0, or a plane that cannot run): a still picture of each plane (ui/plane/picture.py)
 and a box for a training digit's number, which is crossed in both.
 Only models trained on the same data set are paired: a training index names the same image in both.
 
@@ -25,9 +25,8 @@ import streamlit as st
 from model.folders import check
 from model.folders.library import LibraryError
 from model.folders.store import ModelError
-from ui import common, compare_selection, plane_picture, router
-from ui.live_explore import can_run
-from ui.live_plane import live_plane
+from ui import common, compare_selection, router
+from ui.plane import can_run, live_plane, picture
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
@@ -119,7 +118,7 @@ def pictures_ui(a, b, index: int | None) -> None:
     """The fallback: each plane as a still picture with digit `index` crossed, and a box to choose it."""
     planes_ui(
         a, b, index, "compare_still",
-        lambda side, m, z: plane_picture.show(m, common.opening_of(m)[1], marker=z, key=f"compare_picture_{side}"),
+        lambda side, m, z: picture.show(m, common.opening_of(m)[1], marker=z, key=f"compare_picture_{side}"),
     )  # fmt: skip
     n = len(a.latent["y_train"])
     st.number_input(f"Training digit # (0–{n - 1:,}), crossed in both", 0, n - 1, value=None, step=1, key="compare_box", on_change=on_box)  # fmt: skip

@@ -1,7 +1,7 @@
 """Explore: every training encoding in the latent plane; point, click or slide to decode a point.
 
 The explorer itself (the live plane, or its still picture where the plane cannot run, beside this page's
-panels) is ui/live_explore.panel; the chosen point and its keys belong to ui/explore_state.py, seeded at
+panels) is ui/plane/explore.py's panel(); the chosen point and its keys belong to ui/explore_state.py, seeded at
 the top of every run. This page draws the side panels: the sliders with the decoded digit, and the chosen
 training digit beside its reconstruction.
 """
@@ -13,7 +13,7 @@ import base64
 import numpy as np
 import streamlit as st
 
-from ui import common, explore_state, live_explore, router
+from ui import common, explore_state, plane, router
 from ui.explore_state import Pick
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
@@ -91,4 +91,4 @@ def side_ui() -> None:
     picked_panel(bundle, explore_state.pick())
 
 
-live_explore.panel(bundle, side=side_ui)
+plane.panel(bundle, side=side_ui)

@@ -14,7 +14,7 @@ from model.folders import library, modelzip, store
 from model.folders.export import csv_bytes, npz_bytes
 from model.folders.library import LibraryError
 from model.folders.store import ModelError
-from model.net.metrics import knn_accuracy
+from model.plane.metrics import knn_accuracy
 from ui import common, router, train_form
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router

@@ -20,7 +20,7 @@ import streamlit as st
 from model.images.placement import Placement as Analysis
 from model.images.placement import place
 from model.images.preprocess import ImageError, Result, preprocess
-from ui import common, explore_state, live_explore, router
+from ui import common, explore_state, plane, router
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
@@ -271,5 +271,5 @@ with result_col:
     st.page_link("pages/explore.py", label="Open this point in the explorer", icon=":material/explore:")
 steps_panel(analysis.prep)
 with st.container(key="upload_map"):
-    live_explore.upload_map(bundle, analysis.z, analysis.sigma)  # the live plane with the star; else its still picture
+    plane.upload_map(bundle, analysis.z, analysis.sigma)  # the live plane with the star; else its still picture
     st.caption("Every training digit, one colour per label; the star is your digit, shown with its neighbourhood.")

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from model.folders import store
 from model.folders.export import selected_pair, table_csv
 from model.folders.library import SHIPPED_DIR
-from model.net.selection import Box, members
+from model.plane.selection import Box, members
 
 TIMEOUT = 120
 
@@ -57,7 +57,7 @@ def headline(at) -> str:
 
 
 def unpack(text: str, n: int) -> np.ndarray:
-    """The planes' mask: base64, a bit per training digit (what ui/plane/selection.js reads)."""
+    """The planes' mask: base64, a bit per training digit (what ui/plane/js/selection.js reads)."""
     import base64
 
     return np.unpackbits(np.frombuffer(base64.b64decode(text), np.uint8), bitorder="little")[:n].astype(bool)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from model.net.selection import Box, members
+from model.plane.selection import Box, members
 from tests.apptest_utils import plane_state
 
 TIMEOUT = 120

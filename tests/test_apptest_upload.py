@@ -21,7 +21,7 @@ from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
 from model.images.preprocess import preprocess
-from model.net.neighbors import nearest
+from model.plane.neighbors import nearest
 from tests.apptest_utils import pictures, plane_state
 from ui import common
 

@@ -1,4 +1,4 @@
-"""ui/plane_thumbs.py: a model's tile set is written once, in the background, and given up where static/ is read-only."""
+"""ui/plane/thumbs.py: a model's tile set is written once, in the background, and given up where static/ is read-only."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import ui.plane_thumbs as pt
+import ui.plane.thumbs as pt
 from model.images.tiles import MANIFEST
 
 

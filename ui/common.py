@@ -18,7 +18,7 @@ from model.folders import store
 from model.folders.library import NAME_RE, Library, LibraryError
 from model.folders.store import ModelError
 from model.images.pixels import to_uint8
-from model.net import views
+from model.plane import views
 
 DEFAULT_NAME = "default"  # the shipped model's name in the URL and the library
 

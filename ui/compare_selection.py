@@ -26,8 +26,8 @@ import numpy as np
 import streamlit as st
 
 from model.folders.export import selected_pair
-from model.net.selection import members, pack
-from model.net.selection_summary import NEIGHBOURS, Place, Summary, place, summarise
+from model.plane.selection import members, pack
+from model.plane.selection_summary import NEIGHBOURS, Place, Summary, place, summarise
 from ui import common, selection
 
 MAX_PAIRS = 8  # pairs whose selections are kept (the oldest is dropped)
@@ -37,7 +37,7 @@ MAX_PAIRS = 8  # pairs whose selections are kept (the oldest is dropped)
 class PairSummary:
     s: Summary  # count, classes, gallery (model A's view of the selection; the index is the same in B)
     places: tuple[Place, Place]  # where the digits lie in A's plane and in B's
-    mask: str  # the selected training digits as text for the planes (model/net/selection.pack)
+    mask: str  # the selected training digits as text for the planes (model/plane/selection.pack)
 
 
 def pair(a, b) -> tuple[str, str]:

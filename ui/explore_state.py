@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from model.net import views
+from model.plane import views
 from ui import common
 
 PICK, MODEL, Z1, Z2, VIEW = "explore_pick", "explore_model", "explore_z1", "explore_z2", "explore_view"

@@ -19,7 +19,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui import common, explore_state
-from ui.static import ensure_plotly_js
+from ui.plane.publish import ensure_plotly_js
 
 # True while the router runs a page in this script thread (set around page.run()).
 _routed: ContextVar[bool] = ContextVar("latent_explorer_routed", default=False)

@@ -1,6 +1,6 @@
 """The box / lasso selection of the live plane: its state, its URL and its panel.
 
-    sel = selection.current(bundle)                  # tuple of shapes (model/net/selection.py), URL read once
+    sel = selection.current(bundle)                  # tuple of shapes (model/plane/selection.py), URL read once
     live_plane(..., selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v))
     selection.panel_ui(bundle)                       # count, histogram, gallery, centroid digit, downloads
     selection.show(summary, names, key=..., ...)     # the panel itself (ui/compare_selection.py uses it too)
@@ -16,8 +16,8 @@ from __future__ import annotations
 import streamlit as st
 
 from model.folders.export import selected, table_csv, table_npz
-from model.net.selection import Box, by_z2, members, parse_box, parse_shape
-from model.net.selection_summary import mosaic, summarise
+from model.plane.selection import Box, by_z2, members, parse_box, parse_shape
+from model.plane.selection_summary import mosaic, summarise
 from ui import common
 
 MAX_SHAPES = 64  # Shift-added shapes kept at most: a union of more is refused, politely
@@ -96,12 +96,12 @@ def _by_z2(path: str, mtime: float, _z):
 
 
 def sorted_z(bundle):
-    """by_z2 of the model's training encodings (model/net/selection.py), cached per model version."""
+    """by_z2 of the model's training encodings (model/plane/selection.py), cached per model version."""
     return _by_z2(str(bundle.path), common.folder_mtime(bundle.path), bundle.latent["z_train"])
 
 
 def summary(bundle):
-    """The selection's Summary (model/net/selection_summary.py), or None when nothing is selected."""
+    """The selection's Summary (model/plane/selection_summary.py), or None when nothing is selected."""
     ss, shapes = st.session_state, current(bundle)
     memo = ss.get("selection_memo")
     if memo is None or memo[:2] != (str(bundle.path), shapes):

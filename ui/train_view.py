@@ -11,7 +11,7 @@ import streamlit as st
 
 from model.jobs.job import Snapshot
 from ui.common import to_png
-from ui.plane_picture import PALETTE
+from ui.plane.picture import PALETTE
 
 STATE_TEXT = {
     "queued": "Waiting for another session's training to finish…",

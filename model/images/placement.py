@@ -16,7 +16,7 @@ import numpy as np
 from scipy import ndimage
 
 from model.images.preprocess import Result, preprocess
-from model.net.neighbors import content_key, nearest, tree
+from model.plane.neighbors import content_key, nearest, tree
 
 FAR_QUANTILE = 99.9  # nearer than this share of training digits' own nearest-neighbour gaps is "among" them
 # Digit-like ink in the 28 x 28 image: over 99.6% of the MNIST test digits pass both checks.

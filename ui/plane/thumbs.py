@@ -1,6 +1,6 @@
 """The live plane's thumbnails, server side: the original digits as static tiles the browser fetches itself.
 
-    plane_thumbs.state(bundle)   # what ui/live_plane.py puts in the plane's state:
+    thumbs.state(bundle)   # what ui/plane/component.py puts in the plane's state:
     # {"thumbs": "originals", "tiles": "app/static/lp/tiles-<key>/"}   the originals, as static files
     # {"thumbs": "decoded", "tiles": None}    no data set here: the browser decodes the encodings
     # {"thumbs": "unserved", "tiles": None}   the data set is here but the tiles cannot be written
@@ -8,7 +8,7 @@
 With the model's data set readable, the first plane mounted for a model starts a background thread that
 writes its tile set (model/images/tiles.py: one file per block of at most 256 digits, about 45 KB each,
 and a manifest last) to static/lp/tiles-<key>/, which Streamlit's static serving sends as plain files.
-The browser (ui/plane/tiles.js) fetches the manifest, then the blocks in view; nothing reruns for it.
+The browser (ui/plane/js/tiles.js) fetches the manifest, then the blocks in view; nothing reruns for it.
 The key is a hash of the encodings and the digits, so replicas and restarts share the folder, and a
 known name never holds other digits. While the thread writes, the browser's fetches of the manifest
 fail and are tried again. At most KEEP tile sets written by this process stay; older ones are removed.
@@ -29,7 +29,7 @@ import streamlit as st
 
 from model.images.tiles import MANIFEST, tileset_key, write_tileset
 from ui import common
-from ui.static import static_dir
+from ui.plane.publish import static_dir
 
 SUBDIR = "lp"
 KEEP = 8  # tile sets (about 11 MB each for 60,000 digits) this process keeps

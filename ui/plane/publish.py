@@ -1,33 +1,73 @@
-"""The live plane's payload as a content-addressed file under static/, so a rerun sends a reference.
+"""Files the live plane's browser code fetches from static/, which Streamlit serves at app/static/.
 
     ref = publish(body)   # {"url": "app/static/lp/<sha256-16>.bin", "sha": ..., "nbytes": ...} or None
 
 Sending the 0.6-2.8 MB payload as the component's `data` bytes made Streamlit hash and serialise it
 on every rerun of every session. Instead each model's bytes are written once per process (atomically:
 a browser never fetches half a file) to static/lp/, which Streamlit serves at app/static/lp/; the
-plane gets {channel, url, sha, nbytes} and fetches the bytes itself (ui/plane/payload.js), once per
+plane gets {channel, url, sha, nbytes} and fetches the bytes itself (ui/plane/js/payload.js), once per
 page for every plane showing that model. The name is the bytes' hash, so replicas of the app and
 restarts share one file and a browser never gets stale bytes under a known name.
 
-None where the folder is not writable: ui/live_plane.py then sends the bytes inline as before.
+None where the folder is not writable: ui/plane/component.py then sends the bytes inline as before.
 At most KEEP files written by this process stay; older ones it wrote are removed (payload files
 come and go only when models are trained or changed, never on a rerun).
+
+plotly.min.js is not committed: app.py calls ensure_plotly_js() once at start-up, which copies it from
+the installed plotly package (so it always matches the pinned version) into static/ beside the app
+script. `.streamlit/config.toml` turns static serving on (`[server] enableStaticServing = true`).
 """
 
 from __future__ import annotations
 
+import filecmp
+import functools
 import hashlib
 import logging
+import os
+import shutil
 from collections import deque
 from pathlib import Path
 
+import plotly
+
 from model.folders.atomic import write_file_atomic
-from ui.static import static_dir
 
 SUBDIR = "lp"
 KEEP = 32
 _written: deque[Path] = deque()  # files this process wrote, oldest first
 log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parents[2]
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+URL = "app/static/plotly.min.js"  # relative to the app's base URL
+_served = {"dir": ROOT / "static"}  # the folder Streamlit serves: the one ensure_plotly_js() last filled
+
+
+def static_dir() -> Path:
+    """The folder served at app/static/ (static/ beside app.py, or the one ensure_plotly_js() was given)."""
+    return _served["dir"]
+
+
+@functools.cache  # once per process: app.py calls it on every run
+def ensure_plotly_js(static_dir: str | os.PathLike | None = None) -> Path | None:
+    """Copy plotly.min.js into static_dir (default: static/ beside app.py) if missing or different.
+
+    Returns the copy's path, or None when plotly ships no plotly.min.js or the folder is not
+    writable (the live plane then reports that it cannot load and the page falls back).
+    """
+    target_dir = Path(static_dir) if static_dir else ROOT / "static"
+    _served["dir"] = target_dir
+    target = target_dir / PLOTLY_JS.name
+    if not PLOTLY_JS.is_file():
+        return None
+    try:
+        if target.is_file() and filecmp.cmp(PLOTLY_JS, target, shallow=False):
+            return target
+        with open(PLOTLY_JS, "rb") as src:  # atomic and durable: a browser never gets half a file
+            write_file_atomic(target, lambda f: shutil.copyfileobj(src, f))
+    except OSError:
+        return None
+    return target
 
 
 def publish(body: bytes, folder: Path | None = None) -> dict | None:

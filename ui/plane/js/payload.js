@@ -6,7 +6,7 @@
 // arrays: every named array (the replay reads the history's h_* arrays)}.
 //
 // The component's data is usually a reference {channel, url, sha, nbytes} to the payload's file under
-// the app's static folder (ui/static_payload.py): loadPayload fetches it once per page and sha, so
+// the app's static folder (ui/plane/publish.py): loadPayload fetches it once per page and sha, so
 // Compare's two planes and a return to a page reuse the bytes. Inline bytes (the server could not
 // write the file) load as they are.
 

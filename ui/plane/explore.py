@@ -2,12 +2,12 @@
 
 Explore (pages/explore.py):
 
-    live_explore.panel(bundle, side=side_ui)   # side(): the page's sliders, decoded digit and picked digit
+    plane.panel(bundle, side=side_ui)   # side(): the page's sliders, decoded digit and picked digit
 
 panel() draws, in one st.fragment (a click or slider move reruns only it): the live plane and, beside
 it, side(), the 8 nearest training digits of a chosen training digit, and a box that jumps to a training
 index. Where the plane cannot run (LATENT_EXPLORER_LIVE=0, a decoder the browser cannot run, or its
-JavaScript reported an error) one line says why and a still picture of the plane (ui/plane_picture.py)
+JavaScript reported an error) one line says why and a still picture of the plane (ui/plane/picture.py)
 takes its place, with the chosen point marked; the sliders and the jump box still choose points.
 A click or a jump calls explore_state.choose (ui/explore_state.py owns the chosen point's keys).
 Upload: upload_map(bundle, z) draws the plane with the digit's star, or the picture with it.
@@ -21,11 +21,12 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from model.net.neighbors import nearest
-from model.net.views import around
+from model.plane.neighbors import nearest
+from model.plane.views import around
 from model.settings import settings
-from ui import common, explore_state, plane_picture, selection
-from ui.live_plane import live_plane, unavailable
+from ui import common, explore_state, selection
+from ui.plane import picture
+from ui.plane.component import live_plane, unavailable
 
 KEY = "explore_plane"
 UPLOAD_KEY = "upload_plane"
@@ -56,7 +57,7 @@ def panel(bundle, *, side) -> None:
     with plane_col:
         if not live:
             point = (pick.z1, pick.z2)
-            plane_picture.show(bundle, explore_state.view(bundle), marker=point, key="explore_picture")
+            picture.show(bundle, explore_state.view(bundle), marker=point, key="explore_picture")
             st.caption("Move the sliders, or type a training digit's number, to choose a point.")
             return
         res = live_plane(
@@ -154,7 +155,7 @@ def upload_map(bundle, z, sigma=None) -> None:
     if can_run(bundle, UPLOAD_KEY):
         _upload_fragment(bundle, star, zoom, None if sigma is None else (float(sigma[0]), float(sigma[1])))
     else:
-        plane_picture.show(bundle, zoom, star=star, key="upload_picture")
+        picture.show(bundle, zoom, star=star, key="upload_picture")
 
 
 @st.fragment

@@ -1,9 +1,9 @@
 // The dense decoder, run on the payload's layers: decode(z1, z2, out?) fills and returns a Float32Array
 // of the last layer's width (784 for a digit). Activations as model/net/fast.py: relu, sigmoid, silu, linear.
 
-// ui/dense.wat assembled (240 bytes): y = b + x @ W in 4-wide float32 SIMD. Rebuild after editing it:
+// ui/plane/js/dense.wat assembled (240 bytes): y = b + x @ W in 4-wide float32 SIMD. Rebuild after editing it:
 //   npm install wabt@1.0.37 && node -e 'require("wabt")().then(w => console.log(Buffer.from(w.parseWat("d",
-//     require("fs").readFileSync("ui/dense.wat", "utf8")).toBinary({}).buffer).toString("base64")))'
+//     require("fs").readFileSync("ui/plane/js/dense.wat", "utf8")).toBinary({}).buffer).toString("base64")))'
 const DENSE_WASM = "AGFzbQEAAAABCgFgBn9/f39/fwADAgEABQMBAAEHDwIDbWVtAgAFZGVuc2UAAAq/AQG8AQMDfwF9AXsgBSAEQQJ0aiEHIAUhBgJAA0AgBiAHTw0BIAYgAyAGIAVrav0ABAD9CwQAIAZBEGohBgwACwsgACABQQJ0aiEIAkADQCAAIAhPDQEgACoCACEJIAlDAAAAAFwEQCAJ/RMhCiAFIQYCQANAIAYgB08NASAGIAb9AAQAIAogAv0ABAD95gH95AH9CwQAIAZBEGohBiACQRBqIQIMAAsLBSACIARBAnRqIQILIABBBGohAAwACwsL";
 
 export function makeDecoder(layers, { wasm = true } = {}) {

@@ -17,7 +17,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image, ImageDraw, ImageFont
 
-from model.net.views import Box, union
+from model.plane.views import Box, union
 from ui import common
 
 # Tableau 10 (= D3 category10), as in ui/live_plane.js: a digit keeps its colour whatever the model or page.

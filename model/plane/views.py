@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.net.neighbors import nearest
+from model.plane.neighbors import nearest
 
 Box = tuple[tuple[float, float], tuple[float, float]]
 

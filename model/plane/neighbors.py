@@ -1,6 +1,6 @@
 """Nearest training encodings in a 2-D latent plane: the one owner, on scipy's k-d tree.
 
-    from model.net.neighbors import nearest, nearest_indices
+    from model.plane.neighbors import nearest, nearest_indices
     idx, dist = nearest(z_train, z, k=8)           # one point z (2,): (k,) indices and distances
     idx = nearest_indices(z_train, z_query, k=5)   # (M, k) indices, for M points at once
 
