@@ -6,7 +6,7 @@ component.py  the Components v2 component and its fallback decision (live_plane,
 explore.py    the Explore and Upload panels around it (panel, upload_map, can_run)
 picture.py    the still picture drawn where the plane cannot run
 bundle.py     joins js/*.js (the browser modules) into the component's one ES module
-publish.py    the files the browser fetches from static/ (payload, plotly.min.js), with pruning
+publish.py    the files the browser fetches from static/ (payload, plotly.js), with pruning
 thumbs.py     the thumbnail tiles the plane shows when zoomed in
 plane.css     the plane's style
 """

@@ -29,7 +29,7 @@ import streamlit as st
 
 from model.images.tiles import MANIFEST, tileset_key, write_tileset
 from ui import common
-from ui.plane.publish import static_dir
+from ui.plane.publish import settle, static_dir
 
 SUBDIR = "lp"
 KEEP = 8  # tile sets (about 11 MB each for 60,000 digits) this process keeps
@@ -110,6 +110,8 @@ def _own_map(x):
 def _build(target: Path, x, z) -> None:
     try:
         write_tileset(target, _own_map(x), z)
+        for f in target.iterdir():  # named by content: browsers may keep them (ui/plane/publish.py)
+            settle(f)
     except (OSError, ValueError) as e:
         log.warning("thumbnail tiles not written to %s: %s", target, e)
         with _lock:
