@@ -23,6 +23,10 @@ check answers, opens it in Debian Chromium:
   rss        in the first --walks runs: a visitor opens every page with each shipped model
              (default, seed, vae, fashion; ?model=), waiting for each run to finish and for the live
              plane on Explore; then the server's VmRSS from /proc.
+Each server starts without its static/ folder, as a fresh deployment does: the files the plane
+fetches (plotly.js, the payload, the tiles) are written during the first visit, so their age, which
+sets how long a browser may keep a copy without asking (a tenth of the age it had when fetched, where
+a file carries only Last-Modified), is what a new deployment's is.
 The bare page (st.html of one line, the same .streamlit/config.toml) is measured the same way; both of
 its figures are the time that line is on screen. For every visit the bytes that came over HTTP and
 how each app/static/ file arrived (network 200/206, revalidated 304, or from the browser's cache)
@@ -152,6 +156,7 @@ def bare_root(tmp: Path) -> Path:
 def measure(p, browser, root: Path, later: int, do_walk: bool, bare: bool = False) -> dict:
     """One fresh server of the checkout at `root` (or the bare page): the three visitors, the RSS."""
     with tempfile.TemporaryDirectory() as lib, tempfile.TemporaryDirectory() as profile:
+        shutil.rmtree(root / "static", ignore_errors=True)  # as on a fresh deployment: nothing written yet
         env = {"LATENT_EXPLORER_MODELS": lib, "LATENT_EXPLORER_LIVE": "1"}
         proc, url = start_streamlit(env, root=root, script="bare.py" if bare else "app.py")
         drawn = BARE_DRAWN if bare else DRAWN
