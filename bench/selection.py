@@ -32,8 +32,8 @@ from model.folders import store
 from model.plane.selection import Box, Lasso, by_z2, members
 from model.plane.selection_summary import mosaic, summarise
 from model.plane.views import core_box
-from ui.common import to_png
-from ui.selection import CENTROID_PX
+from ui.images import to_png
+from ui.selection_panel import CENTROID_PX
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results" / "selection.json"

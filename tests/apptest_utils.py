@@ -24,9 +24,9 @@ def plane_payload(at, channel: str) -> bytes:
     c = plane(at, channel)
     ref = json.loads(c.proto.json) if c.proto.json else {}
     if ref.get("sha"):
-        from ui.plane.publish import SUBDIR, static_dir
+        from ui.plane.publish import lp_dir
 
-        return (static_dir() / SUBDIR / f"{ref['sha']}.bin").read_bytes()
+        return (lp_dir() / f"{ref['sha']}.bin").read_bytes()
     return c.proto.bytes
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import model, model.cli, model.data, model.folders.store, model.folders.library, model.folders.modelzip
 import model.folders.export, model.images.placement, model.images.preprocess, model.jobs.job
 import model.net.export_weights, model.plane.views, model.plane.metrics
-import ui.common, ui.router, ui.plane.component
+import ui.active_model, ui.router, ui.plane.component
 from model.folders import store
 for name in {shipped!r}:
     b = store.load(store.SHIPPED_DIR / name)

@@ -33,7 +33,7 @@ from pathlib import Path
 import streamlit as st
 
 from model.net.export_weights import ExportError, plane_payload
-from ui import common
+from ui.model_cache import per_version
 from ui.plane import thumbs
 from ui.plane.bundle import bundle
 from ui.plane.publish import present, publish
@@ -62,10 +62,8 @@ class LiveResult:
     interp: dict | None = None  # the interpolation the user set up: {a: [z1, z2], b: [z1, z2], k}
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _payload(
-    path: str, mtime: float, key: str, classes: tuple[str, ...], _bundle
-) -> tuple[dict | bytes | None, str | None]:
+@per_version(resource=True, max_entries=16)
+def _payload(_bundle, key: str, classes: tuple[str, ...]) -> tuple[dict | bytes | None, str | None]:
     """(the plane's data, None), or (None, why) for a decoder the browser cannot run; per model and key.
 
     The data is {channel, url, sha, nbytes}: the payload's file under static/ (ui/plane/publish.py),
@@ -84,7 +82,7 @@ def _payload(
 
 
 def payload(bundle, key: str, classes) -> tuple[dict | bytes | None, str | None]:
-    args = (str(bundle.path), common.folder_mtime(bundle.path), key, tuple(classes), bundle)
+    args = (bundle, key, tuple(classes))
     data, why = _payload(*args)
     if isinstance(data, dict) and not present(data):  # its file was removed (static/ cleaned): write it again
         _payload.clear()
@@ -92,21 +90,27 @@ def payload(bundle, key: str, classes) -> tuple[dict | bytes | None, str | None]
     return data, why
 
 
+def _trigger(key: str, name: str):
+    """A trigger value `name` of the plane with this widget key, or None."""
+    value = st.session_state.get(key)
+    return value.get(name) if hasattr(value, "get") else getattr(value, name, None)
+
+
 def _on_click(key: str, on_click: Callable | None) -> None:
-    click = common.trigger(key, "click")
+    click = _trigger(key, "click")
     if on_click and isinstance(click, dict) and "z1" in click:
         index = click.get("index")
         on_click(float(click["z1"]), float(click["z2"]), None if index is None else int(index))
 
 
 def _on_select(key: str, on_select: Callable | None) -> None:
-    sel = common.trigger(key, "select")
+    sel = _trigger(key, "select")
     if on_select and isinstance(sel, dict):
         on_select(sel)
 
 
 def _on_error(key: str) -> None:
-    err = common.trigger(key, "error")
+    err = _trigger(key, "error")
     if err:
         st.session_state[f"{key}_failed"] = str(err)[:200]
 

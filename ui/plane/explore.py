@@ -24,7 +24,8 @@ from PIL import Image
 from model.plane.neighbors import nearest
 from model.plane.views import around
 from model.settings import settings
-from ui import common, explore_state, selection
+from ui import active_model, data_status, explore_state, selection, selection_panel
+from ui.images import to_png
 from ui.plane import picture
 from ui.plane.component import live_plane, unavailable
 
@@ -36,7 +37,7 @@ def can_run(bundle, key: str) -> bool:
     """Whether the live plane runs here for this model; if it cannot, says why in one line first."""
     if not settings().live:
         return False
-    why = unavailable(bundle, key, common.class_names(bundle))
+    why = unavailable(bundle, key, active_model.class_names(bundle))
     if why:
         st.caption(why)
     return why is None
@@ -61,9 +62,9 @@ def panel(bundle, *, side) -> None:
             st.caption("Move the sliders, or type a training digit's number, to choose a point.")
             return
         res = live_plane(
-            bundle, key=KEY, classes=common.class_names(bundle), marker=(pick.z1, pick.z2), index=pick.index,
+            bundle, key=KEY, classes=active_model.class_names(bundle), marker=(pick.z1, pick.z2), index=pick.index,
             view=explore_state.view(bundle), on_click=lambda a, b, i: explore_state.choose(bundle, a, b, i), replay=True,
-            selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v),
+            selection=selection.for_plane((bundle,)), on_select=lambda v: selection.on_select((bundle,), 0, v),
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the whole page with the picture
             st.rerun(scope="app")
@@ -72,7 +73,7 @@ def panel(bundle, *, side) -> None:
             "Move the pointer over the plane to decode it live; click to choose a point (a dot: that digit). "
             "Legend: hide a digit; scroll to zoom, drag to pan, double-click to reset."
         )
-        selection.panel_ui(bundle)  # the box / lasso selection: count, histogram, gallery, downloads
+        selection_panel.panel_ui((bundle,))  # the box / lasso selection: count, histogram, gallery, downloads
 
 
 def neighbours_ui(bundle, index: int | None) -> None:
@@ -83,13 +84,13 @@ def neighbours_ui(bundle, index: int | None) -> None:
     idx, dist = nearest(z, z[index], k=9)
     keep = idx != index
     idx, dist = idx[keep][:8], dist[keep][:8]
-    data = common.active_data(bundle, quiet=True)  # the page said once, at the top, that the data set is off
+    data = data_status.active_data(bundle, quiet=True)  # the page said once, at the top, that the data set is off
     images = data[0][0][idx] / 255.0 if data is not None else bundle.codec.decode(z[idx]).reshape(-1, 28, 28)
-    names, labels = common.class_names(bundle), bundle.latent["y_train"]
+    names, labels = active_model.class_names(bundle), bundle.latent["y_train"]
     with st.container(key="explore_neighbours"):
         st.markdown("**8 nearest training digits** (ringed on the plane)")
         st.image(
-            [common.to_png(im, 56) for im in images],
+            [to_png(im, 56) for im in images],
             caption=[f"#{i} · {names[labels[i]]} · {d:.2f}" for i, d in zip(idx, dist, strict=True)],
             width=56,
         )
@@ -161,10 +162,10 @@ def upload_map(bundle, z, sigma=None) -> None:
 @st.fragment
 def _upload_fragment(bundle, star, zoom, sigma) -> None:
     res = live_plane(
-        bundle, key=UPLOAD_KEY, classes=common.class_names(bundle), star=star, view=zoom, sigma=sigma,
-        selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v),
+        bundle, key=UPLOAD_KEY, classes=active_model.class_names(bundle), star=star, view=zoom, sigma=sigma,
+        selection=selection.for_plane((bundle,)), on_select=lambda v: selection.on_select((bundle,), 0, v),
     )  # fmt: skip
     if not res.ok:  # its JavaScript reported an error: redraw the page with the picture
         st.rerun(scope="app")
     st.caption(SIGMA_CAPTION if sigma is not None else NO_SIGMA_CAPTION)
-    selection.panel_ui(bundle)  # the same selection as on Explore (one per session and model)
+    selection_panel.panel_ui((bundle,))  # the same selection as on Explore (one per session and model)

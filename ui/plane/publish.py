@@ -1,6 +1,8 @@
-"""Files the live plane's browser code fetches from static/, which Streamlit serves at app/static/.
+"""Files the live plane's browser code fetches from static/, which Streamlit serves at app/static/:
+the one publisher under static/lp/, with pruning, of the payload here and the thumbnail tiles (thumbs.py).
 
     ref = publish(body)   # {"url": "app/static/lp/<sha256-16>.bin", "sha": ..., "nbytes": ...} or None
+    keep(path, written, limit)   # note a file or folder this process wrote; the oldest past `limit` go
 
 Sending the 0.6-2.8 MB payload as the component's `data` bytes made Streamlit hash and serialise it
 on every rerun of every session. Instead each model's bytes are written once per process (atomically:
@@ -15,9 +17,9 @@ come and go only when models are trained or changed, never on a rerun).
 
 plotly.js is the official gl2d partial bundle (scatter, scattergl, splom, parcoords: all the plane
 draws, in a third of the full bundle's bytes), vendored and pinned in assets/vendor/plotly/ (fetch.py
-there fetches and checks it). app.py calls ensure_plotly_js() once at start-up, which copies it into
-static/ beside the app script under a name that holds its version, PLOTLY_NAME.
-`.streamlit/config.toml` turns static serving on (`[server] enableStaticServing = true`).
+there fetches and checks it). ui/router.py calls ensure_plotly_js() on every run (it works once per
+process), which copies it into static/ beside the app script under a name that holds its version,
+PLOTLY_NAME. `.streamlit/config.toml` turns static serving on (`[server] enableStaticServing = true`).
 
 A returning browser keeps what it fetched: every file here is named by its content (a hash, or the
 pinned version), and settle() gives it a fixed modification time in the past. Streamlit's static route
@@ -37,6 +39,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 from collections import deque
 from pathlib import Path
 
@@ -44,14 +47,15 @@ from model.folders.atomic import write_file_atomic
 
 SUBDIR = "lp"
 KEEP = 32
-_written: deque[Path] = deque()  # files this process wrote, oldest first
+_written: deque[Path] = deque()  # payload files this process wrote, oldest first
+_lock = threading.Lock()
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "assets" / "vendor" / "plotly"
 PIN = json.loads((VENDOR / "plotly.json").read_text())  # {package, version, file, sha256, ...}
 PLOTLY_JS = VENDOR / PIN["file"]
 PLOTLY_NAME = f"plotly-gl2d-{PIN['version']}.min.js"  # ui/plane/js/plot.js names the same file
-URL = f"app/static/{PLOTLY_NAME}"  # relative to the app's base URL
+URL = f"app/static/{PLOTLY_NAME}"  # relative to the app's base URL (a test checks plot.js against it)
 SETTLED = 946684800.0  # 2000-01-01 UTC: the modification time of every file here (see settle)
 _served = {"dir": ROOT / "static"}  # the folder Streamlit serves: the one ensure_plotly_js() last filled
 
@@ -61,7 +65,7 @@ def static_dir() -> Path:
     return _served["dir"]
 
 
-@functools.cache  # once per process: app.py calls it on every run
+@functools.cache  # once per process: ui/router.py calls it on every run
 def ensure_plotly_js(static_dir: str | os.PathLike | None = None) -> Path | None:
     """Copy the vendored plotly.js into static_dir (default: static/ beside app.py) as PLOTLY_NAME, if
     missing or different.
@@ -93,24 +97,44 @@ def settle(path: Path) -> None:
 def publish(body: bytes, folder: Path | None = None) -> dict | None:
     """Write body to <static>/lp/<sha>.bin unless it is there already; its reference for the browser."""
     sha = hashlib.sha256(body).hexdigest()[:16]
-    target = Path(folder or static_dir()) / SUBDIR / f"{sha}.bin"
+    target = lp_dir(folder) / f"{sha}.bin"
     try:
         if not (target.is_file() and target.stat().st_size == len(body)):
             write_file_atomic(target, lambda f: f.write(body))
-            _written.append(target)
-            _prune()
+            keep(target, _written, KEEP)
         settle(target)
     except OSError as e:
         log.warning("live plane payload not written to %s: %s", target.parent, e)
         return None
-    return {"url": f"app/static/{SUBDIR}/{sha}.bin", "sha": sha, "nbytes": len(body)}
+    return {"url": url(f"{sha}.bin"), "sha": sha, "nbytes": len(body)}
 
 
 def present(ref: dict, folder: Path | None = None) -> bool:
     """Whether the file a reference names is still there (one stat: cheap enough for every run)."""
-    return (Path(folder or static_dir()) / SUBDIR / f"{ref['sha']}.bin").is_file()
+    return (lp_dir(folder) / f"{ref['sha']}.bin").is_file()
 
 
-def _prune() -> None:
-    while len(_written) > KEEP:
-        _written.popleft().unlink(missing_ok=True)
+def lp_dir(folder: Path | None = None) -> Path:
+    """<static>/lp/: where the plane's published files live (folder: another static folder, for tests)."""
+    return Path(folder or static_dir()) / SUBDIR
+
+
+def url(name: str) -> str:
+    """The URL, relative to the app's base URL, of the file or folder `name` in lp_dir()."""
+    return f"app/static/{SUBDIR}/{name}"
+
+
+def keep(path: Path, written: deque[Path], limit: int) -> None:
+    """Note that this process wrote `path` (a file or a folder in lp_dir()) in `written`, newest last, and
+    remove the oldest it wrote past `limit`: published files come and go only when models are trained or
+    changed, never on a rerun, and files written by other processes are never touched."""
+    with _lock:
+        if path in written:
+            written.remove(path)
+        written.append(path)
+        while len(written) > limit:
+            old = written.popleft()
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)

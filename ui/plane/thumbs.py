@@ -18,20 +18,18 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import threading
 import time
 from collections import deque
 from pathlib import Path
 
 import numpy as np
-import streamlit as st
 
 from model.images.tiles import MANIFEST, tileset_key, write_tileset
-from ui import common
-from ui.plane.publish import settle, static_dir
+from ui import active_model, data_status
+from ui.model_cache import per_version
+from ui.plane.publish import keep, lp_dir, settle, url
 
-SUBDIR = "lp"
 KEEP = 8  # tile sets (about 11 MB each for 60,000 digits) this process keeps
 RETRY_S = 60.0  # after a failed write, "unserved" for this long before trying again
 NO_DATA = {"thumbs": "decoded", "tiles": None}
@@ -44,28 +42,29 @@ _written: deque[Path] = deque()  # tile sets this process wrote, oldest first
 log = logging.getLogger(__name__)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _key(path: str, mtime: float, dataset: str, _z, _x) -> str | None:
+@per_version(max_entries=16)
+def _key(bundle, dataset: str) -> str | None:
     """The model's tile set key (a hash of its encodings and a sample of the digits), or None if they do not fit."""
     try:
-        return tileset_key(_z, _own_map(_x))  # its sample of 512 digits faults in ~32 MB of the shared map
+        # its sample of 512 digits faults in ~32 MB of the shared map
+        return tileset_key(bundle.latent["z_train"], _own_map(data_status.load_data(dataset)[0][0]))
     except ValueError:
         return None
 
 
 def state(bundle, folder: Path | None = None) -> dict:
     """Where the plane's thumbnails come from (see the module docstring); starts writing the tiles if needed."""
-    dataset = common.dataset_of(bundle)
-    if not common.data_available(dataset):
+    dataset = active_model.dataset_of(bundle)
+    if not data_status.data_available(dataset):
         return NO_DATA
-    x, z = common.load_data(dataset)[0][0], bundle.latent["z_train"]
-    key = _key(str(bundle.path), common.folder_mtime(bundle.path), dataset, z, x)
+    x, z = data_status.load_data(dataset)[0][0], bundle.latent["z_train"]
+    key = _key(bundle, dataset)
     if key is None:
         return UNSERVED
     name = f"tiles-{key}"
-    if not ensure(Path(folder or static_dir()) / SUBDIR / name, x, z):
+    if not ensure(lp_dir(folder) / name, x, z):
         return UNSERVED
-    return {"thumbs": "originals", "tiles": f"app/static/{SUBDIR}/{name}/"}
+    return {"thumbs": "originals", "tiles": url(name) + "/"}
 
 
 def ensure(target: Path, x, z) -> bool:
@@ -121,11 +120,7 @@ def _build(target: Path, x, z) -> None:
     with _lock:
         _failed.pop(target, None)
         _building.pop(target, None)
-        if target in _written:
-            _written.remove(target)
-        _written.append(target)
-        while len(_written) > KEEP:
-            shutil.rmtree(_written.popleft(), ignore_errors=True)
+    keep(target, _written, KEEP)
 
 
 def wait(timeout: float = 60.0) -> None:

@@ -31,7 +31,7 @@ export function loadPayload(data) {
   if (!data.url) return Promise.resolve(data);
   if (!CACHE.has(data.sha)) {
     // "Range: bytes=0-" asks for the whole file as a partial response, which the server sends as it is:
-    // it would otherwise gzip these 0.6-3 MB of floats on every request (about 0.1 s of its CPU) to save 8 %.
+    // it would otherwise gzip these megabytes of floats on every request, for little (docs/performance.md).
     const p = fetch(absolute(data.url), { headers: { Range: "bytes=0-" } })
       .then((r) => {
         if (!r.ok) throw new Error("its data could not be fetched (HTTP " + r.status + ")");
