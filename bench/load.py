@@ -20,8 +20,9 @@ The server's RSS and CPU come from /proc every second. --replicas K runs K serve
 nginx (assets/deploy-nginx-replicas.conf, filled in as tests/e2e/test_proxy.py does; CPU and RSS
 summed over the replicas). --chromium K adds, in the smallest N's
 run, K real Chromium pages moving the z1 slider (key press -> new decoded image, timed in the page).
---baseline PATH measures a checkout of another version the same way right after, and prints
-the ratios. Writes bench/results/load.json and prints a table.
+--baseline PATH measures a checkout of another version the same way right after (with
+--baseline-replicas K, on K servers: one version's single server against another's replicas), and
+prints the ratios. Writes bench/results/load.json and prints a table.
 """
 
 from __future__ import annotations
@@ -289,16 +290,16 @@ def behind_nginx(tmp: Path, urls: list[str]):
         proc.wait(10)
 
 
-def measure(root: Path, args) -> list[dict]:
-    """Every --sessions size against fresh servers of the checkout at `root` (one training throughout)."""
+def measure(root: Path, args, replicas: int) -> list[dict]:
+    """Every --sessions size against `replicas` fresh servers of the checkout at `root` (one training throughout)."""
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as servers:
         lib = Path(tmp)
         procs = []
-        for _ in range(args.replicas):
+        for _ in range(replicas):
             proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": str(lib / "library")}, root=root)
             servers.callback(stop, proc)
             procs.append((proc, url))
-        if args.replicas > 1:
+        if replicas > 1:
             url = servers.enter_context(behind_nginx(lib, [u for _, u in procs]))
         train = None
         try:
@@ -335,13 +336,17 @@ def main() -> None:
     ap.add_argument("--chromium", type=int, default=3, help="real Chromium pages in the first run (0: none)")
     ap.add_argument("--replicas", type=int, default=1, help="servers behind nginx (assets/deploy-nginx-replicas.conf)")
     ap.add_argument("--baseline", type=Path, help="a checkout of another version, measured the same way after this one")
+    ap.add_argument("--baseline-replicas", type=int, help="the baseline's servers (default: --replicas)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "load.json"))
     args = ap.parse_args()
-    results = measure(ROOT, args)
+    results = measure(ROOT, args, args.replicas)
     out = {"cores": os.cpu_count(), "runs": results}
     if args.baseline:
         print(f"baseline: {args.baseline}", file=sys.stderr, flush=True)
-        out["baseline"] = {"root": str(args.baseline), "runs": measure(args.baseline.resolve(), args)}
+        out["baseline"] = {
+            "root": str(args.baseline),
+            "runs": measure(args.baseline.resolve(), args, args.baseline_replicas or args.replicas),
+        }
     Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
     print(table(results))
     for r in results:

@@ -1,12 +1,19 @@
-"""The live plane's payload files (ui/plane/publish.py): content-addressed, written once, few."""
+"""The files the live plane fetches (ui/plane/publish.py): the pinned plotly.js bundle and the payloads,
+content-addressed, written once, few, and dated so that browsers keep them."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import ui.plane.component as component
 import ui.plane.publish as sp
 from model.folders import store
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_publish_writes_the_bytes_once_under_their_hash(tmp_path):
@@ -51,3 +58,31 @@ def test_unwritable_static_folder_means_the_still_picture_with_one_line(monkeypa
     line = component.unavailable(bundle, "unserved_plane", classes)
     assert line.startswith("The live plane cannot run here") and "static folder" in line and "still picture" in line
     assert component.live_plane(bundle, key="unserved_plane", classes=classes).ok is False
+
+
+def test_the_vendored_plotly_is_the_pinned_gl2d_bundle_with_its_licence():
+    """assets/vendor/plotly holds the pinned plotly.js partial bundle (SHA-256 checked) with its MIT licence."""
+    pin = json.loads((sp.VENDOR / "plotly.json").read_text())
+    assert "scattergl" in pin["traces"]
+    head = sp.PLOTLY_JS.read_bytes()[:200].decode()
+    assert f"plotly.js (gl2d - minified) v{pin['version']}" in head
+    assert "MIT License" in (sp.VENDOR / "LICENSE").read_text()
+    check = subprocess.run([sys.executable, str(sp.VENDOR / "fetch.py"), "--check"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+
+
+def test_plotly_is_served_under_its_version_as_the_plane_loads_it(tmp_path, monkeypatch):
+    """ensure_plotly_js copies the vendored bundle to the name ui/plane/js/plot.js fetches, dated SETTLED."""
+    monkeypatch.setitem(sp._served, "dir", sp._served["dir"])  # it names the folder served: put it back after
+    target = sp.ensure_plotly_js.__wrapped__(tmp_path)
+    assert target == tmp_path / sp.PLOTLY_NAME
+    assert target.read_bytes() == sp.PLOTLY_JS.read_bytes()
+    assert target.stat().st_mtime == sp.SETTLED
+    plot_js = (ROOT / "ui" / "plane" / "js" / "plot.js").read_text()
+    assert f'const PLOTLY_URL = "{sp.URL}";' in plot_js
+
+
+def test_files_named_by_their_content_carry_an_old_date(tmp_path):
+    """A payload's file is dated SETTLED, so its Last-Modified lets a returning browser keep it."""
+    ref = sp.publish(b"payload bytes" * 100, tmp_path)
+    assert (tmp_path / "lp" / f"{ref['sha']}.bin").stat().st_mtime == sp.SETTLED

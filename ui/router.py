@@ -67,7 +67,7 @@ def run() -> None:
     page = st.navigation(pages)
     active_model.init_state()
     explore_state.from_url()
-    ensure_plotly_js()  # static/plotly.min.js for the live plane, once per process
+    ensure_plotly_js()  # static/plotly-gl2d-<version>.min.js for the live plane, once per process
     st.html(CSS)
     sidebar.sidebar(active_model.active_bundle())
     token = _routed.set(True)

@@ -208,7 +208,7 @@ def test_phone_planes_stack_and_a_tap_marks_the_digit_in_both(browser, live_url)
 
 def test_live_compare_falls_back_to_still_pictures_when_a_plane_cannot_start(page, live_url):
     """With plotly.js blocked the live planes cannot start: the page says so and shows a still picture of each."""
-    page.route("**/app/static/plotly.min.js", lambda route: route.abort())
+    page.route("**/app/static/plotly-*.js", lambda route: route.abort())
     page.goto(live_url + "/compare")
     wait_for_app(page)
     page.get_by_text("The live plane could not start in this browser").wait_for(timeout=120_000)

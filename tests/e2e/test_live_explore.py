@@ -144,7 +144,7 @@ def test_a_click_within_3_px_of_a_digit_picks_it(page, live_url):
 
 def test_explore_shows_the_still_picture_when_the_plane_cannot_start(page, live_url):
     """With plotly.js blocked the plane cannot start: one line says so, the still picture, sliders and digit remain."""
-    page.route("**/app/static/plotly.min.js", lambda route: route.abort())
+    page.route("**/app/static/plotly-*.js", lambda route: route.abort())
     page.goto(live_url + "/")
     wait_for_app(page)
     page.get_by_text("The live plane could not start in this browser").wait_for(timeout=120_000)

@@ -84,7 +84,7 @@ def test_click_commits_point_url_and_index(page, harness_url):
 def test_points_are_painted_before_plotly_then_the_plot_takes_over(page, harness_url):
     """While plotly.js loads, the points are painted at once and decode under the pointer; Plotly's plot then replaces them in place, and a click picks a digit."""
     held, release = [], []
-    page.route("**/app/static/plotly.min.js", lambda route: route.continue_() if release else held.append(route))
+    page.route("**/app/static/plotly-*.js", lambda route: route.continue_() if release else held.append(route))
     page.goto(harness_url)
     page.wait_for_selector(f'{PLOT}[data-painted="1"]', timeout=180_000)
     assert page.locator(DRAWN).count() == 0 and page.get_by_test_id("lp-loading").is_visible()
@@ -143,9 +143,23 @@ def test_interpolation_shows_k_digits(page, harness_url):
     assert page.get_by_test_id("lp-play").inner_text() == "Pause"
 
 
+def test_a_returning_visitor_takes_plotly_and_the_payload_from_the_browser_cache(page, harness_url):
+    """Opening the plane again in the same browser fetches neither plotly.js nor the payload: not a byte of them comes over the network."""
+    open_plane(page, harness_url)
+    again = page.context.new_page()
+    open_plane(again, harness_url)
+    sizes = again.evaluate(
+        "() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/app/static/'))"
+        ".map((e) => [e.name.split('/app/static/')[1], e.transferSize])"
+    )
+    names = [name for name, _ in sizes]
+    assert any(n.startswith("plotly-gl2d-") for n in names) and any(n.endswith(".bin") for n in names), names
+    assert all(size == 0 for _, size in sizes), f"fetched again: {sizes}"
+
+
 def test_fallback_when_plotly_cannot_load(page, harness_url):
     """If the plane's JavaScript cannot start (plotly.js blocked), the page says so and shows the still picture."""
-    page.route("**/app/static/plotly.min.js", lambda route: route.abort())
+    page.route("**/app/static/plotly-*.js", lambda route: route.abort())
     page.goto(harness_url)
     wait_for_app(page)
     page.get_by_text("The live plane could not start in this browser").wait_for(timeout=120_000)

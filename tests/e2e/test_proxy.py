@@ -9,11 +9,14 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.app_utils import DECODED, ROOT, assert_no_exception, free_port, start_streamlit, stop, wait_for_app
+from ui.plane.publish import PLOTLY_NAME
 
 pytestmark = pytest.mark.e2e
 
@@ -110,3 +113,15 @@ def test_a_new_browser_is_given_a_replica_and_stays_on_it(proxy_url, browser):
         page.locator(DECODED).wait_for()
     finally:
         ctx.close()
+
+
+def test_the_planes_content_named_files_may_be_kept_a_year_and_a_missing_one_never(proxy_url, browser):
+    """Through nginx, plotly.js (named by its version) says Cache-Control immutable for a year; a 404 under lp/ says nothing of the kind."""
+    ctx, _, _ = open_explore(browser, proxy_url, "r1")
+    ctx.close()
+    with urllib.request.urlopen(f"{proxy_url}/app/static/{PLOTLY_NAME}", timeout=30) as r:
+        assert r.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert r.read(200).startswith(b"/**")
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{proxy_url}/app/static/lp/tiles-0/manifest.json", timeout=30)
+    assert missing.value.code == 404 and "immutable" not in (missing.value.headers.get("Cache-Control") or "")

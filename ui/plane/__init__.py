@@ -7,7 +7,7 @@ component.py  the Components v2 component and its fallback decision (live_plane,
 explore.py    the Explore and Upload panels around it (panel, upload_map, can_run)
 picture.py    the still picture drawn where the plane cannot run
 bundle.py     joins js/*.js (the browser modules) into the component's one ES module
-publish.py    what the browser fetches from static/: payload and tile sets in static/lp/ (pruned), plotly.min.js
+publish.py    what the browser fetches from static/: payload and tile sets in static/lp/ (pruned), plotly.js (named by version)
 thumbs.py     the thumbnail tiles the plane shows when zoomed in
 quality.py    Colour by's per-digit quality file (model/plane/quality.py's measures), published like the payload
 plane.css     the plane's style

@@ -16,9 +16,19 @@ bytes never travel in the component's data).
 At most KEEP files written by this process stay; older ones it wrote are removed (payload files
 come and go only when models are trained or changed, never on a rerun).
 
-plotly.min.js is not committed: ui/router.py calls ensure_plotly_js() on every run (it works once per
-process), which copies it from the installed plotly package (so it always matches the pinned version)
-into static/ beside the app script. `.streamlit/config.toml` turns static serving on (`[server] enableStaticServing = true`).
+plotly.js is the official gl2d partial bundle (scatter, scattergl, splom, parcoords: all the plane
+draws, in a third of the full bundle's bytes), vendored and pinned in assets/vendor/plotly/ (fetch.py
+there fetches and checks it). ui/router.py calls ensure_plotly_js() on every run (it works once per
+process), which copies it into static/ beside the app script under a name that holds its version,
+PLOTLY_NAME. `.streamlit/config.toml` turns static serving on (`[server] enableStaticServing = true`).
+
+A returning browser keeps what it fetched: every file here is named by its content (a hash, or the
+pinned version), and settle() gives it a fixed modification time in the past. Streamlit's static route
+sends no Cache-Control, only Last-Modified and an ETag from the modification time; with a Last-Modified
+years old, browsers reuse their copy without asking again (HTTP's heuristic freshness: a tenth of the
+file's age), and the ETag is the same on every replica. Its name changes whenever its bytes do, so no
+browser keeps stale bytes. Behind nginx, assets/deploy-nginx-replicas.conf says so outright
+(Cache-Control: immutable).
 """
 
 from __future__ import annotations
@@ -26,14 +36,13 @@ from __future__ import annotations
 import filecmp
 import functools
 import hashlib
+import json
 import logging
 import os
 import shutil
 import threading
 from collections import deque
 from pathlib import Path
-
-import plotly
 
 from model.folders.atomic import write_file_atomic
 
@@ -43,7 +52,12 @@ _written: deque[Path] = deque()  # payload files this process wrote, oldest firs
 _lock = threading.Lock()
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+VENDOR = ROOT / "assets" / "vendor" / "plotly"
+PIN = json.loads((VENDOR / "plotly.json").read_text())  # {package, version, file, sha256, ...}
+PLOTLY_JS = VENDOR / PIN["file"]
+PLOTLY_NAME = f"plotly-gl2d-{PIN['version']}.min.js"  # ui/plane/js/plot.js names the same file
+URL = f"app/static/{PLOTLY_NAME}"  # relative to the app's base URL (a test checks plot.js against it)
+SETTLED = 946684800.0  # 2000-01-01 UTC: the modification time of every file here (see settle)
 _served = {"dir": ROOT / "static"}  # the folder Streamlit serves: the one ensure_plotly_js() last filled
 
 
@@ -54,24 +68,31 @@ def static_dir() -> Path:
 
 @functools.cache  # once per process: ui/router.py calls it on every run
 def ensure_plotly_js(static_dir: str | os.PathLike | None = None) -> Path | None:
-    """Copy plotly.min.js into static_dir (default: static/ beside app.py) if missing or different.
+    """Copy the vendored plotly.js into static_dir (default: static/ beside app.py) as PLOTLY_NAME, if
+    missing or different.
 
-    Returns the copy's path, or None when plotly ships no plotly.min.js or the folder is not
-    writable (the live plane then reports that it cannot load and the page falls back).
+    Returns the copy's path, or None when the vendored file is missing or the folder is not writable
+    (the live plane then reports that it cannot load and the page falls back).
     """
     target_dir = Path(static_dir) if static_dir else ROOT / "static"
     _served["dir"] = target_dir
-    target = target_dir / PLOTLY_JS.name
+    target = target_dir / PLOTLY_NAME
     if not PLOTLY_JS.is_file():
         return None
     try:
-        if target.is_file() and filecmp.cmp(PLOTLY_JS, target, shallow=False):
-            return target
-        with open(PLOTLY_JS, "rb") as src:  # atomic and durable: a browser never gets half a file
-            write_file_atomic(target, lambda f: shutil.copyfileobj(src, f))
+        if not (target.is_file() and filecmp.cmp(PLOTLY_JS, target, shallow=False)):
+            with open(PLOTLY_JS, "rb") as src:  # atomic and durable: a browser never gets half a file
+                write_file_atomic(target, lambda f: shutil.copyfileobj(src, f))
+        settle(target)
     except OSError:
         return None
     return target
+
+
+def settle(path: Path) -> None:
+    """Give a file named by its content the fixed old modification time SETTLED (module docstring)."""
+    if path.stat().st_mtime != SETTLED:
+        os.utime(path, (SETTLED, SETTLED))
 
 
 def publish(body: bytes, folder: Path | None = None) -> dict | None:
@@ -82,6 +103,7 @@ def publish(body: bytes, folder: Path | None = None) -> dict | None:
         if not (target.is_file() and target.stat().st_size == len(body)):
             write_file_atomic(target, lambda f: f.write(body))
             keep(target, _written, KEEP)
+        settle(target)
     except OSError as e:
         log.warning("live plane payload not written to %s: %s", target.parent, e)
         return None

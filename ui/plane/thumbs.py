@@ -28,7 +28,7 @@ import numpy as np
 from model.images.tiles import MANIFEST, tileset_key, write_tileset
 from ui import active_model, data_status
 from ui.model_cache import per_version
-from ui.plane.publish import keep, lp_dir, url
+from ui.plane.publish import keep, lp_dir, settle, url
 
 KEEP = 8  # tile sets (about 11 MB each for 60,000 digits) this process keeps
 RETRY_S = 60.0  # after a failed write, "unserved" for this long before trying again
@@ -111,6 +111,8 @@ def _own_map(x):
 def _build(target: Path, x, z) -> None:
     try:
         write_tileset(target, _own_map(x), z)
+        for f in target.iterdir():  # named by content: browsers may keep them (ui/plane/publish.py)
+            settle(f)
     except (OSError, ValueError) as e:
         log.warning("thumbnail tiles not written to %s: %s", target, e)
         with _lock:

@@ -1,4 +1,4 @@
-// The Plotly plot: preloading and loading plotly.js (served by the app, no CDN; it runs only after
+// The Plotly plot: preloading and loading plotly.js (its gl2d partial bundle, served by the app, no CDN; it runs only after
 // firstpaint.js's picture has shown), the traces, the opening view, the layout and its size (plotArea:
 // where the points will be, for firstpaint.js), and the plot's events, which it passes on as
 // "relayouting" / "relayout" / "afterplot" / "ready".
@@ -18,7 +18,7 @@ export const PALETTE = [
   "#7a20df", "#dbc270", "#16959c", "#cc3397", "#93e963", "#242b8f", "#df4a20", "#70dba7",
   "#82169c", "#bdcc33", "#63b5e9", "#8f2446", "#25df20", "#8c70db", "#9c6116", "#33ccb5",
 ];
-const PLOTLY_URL = "app/static/plotly.min.js";
+const PLOTLY_URL = "app/static/plotly-gl2d-4.1.1.min.js"; // = ui/plane/publish.py URL (a test checks)
 export const MARGIN = { l: 40, r: 8, t: 10, b: 80 }; // the plot's margins (b: at least; the legend is in it)
 export const POINT_SIZE = 3; // the points' diameter in CSS pixels
 
