@@ -55,3 +55,11 @@ def fresh_st_caches():
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def keras_files(tmp_path_factory):
+    """Real .keras and .h5 files a user might import, saved by Keras (tests/keras_files.py): name -> path."""
+    from tests.keras_files import make_all
+
+    return make_all(tmp_path_factory.mktemp("keras-files"))
