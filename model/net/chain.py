@@ -61,9 +61,9 @@ def act_name(name, cls: str = "Activation", cfg: dict | None = None) -> str:
         name = name.get("config") if isinstance(name.get("config"), str) else None
     if name == "gelu" and cfg.get("approximate"):
         name = "gelu_approximate"
+    shown = name if isinstance(name, str) else "of an unknown kind"
     name = KERAS2.get(name, name) if isinstance(name, str) else None
     if name is None or activation(name) is None:
-        shown = name if isinstance(name, str) else "of an unknown kind"
         raise ChainError(f"uses the activation {str(shown)[:30]!r}; the app runs relu, sigmoid, linear, silu, "
                          "tanh, elu, leaky_relu, gelu and softplus")  # fmt: skip
     return name
