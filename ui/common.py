@@ -14,7 +14,7 @@ from PIL import Image
 
 from model.data import CLASS_NAMES, DataError
 from model.data_cache import mapped
-from model.folders import store
+from model.folders import library, store
 from model.folders.library import NAME_RE, Library, LibraryError
 from model.folders.store import ModelError
 from model.images.pixels import to_uint8
@@ -170,6 +170,13 @@ def url_point(z: tuple[float, float] | None) -> None:
         qp.from_dict({k: v for k, v in qp.to_dict().items() if k not in ("z1", "z2")})
 
 
+def replay_note(bundle: store.Bundle) -> str | None:
+    """Why a model has no Replay row (an imported model has no training to replay), else None."""
+    if bundle.meta.get("origin") == "imported":
+        return f"No Replay for {bundle.name}: it was imported from a Keras file, which holds no training history."
+    return None
+
+
 def class_names(bundle: store.Bundle) -> tuple[str, ...]:
     return CLASS_NAMES.get(bundle.meta.get("dataset", "mnist"), CLASS_NAMES["mnist"])
 
@@ -235,9 +242,8 @@ def sidebar(bundle: store.Bundle | None) -> None:
         m = bundle.meta
         names = class_names(bundle)
         st.markdown(f"**{bundle.name}** · {m.get('dataset', 'mnist')}")
-        st.caption(bundle.config.summary())
-        st.caption(
-            f"{m.get('epochs', '?')} epochs · test BCE {m.get('test_bce', float('nan')):.4f} · {m.get('params', 0):,} parameters"
-        )
+        st.caption(library.summary(m))
+        trained = "imported" if m.get("origin") == "imported" else f"{m.get('epochs', '?')} epochs"
+        st.caption(f"{trained} · test BCE {m.get('test_bce', float('nan')):.4f} · {m.get('params', 0):,} parameters")
         if not names[0].isdigit():
             st.caption("Classes: " + ", ".join(names))

@@ -61,12 +61,15 @@ def panel(bundle, *, side) -> None:
             return
         res = live_plane(
             bundle, key=KEY, classes=common.class_names(bundle), marker=(pick.z1, pick.z2), index=pick.index,
-            view=explore_state.view(bundle), on_click=lambda a, b, i: explore_state.choose(bundle, a, b, i), replay=True,
+            view=explore_state.view(bundle), on_click=lambda a, b, i: explore_state.choose(bundle, a, b, i),
+            replay=common.replay_note(bundle) is None,
             selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v),
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the whole page with the picture
             st.rerun(scope="app")
         interp_downloads(bundle, res.interp)
+        if common.replay_note(bundle):
+            st.caption(common.replay_note(bundle))
         st.caption(
             "Move the pointer over the plane to decode it live; click to choose a point (a dot: that digit). "
             "Legend: hide a digit; scroll to zoom, drag to pan, double-click to reset."
