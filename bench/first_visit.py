@@ -9,7 +9,7 @@ Each run starts, for this checkout and the baseline checkout in turn (which goes
 a fresh `streamlit run app.py` on 127.0.0.1 (the live plane on, an empty model library) and, once
 its health check answers, opens it in Debian Chromium (a fresh browser context per visitor):
   first   the first visitor: page.goto("/") until the live plane's points are on screen (its plot
-          has data-painted="1": ui/plane/firstpaint.js's quick canvas) and until it is interactive
+          has data-painted="1": ui/plane/js/firstpaint.js's quick canvas) and until it is interactive
           (data-drawn="1": Plotly has drawn; what tests/e2e waits on); the server imports and loads
           everything during this visit. A checkout without the quick paint (the baseline) has no
           data-painted: its points are on screen when Plotly has drawn, so both figures are that time;

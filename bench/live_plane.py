@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop, wait_for_app
-from ui.plane_bundle import bundle
+from ui.plane.bundle import bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 

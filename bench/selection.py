@@ -3,7 +3,7 @@
     LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.selection [--model DIR] [--reps 30]
 
 "Panel ready" is everything the panel computes after a shape arrives (ui/selection.py): membership
-(model/net/selection.py), the class histogram, the gallery's 100 images (originals, or decoded by the
+(model/plane/selection.py), the class histogram, the gallery's 100 images (originals, or decoded by the
 NumPy fast path when the data set is missing), the digit decoded at the centroid, and the two PNGs
 (gallery mosaic, centroid digit) it sends. The z2-sorted encodings a lasso uses are computed once per
 model (ui/selection.py caches them), before timing. Shapes, on the model's opening view (its dense core box):
@@ -29,11 +29,11 @@ import numpy as np
 
 from model.data import DataError, load_dataset
 from model.folders import store
-from model.net.selection import Box, Lasso, by_z2, members
-from model.net.selection_summary import mosaic, summarise
-from model.net.views import core_box
-from ui.common import to_png
-from ui.selection import CENTROID_PX
+from model.plane.selection import Box, Lasso, by_z2, members
+from model.plane.selection_summary import mosaic, summarise
+from model.plane.views import core_box
+from ui.images import to_png
+from ui.selection_panel import CENTROID_PX
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results" / "selection.json"

@@ -43,7 +43,7 @@ from model.folders import store
 from model.images.pixels import to_uint8
 from model.images.placement import vote
 from model.images.preprocess import ImageError, preprocess
-from model.net.neighbors import nearest
+from model.plane.neighbors import nearest
 
 OUT = Path(__file__).resolve().parent / "results" / "upload_accuracy.json"
 REAL = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "real_photos"

@@ -6,7 +6,7 @@ The first call for a source (the file or folder model.data.load_dataset reads) r
 it as load_dataset does, then writes each array as a plain .npy under CACHE (~/.cache/latent-explorer,
 or $XDG_CACHE_HOME/latent-explorer) in a folder named after the source's path, size and mtime,
 written whole before an atomic rename. Later calls, in this server, a restarted one or a replica,
-map those files: nothing is decompressed (mnist.npz took 1-3 s), and the 55 MB of images per data
+map those files: nothing is decompressed (docs/performance.md), and the 55 MB of images per data
 set stay in the page cache, shared by every server process, with only the digits a page shows
 ever read. Where nothing can be written (or the data come from Keras's download), the arrays are
 the ones load_dataset returns.

@@ -1,11 +1,11 @@
 """Compare: two models' latent planes side by side for the same training digits.
 
-With the live plane (ui/live_plane.py, LATENT_EXPLORER_LIVE on, the default) the two planes are linked
+With the live plane (ui/plane/component.py, LATENT_EXPLORER_LIVE on, the default) the two planes are linked
 in the browser: the digit under the pointer in one is ringed in the other, with no server call. A click
 (or tap) on a digit in either plane marks that training index in both (a cross) and shows its
 original with each model's reconstruction. A box or lasso drawn on either plane selects training
-digits; both planes highlight them, and a panel below shows them (ui/compare_selection.py).
-Fallback (LIVE=0, or a plane that cannot run): a still picture of each plane (ui/plane_picture.py)
+digits; both planes highlight them, and a panel below shows them (ui/selection.py).
+Fallback (LIVE=0, or a plane that cannot run): a still picture of each plane (ui/plane/picture.py)
 and a box for a training digit's number, which is crossed in both.
 Only models trained on the same data set are paired: a training index names the same image in both.
 
@@ -15,7 +15,7 @@ while its page is not shown):
     compare_index    the training index clicked last, or None
     compare_a/_b     the two model selectboxes; compare_plane_a/_b the live planes;
     compare_box      the fallback's number box, re-seeded from compare_index
-    compare_selection*  the box / lasso selection, per pair of models: owned by ui/compare_selection.py
+    compare_selection*  the box / lasso selection, per pair of models: owned by ui/selection.py
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from __future__ import annotations
 import streamlit as st
 
 from model.folders import check, library
-from model.folders.library import LibraryError
+from model.folders.library import DEFAULT_NAME, Library, LibraryError
 from model.folders.store import ModelError
-from ui import common, compare_selection, plane_picture, router
-from ui.live_explore import can_run
-from ui.live_plane import live_plane
+from ui import active_model, data_status, router, selection, selection_panel
+from ui.images import to_png
+from ui.plane import can_run, live_plane, picture
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
@@ -42,8 +42,8 @@ LINK = "compare"  # the live planes' group: each rings the digit hovered in the 
 def load(name: str):
     """The named model's bundle, or None when it cannot be loaded (said by the caller)."""
     try:
-        path = common.model_path(name)
-        return common.load_bundle(str(path), common.folder_mtime(path))
+        path = active_model.model_path(name)
+        return active_model.load_bundle(path)
     except (ModelError, LibraryError):
         return None
 
@@ -51,7 +51,7 @@ def load(name: str):
 def dataset(name: str) -> str | None:
     """The data set a model was trained on, from its meta.json alone (no model loaded); None if unreadable."""
     try:
-        return check.read_meta(common.model_path(name)).get("dataset", "mnist")
+        return check.read_meta(active_model.model_path(name)).get("dataset", "mnist")
     except (ModelError, LibraryError, OSError):
         return None
 
@@ -70,7 +70,7 @@ def default_pair(names: list[str], shipped: set[str], active: str) -> tuple[str,
 def init_page_state(names: list[str], shipped: set[str]) -> None:
     """Durable keys once; the selectboxes re-seeded from them every run (a deleted model falls back)."""
     if "compare_models" not in ss or any(n not in names for n in ss.compare_models):
-        ss.compare_models = default_pair(names, shipped, ss.get("model_name", common.DEFAULT_NAME))
+        ss.compare_models = default_pair(names, shipped, ss.get("model_name", DEFAULT_NAME))
     ss.setdefault("compare_index", None)
     ss.compare_a, ss.compare_b = ss.compare_models
     ss.compare_box = ss.compare_index
@@ -119,7 +119,7 @@ def pictures_ui(a, b, index: int | None) -> None:
     """The fallback: each plane as a still picture with digit `index` crossed, and a box to choose it."""
     planes_ui(
         a, b, index, "compare_still",
-        lambda side, m, z: plane_picture.show(m, common.opening_of(m)[1], marker=z, key=f"compare_picture_{side}"),
+        lambda side, m, z: picture.show(m, active_model.opening_of(m)[1], marker=z, key=f"compare_picture_{side}"),
     )  # fmt: skip
     n = len(a.latent["y_train"])
     st.number_input(f"Training digit # (0–{n - 1:,}), crossed in both", 0, n - 1, value=None, step=1, key="compare_box", on_change=on_box)  # fmt: skip
@@ -138,11 +138,11 @@ def live_pair(a, b) -> None:
 
     def draw(side: str, m, z) -> None:
         res = live_plane(
-            m, key=f"compare_plane_{side}", classes=common.class_names(m), marker=z, index=index,
-            view=common.opening_of(m)[1], link=LINK, on_click=lambda _z1, _z2, i: on_live_click(i),
-            replay=common.replay_note(m) is None,
-            selection=compare_selection.for_plane(a, b, side),
-            on_select=lambda v: compare_selection.on_select(a, b, side, v),
+            m, key=f"compare_plane_{side}", classes=active_model.class_names(m), marker=z, index=index,
+            view=active_model.opening_of(m)[1], link=LINK, on_click=lambda _z1, _z2, i: on_live_click(i),
+            replay=active_model.replay_note(m) is None,
+            selection=selection.for_plane((a, b), "ab".index(side)),
+            on_select=lambda v: selection.on_select((a, b), "ab".index(side), v),
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the page with the pictures
             st.rerun(scope="app")
@@ -152,10 +152,10 @@ def live_pair(a, b) -> None:
         "Point at a digit in either plane: the same training digit is ringed in the other. "
         "Scroll to zoom, drag to pan, double-click to see every digit."
     )
-    for note in filter(None, (common.replay_note(a), common.replay_note(b))):
+    for note in filter(None, (active_model.replay_note(a), active_model.replay_note(b))):
         st.caption(note)
     digit_ui(a, b, index)
-    compare_selection.panel_ui(a, b)  # the box / lasso selection, highlighted in both planes
+    selection_panel.panel_ui((a, b))  # the box / lasso selection, highlighted in both planes
 
 
 def digit_ui(a, b, index: int | None) -> None:
@@ -163,25 +163,26 @@ def digit_ui(a, b, index: int | None) -> None:
     if index is None:
         st.caption("Click a digit in either plane, or type its number: the same training digit is marked in both.")
         return
-    names = common.class_names(a)
+    names = active_model.class_names(a)
     with st.container(key="compare_digit"):  # st-key-compare_digit: a handle for tests
         st.markdown(f"**Training digit #{index}**, label **{names[int(a.latent['y_train'][index])]}**")
         with st.container(horizontal=True):
-            data = common.active_data(a, quiet=True)
+            data = data_status.active_data(a, quiet=True)
             if data is not None:
-                st.image(common.to_png(data[0][0][index] / 255.0, IMAGE_PX), caption="original", width=IMAGE_PX)
+                st.image(to_png(data[0][0][index] / 255.0, IMAGE_PX), caption="original", width=IMAGE_PX)
             else:
                 st.caption("Original not available (no data set).")
             for side, m in (("A", a), ("B", b)):
                 z1, z2 = (float(v) for v in m.latent["z_train"][index])
                 img = m.codec.decode_image(z1, z2)
-                st.image(common.to_png(img, IMAGE_PX), caption=f"{side}: {m.name} ({z1:.2f}, {z2:.2f})", width=IMAGE_PX)
+                st.image(to_png(img, IMAGE_PX), caption=f"{side}: {m.name} ({z1:.2f}, {z2:.2f})", width=IMAGE_PX)
 
 
 # ---- page --------------------------------------------------------------------------------------
 
 st.header("Compare two models")
-names, shipped = common.model_names()
+models = Library().folders()
+names, shipped = list(models), {n for n, (_, s) in models.items() if s}
 init_page_state(names, shipped)
 name_a, name_b = models_ui(names)
 a, b = load(name_a), load(name_b)
@@ -190,8 +191,8 @@ for name, m in ((name_a, a), (name_b, b)):
         st.error(f"The model **{name}** could not be loaded; pick another, or see the Models page.")
 if a is None or b is None:
     st.stop()
-if common.dataset_of(a) != common.dataset_of(b) or len(a.latent["y_train"]) != len(b.latent["y_train"]):
-    alone = a.name == b.name or not any(dataset(n) == common.dataset_of(a) for n in names if n != a.name)
+if active_model.dataset_of(a) != active_model.dataset_of(b) or len(a.latent["y_train"]) != len(b.latent["y_train"]):
+    alone = a.name == b.name or not any(dataset(n) == active_model.dataset_of(a) for n in names if n != a.name)
     st.info(
         f"There is no other model trained on **{a.name}**'s data set to pair it with; train one, or pick another model A."
         if alone

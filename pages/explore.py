@@ -1,7 +1,7 @@
 """Explore: every training encoding in the latent plane; point, click or slide to decode a point.
 
 The explorer itself (the live plane, or its still picture where the plane cannot run, beside this page's
-panels) is ui/live_explore.panel; the chosen point and its keys belong to ui/explore_state.py, seeded at
+panels) is ui/plane/explore.py's panel(); the chosen point and its keys belong to ui/explore_state.py, seeded at
 the top of every run. This page draws the side panels: the sliders with the decoded digit, and the chosen
 training digit beside its reconstruction.
 """
@@ -13,8 +13,9 @@ import base64
 import numpy as np
 import streamlit as st
 
-from ui import common, explore_state, live_explore, router
+from ui import active_model, data_status, explore_state, plane, router
 from ui.explore_state import Pick
+from ui.images import to_png
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
@@ -32,7 +33,7 @@ def data_uri(png: bytes) -> str:
 
 def original_image(bundle, pick: Pick) -> np.ndarray | None:
     """The picked digit's image in [0, 1], or None when the data set is missing (said at the top)."""
-    data = common.active_data(bundle, quiet=True)
+    data = data_status.active_data(bundle, quiet=True)
     if data is None:
         return None
     (x_train, _), (x_test, _) = data
@@ -45,7 +46,7 @@ def original_image(bundle, pick: Pick) -> np.ndarray | None:
 def decoder_panel(bundle) -> None:
     """Sliders, the decoded digit, its coordinates and a PNG download."""
     z1, z2 = explore_state.sliders_ui(bundle)
-    png = common.to_png(bundle.codec.decode_image(z1, z2), IMAGE_PX)
+    png = to_png(bundle.codec.decode_image(z1, z2), IMAGE_PX)
     with st.container(key="explore_decoded"):  # st-key-explore_decoded: a handle for tests
         st.image(data_uri(png), width=IMAGE_PX)
         st.markdown(f"**Decoded** at z1 = `{z1:.3f}`, z2 = `{z2:.3f}`")
@@ -60,29 +61,29 @@ def picked_panel(bundle, pick: Pick) -> None:
     if pick.index is None:
         st.caption("Click a dot, or type a training digit's number, to compare that digit with its reconstruction.")
         return
-    names = common.class_names(bundle)
+    names = active_model.class_names(bundle)
     label = int(bundle.latent[f"y_{pick.split}"][pick.index])
     with st.container(key="explore_picked"):  # st-key-explore_picked: a handle for tests
         st.markdown(f"**Clicked:** {pick.split} digit #{pick.index}, label **{names[label]}**")
         with st.container(horizontal=True):
             original = original_image(bundle, pick)
             if original is not None:
-                st.image(data_uri(common.to_png(original, PICKED_PX)), caption="original", width=PICKED_PX)
+                st.image(data_uri(to_png(original, PICKED_PX)), caption="original", width=PICKED_PX)
             else:
                 st.caption("Original not available (no data set).")
             recon = bundle.codec.decode_image(pick.z1, pick.z2)
-            st.image(data_uri(common.to_png(recon, PICKED_PX)), caption="reconstruction", width=PICKED_PX)
+            st.image(data_uri(to_png(recon, PICKED_PX)), caption="reconstruction", width=PICKED_PX)
 
 
 # ---- page --------------------------------------------------------------------------------------
 
-bundle = common.active_bundle(quiet=True)
+bundle = active_model.active_bundle(quiet=True)
 if bundle is None:
     st.info("The explorer needs a model. See the message above for how to fix it, or pick one on the Models page.")
     st.stop()
 
 explore_state.seed(bundle)
-common.active_data(bundle)  # without the data set: one short line at the top saying what is off
+data_status.active_data(bundle)  # without the data set: one short line at the top saying what is off
 
 
 def side_ui() -> None:
@@ -91,4 +92,4 @@ def side_ui() -> None:
     picked_panel(bundle, explore_state.pick())
 
 
-live_explore.panel(bundle, side=side_ui)
+plane.panel(bundle, side=side_ui)

@@ -13,10 +13,11 @@ import streamlit as st
 
 from model.folders import library, modelzip, store
 from model.folders.export import csv_bytes, npz_bytes
-from model.folders.library import LibraryError
+from model.folders.library import DEFAULT_NAME, LibraryError
 from model.folders.store import ModelError
-from model.net.metrics import knn_accuracy
-from ui import common, import_form, router, train_form
+from model.plane.metrics import knn_accuracy
+from ui import active_model, import_form, router, train_form
+from ui.model_cache import per_version
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
@@ -26,11 +27,11 @@ LIBRARY = LIB.root
 ss.setdefault("lib_notice", None)  # (kind, text) to show after an action's rerun
 
 
-@st.cache_data(show_spinner="Measuring how well each model separates the digits…", max_entries=64)
-def plane_accuracy(path: str, mtime: float) -> float | None:
+@per_version(show_spinner="Measuring how well each model separates the digits…", max_entries=64)
+def plane_accuracy(entry: library.Entry) -> float | None:
     """5-NN label accuracy of the test encodings in the model's plane, once per model folder version."""
     try:
-        lat = store.load_latent(Path(path) / store.LATENT_FILE)
+        lat = store.load_latent(Path(entry.path) / store.LATENT_FILE)
     except ModelError:
         return None
     return knn_accuracy(lat["z_train"], lat["y_train"], lat["z_test"], lat["y_test"], k=5)
@@ -41,7 +42,7 @@ def table_rows(entries: list[library.Entry], active: str) -> list[dict]:
     for e in entries:
         m = e.meta or {}
         cfg = m.get("config") or {}
-        acc = m.get("knn5") or (plane_accuracy(str(e.path), common.folder_mtime(e.path)) if e.meta else None)
+        acc = m.get("knn5") or (plane_accuracy(e) if e.meta else None)
         rows.append({  # the comparison first (test BCE, 5-NN), the long config string last
             "active": "●" if e.name == active else "", "name": e.name + (" (shipped)" if e.shipped else ""),
             "test BCE": m.get("test_bce"), "5-NN accuracy": None if acc is None else round(100 * acc, 1),
@@ -59,7 +60,7 @@ def done(kind: str, text: str) -> None:
 
 
 def activate(name: str) -> None:
-    common.set_active_model(name)
+    active_model.set_active_model(name)
     ss.lib_notice = ("success", f"**{name}** is now the active model on every page.")
 
 
@@ -87,7 +88,7 @@ def manage_ui(entry: library.Entry, active: str) -> None:
             except (LibraryError, OSError) as e:
                 done("error", str(e))
             if active == entry.name:
-                common.set_active_model(new)
+                active_model.set_active_model(new)
             ss.lib_open, ss.lib_select_next = "rename", new  # keep the form open, on the renamed model
             done("success", f"Renamed **{entry.name}** to **{new}**.")
     with st.expander("Delete", icon=":material/delete:"):
@@ -98,7 +99,7 @@ def manage_ui(entry: library.Entry, active: str) -> None:
             except (LibraryError, OSError) as e:
                 done("error", str(e))
             if active == entry.name:
-                common.set_active_model(common.DEFAULT_NAME)
+                active_model.set_active_model(DEFAULT_NAME)
             done("success", f"Deleted **{entry.name}**.")
 
 
@@ -130,7 +131,7 @@ if ss.lib_notice:
     kind, text = ss.lib_notice
     (st.success if kind == "success" else st.error)(text)
     ss.lib_notice = None
-active = ss.get("model_name", common.DEFAULT_NAME)
+active = ss.get("model_name", DEFAULT_NAME)
 entries = LIB.list()
 st.dataframe(
     table_rows(entries, active), hide_index=True, key="lib_table",
@@ -167,7 +168,7 @@ def export_ui(bundle) -> None:
         )  # fmt: skip
 
 
-active_bundle = common.active_bundle(quiet=True)
+active_bundle = active_model.active_bundle(quiet=True)
 if active_bundle is not None:
     st.subheader("Export the active model's encodings")
     export_ui(active_bundle)

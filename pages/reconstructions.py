@@ -9,7 +9,8 @@ import numpy as np
 import streamlit as st
 
 from model.data import to_float
-from ui import common, router
+from ui import active_model, data_status, router
+from ui.images import to_png
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
@@ -46,8 +47,8 @@ def grid(originals, recons, labels, start: int, names) -> None:
         for i in range(len(originals)):
             with st.container(width=TILE_PX + 24):
                 st.markdown(f"**{names[int(labels[i])]}**", help=f"training digit #{start + i}")
-                st.image(common.to_png(originals[i], TILE_PX), caption="original", output_format="PNG")
-                st.image(common.to_png(recons[i], TILE_PX), caption="reconstruction", output_format="PNG")
+                st.image(to_png(originals[i], TILE_PX), caption="original", output_format="PNG")
+                st.image(to_png(recons[i], TILE_PX), caption="reconstruction", output_format="PNG")
 
 
 ss = st.session_state
@@ -55,11 +56,11 @@ if "recon_start" not in ss:
     ss.recon_start = DEFAULT_START
 
 st.header("Reconstructions")
-bundle = common.active_bundle(quiet=True)
+bundle = active_model.active_bundle(quiet=True)
 if bundle is None:
     st.info("Reconstructions need a model. See the message above for how to fix it, or pick one on the Models page.")
     st.stop()
-data = common.active_data(bundle)  # explains in plain words when the images are missing
+data = data_status.active_data(bundle)  # explains in plain words when the images are missing
 if data is None:
     st.stop()
 
@@ -67,4 +68,4 @@ if data is None:
 start = start_ui(len(x_train))
 originals = batch(x_train, start)
 st.caption(f"Training digits {start}–{start + COUNT - 1} (top) and what **{bundle.name}** makes of them (bottom).")
-grid(originals, reconstruct(bundle, originals), y_train[start : start + COUNT], start, common.class_names(bundle))
+grid(originals, reconstruct(bundle, originals), y_train[start : start + COUNT], start, active_model.class_names(bundle))

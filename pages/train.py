@@ -11,12 +11,12 @@ import streamlit as st
 from model.data import CLASS_NAMES
 from model.folders import library
 from model.jobs.job import FINISHED, TrainJob
-from ui import common, router, train_form, train_view
+from ui import active_model, data_status, router, train_form, train_view
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
 ss = st.session_state
-LIBRARY = common.library_dir()
+LIBRARY = library.Library().root
 ss.setdefault("train_job", None)
 ss.setdefault("train_activated", None)  # id of the job whose saved model was made active
 train_form.init_state(LIBRARY)
@@ -35,9 +35,9 @@ def start_ui() -> None:
         "Make it the active model when it finishes", key="train_make_active",
         help="Only if its test BCE is no worse than the active model's; otherwise you choose afterwards.",
     )  # fmt: skip
-    data_ok = config is None or common.data_available(config.dataset)
+    data_ok = config is None or data_status.data_available(config.dataset)
     if not data_ok:
-        st.info(common.missing_data_line(config.dataset, "Training and its preview"), icon=":material/info:")
+        st.info(data_status.missing_data_line(config.dataset, "Training and its preview"), icon=":material/info:")
     if st.button("Train", key="train_start", type="primary", disabled=bool(config_error or name_error or not data_ok)):
         ss.train_job = TrainJob(config, name, LIBRARY, overwrite=overwrite).start()
         ss.train_wants_active = ss.train_make_active
@@ -86,7 +86,7 @@ def reset() -> None:
 
 
 def active_test_bce() -> float:
-    bundle = common.active_bundle(quiet=True)
+    bundle = active_model.active_bundle(quiet=True)
     return float(bundle.meta.get("test_bce", float("inf"))) if bundle is not None else float("inf")
 
 
@@ -94,9 +94,9 @@ def finished_ui(job: TrainJob) -> None:
     snap = job.snapshot()
     if snap.state == "saved" and ss.train_activated != id(job):
         ss.train_activated = id(job)
-        ss.train_active_bce, ss.train_was_active = active_test_bce(), ss.get("model_name", common.DEFAULT_NAME)
+        ss.train_active_bce, ss.train_was_active = active_test_bce(), ss.get("model_name", library.DEFAULT_NAME)
         if ss.get("train_wants_active") and snap.test_bce <= ss.train_active_bce:
-            common.set_active_model(job.name)
+            active_model.set_active_model(job.name)
             st.rerun()  # redraw the sidebar with the new active model
     train_view.draw_progress(snap)
     if snap.state == "saved":
@@ -111,7 +111,7 @@ def finished_ui(job: TrainJob) -> None:
             # a callback: the sidebar of this same run shows the switch, and no st.rerun can override a
             # sidebar link clicked straight after (see pages/models.py)
             st.button("Make it the active model", key="train_activate", icon=":material/check_circle:",
-                      on_click=common.set_active_model, args=(job.name,))  # fmt: skip
+                      on_click=active_model.set_active_model, args=(job.name,))  # fmt: skip
         st.page_link("pages/explore.py", label="Explore it", icon=":material/explore:")
     elif snap.state == "failed":
         st.error(f"Training failed: {snap.error}")

@@ -20,7 +20,8 @@ import streamlit as st
 from model.images.placement import Placement as Analysis
 from model.images.placement import place
 from model.images.preprocess import ImageError, Result, preprocess
-from ui import common, explore_state, live_explore, router
+from ui import active_model, data_status, explore_state, plane, router
+from ui.images import to_png
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
@@ -185,26 +186,24 @@ def verdict_panel(a: Analysis, names) -> None:
         st.markdown(f"Encoded at z1 = `{a.z[0]:.3f}`, z2 = `{a.z[1]:.3f}` (the star on the map below).")
     with st.container(key="upload_pair", horizontal=True):
         st.image(
-            common.to_png(a.prep.image, PAIR_PX),
+            to_png(a.prep.image, PAIR_PX),
             caption="what the model sees (28 x 28)",
             width=PAIR_PX,
             output_format="PNG",
         )
-        st.image(common.to_png(a.recon, PAIR_PX), caption="its reconstruction", width=PAIR_PX, output_format="PNG")
+        st.image(to_png(a.recon, PAIR_PX), caption="its reconstruction", width=PAIR_PX, output_format="PNG")
 
 
 def neighbours_panel(bundle, a: Analysis, names) -> None:
     """The K nearest training digits in latent space: thumbnail, label, distance."""
     st.markdown(f"**The {K} nearest training digits** in the latent plane")
-    data = common.active_data(bundle)
+    data = data_status.active_data(bundle)
     with st.container(key="upload_neighbours", horizontal=True):  # wraps into rows on a phone
         for i, d, lab in zip(a.idx, a.dist, a.labels, strict=True):
             col = st.container(width=THUMB_PX + 8)
             caption = f"{names[lab]} · {d:.2f}"
             if data is not None:
-                col.image(
-                    common.to_png(data[0][0][i] / 255.0, THUMB_PX), caption=caption, width=THUMB_PX, output_format="PNG"
-                )
+                col.image(to_png(data[0][0][i] / 255.0, THUMB_PX), caption=caption, width=THUMB_PX, output_format="PNG")
             else:
                 col.markdown(f"**{names[lab]}**  \n{d:.2f}")
 
@@ -215,7 +214,7 @@ def steps_panel(prep: Result) -> None:
     with st.container(key="upload_steps", horizontal=True):  # wraps into rows on a phone
         for caption, img in prep.steps:
             col = st.container(width=STEP_PX + 8)
-            col.image(common.to_png(img, STEP_PX), caption=caption, width=STEP_PX, output_format="PNG")
+            col.image(to_png(img, STEP_PX), caption=caption, width=STEP_PX, output_format="PNG")
 
 
 # ---- page --------------------------------------------------------------------------------------
@@ -230,12 +229,12 @@ def init_page_state() -> None:
     ss.upload_kept = {}  # widget key -> (bytes, name) of the last upload or photo
 
 
-bundle = common.active_bundle(quiet=True)
+bundle = active_model.active_bundle(quiet=True)
 if bundle is None:
     st.info("Encoding a digit needs a model. See the message above for how to fix it, or pick one on the Models page.")
     st.stop()
 init_page_state()
-names = common.class_names(bundle)
+names = active_model.class_names(bundle)
 
 st.subheader("Upload or draw a digit")
 input_col, result_col = st.columns([2, 3], gap="large")
@@ -271,5 +270,5 @@ with result_col:
     st.page_link("pages/explore.py", label="Open this point in the explorer", icon=":material/explore:")
 steps_panel(analysis.prep)
 with st.container(key="upload_map"):
-    live_explore.upload_map(bundle, analysis.z, analysis.sigma)  # the live plane with the star; else its still picture
+    plane.upload_map(bundle, analysis.z, analysis.sigma)  # the live plane with the star; else its still picture
     st.caption("Every training digit, one colour per label; the star is your digit, shown with its neighbourhood.")

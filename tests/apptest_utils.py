@@ -1,6 +1,6 @@
 """Shared helpers of the AppTests: what a page sends the live plane, and its still picture.
 
-AppTest runs no JavaScript, so a page's live plane is seen as the state it is sent (ui/live_plane.py's
+AppTest runs no JavaScript, so a page's live plane is seen as the state it is sent (ui/plane/component.py's
 small state component: marker, index, star, view, link) and the payload it is given.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from ui.plane_picture import CAPTION
+from ui.plane.picture import CAPTION
 
 
 def plane(at, channel: str):
@@ -24,10 +24,9 @@ def plane_payload(at, channel: str) -> bytes:
     c = plane(at, channel)
     ref = json.loads(c.proto.json) if c.proto.json else {}
     if ref.get("sha"):
-        from ui.static import static_dir
-        from ui.static_payload import SUBDIR
+        from ui.plane.publish import lp_dir
 
-        return (static_dir() / SUBDIR / f"{ref['sha']}.bin").read_bytes()
+        return (lp_dir() / f"{ref['sha']}.bin").read_bytes()
     return c.proto.bytes
 
 
@@ -40,7 +39,7 @@ def plane_state(at, channel: str = "explore_plane") -> dict:
 
 
 def pictures(at) -> list[str]:
-    """The media URLs of the page's still pictures of the plane (ui/plane_picture.py), in page order.
+    """The media URLs of the page's still pictures of the plane (ui/plane/picture.py), in page order.
 
     Streamlit names media by content, so a picture with its marker moved has a new URL.
     """

@@ -1,4 +1,4 @@
-"""AppTest of Compare's selection (ui/compare_selection.py): count, both planes' answer, each model's centroid,
+"""AppTest of Compare's selection (ui/selection.py with two models): count, both planes' answer, each model's centroid,
 the download's rows, Shift across planes, Clear, and the selection kept per pair of models.
 
 The planes need a browser (tests/e2e/test_compare.py draws a box on one); here a shape comes as the plane's
@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from model.folders import store
 from model.folders.export import selected_pair, table_csv
 from model.folders.library import SHIPPED_DIR
-from model.net.selection import Box, members
+from model.plane.selection import Box, members
 
 TIMEOUT = 120
 
@@ -30,14 +30,15 @@ def script():
     import streamlit as st
 
     from model.folders.library import SHIPPED_DIR
-    from ui import common, compare_selection
+    from ui import active_model, selection, selection_panel
 
-    a, b = (common.load_bundle(str(SHIPPED_DIR / n), common.folder_mtime(SHIPPED_DIR / n)) for n in st.session_state.test_models)  # fmt: skip
+    a, b = (active_model.load_bundle(SHIPPED_DIR / n) for n in st.session_state.test_models)
     trigger = st.session_state.pop("test_trigger", None)
     if trigger is not None:
-        compare_selection.on_select(a, b, *trigger)
-    st.session_state.test_planes = {side: compare_selection.for_plane(a, b, side) for side in "ab"}
-    st.session_state.test_summary = compare_selection.panel_ui(a, b)
+        side, value = trigger
+        selection.on_select((a, b), "ab".index(side), value)
+    st.session_state.test_planes = {side: selection.for_plane((a, b), i) for i, side in enumerate("ab")}
+    st.session_state.test_summary = selection_panel.panel_ui((a, b))
 
 
 def latent(name: str) -> dict:
@@ -57,7 +58,7 @@ def headline(at) -> str:
 
 
 def unpack(text: str, n: int) -> np.ndarray:
-    """The planes' mask: base64, a bit per training digit (what ui/plane/selection.js reads)."""
+    """The planes' mask: base64, a bit per training digit (what ui/plane/js/selection.js reads)."""
     import base64
 
     return np.unpackbits(np.frombuffer(base64.b64decode(text), np.uint8), bitorder="little")[:n].astype(bool)

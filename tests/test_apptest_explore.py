@@ -62,7 +62,7 @@ def picture_url(at) -> str:
 
 def opening_of_point(bundle) -> tuple[float, float]:
     """The opening digit's encoding: where Explore opens without a usable link."""
-    from model.net.views import typical_index
+    from model.plane.views import typical_index
 
     lat = bundle.latent
     return tuple(float(v) for v in lat["z_train"][typical_index(lat["z_train"], lat["y_train"])])

@@ -1,4 +1,4 @@
-"""AppTest of the selection panel (ui/selection.py): the URL's box, the count, histogram, downloads, Clear.
+"""AppTest of the selection panel (ui/selection.py, ui/selection_panel.py): the URL's box, the count, histogram, downloads, Clear.
 
 The plane itself needs a browser (tests/e2e/test_select_in_browser.py); here the selection comes from ?box=
 or from the plane's trigger value handed to on_select, as the plane's callback does, and the Explore
@@ -7,13 +7,14 @@ page is seen through the state it sends the plane (tests/apptest_utils.py).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from model.net.selection import Box, members
+from model.plane.selection import Box, members
 from tests.apptest_utils import plane_state
 
 TIMEOUT = 120
@@ -27,13 +28,13 @@ def script():
     import streamlit as st
 
     from model.folders import store
-    from ui import common, selection
+    from ui import active_model, selection, selection_panel
 
-    bundle = common.load_bundle(str(store.SHIPPED), common.folder_mtime(store.SHIPPED))
+    bundle = active_model.load_bundle(store.SHIPPED)
     trigger = st.session_state.pop("test_trigger", None)
     if trigger is not None:
-        selection.on_select(bundle, trigger)
-    selection.panel_ui(bundle)
+        selection.on_select((bundle,), 0, trigger)
+    selection_panel.panel_ui((bundle,))
 
 
 def run(**query) -> AppTest:
@@ -114,3 +115,47 @@ def test_explore_page_with_a_box_link(shipped):
     assert f"**{n:,} digits selected**" in headline(at)
     sent = plane_state(at)["selection"]
     assert sent["count"] == n and sent["shapes"] == [{"kind": "box", "x": [0, 40], "y": [-5, 30], "hidden": []}]
+
+
+def resaved_script():
+    """The panel alone for the model folder at session_state "test_path", loaded as a page loads it."""
+    import streamlit as st
+
+    from ui import active_model, selection, selection_panel
+
+    bundle = active_model.load_bundle(st.session_state.test_path)
+    trigger = st.session_state.pop("test_trigger", None)
+    if trigger is not None:
+        selection.on_select((bundle,), 0, trigger)
+    selection_panel.panel_ui((bundle,))
+
+
+def save_copy(target: Path, z_scale: float) -> np.ndarray:
+    """Save the shipped model at target (atomically, as a save does), its encodings times z_scale; its z_train."""
+    from model.folders import store
+
+    def fill(tmp: Path) -> None:
+        for f in store.SHIPPED.iterdir():
+            shutil.copy2(f, tmp / f.name)
+        lat = store.load_latent(store.SHIPPED / store.LATENT_FILE)
+        np.savez_compressed(tmp / store.LATENT_FILE, **{k: v * z_scale if k.startswith("z_") else v for k, v in lat.items()})  # fmt: skip
+
+    store.write_atomic_dir(target, fill)
+    return store.load_latent(target / store.LATENT_FILE)["z_train"]
+
+
+def test_a_model_saved_again_under_its_name_shows_the_new_summary(tmp_path):
+    """Save, select, save again under the same name with other encodings, select again: the new model's count."""
+    target, box = tmp_path / "mine", {"kind": "box", "x": [0, 1], "y": [0, 1]}
+    z_old = save_copy(target, 1.0)
+    at = AppTest.from_function(resaved_script, default_timeout=TIMEOUT)
+    at.session_state["test_path"], at.session_state["test_trigger"] = target, box
+    at.run()
+    assert f"**{members(z_old, [Box(0, 1, 0, 1)]).sum():,} digits selected**" in headline(at)
+    z_new = save_copy(target, -1.0)  # the same name, every encoding mirrored: other digits in the box
+    want = members(z_new, [Box(0, 1, 0, 1)]).sum()
+    assert want != members(z_old, [Box(0, 1, 0, 1)]).sum()
+    at.session_state["test_trigger"] = box
+    at.run()
+    assert not at.exception
+    assert f"**{want:,} digits selected**" in headline(at)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from model.data import CLASS_NAMES
 from model.folders import store
 from model.folders.library import SHIPPED_DIR
-from model.net.views import core_box, typical_index
+from model.plane.views import core_box, typical_index
 from tests.apptest_utils import pictures, plane_payload, plane_state
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

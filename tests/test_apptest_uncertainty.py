@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from model.folders import store
 from model.images.placement import place
 from tests.apptest_utils import plane_state
-from ui.live_explore import NO_SIGMA_CAPTION
+from ui.plane.explore import NO_SIGMA_CAPTION
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 120

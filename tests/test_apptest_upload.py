@@ -21,9 +21,9 @@ from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
 from model.images.preprocess import preprocess
-from model.net.neighbors import nearest
+from model.plane.neighbors import nearest
 from tests.apptest_utils import pictures, plane_state
-from ui import common
+from ui.images import to_png
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 120  # first run imports TensorFlow and loads the model; the CPU is shared
@@ -37,7 +37,7 @@ def png_bytes(img: Image.Image, fmt: str = "PNG") -> bytes:
 
 
 def media_url(img: np.ndarray, size: int) -> str:
-    return f"/mock/media/{_calculate_file_id(common.to_png(img, size), 'image/png')}.png"
+    return f"/mock/media/{_calculate_file_id(to_png(img, size), 'image/png')}.png"
 
 
 def upload_page() -> AppTest:

@@ -1,10 +1,10 @@
-"""model/net/density.py: label spots at each class's own densest place, the mixed window, TVD."""
+"""model/plane/density.py: label spots at each class's own densest place, the mixed window, TVD."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.net.density import mixed_window, peaks, tvd
+from model.plane.density import mixed_window, peaks, tvd
 
 
 def knot_and_arms(seed: int = 0):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.net.views import nice_step, slider_box
+from model.plane.views import nice_step, slider_box
 from ui.explore_state import parse_z
 
 

@@ -7,7 +7,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from ui.live_explore import gif_bytes, interp_frames
+from ui.plane.explore import gif_bytes, interp_frames
 
 
 def test_interp_frames_run_from_a_to_b(shipped):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.net.metrics import knn_accuracy
+from model.plane.metrics import knn_accuracy
 
 
 def brute_knn(z_train, y_train, z_test, y_test, k):

@@ -1,4 +1,4 @@
-"""model.net.neighbors, the one nearest-neighbour owner: exact, nearest first, ties to the lower index."""
+"""model.plane.neighbors, the one nearest-neighbour owner: exact, nearest first, ties to the lower index."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from model.images import placement
-from model.net import neighbors
-from model.net.neighbors import nearest, nearest_indices
+from model.plane import neighbors
+from model.plane.neighbors import nearest, nearest_indices
 
 
 def brute(z_train, z, k):

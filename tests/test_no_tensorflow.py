@@ -22,8 +22,8 @@ import sys
 import numpy as np
 import model, model.cli, model.data, model.folders.store, model.folders.library, model.folders.modelzip
 import model.folders.export, model.images.placement, model.images.preprocess, model.jobs.job
-import model.net.export_weights, model.net.views, model.net.metrics
-import ui.common, ui.router, ui.live_plane
+import model.net.export_weights, model.plane.views, model.plane.metrics
+import ui.active_model, ui.router, ui.plane.component
 from model.folders import store
 for name in {shipped!r}:
     b = store.load(store.SHIPPED_DIR / name)

@@ -1,4 +1,4 @@
-"""The live plane's browser modules (ui/plane/*.js): the bundle builds, every module is used, functions stay short."""
+"""The live plane's browser modules (ui/plane/js/*.js): the bundle builds, every module is used, functions stay short."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from ui import plane_bundle
-from ui.plane_bundle import DIR, BundleError, build, order
+from ui.plane import bundle
+from ui.plane.bundle import DIR, BundleError, build, order
 
 MAX_LINES = 80
 _START = re.compile(r"\bfunction\b[^(]*\(|=>\s*\{")
@@ -54,13 +54,13 @@ def function_lengths(text: str) -> list[tuple[int, int]]:
 
 
 def test_bundle_reaches_every_module():
-    """The entry module reaches every file in ui/plane/, and the bundle has each one's code and the tests' exports."""
+    """The entry module reaches every file in ui/plane/js/, and the bundle has each one's code and the tests' exports."""
     names = order()
     assert names[-1] == "main"
     assert sorted(names) == sorted(p.stem for p in DIR.glob("*.js"))
     js = build()
     for name in names:
-        assert f"// ---- ui/plane/{name}.js" in js
+        assert f"// ---- ui/plane/js/{name}.js" in js
     assert "export default function" in js
     assert re.search(r"^export \{ parsePayload, makeDecoder \};$", js, re.M)
     assert not re.search(r"^import ", js, re.M)  # no relative imports left for the browser to resolve
@@ -76,7 +76,7 @@ def test_bundle_is_valid_javascript(tmp_path):
 
 
 def test_no_function_is_longer_than_80_lines():
-    """No function in ui/plane/*.js runs over 80 lines (one job per function, no big closures)."""
+    """No function in ui/plane/js/*.js runs over 80 lines (one job per function, no big closures)."""
     long = [
         f"{p.name}:{line} ({n} lines)"
         for p in sorted(DIR.glob("*.js"))
@@ -95,7 +95,7 @@ def test_length_counter_catches_a_long_function():
 
 def test_bundler_refuses_what_it_cannot_join(tmp_path, monkeypatch):
     """An import cycle or an import form the bundler does not handle is an error, not a broken bundle."""
-    monkeypatch.setattr(plane_bundle, "DIR", tmp_path)
+    monkeypatch.setattr(bundle, "DIR", tmp_path)
     (tmp_path / "main.js").write_text('import { a } from "./a.js";\nexport default function () { a(); }\n')
     (tmp_path / "a.js").write_text('import { b } from "./main.js";\nexport function a() {}\n')
     with pytest.raises(BundleError, match="cycle"):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ui.plane_picture import PALETTE, WIDTH, fit, picture, rgb, to_px
+from ui.plane.picture import PALETTE, WIDTH, fit, picture, rgb, to_px
 
 VIEW = ((-10.0, 10.0), (-5.0, 5.0))
 

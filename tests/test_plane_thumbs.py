@@ -1,4 +1,4 @@
-"""ui/plane_thumbs.py: a model's tile set is written once, in the background, and given up where static/ is read-only."""
+"""ui/plane/thumbs.py: a model's tile set is written once, in the background, and given up where static/ is read-only."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import ui.plane_thumbs as pt
+import ui.plane.thumbs as pt
 from model.images.tiles import MANIFEST
 
 
@@ -27,8 +27,8 @@ def data(n=300, seed=0):
 
 def fake_bundle(monkeypatch, x, z, path: Path):
     """A model whose data set is readable (x) without Streamlit's data loading."""
-    monkeypatch.setattr(pt.common, "data_available", lambda name: True)
-    monkeypatch.setattr(pt.common, "load_data", lambda name: ((x, None), (None, None)))
+    monkeypatch.setattr(pt.data_status, "data_available", lambda name: True)
+    monkeypatch.setattr(pt.data_status, "load_data", lambda name: ((x, None), (None, None)))
     return types.SimpleNamespace(path=path, meta={"dataset": "mnist"}, latent={"z_train": z})
 
 
@@ -65,7 +65,7 @@ def test_a_model_with_more_encodings_than_digits_is_not_tiled(tmp_path, monkeypa
 
 def test_without_the_data_set_the_browser_decodes(tmp_path, monkeypatch, fresh):
     """No data set: "decoded", and no folder is made."""
-    monkeypatch.setattr(pt.common, "data_available", lambda name: False)
+    monkeypatch.setattr(pt.data_status, "data_available", lambda name: False)
     bundle = types.SimpleNamespace(path=tmp_path, meta={"dataset": "mnist"}, latent={"z_train": np.zeros((3, 2))})
     assert pt.state(bundle, tmp_path / "static") == pt.NO_DATA
     assert not (tmp_path / "static").exists()

@@ -1,12 +1,12 @@
-"""Box and lasso membership (model/net/selection.py): the counts the selection panel shows."""
+"""Box and lasso membership (model/plane/selection.py): the counts the selection panel shows."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from model.net import selection
-from model.net.selection import (
+from model.plane import selection
+from model.plane.selection import (
     MAX_VERTICES,
     Box,
     Lasso,

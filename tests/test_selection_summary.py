@@ -1,4 +1,4 @@
-"""A selection's summary (model/net/selection_summary.py) and its export rows (model/folders/export.py),
+"""A selection's summary (model/plane/selection_summary.py) and its export rows (model/folders/export.py),
 and Compare's view of it in a second model (place, together, selected_pair)."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import io
 import numpy as np
 
 from model.folders.export import selected, selected_pair, table_csv, table_npz
-from model.net.selection import Box, members
-from model.net.selection_summary import GALLERY, mosaic, place, spread, summarise, together
+from model.plane.selection import Box, members
+from model.plane.selection_summary import GALLERY, mosaic, place, spread, summarise, together
 
 
 class LinearCodec:

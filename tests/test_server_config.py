@@ -20,5 +20,5 @@ def test_server_listens_on_localhost_only_and_shows_no_tracebacks():
 
 
 def test_static_serving_is_on_for_plotly_and_the_plane_payload():
-    """The live plane loads plotly.js and its data from app/static/ (ui/static.py, ui/static_payload.py)."""
+    """The live plane loads plotly.js and its data from app/static/ (ui/plane/publish.py, ui/plane/publish.py)."""
     assert CONFIG["server"]["enableStaticServing"] is True

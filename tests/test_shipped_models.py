@@ -8,7 +8,7 @@ import pytest
 from model.data import DataError, load_dataset
 from model.folders import store
 from model.net.fast import bce
-from model.net.metrics import knn_accuracy
+from model.plane.metrics import knn_accuracy
 
 ASSETS = store.ROOT / "assets" / "models"
 SHIPPED = ("default", "seed", "vae", "fashion")

@@ -1,10 +1,10 @@
-"""The live plane's payload files (ui/static_payload.py): content-addressed, written once, few."""
+"""The live plane's payload files (ui/plane/publish.py): content-addressed, written once, few."""
 
 from __future__ import annotations
 
 import hashlib
 
-import ui.static_payload as sp
+import ui.plane.publish as sp
 
 
 def test_publish_writes_the_bytes_once_under_their_hash(tmp_path):

@@ -7,7 +7,7 @@ import pytest
 
 from model.folders import store
 from model.folders.library import SHIPPED_DIR
-from model.net.views import around, core_box, typical_index, union
+from model.plane.views import around, core_box, typical_index, union
 
 SHIPPED = ("default", "seed", "vae", "fashion")
 

@@ -27,8 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from model.net import views
-from ui import common
+from model.plane import views
+from ui import active_model
+from ui.model_cache import per_version
 
 PICK, MODEL, Z1, Z2, VIEW = "explore_pick", "explore_model", "explore_z1", "explore_z2", "explore_view"
 
@@ -58,14 +59,20 @@ def from_url() -> None:
         st.session_state.url_z = parse_z(st.query_params.get("z1"), st.query_params.get("z2"))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _extent(path: str, mtime: float, _latent) -> views.Box:
-    return views.slider_box(np.concatenate([_latent["z_train"], _latent["z_test"]]))
-
-
+@per_version(max_entries=16)
 def extent(bundle) -> views.Box:
     """The sliders' range ((x0, x1), (y0, y1)): every encoding (train and test) plus a margin, per model."""
-    return _extent(str(bundle.path), common.folder_mtime(bundle.path), bundle.latent)
+    return views.slider_box(np.concatenate([bundle.latent["z_train"], bundle.latent["z_test"]]))
+
+
+def url_point(z: tuple[float, float] | None) -> None:
+    """?z1=&z2= for the chosen point, or neither. One URL change, so one browser history entry: setting the
+    two one after the other made two, and Back then landed on a point half old, half new."""
+    qp = st.query_params
+    if z is not None:
+        qp.update(z1=f"{z[0]:.4f}", z2=f"{z[1]:.4f}")
+    elif "z1" in qp or "z2" in qp:
+        qp.from_dict({k: v for k, v in qp.to_dict().items() if k not in ("z1", "z2")})
 
 
 def pick() -> Pick:
@@ -83,7 +90,7 @@ def choose(bundle, z1: float, z2: float, index: int | None = None) -> None:
     z = (float(min(max(z1, x0), x1)), float(min(max(z2, y0), y1)))
     ss[PICK] = Pick(*z, index, None if index is None else "train")
     ss[Z1], ss[Z2] = z
-    common.url_point(z)
+    url_point(z)
 
 
 def seed(bundle) -> None:
@@ -98,8 +105,8 @@ def seed(bundle) -> None:
     if first and ss.get("url_z") is not None:
         choose(bundle, *ss.url_z)
     elif first or ss.get(MODEL) != model:
-        choose(bundle, *common.opening_of(bundle)[0])
-        common.url_point(None)
+        choose(bundle, *active_model.opening_of(bundle)[0])
+        url_point(None)
     else:
         ss[Z1], ss[Z2] = ss[PICK].z1, ss[PICK].z2
     ss[MODEL] = model
@@ -109,7 +116,7 @@ def request(z1: float, z2: float) -> None:
     """Another page's point (an uploaded digit's encoding): the URL now, Explore's sliders and marker next."""
     ss = st.session_state
     ss.url_z = (float(z1), float(z2))
-    common.url_point(ss.url_z)
+    url_point(ss.url_z)
     ss.pop(PICK, None)
 
 
@@ -134,5 +141,5 @@ def view(bundle) -> views.Box:
     ss = st.session_state
     model = str(bundle.path)
     if (ss.get(VIEW) or (None,))[0] != model:
-        ss[VIEW] = (model, views.union(common.opening_of(bundle)[1], (pick().z1, pick().z2)))
+        ss[VIEW] = (model, views.union(active_model.opening_of(bundle)[1], (pick().z1, pick().z2)))
     return ss[VIEW][1]

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import common, explore_state
-from ui.static import ensure_plotly_js
+from ui import active_model, explore_state, sidebar
+from ui.plane import ensure_plotly_js
 
 # True while the router runs a page in this script thread (set around page.run()).
 _routed: ContextVar[bool] = ContextVar("latent_explorer_routed", default=False)
@@ -65,11 +65,11 @@ def run() -> None:
     st.set_page_config(page_title="Latent Explorer", page_icon=ICON, layout="wide")
     # Then st.navigation, before any element is sent: it is what ends the old folder mode.
     page = st.navigation(pages)
-    common.init_state()
+    active_model.init_state()
     explore_state.from_url()
     ensure_plotly_js()  # static/plotly.min.js for the live plane, once per process
     st.html(CSS)
-    common.sidebar(common.active_bundle())
+    sidebar.sidebar(active_model.active_bundle())
     token = _routed.set(True)
     try:
         page.run()

@@ -1,49 +1,85 @@
-"""The box / lasso selection of the live plane: its state, its URL and its panel.
+"""The box / lasso selection, one store for one model (Explore, Upload) and for a pair (Compare).
 
-    sel = selection.current(bundle)                  # tuple of shapes (model/net/selection.py), URL read once
-    live_plane(..., selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v))
-    selection.panel_ui(bundle)                       # count, histogram, gallery, centroid digit, downloads
-    selection.show(summary, names, key=..., ...)     # the panel itself (ui/compare_selection.py uses it too)
+    models = (bundle,)  or  (a, b)
+    live_plane(..., selection=selection.for_plane(models, side), on_select=lambda v: selection.on_select(models, side, v))
+    selection_panel.panel_ui(models)     # count, histogram, centroid digit(s), gallery, downloads
 
-State: `selection` = (model path, shapes), durable (survives page switches); a change of model drops it.
-`selection_memo` = (model path, shapes, Summary): the summary is computed once per selection.
-A selection that is one box (no hidden classes) is shared by the URL's ?box=x0,x1,y0,y1; a first
-visit's ?box= selects that box (a bad one is ignored, with one line saying so).
+A shape drawn on plane `side` selects the training digits whose encodings in that model lie inside it;
+with two models, both planes then highlight exactly those digits (they are sent Python's mask, a bit per
+training digit), so you see where the digits one model keeps together land in the other. Shift adds a
+shape, drawn on either plane: the selection is the union. Each plane outlines only the shapes drawn on it.
+
+State (this module is the one owner of these keys; PREFIX: "selection" for one model, "compare_selection"
+for a pair):
+    PREFIX        {scope: ((model path, Shape), ...)}: each scope's shapes, tagged with the plane they were
+                  drawn on; scope = the models' paths, sorted, so swapping A and B keeps the selection.
+                  Durable: survives page switches; one scope kept for one model (another model's plane
+                  starts empty), MAX_PAIRS for pairs.
+    PREFIX_memo   (key, Selected): computed once per selection and saved version of the models, so a
+                  model saved again under the same name never shows the old model's summary
+    PREFIX_t      the stamp t of the last trigger (the planes' data-selected-t)
+    PREFIX_note   a line to say once (a link's box, a shape that could not be read, too many shapes)
+With one model, a selection that is one box (no hidden classes) is shared by the URL's ?box=x0,x1,y0,y1;
+a first visit's ?box= selects that box (a bad one is ignored, with one line saying so).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import streamlit as st
 
-from model.folders.export import selected, table_csv, table_npz
-from model.net.selection import Box, by_z2, members, parse_box, parse_shape
-from model.net.selection_summary import mosaic, summarise
-from ui import common
+from model.plane.selection import Box, by_z2, members, pack, parse_box, parse_shape
+from model.plane.selection_summary import Place, Summary, place, summarise
+from ui import active_model, data_status
+from ui.model_cache import per_version, version_key
 
 MAX_SHAPES = 64  # Shift-added shapes kept at most: a union of more is refused, politely
-TILE_PX = 2  # gallery: screen pixels per MNIST pixel (at most; narrower on a phone)
-CENTROID_PX = 112
+MAX_PAIRS = 8  # pairs of models whose selections are kept (the oldest is dropped)
 
 
-def current(bundle) -> tuple:
-    """The active model's selection (shapes); on the session's first call, the URL's ?box=."""
-    ss, model = st.session_state, str(bundle.path)
-    if "selection" not in ss:
+@dataclass(frozen=True)
+class Selected:
+    s: Summary  # count, classes, gallery, centroid (the first model's view; the index is the same in all)
+    places: tuple[Place, ...]  # with two models: where the digits lie in each plane; () with one
+    mask: str  # with two models: the selected digits as text for the planes (model/plane/selection.pack)
+
+
+def prefix(models: tuple) -> str:
+    return "selection" if len(models) == 1 else "compare_selection"
+
+
+def scope(models: tuple) -> tuple[str, ...]:
+    return tuple(sorted(str(m.path) for m in models))
+
+
+def current(models: tuple) -> tuple:
+    """The models' shapes, ((model path, Shape), ...) in the order drawn; one model's first call in a
+    session reads the URL's ?box=."""
+    ss, key = st.session_state, prefix(models)
+    if key not in ss and len(models) == 1:
         text = st.query_params.get("box")
         box = parse_box(text)
-        ss.selection = (model, (box,) if box else ())
-        ss.selection_note = None if box or text is None else "The link's box was not understood, so nothing is selected."  # fmt: skip
+        ss[key] = {scope(models): ((str(models[0].path), box),)} if box else {}
+        ss[f"{key}_note"] = None if box or text is None else "The link's box was not understood, so nothing is selected."  # fmt: skip
         if text is not None and not box:
             del st.query_params["box"]  # a bad link's box is not kept in the URL
-    if ss.selection[0] != model:  # another model's plane: its encodings mean something else
-        ss.selection = (model, ())
-    return ss.selection[1]
+    held = ss.get(key, {})
+    if len(models) == 1 and held and scope(models) not in held:
+        ss[key] = held = {}  # another model's plane: its encodings mean something else
+    return held.get(scope(models), ())
 
 
-def _set(bundle, shapes: tuple) -> None:
-    st.session_state.selection = (str(bundle.path), shapes)
-    st.session_state.selection_note = None
-    sync_url(shapes)
+def _set(models: tuple, shapes: tuple) -> None:
+    ss, key = st.session_state, prefix(models)
+    kept = {k: v for k, v in ss.get(key, {}).items() if k != scope(models)}
+    if shapes:
+        kept[scope(models)] = shapes  # the newest last
+    ss[key] = dict(list(kept.items())[-(1 if len(models) == 1 else MAX_PAIRS) :])
+    ss[f"{key}_note"] = None
+    if len(models) == 1:
+        sync_url(tuple(sh for _, sh in shapes))
 
 
 def sync_url(shapes: tuple) -> None:
@@ -56,141 +92,76 @@ def sync_url(shapes: tuple) -> None:
         del qp["box"]
 
 
-def read_trigger(value, prefix: str, held: tuple, tag=lambda shape: shape) -> tuple | None:
+def read_trigger(value, key: str, held: tuple, tag) -> tuple | None:
     """A plane's selection trigger, {"kind": "box"|"lasso", "x", "y", "hidden", "add", "t"} or {"kind":
-    "clear", "t"}, read for the selection kept under the session keys `prefix`_t (the stamp the plots echo)
-    and `prefix`_note (a line to say once): the selection's new shapes (() for Clear; Shift adds tag(shape)
-    to `held`), or None when it stays as it is. Explore's and Compare's selections both read it here."""
+    "clear", "t"}, read for the selection kept under the session keys `key`_t (the stamp the plots echo)
+    and `key`_note (a line to say once): the selection's new shapes (() for Clear; Shift adds tag(shape)
+    to `held`), or None when it stays as it is."""
     if not isinstance(value, dict):
         return None
     ss, t = st.session_state, value.get("t")
-    ss[f"{prefix}_t"] = t if isinstance(t, int | float) and not isinstance(t, bool) else None
+    ss[f"{key}_t"] = t if isinstance(t, int | float) and not isinstance(t, bool) else None
     if value.get("kind") == "clear":
         return ()
     shape = parse_shape(value)
     if shape is None:
-        ss[f"{prefix}_note"] = "That selection could not be read; draw it again."
+        ss[f"{key}_note"] = "That selection could not be read; draw it again."
         return None
     old = held if value.get("add") is True else ()
     if len(old) >= MAX_SHAPES:
-        ss[f"{prefix}_note"] = f"A selection holds at most {MAX_SHAPES} shapes; Clear it to start again."
+        ss[f"{key}_note"] = f"A selection holds at most {MAX_SHAPES} shapes; Clear it to start again."
         return None
     return (*old, tag(shape))
 
 
-def on_select(bundle, value) -> None:
-    """The plane's trigger (read_trigger): the selection follows it."""
-    shapes = read_trigger(value, "selection", current(bundle))
+def on_select(models: tuple, side: int, value) -> None:
+    """Plane `side`'s trigger (read_trigger), its shape in that plane's coordinates: the selection follows it."""
+    path = str(models[side].path)
+    shapes = read_trigger(value, prefix(models), current(models), tag=lambda shape: (path, shape))
     if shapes is not None:
-        _set(bundle, shapes)
+        _set(models, shapes)
 
 
-def clear(bundle) -> None:
-    _set(bundle, ())
+def clear(models: tuple) -> None:
+    _set(models, ())
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _by_z2(path: str, mtime: float, _z):
-    """The training encodings sorted by z2, once per model version: a lasso then needs no sort."""
-    return by_z2(_z)
-
-
+@per_version(resource=True, show_spinner=False, max_entries=8)
 def sorted_z(bundle):
-    """by_z2 of the model's training encodings (model/net/selection.py), cached per model version."""
-    return _by_z2(str(bundle.path), common.folder_mtime(bundle.path), bundle.latent["z_train"])
+    """by_z2 of the model's training encodings (model/plane/selection.py), once per model version: a lasso
+    then needs no sort."""
+    return by_z2(bundle.latent["z_train"])
 
 
-def summary(bundle):
-    """The selection's Summary (model/net/selection_summary.py), or None when nothing is selected."""
-    ss, shapes = st.session_state, current(bundle)
-    memo = ss.get("selection_memo")
-    if memo is None or memo[:2] != (str(bundle.path), shapes):
-        lat, data = bundle.latent, common.active_data(bundle, quiet=True)
-        mask = members(lat["z_train"], shapes, lat["y_train"], sorted_z(bundle))
+def summary(models: tuple) -> Selected | None:
+    """The selection's Selected, or None when nothing is selected."""
+    ss, shapes, a = st.session_state, current(models), models[0]
+    key, memo = (tuple(version_key(m) for m in models), shapes), ss.get(f"{prefix(models)}_memo")
+    if memo is None or memo[0] != key:
+        labels = a.latent["y_train"]
+        mask = np.zeros(len(labels), bool)
+        for m in {str(m.path): m for m in models}.values():  # each model's shapes, in its own plane
+            mine = [sh for path, sh in shapes if path == str(m.path)]
+            if mine:
+                mask |= members(m.latent["z_train"], mine, labels, sorted_z(m))
+        data = data_status.active_data(a, quiet=True)
         images = data[0][0] if data is not None else None
-        s = summarise(lat["z_train"], lat["y_train"], mask, bundle.codec, len(common.class_names(bundle)), images)
-        ss.selection_memo = memo = (str(bundle.path), shapes, s)
-    return memo[2]
+        s = summarise(a.latent["z_train"], labels, mask, a.codec, len(active_model.class_names(a)), images)
+        pair = len(models) > 1 and s is not None
+        places = tuple(place(m.latent["z_train"], mask, m.codec) for m in models) if pair else ()
+        out = None if s is None else Selected(s, places, pack(mask) if pair else "")
+        ss[f"{prefix(models)}_memo"] = memo = (key, out)
+    return memo[1]
 
 
-def for_plane(bundle) -> dict:
-    """What the plane needs: Python's count (its data-selected), the shapes to draw after a remount, and
-    the stamp t of the trigger it answers (data-selected-t)."""
-    s, t = summary(bundle), st.session_state.get("selection_t")
-    return {"count": 0 if s is None else s.count, "shapes": [sh.to_dict() for sh in current(bundle)], "t": t}
-
-
-def histogram_spec(names, counts) -> dict:
-    """A Vega-Lite bar chart of the selection's classes, in class order. A plain dict: st.bar_chart builds
-    it through Altair and validates its schema, 80 ms of the panel's time here."""
-    rows = [{"class": str(n), "digits": int(c)} for n, c in zip(names, counts, strict=True)]
-    return {
-        "data": {"values": rows},
-        "mark": {"type": "bar", "tooltip": True},
-        "encoding": {
-            "x": {"field": "class", "type": "nominal", "sort": None, "axis": {"labelAngle": 0}},
-            "y": {"field": "digits", "type": "quantitative"},
-        },
+def for_plane(models: tuple, side: int = 0) -> dict:
+    """What plane `side` needs: Python's count (its data-selected), its own shapes (outlined after a
+    remount), the stamp t of the trigger answered (data-selected-t), and with two models the mask of
+    selected digits both planes highlight."""
+    p, path = summary(models), str(models[side].path)
+    out = {
+        "count": 0 if p is None else p.s.count,
+        "shapes": [sh.to_dict() for where, sh in current(models) if where == path],
+        "t": st.session_state.get(f"{prefix(models)}_t"),
     }
-
-
-def top_classes(counts, names, k: int = 3) -> str:
-    """'Mostly 1 (62%), 7 (20%), 4 (9%)': the k largest classes of the selection."""
-    total = counts.sum()
-    best = [i for i in counts.argsort(kind="stable")[::-1][:k] if counts[i]]
-    return "Mostly " + ", ".join(f"{names[i]} ({100 * counts[i] / total:.0f}%)" for i in best)
-
-
-def panel_ui(bundle):
-    """The selection panel (or a one-line hint when nothing is selected); returns the Summary or None."""
-    s, ss = summary(bundle), st.session_state
-    # The URL follows the selection only when it changes (_set): writing ?box= again after a page switch
-    # would push a history entry on every arrival, and Back would land on Explore again and again.
-    note = ss.pop("selection_note", None)  # said once
-    if note:
-        st.caption(note)
-    if s is None:
-        st.caption("Select digits: **Box select** or **Lasso select** in the plane's toolbar, then drag; Shift adds.")
-        return None
-    z1, z2 = s.centroid
-    where = "originals from the data set" if s.originals else "decoded from their encodings (the data set is not available here)"  # fmt: skip
-    show(
-        s, common.class_names(bundle), key="selection", on_clear=clear, args=(bundle,),
-        centres=[(s.centroid_image, f"decoded at the centroid ({z1:.2f}, {z2:.2f})")], where=where,
-        rows=lambda: selected(bundle.latent, s.index),
-    )  # fmt: skip
-    return s
-
-
-def show(s, names, *, key: str, on_clear, args, centres, where: str, rows, note: str | None = None) -> None:
-    """A selection's panel (Explore's, Upload's and Compare's): the count and top classes with Clear, the
-    class histogram beside the digit(s) decoded at the centroid, the gallery, and the two downloads.
-
-    s: a Summary; key: the prefix of every element's key ({key}_panel, _clear, _gallery, _csv, _npz) and
-    the downloads' file name; on_clear(*args): Clear's callback; centres: [(28 x 28 image, caption)];
-    where: what the gallery's images are; rows(): the table to download (built only when a button is
-    pressed); note: a line under the count."""
-    with st.container(key=f"{key}_panel", border=True):
-        head, button = st.columns([4, 1], vertical_alignment="center")
-        head.markdown(f"**{s.count:,} digits selected** · {top_classes(s.counts, names)}")
-        button.button("Clear", key=f"{key}_clear", on_click=on_clear, args=args, icon=":material/close:")
-        if note:
-            st.markdown(note)
-        hist, centre = st.columns([3, len(centres)])
-        with hist:
-            st.vega_lite_chart(histogram_spec(names, s.counts), height=170)
-        with centre, st.container(horizontal=True):
-            for image, caption in centres:  # one fills its column; several sit side by side at their size
-                width = CENTROID_PX if len(centres) > 1 else "content"
-                st.image(common.to_png(image, CENTROID_PX), caption=caption, width=width, output_format="PNG")
-        tiles = mosaic(s.gallery)
-        # Sent at 1 pixel per MNIST pixel (4x fewer to encode) and shown TILE_PX times larger, crisp
-        # (ui/router.py's CSS: image-rendering: pixelated inside .st-key-{key}_gallery).
-        with st.container(key=f"{key}_gallery"):
-            st.image(common.to_png(tiles, 0), caption=f"{len(s.shown)} of {s.count:,} selected digits: {where}", width=tiles.shape[1] * TILE_PX, output_format="PNG")  # fmt: skip
-        with st.container(horizontal=True):
-            for kind, write, mime in (("CSV", table_csv, "text/csv"), ("NPZ", table_npz, "application/octet-stream")):
-                st.download_button(
-                    f"Download selection ({kind})", lambda w=write: w(rows()), file_name=f"{key}.{kind.lower()}",
-                    mime=mime, key=f"{key}_{kind.lower()}", on_click="ignore", icon=":material/download:",
-                )  # fmt: skip
+    return out if len(models) == 1 else {**out, "mask": "" if p is None else p.mask}

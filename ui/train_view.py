@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from model.jobs.job import Snapshot
-from ui.common import to_png
-from ui.plane_picture import PALETTE
+from ui.images import to_png
+from ui.plane import PALETTE
 
 STATE_TEXT = {
     "queued": "Waiting for another session's training to finish…",

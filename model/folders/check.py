@@ -165,7 +165,7 @@ META_FIELDS = {  # key: (check, default) for everything the pages and `info` sho
     "loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
     "val_loss": (lambda v: isinstance(v, list) and len(v) <= 100_000 and all(_loss(x) for x in v), []),
     "test_bce": (lambda v: v is None or _num(v, 0, 1e6), None),
-    "knn5": (lambda v: _num(v, 0, 1), None),  # 5-NN label accuracy of the test encodings (model.net.metrics)
+    "knn5": (lambda v: _num(v, 0, 1), None),  # 5-NN label accuracy of the test encodings (model.plane.metrics)
     "params": (lambda v: type(v) is int and 0 <= v <= MAX_PARAMS, 0),
     "data_checksum": (lambda v: isinstance(v, str) and len(v) <= 200, ""),
     "train_seconds": (lambda v: _num(v, 0, 1e9), 0.0),

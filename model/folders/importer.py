@@ -25,7 +25,7 @@ from model.folders.keras_file import Imported, ImportRefused, read
 from model.folders.library import Library, LibraryError
 from model.net.config import Config
 from model.net.fast import Codec, bce
-from model.net.metrics import knn_accuracy
+from model.plane.metrics import knn_accuracy
 
 __all__ = ["ImportRefused", "import_file", "quality_call_site"]
 

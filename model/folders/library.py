@@ -139,14 +139,20 @@ class Library:
         size = folder_size(path) if path.is_dir() else 0
         return Entry(name=name, path=path, shipped=shipped, meta=meta, size=size, error=error)
 
-    def list(self) -> list[Entry]:
-        """Shipped models first (`default` first), then the library's models by name; no hidden entries."""
-        entries = [self.entry(n, p, shipped=True) for n, p in self.shipped().items() if p.is_dir()]
+    def folders(self) -> dict[str, tuple[Path, bool]]:
+        """Every model, name -> (folder, shipped): shipped models first (`default` first), then the library's
+        by name; no hidden entries, no meta.json read (the one model list: list() and the sidebar's)."""
+        out = {n: (p, True) for n, p in self.shipped().items() if p.is_dir()}
         if self.root.is_dir():
             for path in sorted(self.root.iterdir(), key=lambda p: p.name.lower()):
-                if path.is_dir() and not path.name.startswith("."):  # dot entries are versions, writes in flight
-                    entries.append(self.entry(path.name, path))
-        return entries
+                # dot entries are versions and writes in flight; another name could not be opened
+                if path.is_dir() and NAME_RE.fullmatch(path.name) and path.name not in out:
+                    out[path.name] = (path, False)
+        return out
+
+    def list(self) -> list[Entry]:
+        """folders(), each with its meta.json and size."""
+        return [self.entry(n, p, shipped=s) for n, (p, s) in self.folders().items()]
 
     # --- changes ---------------------------------------------------------------------------------
     def _existing(self, name: str, action: str) -> Path:

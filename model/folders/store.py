@@ -69,6 +69,7 @@ class Bundle:
     codec: Codec  # the NumPy encoder (a VAE's mean) and decoder
     latent: dict[str, np.ndarray]
     history: dict[str, np.ndarray] | None = None  # history.npz, checked; None for a model without one
+    version: str = ""  # saved_version() of the folder it was read from: what caches per model are keyed by
 
     @functools.cached_property
     def models(self):
@@ -82,6 +83,17 @@ class Bundle:
     @property
     def config(self) -> Config:
         return Config.from_dict(self.meta["config"])
+
+
+def saved_version(path: str | os.PathLike) -> str:
+    """Which save of the model folder `path` is on disk: the version folder its name points at (every
+    save makes a new one, model/folders/atomic.py) and its meta.json's time, for folders that are not
+    versioned (shipped models); "" when there is none."""
+    version = Path(path).resolve()
+    try:
+        return f"{version.name}@{(version / META_FILE).stat().st_mtime_ns}"
+    except OSError:
+        return ""
 
 
 def default_model_dir() -> Path:
@@ -197,4 +209,4 @@ def _load(path: Path, version: Path) -> Bundle:
     meta, (encoder, decoder, log_var), latent = check_model(version)
     history = load_history(version / HISTORY_FILE, latent)
     codec = Codec(encoder, decoder, log_var=log_var)  # log_var: a VAE's sigma (Codec.sigma)
-    return Bundle(path=path, meta=meta, codec=codec, latent=latent, history=history)
+    return Bundle(path=path, meta=meta, codec=codec, latent=latent, history=history, version=saved_version(version))

@@ -16,7 +16,7 @@ import numpy as np
 from scipy import ndimage
 
 from model.images.preprocess import Result, preprocess
-from model.net.neighbors import content_key, nearest, tree
+from model.plane.neighbors import content_key, nearest, tree
 
 FAR_QUANTILE = 99.9  # nearer than this share of training digits' own nearest-neighbour gaps is "among" them
 # Digit-like ink in the 28 x 28 image: over 99.6% of the MNIST test digits pass both checks.
@@ -66,7 +66,7 @@ _GAPS_LOCK = threading.Lock()  # sessions run in threads: one may clear the cach
 def gaps(z_train: np.ndarray) -> tuple[float, float]:
     """(median, FAR_QUANTILE percentile) of each training encoding's distance to its nearest other one.
 
-    A k-d tree query of all 60,000 points takes ~0.1 s; the answer is kept per array content.
+    A k-d tree query of every point is costly (docs/performance.md), so the answer is kept per array content.
     """
     key = content_key(z_train)
     with _GAPS_LOCK:

@@ -1,1 +1,1 @@
-"""The network: its config, the Keras models, training, the NumPy fast path and its metrics."""
+"""The network: its config, the Keras models, training, its weights for the browser and the NumPy fast path."""

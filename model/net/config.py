@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 LOSSES = ("bce", "mse")
 OPTIMIZERS = ("adam", "adagrad", "adadelta", "rmsprop", "sgd")
 LATENT_ACTIVATIONS = ("relu", "linear")
-# Hidden layers: what model/net/fast.py, the browser decoder (ui/plane/decoder.js) and Keras all run.
+# Hidden layers: what model/net/fast.py, the browser decoder (ui/plane/js/decoder.js) and Keras all run.
 ACTIVATIONS = ("relu", "silu")
 ARCHITECTURES = ("ae", "vae")
 LR_SCHEDULES = ("constant", "cosine")

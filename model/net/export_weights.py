@@ -1,6 +1,6 @@
 """The decoder's weights and the training encodings as one bytes payload, for a browser-side decoder.
 
-No Streamlit here: ui/live_plane.py caches the bytes and sends them to the live plane's JavaScript,
+No Streamlit here: ui/plane/component.py caches the bytes and sends them to the live plane's JavaScript,
 which runs the same dense forward pass as model/net/fast.py (float32, relu or silu, 0.5 * tanh(x / 2) + 0.5).
 
 Layout (little-endian):
@@ -23,10 +23,10 @@ import struct
 
 import numpy as np
 
-from model.net.density import peaks
+from model.plane.density import peaks
 
 MAGIC = b"LEP1"
-SUPPORTED = ("relu", "silu", "linear", "sigmoid")  # what ui/plane/decoder.js implements, as model/net/fast.py
+SUPPORTED = ("relu", "silu", "linear", "sigmoid")  # what ui/plane/js/decoder.js implements, as model/net/fast.py
 MAX_BYTES = 64 * 1024 * 1024  # a model bigger than this gets the still picture of its plane
 
 
@@ -121,7 +121,7 @@ def plane_payload(codec, latent: dict, class_names, extent=None, history: dict |
     """Decoder weights (w0, b0, w1, ...), z_train (N, 2) float32 and y_train (N,) uint8, as bytes;
     with a model's history (model/folders/check.load_history), its snapshots too (history_arrays).
 
-    The header also carries each class's label spot (model/net/density.py peaks(), null for an empty class).
+    The header also carries each class's label spot (model/plane/density.py peaks(), null for an empty class).
 
     extent: ((x0, x1), (y0, y1)) the plane opens on; default: the encodings' box plus 5%.
     Raises ExportError when the decoder cannot run in the browser.

@@ -1,8 +1,8 @@
 """NumPy forward passes for the trained Dense stacks.
 
-Keras's `predict` costs ~76 ms per call here, whatever the batch; a slider move
-decodes one point. The weights are tiny, so plain float32 matmuls are
-microseconds for one point and a few hundred ms for 60,000 images.
+Keras's `predict` has a large fixed cost per call, whatever the batch, and a slider move
+decodes one point. The weights are tiny, so plain float32 matmuls are far cheaper
+(docs/performance.md, The fast path).
 """
 
 from __future__ import annotations

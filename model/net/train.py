@@ -19,7 +19,7 @@ from model.net.autoencoder import Models, build
 from model.net.config import Config
 from model.net.fast import Codec, bce
 from model.net.keras_import import keras
-from model.net.metrics import knn_accuracy
+from model.plane.metrics import knn_accuracy
 
 Progress = Callable[[dict], None]
 

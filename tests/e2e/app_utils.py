@@ -114,7 +114,7 @@ def isolated_point(z, view, scale: float, px: float = 12, others=None) -> int:
     import numpy as np
     import pytest
 
-    from model.net.neighbors import nearest_indices
+    from model.plane.neighbors import nearest_indices
 
     (x0, x1), (y0, y1) = view
     mx, my = 0.05 * (x1 - x0), 0.05 * (y1 - y0)  # the modebar and the axes' edges are no place to click

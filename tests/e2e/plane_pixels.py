@@ -3,7 +3,7 @@ of the coloured pixels against its share of the points there (bench/plane_readin
 
     f = fairness(page, "explore_plane")   # {"tvd", "tvd_window", "pixels", "points", "window", ...}
 
-The window is model/net/density.py's mixed_window() over the range the plane shows now. Only the plot
+The window is model/plane/density.py's mixed_window() over the range the plane shows now. Only the plot
 itself is read: the plane's canvases above and below it (chosen point, labels, thumbnails, decoded map)
 are hidden for the screenshot and shown again after. Each pixel goes to the class whose colour, at one
 to four stacked layers of the plane's marker opacity over the page's background, is nearest; pixels
@@ -24,7 +24,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from model.net.density import mixed_window, tvd
+from model.plane.density import mixed_window, tvd
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")  # fmt: skip
 STATE = "(ch) => window.__livePlane[ch]"

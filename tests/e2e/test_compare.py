@@ -12,7 +12,7 @@ from PIL import Image
 
 from model.folders import store
 from model.folders.library import SHIPPED_DIR
-from model.net.selection import members, parse_shape
+from model.plane.selection import members, parse_shape
 from tests.e2e.app_utils import (
     DECODED,
     assert_no_exception,

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.spatial import cKDTree
 
-from model.net.views import core_box
+from model.plane.views import core_box
 from tests.e2e.app_utils import DECODED, assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.e2e

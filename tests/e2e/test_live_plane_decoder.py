@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from model.net.export_weights import plane_payload
-from ui.plane_bundle import bundle
+from ui.plane.bundle import bundle
 
 pytestmark = pytest.mark.e2e
 

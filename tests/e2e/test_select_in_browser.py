@@ -1,6 +1,6 @@
 """Box and lasso selection on the live plane, in Chromium: the counts are Python's, export, page switch, phone.
 
-Every count is checked against model/net/selection.py run here on the shape the plane sent
+Every count is checked against model/plane/selection.py run here on the shape the plane sent
 (window.__livePlane.explore_plane.selectionSent), and against what the page shows (data-selected and
 the panel). Plotly's own highlight may differ only for points within a pixel's fraction of the outline.
 """
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from model.folders import store
-from model.net.selection import members, parse_box, parse_shape
+from model.plane.selection import members, parse_box, parse_shape
 from tests.e2e.app_utils import assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.e2e

@@ -7,7 +7,7 @@ import pytest
 
 from model.data import DataError, load_dataset
 from model.folders import store
-from model.net.density import peaks
+from model.plane.density import peaks
 from tests.e2e.app_utils import isolated_point, start_streamlit, stop, wait_for_app
 from tests.e2e.plane_pixels import fairness
 from tests.e2e.thumb_utils import (
@@ -85,7 +85,7 @@ def test_colours_are_fair_in_the_densest_mixed_window(page, live_url):
 
 
 def test_labels_sit_at_each_class_densest_spot(page, live_url):
-    """Each class's name is drawn where model/net/density.py's peaks() puts it (not at its centroid)."""
+    """Each class's name is drawn where model/plane/density.py's peaks() puts it (not at its centroid)."""
     open_explore(page, live_url)
     page.wait_for_function(f"() => ({STATE})('{CH}').labels.length === 10")
     latent = store.load().latent

@@ -6,7 +6,7 @@ $LATENT_EXPLORER_MODEL picks the model (default: the shipped one); ?star=z1,z2 a
 The chosen point shows as text (test id "st-key-harness_chosen"), the URL follows ?z1=&z2=, and
 the page counts its full runs and fragment runs, so a test can see that no request was made.
 Where the plane cannot start, the page shows what the app shows instead: its one-line reason and the
-still picture of the plane (ui/plane_picture.py, test id "st-key-fallback_picture").
+still picture of the plane (ui/plane/picture.py, test id "st-key-fallback_picture").
 """
 
 from pathlib import Path
@@ -14,10 +14,9 @@ from pathlib import Path
 import streamlit as st
 
 from model.folders import store
-from model.net.views import core_box
-from ui import plane_picture
-from ui.live_plane import live_plane
-from ui.static import ensure_plotly_js
+from model.plane.views import core_box
+from ui.plane import live_plane, picture
+from ui.plane.publish import ensure_plotly_js
 
 st.set_page_config(page_title="live plane harness", layout="wide")
 ensure_plotly_js(Path(__file__).parent / "static")
@@ -46,7 +45,7 @@ def plane() -> None:
     if not res.ok:
         st.caption(res.message)
         marker = None if z1 is None else (z1, z2)
-        plane_picture.show(b, core_box(b.latent["z_train"]), marker=marker, key="fallback_picture")
+        picture.show(b, core_box(b.latent["z_train"]), marker=marker, key="fallback_picture")
     with st.container(key="harness_chosen"):
         st.write("none" if z1 is None else f"chosen {z1:.4f} {z2:.4f} index {index}")
     st.caption(f"runs {ss.runs} fragment runs {ss.frag_runs} interp {res.interp}")

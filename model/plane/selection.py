@@ -170,5 +170,5 @@ def members(z: np.ndarray, shapes, labels: np.ndarray | None = None, sorted_z=No
 
 def pack(mask: np.ndarray) -> str:
     """(N,) bool -> base64 of one bit per point, point i in bit i % 8 of byte i // 8 (the live plane
-    reads it: ui/plane/selection.js). 60,000 points: 10,000 characters."""
+    reads it: ui/plane/js/selection.js). 60,000 points: 10,000 characters."""
     return base64.b64encode(np.packbits(np.asarray(mask, bool), bitorder="little").tobytes()).decode("ascii")

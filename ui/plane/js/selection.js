@@ -1,13 +1,13 @@
 // Feature: box and lasso selection. Plotly's own select and lasso drag modes (its modebar, and the
 // Pan / Box / Lasso buttons above the plot, for touch screens); a finished shape goes to Python as the
 // "select" trigger {kind: "box"|"lasso", x, y, hidden, add, t}, a double-click in those modes as
-// {kind: "clear", t}. Python decides which digits are inside (model/net/selection.py) and answers in the
+// {kind: "clear", t}. Python decides which digits are inside (model/plane/selection.py) and answers in the
 // plane's state: st.selection = {count, shapes, t}. The count is written on the plot as data-selected
 // (data-selected-t: the trigger it answers); Python's shapes are drawn when Plotly shows none (after a
 // page switch, or a ?box= link) and Plotly's are cleared when Python's selection is empty (Clear).
 // S.selectionSent is the last shape sent (tests compute Python's count from it).
 // Linked planes (Compare) get Python's mask as well (answer.mask: base64, a bit per training digit,
-// model/net/selection.pack): both planes then highlight exactly those digits, wherever they drew the
+// model/plane/selection.pack): both planes then highlight exactly those digits, wherever they drew the
 // shape, and outline only their own shapes (as plain layout shapes, which Plotly does not select with).
 import { el } from "./dom.js";
 import { visible } from "./hit.js";

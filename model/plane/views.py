@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.net.neighbors import nearest, nearest_indices
+from model.plane.neighbors import nearest, nearest_indices
 
 Box = tuple[tuple[float, float], tuple[float, float]]
 

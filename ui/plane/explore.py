@@ -2,12 +2,12 @@
 
 Explore (pages/explore.py):
 
-    live_explore.panel(bundle, side=side_ui)   # side(): the page's sliders, decoded digit and picked digit
+    plane.panel(bundle, side=side_ui)   # side(): the page's sliders, decoded digit and picked digit
 
 panel() draws, in one st.fragment (a click or slider move reruns only it): the live plane and, beside
 it, side(), the 8 nearest training digits of a chosen training digit, and a box that jumps to a training
 index. Where the plane cannot run (LATENT_EXPLORER_LIVE=0, a decoder the browser cannot run, or its
-JavaScript reported an error) one line says why and a still picture of the plane (ui/plane_picture.py)
+JavaScript reported an error) one line says why and a still picture of the plane (ui/plane/picture.py)
 takes its place, with the chosen point marked; the sliders and the jump box still choose points.
 A click or a jump calls explore_state.choose (ui/explore_state.py owns the chosen point's keys).
 Upload: upload_map(bundle, z) draws the plane with the digit's star, or the picture with it.
@@ -21,11 +21,13 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from model.net.neighbors import nearest
-from model.net.views import around
+from model.plane.neighbors import nearest
+from model.plane.views import around
 from model.settings import settings
-from ui import common, explore_state, plane_picture, selection
-from ui.live_plane import live_plane, unavailable
+from ui import active_model, data_status, explore_state, selection, selection_panel
+from ui.images import to_png
+from ui.plane import picture
+from ui.plane.component import live_plane, unavailable
 
 KEY = "explore_plane"
 UPLOAD_KEY = "upload_plane"
@@ -35,7 +37,7 @@ def can_run(bundle, key: str) -> bool:
     """Whether the live plane runs here for this model; if it cannot, says why in one line first."""
     if not settings().live:
         return False
-    why = unavailable(bundle, key, common.class_names(bundle))
+    why = unavailable(bundle, key, active_model.class_names(bundle))
     if why:
         st.caption(why)
     return why is None
@@ -56,25 +58,25 @@ def panel(bundle, *, side) -> None:
     with plane_col:
         if not live:
             point = (pick.z1, pick.z2)
-            plane_picture.show(bundle, explore_state.view(bundle), marker=point, key="explore_picture")
+            picture.show(bundle, explore_state.view(bundle), marker=point, key="explore_picture")
             st.caption("Move the sliders, or type a training digit's number, to choose a point.")
             return
         res = live_plane(
-            bundle, key=KEY, classes=common.class_names(bundle), marker=(pick.z1, pick.z2), index=pick.index,
+            bundle, key=KEY, classes=active_model.class_names(bundle), marker=(pick.z1, pick.z2), index=pick.index,
             view=explore_state.view(bundle), on_click=lambda a, b, i: explore_state.choose(bundle, a, b, i),
-            replay=common.replay_note(bundle) is None,
-            selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v),
+            replay=active_model.replay_note(bundle) is None,
+            selection=selection.for_plane((bundle,)), on_select=lambda v: selection.on_select((bundle,), 0, v),
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the whole page with the picture
             st.rerun(scope="app")
         interp_downloads(bundle, res.interp)
-        if common.replay_note(bundle):
-            st.caption(common.replay_note(bundle))
+        if active_model.replay_note(bundle):
+            st.caption(active_model.replay_note(bundle))
         st.caption(
             "Move the pointer over the plane to decode it live; click to choose a point (a dot: that digit). "
             "Legend: hide a digit; scroll to zoom, drag to pan, double-click to reset."
         )
-        selection.panel_ui(bundle)  # the box / lasso selection: count, histogram, gallery, downloads
+        selection_panel.panel_ui((bundle,))  # the box / lasso selection: count, histogram, gallery, downloads
 
 
 def neighbours_ui(bundle, index: int | None) -> None:
@@ -85,13 +87,13 @@ def neighbours_ui(bundle, index: int | None) -> None:
     idx, dist = nearest(z, z[index], k=9)
     keep = idx != index
     idx, dist = idx[keep][:8], dist[keep][:8]
-    data = common.active_data(bundle, quiet=True)  # the page said once, at the top, that the data set is off
+    data = data_status.active_data(bundle, quiet=True)  # the page said once, at the top, that the data set is off
     images = data[0][0][idx] / 255.0 if data is not None else bundle.codec.decode(z[idx]).reshape(-1, 28, 28)
-    names, labels = common.class_names(bundle), bundle.latent["y_train"]
+    names, labels = active_model.class_names(bundle), bundle.latent["y_train"]
     with st.container(key="explore_neighbours"):
         st.markdown("**8 nearest training digits** (ringed on the plane)")
         st.image(
-            [common.to_png(im, 56) for im in images],
+            [to_png(im, 56) for im in images],
             caption=[f"#{i} · {names[labels[i]]} · {d:.2f}" for i, d in zip(idx, dist, strict=True)],
             width=56,
         )
@@ -157,16 +159,16 @@ def upload_map(bundle, z, sigma=None) -> None:
     if can_run(bundle, UPLOAD_KEY):
         _upload_fragment(bundle, star, zoom, None if sigma is None else (float(sigma[0]), float(sigma[1])))
     else:
-        plane_picture.show(bundle, zoom, star=star, key="upload_picture")
+        picture.show(bundle, zoom, star=star, key="upload_picture")
 
 
 @st.fragment
 def _upload_fragment(bundle, star, zoom, sigma) -> None:
     res = live_plane(
-        bundle, key=UPLOAD_KEY, classes=common.class_names(bundle), star=star, view=zoom, sigma=sigma,
-        selection=selection.for_plane(bundle), on_select=lambda v: selection.on_select(bundle, v),
+        bundle, key=UPLOAD_KEY, classes=active_model.class_names(bundle), star=star, view=zoom, sigma=sigma,
+        selection=selection.for_plane((bundle,)), on_select=lambda v: selection.on_select((bundle,), 0, v),
     )  # fmt: skip
     if not res.ok:  # its JavaScript reported an error: redraw the page with the picture
         st.rerun(scope="app")
     st.caption(SIGMA_CAPTION if sigma is not None else NO_SIGMA_CAPTION)
-    selection.panel_ui(bundle)  # the same selection as on Explore (one per session and model)
+    selection_panel.panel_ui((bundle,))  # the same selection as on Explore (one per session and model)

@@ -1,13 +1,13 @@
 """Nearest training encodings in a 2-D latent plane: the one owner, on scipy's k-d tree.
 
-    from model.net.neighbors import nearest, nearest_indices
+    from model.plane.neighbors import nearest, nearest_indices
     idx, dist = nearest(z_train, z, k=8)           # one point z (2,): (k,) indices and distances
     idx = nearest_indices(z_train, z_query, k=5)   # (M, k) indices, for M points at once
 
 Exact, Euclidean, nearest first; equal distances go to the lower training index, so the k-NN
 figure of merit, Explore's ringed digits and an upload's neighbours all agree. k larger than
-the training set gives all of it. A k-d tree over 60,000 points takes ~15 ms to build and
-~20 µs to query, so trees are kept per array content (hashing 60,000 points: ~0.3 ms).
+the training set gives all of it. A k-d tree costs far more to build than to query, so trees are
+kept per array content (hashing the points is cheap; docs/performance.md).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def tree(z_train) -> cKDTree:
         if hit is not None:
             _TREES.move_to_end(key)
             return hit
-    built = cKDTree(np.asarray(z_train, dtype=np.float64))  # outside the lock: ~15 ms
+    built = cKDTree(np.asarray(z_train, dtype=np.float64))  # outside the lock: the build is the slow part
     with _LOCK:
         _TREES[key] = built
         while len(_TREES) > KEEP:

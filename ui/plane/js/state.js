@@ -22,7 +22,7 @@ export function initState(S, P, dec, d, channel) {
   (window.__livePlane = window.__livePlane || {})[channel] = S;
 }
 
-// The plane cannot run here: say so on it, and tell Python (ui/live_plane.py shows one line instead).
+// The plane cannot run here: say so on it, and tell Python (ui/plane/component.py shows one line instead).
 export function fail(S, root, setStateValue, e) {
   const m = root.querySelector(".lp-msg"), loading = root.querySelector(".lp-loading");
   if (loading) loading.remove(); // firstpaint.js's "Loading the interactive plot…": it will not load

@@ -1,5 +1,5 @@
 // The original digits as static tiles, fetched from the app's static folder with no script rerun.
-// model/images/tiles.py writes them; ui/plane_thumbs.py names their folder (the plane state's `tiles`):
+// model/images/tiles.py writes them; ui/plane/thumbs.py names their folder (the plane state's `tiles`):
 //   manifest.json  {v, n, size, blocks: [[x0, x1, y0, y1], ...]}: each block's box in data units
 //   <k>.bin        block k: "LETB" + uint32 n + JSON {indices, cols} + padding to 4 + a greyscale PNG,
 //                  digit j of `indices` at column j % cols, row j // cols, 28 x 28 each

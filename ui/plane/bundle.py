@@ -1,4 +1,4 @@
-"""The live plane's browser code as one inline ES module, built from the modules in ui/plane/.
+"""The live plane's browser code as one inline ES module, built from the modules in ui/plane/js/.
 
 Streamlit Components v2 takes the JavaScript as one string, so the modules (real ES modules, with
 relative imports) are joined here, deterministically, with no build step: each module's body is wrapped
@@ -17,7 +17,7 @@ import functools
 import re
 from pathlib import Path
 
-DIR = Path(__file__).resolve().parent / "plane"
+DIR = Path(__file__).resolve().parent / "js"
 ENTRY = "main"
 
 _NAMED = re.compile(r'^import \{([^}]*)\} from "\./([a-z_]+)\.js";\s*$')
@@ -38,7 +38,7 @@ def _imports(name: str) -> list[str]:
         if m:
             out.append(m.group(2))
         elif line.startswith("import "):
-            raise BundleError(f"ui/plane/{name}.js: unsupported import: {line.strip()}")
+            raise BundleError(f"ui/plane/js/{name}.js: unsupported import: {line.strip()}")
     return out
 
 
@@ -53,7 +53,7 @@ def order(entry: str = ENTRY) -> list[str]:
         if name in active:
             raise BundleError("import cycle: " + " -> ".join([*active, name]))
         if not (DIR / f"{name}.js").is_file():
-            raise BundleError(f"ui/plane/{name}.js does not exist (imported by {active[-1]})")
+            raise BundleError(f"ui/plane/js/{name}.js does not exist (imported by {active[-1]})")
         active.append(name)
         for dep in _imports(name):
             visit(dep)
@@ -81,19 +81,19 @@ def _module(name: str, entry: bool) -> str:
         elif (m := _LIST.match(line)) and not entry:
             exports += [n.strip() for n in m.group(1).split(",") if n.strip()]
         elif line.startswith("export "):
-            raise BundleError(f"ui/plane/{name}.js: unsupported export: {line.strip()}")
+            raise BundleError(f"ui/plane/js/{name}.js: unsupported export: {line.strip()}")
         else:
             lines.append(line)
     body = "\n".join(lines)
     if entry:
-        return f"// ---- ui/plane/{name}.js\n{body}\n"
-    return f"// ---- ui/plane/{name}.js\nconst __plane_{name} = (() => {{\n{body}\nreturn {{ {', '.join(exports)} }};\n}})();\n"
+        return f"// ---- ui/plane/js/{name}.js\n{body}\n"
+    return f"// ---- ui/plane/js/{name}.js\nconst __plane_{name} = (() => {{\n{body}\nreturn {{ {', '.join(exports)} }};\n}})();\n"
 
 
 def build(entry: str = ENTRY) -> str:
     """The whole plane as one ES module (see the module docstring)."""
     names = order(entry)
-    head = "// The live latent plane, built by ui/plane_bundle.py from ui/plane/*.js: edit those, not this.\n"
+    head = "// The live latent plane, built by ui/plane/bundle.py from ui/plane/js/*.js: edit those, not this.\n"
     return head + "\n".join(_module(n, n == entry) for n in names)
 
 

@@ -6,7 +6,7 @@
 // arrays: every named array (the replay reads the history's h_* arrays)}.
 //
 // The component's data is usually a reference {channel, url, sha, nbytes} to the payload's file under
-// the app's static folder (ui/static_payload.py): loadPayload fetches it once per page and sha, so
+// the app's static folder (ui/plane/publish.py): loadPayload fetches it once per page and sha, so
 // Compare's two planes and a return to a page reuse the bytes. Inline bytes (the server could not
 // write the file) load as they are.
 
@@ -31,7 +31,7 @@ export function loadPayload(data) {
   if (!data.url) return Promise.resolve(data);
   if (!CACHE.has(data.sha)) {
     // "Range: bytes=0-" asks for the whole file as a partial response, which the server sends as it is:
-    // it would otherwise gzip these 0.6-3 MB of floats on every request (about 0.1 s of its CPU) to save 8 %.
+    // it would otherwise gzip these megabytes of floats on every request, for little (docs/performance.md).
     const p = fetch(absolute(data.url), { headers: { Range: "bytes=0-" } })
       .then((r) => {
         if (!r.ok) throw new Error("its data could not be fetched (HTTP " + r.status + ")");

@@ -1,14 +1,14 @@
 // The dense decoder, run on the payload's layers: decode(z1, z2, out?) fills and returns a Float32Array
 // of the last layer's width (784 for a digit). Activations as model/net/fast.py: relu, sigmoid, silu, linear.
 
-// ui/dense.wat assembled (240 bytes): y = b + x @ W in 4-wide float32 SIMD. Rebuild after editing it:
+// ui/plane/js/dense.wat assembled (240 bytes): y = b + x @ W in 4-wide float32 SIMD. Rebuild after editing it:
 //   npm install wabt@1.0.37 && node -e 'require("wabt")().then(w => console.log(Buffer.from(w.parseWat("d",
-//     require("fs").readFileSync("ui/dense.wat", "utf8")).toBinary({}).buffer).toString("base64")))'
+//     require("fs").readFileSync("ui/plane/js/dense.wat", "utf8")).toBinary({}).buffer).toString("base64")))'
 const DENSE_WASM = "AGFzbQEAAAABCgFgBn9/f39/fwADAgEABQMBAAEHDwIDbWVtAgAFZGVuc2UAAAq/AQG8AQMDfwF9AXsgBSAEQQJ0aiEHIAUhBgJAA0AgBiAHTw0BIAYgAyAGIAVrav0ABAD9CwQAIAZBEGohBgwACwsgACABQQJ0aiEIAkADQCAAIAhPDQEgACoCACEJIAlDAAAAAFwEQCAJ/RMhCiAFIQYCQANAIAYgB08NASAGIAb9AAQAIAogAv0ABAD95gH95AH9CwQAIAZBEGohBiACQRBqIQIMAAsLBSACIARBAnRqIQILIABBBGohAAwACwsL";
 
 export function makeDecoder(layers, { wasm = true } = {}) {
-  // The decoder under the pointer: WebAssembly SIMD where the browser has it (about 0.12 ms for the
-  // default's 565,000 multiply-adds), else plain JavaScript (about 0.5-1 ms). Both give model/net/fast.py's
+  // The decoder under the pointer: WebAssembly SIMD where the browser has it, else plain JavaScript
+  // (their speeds: docs/performance.md, The live plane). Both give model/net/fast.py's
   // answer (tests/e2e/test_live_plane_decoder.py). `kind` says which one runs.
   const fast = wasm ? wasmDecoder(layers) : null;
   return fast ? { decode: fast, kind: "wasm" } : { decode: jsDecoder(layers).decode, kind: "js" };

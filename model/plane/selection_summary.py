@@ -2,7 +2,7 @@
 
 Pure NumPy (no Streamlit): ui/selection.py draws it, bench/selection.py times it.
 
-    mask = members(z_train, shapes, y_train)                           # model/net/selection.py
+    mask = members(z_train, shapes, y_train)                           # model/plane/selection.py
     s = summarise(z_train, y_train, mask, codec, n_classes, images=x_train)   # images: None -> decoded
     mosaic(s.gallery)                                                  # one (H, W) image of the gallery
     place(z_other, mask, other_codec)       # Compare: where the same digits lie in another model's plane
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.net.neighbors import nearest_indices
+from model.plane.neighbors import nearest_indices
 
 GALLERY = 100  # digits shown at most: 10 rows of 10
 GAP = 2  # pixels between tiles in the mosaic
@@ -50,7 +50,7 @@ def together(z, mask, k: int = NEIGHBOURS, sample: int = SAMPLE) -> float:
     """The share of the selected digits' k nearest neighbours in this plane that are selected too (over an
     even sample of them, `spread`). Near 1: the model keeps them together; near mask.mean(), the chance
     level: they lie among the other digits as if placed at random. Unit-free, so two models' planes
-    (with their different scales) can be compared. 1,000 digits: a few ms (model/net/neighbors.py)."""
+    (with their different scales) can be compared. 1,000 digits: a few ms (model/plane/neighbors.py)."""
     mask = np.asarray(mask, bool)
     q = spread(np.flatnonzero(mask), sample)
     if len(q) == 0:

@@ -1,10 +1,10 @@
 // The live latent plane: the entry module of a Streamlit Components v2 component (one inline ES module,
-// built from ui/plane/*.js by ui/plane_bundle.py; no build step, no npm, no CDN).
+// built from ui/plane/js/*.js by ui/plane/bundle.py; no build step, no npm, no CDN).
 //
 // Streamlit calls the default export with {data, parentElement, setStateValue, setTriggerValue} on
 // every rerun. data: {channel, url, sha, nbytes}, a reference to model/net/export_weights.py's payload,
 // which payload.js fetches once per page (or, inline, bytes = "LEPK" + channel + the payload). The
-// chosen point, uploaded star, view and link group come separately, from ui/live_plane.py's tiny state
+// chosen point, uploaded star, view and link group come separately, from ui/plane/component.py's tiny state
 // component, as window "lp-state" events (sync.js), so the 1.5 MB payload never changes between reruns.
 // Named exports (parsePayload, makeDecoder) are for the tests.
 //
@@ -78,7 +78,7 @@ export default function (component) {
     .catch((e) => ok() && fail(S, root, setStateValue, e));
 }
 
-// This plane's state from Python (ui/live_plane.py's state component, mounted just after the plane)
+// This plane's state from Python (ui/plane/component.py's state component, mounted just after the plane)
 // names the view to open on and whether the plane is linked: wait for it (at most a second), so the
 // first paint and the plot open on the same view.
 function stateReady(channel) {

@@ -1,6 +1,6 @@
 """The live plane's thumbnails, server side: the original digits as static tiles the browser fetches itself.
 
-    plane_thumbs.state(bundle)   # what ui/live_plane.py puts in the plane's state:
+    thumbs.state(bundle)   # what ui/plane/component.py puts in the plane's state:
     # {"thumbs": "originals", "tiles": "app/static/lp/tiles-<key>/"}   the originals, as static files
     # {"thumbs": "decoded", "tiles": None}    no data set here: the browser decodes the encodings
     # {"thumbs": "unserved", "tiles": None}   the data set is here but the tiles cannot be written
@@ -8,7 +8,7 @@
 With the model's data set readable, the first plane mounted for a model starts a background thread that
 writes its tile set (model/images/tiles.py: one file per block of at most 256 digits, about 45 KB each,
 and a manifest last) to static/lp/tiles-<key>/, which Streamlit's static serving sends as plain files.
-The browser (ui/plane/tiles.js) fetches the manifest, then the blocks in view; nothing reruns for it.
+The browser (ui/plane/js/tiles.js) fetches the manifest, then the blocks in view; nothing reruns for it.
 The key is a hash of the encodings and the digits, so replicas and restarts share the folder, and a
 known name never holds other digits. While the thread writes, the browser's fetches of the manifest
 fail and are tried again. At most KEEP tile sets written by this process stay; older ones are removed.
@@ -18,20 +18,18 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import threading
 import time
 from collections import deque
 from pathlib import Path
 
 import numpy as np
-import streamlit as st
 
 from model.images.tiles import MANIFEST, tileset_key, write_tileset
-from ui import common
-from ui.static import static_dir
+from ui import active_model, data_status
+from ui.model_cache import per_version
+from ui.plane.publish import keep, lp_dir, url
 
-SUBDIR = "lp"
 KEEP = 8  # tile sets (about 11 MB each for 60,000 digits) this process keeps
 RETRY_S = 60.0  # after a failed write, "unserved" for this long before trying again
 NO_DATA = {"thumbs": "decoded", "tiles": None}
@@ -44,28 +42,29 @@ _written: deque[Path] = deque()  # tile sets this process wrote, oldest first
 log = logging.getLogger(__name__)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _key(path: str, mtime: float, dataset: str, _z, _x) -> str | None:
+@per_version(max_entries=16)
+def _key(bundle, dataset: str) -> str | None:
     """The model's tile set key (a hash of its encodings and a sample of the digits), or None if they do not fit."""
     try:
-        return tileset_key(_z, _own_map(_x))  # its sample of 512 digits faults in ~32 MB of the shared map
+        # its sample of 512 digits faults in ~32 MB of the shared map
+        return tileset_key(bundle.latent["z_train"], _own_map(data_status.load_data(dataset)[0][0]))
     except ValueError:
         return None
 
 
 def state(bundle, folder: Path | None = None) -> dict:
     """Where the plane's thumbnails come from (see the module docstring); starts writing the tiles if needed."""
-    dataset = common.dataset_of(bundle)
-    if not common.data_available(dataset):
+    dataset = active_model.dataset_of(bundle)
+    if not data_status.data_available(dataset):
         return NO_DATA
-    x, z = common.load_data(dataset)[0][0], bundle.latent["z_train"]
-    key = _key(str(bundle.path), common.folder_mtime(bundle.path), dataset, z, x)
+    x, z = data_status.load_data(dataset)[0][0], bundle.latent["z_train"]
+    key = _key(bundle, dataset)
     if key is None:
         return UNSERVED
     name = f"tiles-{key}"
-    if not ensure(Path(folder or static_dir()) / SUBDIR / name, x, z):
+    if not ensure(lp_dir(folder) / name, x, z):
         return UNSERVED
-    return {"thumbs": "originals", "tiles": f"app/static/{SUBDIR}/{name}/"}
+    return {"thumbs": "originals", "tiles": url(name) + "/"}
 
 
 def ensure(target: Path, x, z) -> bool:
@@ -119,11 +118,7 @@ def _build(target: Path, x, z) -> None:
     with _lock:
         _failed.pop(target, None)
         _building.pop(target, None)
-        if target in _written:
-            _written.remove(target)
-        _written.append(target)
-        while len(_written) > KEEP:
-            shutil.rmtree(_written.popleft(), ignore_errors=True)
+    keep(target, _written, KEEP)
 
 
 def wait(timeout: float = 60.0) -> None:

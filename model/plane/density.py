@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import gaussian_filter
 
-from model.net.views import Box, core_box
+from model.plane.views import Box, core_box
 
 
 def peaks(z: np.ndarray, y: np.ndarray, n_classes: int, bins: int = 64, sigma: float = 1.5) -> np.ndarray:

@@ -1,5 +1,5 @@
 // Feature: class labels (class names for Fashion-MNIST) at each class's own densest spot, which
-// model/net/density.py's peaks() puts in the payload's header ("peaks", null for an empty class),
+// model/plane/density.py's peaks() puts in the payload's header ("peaks", null for an empty class),
 // not at the centroid, which for classes wrapped around a shared knot falls inside it. Drawn on the
 // overlay (they follow a pan), for the classes shown; the "Labels" option turns them off.
 import { el } from "./dom.js";

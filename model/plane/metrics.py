@@ -1,6 +1,6 @@
 """Figures of merit for a 2-D latent plane, NumPy and SciPy (no Keras).
 
-from model.net.metrics import knn_accuracy
+from model.plane.metrics import knn_accuracy
 knn_accuracy(z_train, y_train, z_test, y_test, k=5)   # 0.0 .. 1.0
 """
 
@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.net.neighbors import nearest_indices
+from model.plane.neighbors import nearest_indices
 
 
 def knn_accuracy(z_train, y_train, z_test, y_test, k=5):
     """Fraction of test encodings whose k nearest training encodings vote for their own label.
 
     z_train (N, 2), y_train (N,), z_test (M, 2), y_test (M,). A tie between labels goes to the
-    tied label that owns the nearest neighbour (neighbours as model.net.neighbors finds them).
+    tied label that owns the nearest neighbour (neighbours as model.plane.neighbors finds them).
     """
     y_train, y_test = np.asarray(y_train).astype(np.int64), np.asarray(y_test).astype(np.int64)
     if len(z_test) == 0 or len(z_train) == 0 or k < 1:

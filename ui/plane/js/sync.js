@@ -1,4 +1,4 @@
-// Feature: the state from Python. ui/live_plane.py's tiny state component posts this plane's state
+// Feature: the state from Python. ui/plane/component.py's tiny state component posts this plane's state
 // ({channel, marker, index, star, view, link}) to window.__lpState[channel] with a window "lp-state"
 // event; it is applied once the plot is drawn and on every change, then emitted as "state".
 import { sizeLayout } from "./plot.js";

@@ -6,7 +6,7 @@
 Not a chart: no hover, no click, no zoom; the page's sliders or boxes choose the point. Every training
 encoding is a 2 x 2 px dot in its class's colour (PALETTE, the live plane's), in a fixed shuffled order so
 no class hides another; z2 grows upwards, both axes at one scale. Dots and legend are drawn once per model
-and view (st.cache_data); a run only adds its marker and encodes the PNG (about 20 ms at 560 px).
+and view (st.cache_data); a run only adds its marker and encodes the PNG.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ import numpy as np
 import streamlit as st
 from PIL import Image, ImageDraw, ImageFont
 
-from model.net.views import Box, union
-from ui import common
+from model.plane.views import Box, union
+from ui import active_model
+from ui.model_cache import per_version
 
-# Tableau 10 (= D3 category10), as in ui/live_plane.js: a digit keeps its colour whatever the model or page.
+# Tableau 10 (= D3 category10), as in the live plane (ui/plane/js/plot.js): a digit keeps its colour whatever the model or page.
 PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
@@ -69,11 +70,11 @@ def legend(classes: tuple[str, ...]) -> Image.Image:
     return band.crop((0, 0, WIDTH, y + 22))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def dots(path: str, mtime: float, view: Box, classes: tuple[str, ...], _latent) -> np.ndarray:
+@per_version(max_entries=32)
+def dots(bundle, view: Box) -> np.ndarray:
     """(height + legend, WIDTH, 3) uint8: every training encoding in `view` over its legend; per model and view."""
     view, height = fit(view)
-    z, y = _latent["z_train"], np.asarray(_latent["y_train"])
+    z, y = bundle.latent["z_train"], np.asarray(bundle.latent["y_train"])
     order = np.random.default_rng(0).permutation(len(z))  # no class painted last over all the others
     px, py = (np.round(a[order]).astype(np.int64) for a in to_px(view, height, z))
     colours = np.array([rgb(c) for c in PALETTE], np.float64)[y[order] % len(PALETTE)]
@@ -85,7 +86,7 @@ def dots(path: str, mtime: float, view: Box, classes: tuple[str, ...], _latent) 
             inside = (x >= 0) & (x < WIDTH) & (yy >= 0) & (yy < height)
             img[yy[inside], x[inside]] = colours[inside]  # repeated pixels: the later dot wins
     img[[0, -1], :] = img[:, [0, -1]] = 200  # a light frame: where the plot ends
-    return np.concatenate([img, np.asarray(legend(classes))])
+    return np.concatenate([img, np.asarray(legend(active_model.class_names(bundle)))])
 
 
 def mark(draw: ImageDraw.ImageDraw, x: float, y: float, star: bool) -> None:
@@ -104,7 +105,7 @@ def mark(draw: ImageDraw.ImageDraw, x: float, y: float, star: bool) -> None:
 
 def picture(bundle, view: Box, marker=None, star=None) -> bytes:
     """The PNG: the model's training encodings in `view`, a cross at `marker`, a star at `star`."""
-    base = dots(str(bundle.path), common.folder_mtime(bundle.path), view, common.class_names(bundle), bundle.latent)
+    base = dots(bundle, view)
     shown, height = fit(view)
     img = Image.fromarray(base)
     draw = ImageDraw.Draw(img)

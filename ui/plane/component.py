@@ -2,21 +2,21 @@
 
     result = live_plane(bundle, key="explore_plane", marker=(z1, z2), index=i, on_click=cb)
     if not result.ok:            # JavaScript error, or a decoder the browser cannot run
-        ...                      # draw the still picture instead (ui/plane_picture.py)
+        ...                      # draw the still picture instead (ui/plane/picture.py)
 
 Two components, so the plane's data never changes between reruns (the browser keeps its plot), and
 the 0.6-2.8 MB payload travels by reference, not through every rerun's messages:
-  * the plane (ui/plane/*.js, joined into one module by ui/plane_bundle.py, and ui/live_plane.css):
+  * the plane (ui/plane/js/*.js, joined into one module by ui/plane/bundle.py, and ui/plane/plane.css):
     data = {channel, url, sha, nbytes}, a reference to the model's payload (model/net/export_weights.py:
     decoder weights, encodings, labels), written once per process to static/lp/<sha>.bin
-    (ui/static_payload.py) and fetched by the browser once per page; cached per model;
+    (ui/plane/publish.py) and fetched by the browser once per page; cached per model;
   * a tiny state component: the chosen point, its index and the uploaded star as JSON, posted to
     the plane through a window event on its channel.
 `view` ((x0, x1), (y0, y1)) is the range the plane opens on (default: every point); a double-click or
 the modebar's Autoscale shows every point. A click (or tap) on the plane is a trigger value {z1, z2, index|None}; on_click(z1, z2, index) runs
 in its callback, before the rerun's widgets, so sliders and URL can follow it. A box or lasso drawn on
 the plane is the trigger value `select`, handed to on_select(value) in its callback; `selection` is
-Python's answer ({count, shapes, t}, ui/selection.py), which ui/plane/selection.js shows.
+Python's answer ({count, shapes, t}, ui/selection.py), which ui/plane/js/selection.js shows.
 `link` (a group name, e.g. "compare") links the planes that share it, in the browser: the training digit
 under the pointer in one is ringed, with its index and label, in all of them (no server call), and a
 click picks only training digits. unavailable(bundle, key, classes) says before mounting why a plane
@@ -33,15 +33,16 @@ from pathlib import Path
 import streamlit as st
 
 from model.net.export_weights import ExportError, plane_payload
-from ui import common, plane_thumbs
-from ui.plane_bundle import bundle
-from ui.static_payload import present, publish
+from ui.model_cache import per_version
+from ui.plane import thumbs
+from ui.plane.bundle import bundle
+from ui.plane.publish import present, publish
 
 HERE = Path(__file__).resolve().parent
 _plane = st.components.v2.component(
     "latent_explorer.live_plane",
     html='<div class="lp-root"></div>',
-    css=(HERE / "live_plane.css").read_text(),
+    css=(HERE / "plane.css").read_text(),
     js=bundle(),
     isolate_styles=False,  # Plotly's CSS does not reach into a shadow root
 )
@@ -61,13 +62,11 @@ class LiveResult:
     interp: dict | None = None  # the interpolation the user set up: {a: [z1, z2], b: [z1, z2], k}
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _payload(
-    path: str, mtime: float, key: str, classes: tuple[str, ...], _bundle
-) -> tuple[dict | bytes | None, str | None]:
+@per_version(resource=True, show_spinner=False, max_entries=16)
+def _payload(_bundle, key: str, classes: tuple[str, ...]) -> tuple[dict | bytes | None, str | None]:
     """(the plane's data, None), or (None, why) for a decoder the browser cannot run; per model and key.
 
-    The data is {channel, url, sha, nbytes}: the payload's file under static/ (ui/static_payload.py),
+    The data is {channel, url, sha, nbytes}: the payload's file under static/ (ui/plane/publish.py),
     which the browser fetches once; or, where that folder is not writable, channel + payload bytes.
     """
     try:
@@ -83,7 +82,7 @@ def _payload(
 
 
 def payload(bundle, key: str, classes) -> tuple[dict | bytes | None, str | None]:
-    args = (str(bundle.path), common.folder_mtime(bundle.path), key, tuple(classes), bundle)
+    args = (bundle, key, tuple(classes))
     data, why = _payload(*args)
     if isinstance(data, dict) and not present(data):  # its file was removed (static/ cleaned): write it again
         _payload.clear()
@@ -91,21 +90,27 @@ def payload(bundle, key: str, classes) -> tuple[dict | bytes | None, str | None]
     return data, why
 
 
+def _trigger(key: str, name: str):
+    """A trigger value `name` of the plane with this widget key, or None."""
+    value = st.session_state.get(key)
+    return value.get(name) if hasattr(value, "get") else getattr(value, name, None)
+
+
 def _on_click(key: str, on_click: Callable | None) -> None:
-    click = common.trigger(key, "click")
+    click = _trigger(key, "click")
     if on_click and isinstance(click, dict) and "z1" in click:
         index = click.get("index")
         on_click(float(click["z1"]), float(click["z2"]), None if index is None else int(index))
 
 
 def _on_select(key: str, on_select: Callable | None) -> None:
-    sel = common.trigger(key, "select")
+    sel = _trigger(key, "select")
     if on_select and isinstance(sel, dict):
         on_select(sel)
 
 
 def _on_error(key: str) -> None:
-    err = common.trigger(key, "error")
+    err = _trigger(key, "error")
     if err:
         st.session_state[f"{key}_failed"] = str(err)[:200]
 
@@ -159,11 +164,11 @@ def live_plane(
         # ((x0, x1), (y0, y1)) to open on; applied when the plot is drawn and whenever it changes
         "view": None if view is None else [[float(v) for v in view[0]], [float(v) for v in view[1]]],
         "link": link,  # planes of the same group ring each other's hovered digit
-        "replay": bool(replay),  # show the Replay training row (ui/plane/replay.js)
-        # a VAE's encoder sigma around the star: ellipses and Resample (ui/plane/uncertainty.js)
+        "replay": bool(replay),  # show the Replay training row (ui/plane/js/replay.js)
+        # a VAE's encoder sigma around the star: ellipses and Resample (ui/plane/js/uncertainty.js)
         "sigma": None if sigma is None else [float(sigma[0]), float(sigma[1])],
         # zoomed in: "originals" fetched as static tiles from "tiles", or "decoded" / "unserved" in the browser
-        **plane_thumbs.state(bundle),
+        **thumbs.state(bundle),
         "selection": selection,  # Python's answer to a box / lasso: {count, shapes, t} (ui/selection.py)
     }
     _state(key=f"{key}_state", data=state)

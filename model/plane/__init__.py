@@ -1,0 +1,1 @@
+"""The latent plane's geometry: views, selection, density, neighbours and quality measures."""
