@@ -1,4 +1,4 @@
-"""Real Keras files for the import tests (tests/test_import*.py, tests/e2e/test_import_e2e.py), built
+"""Real Keras files for the import tests (tests/test_import*.py, tests/e2e/test_import_explore.py), built
 with Keras and saved as a user would; random weights (Keras's own initialisers), so building is fast.
 
     files = make_all(folder)   # {"tutorial.keras": path, ..., "refuse-conv.keras": path, ...}

@@ -42,8 +42,8 @@ def _config(imp: Imported, dataset: str) -> Config:
 
 
 def quality_call_site(folder: Path, codec: Codec, data) -> None:
-    """Where the per-digit quality file (model/plane/quality.py, once it exists) is written for an
-    imported model, as for a trained one. A no-op until that module is defined."""
+    """Where the per-digit quality file is written for an imported model, as for a trained one, once
+    the plane package defines it (a `quality` module beside views and metrics). A no-op until then."""
     try:
         from model.plane import quality  # noqa: F401
     except ImportError:
