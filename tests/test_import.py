@@ -92,3 +92,21 @@ def test_import_writes_a_model_folder_the_app_opens(keras_files, mnist, tmp_path
     assert np.abs(b.codec.decode(z) - Codec(imp.encoder, imp.decoder).decode(z)).max() < 1e-6
     x = (mnist[1][0][:100].reshape(100, -1) / 255).astype(np.float32)
     assert np.abs(b.codec.encode(x) - b.latent["z_test"][:100]).max() < 1e-5
+
+
+def test_quality_call_site_writes_through_the_plane_quality_module(monkeypatch, tmp_path):
+    """Once model.plane.quality exists, the import computes (BCE) and writes the per-digit file through it."""
+    import sys
+    import types
+
+    from model.folders.importer import quality_call_site
+
+    calls = []
+    fake = types.SimpleNamespace(compute=lambda *a: calls.append(("compute", a[1])) or {"q": 1},
+                                 write=lambda folder, q: calls.append(("write", folder, q)))  # fmt: skip
+    monkeypatch.setitem(sys.modules, "model.plane.quality", fake)
+    import model.plane
+
+    monkeypatch.setattr(model.plane, "quality", fake, raising=False)
+    quality_call_site(tmp_path, None, None, {})
+    assert calls == [("compute", "bce"), ("write", tmp_path, {"q": 1})]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.data import DataError, load_dataset, to_float
+from model.data import DataError, checksum, load_dataset, to_float
 from model.folders import canonical, store
 from model.folders.check import LATENT_FILE, META_FILE, MODEL_FILE, json_safe
 from model.folders.keras_file import Imported, ImportRefused, read
@@ -41,13 +41,14 @@ def _config(imp: Imported, dataset: str) -> Config:
                   epochs=1, dataset=dataset)  # fmt: skip
 
 
-def quality_call_site(folder: Path, codec: Codec, data) -> None:
-    """Where the per-digit quality file is written for an imported model, as for a trained one, once
-    the plane package defines it (a `quality` module beside views and metrics). A no-op until then."""
+def quality_call_site(folder: Path, codec: Codec, data, latent: dict) -> None:
+    """The one place the per-digit quality file (quality.npz) is written for an imported model, as for
+    a trained one, once the plane package has its `quality` module; a no-op before that."""
     try:
-        from model.plane import quality  # noqa: F401
+        from model.plane import quality
     except ImportError:
         return
+    quality.write(folder, quality.compute(codec, "bce", data, latent))
 
 
 def import_file(
@@ -82,6 +83,7 @@ def import_file(
         "name": name, "config": _config(imp, dataset).to_dict(), "dataset": dataset, "epochs": 0,
         "loss": [], "val_loss": [], "test_bce": round(test_bce, 6), "knn5": round(knn5, 4), "params": int(params),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "keras": imp.keras,
+        "data_checksum": checksum(x_train, y_train, x_test, y_test),
         "origin": "imported", "source_format": imp.kind, "layers": imp.layers,
     }  # fmt: skip
     say("Saving the model to the library", 0.9)
@@ -90,7 +92,8 @@ def import_file(
         (tmp / META_FILE).write_text(json.dumps(json_safe(meta), indent=2, allow_nan=False) + "\n")
         np.savez_compressed(tmp / LATENT_FILE, z_train=z_train.astype(np.float32), y_train=y_train.astype(np.uint8),
                             z_test=z_test.astype(np.float32), y_test=y_test.astype(np.uint8))  # fmt: skip
-        quality_call_site(tmp, codec, ((x_train, y_train), (x_test, y_test)))
+        latent = store.load_latent(tmp / LATENT_FILE)
+        quality_call_site(tmp, codec, ((x_train, y_train), (x_test, y_test)), latent)
         try:
             store.load(tmp)  # the app's own validator, as for every model folder
         except store.ModelError as e:
