@@ -131,6 +131,7 @@ def make_all(folder: Path) -> dict[str, Path]:
     files["refuse-shapes.h5"] = _mismatched(files["tutorial.h5"], folder / "refuse-shapes.h5")
     files["refuse-link.h5"] = _external(files["tutorial.h5"], folder / "refuse-link.h5")
     files["keras2.h5"] = keras2(files["tutorial.h5"], folder / "keras2.h5")
+    files["keras2-sequential.h5"] = keras2_sequential(files["keras2.h5"], folder / "keras2-sequential.h5")
     return files
 
 
@@ -185,4 +186,21 @@ def keras2(src: Path, out: Path) -> Path:
                 g.move(n, n + ":0")
             if names:
                 g.attrs["weight_names"] = [(n + ":0").encode() for n in names]
+    return out
+
+
+def keras2_sequential(src: Path, out: Path) -> Path:
+    """The Keras 2 tutorial .h5 as a Keras 2 Sequential: no InputLayer, the first Dense has batch_input_shape."""
+    import h5py
+
+    shutil.copy(src, out)
+    with h5py.File(out, "r+") as f:
+        cfg = json.loads(f.attrs["model_config"])
+        layers = [x for x in cfg["config"]["layers"] if x["class_name"] != "InputLayer"]
+        layers[0]["config"]["batch_input_shape"] = [None, 784]
+        for layer in layers:
+            layer.pop("inbound_nodes", None)
+        f.attrs["model_config"] = json.dumps(
+            {"class_name": "Sequential", "config": {"name": "sequential", "layers": layers}}
+        )
     return out

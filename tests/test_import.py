@@ -54,9 +54,11 @@ def test_vae_sigma_is_its_log_variance_head(keras_files):
     assert imp.layers[1] == "Dense 2 linear (latent, z_mean)"
 
 
-def test_keras2_h5_reads_like_the_keras3_one(keras_files):
-    """A Keras 2 style .h5 (batch_input_shape, class "Model", list inbound nodes, ':0' names) reads the same."""
-    a, b = read(keras_files["keras2.h5"].read_bytes()), read(keras_files["tutorial.h5"].read_bytes())
+@pytest.mark.parametrize("name", ["keras2.h5", "keras2-sequential.h5"])
+def test_keras2_h5_reads_like_the_keras3_one(keras_files, name):
+    """A Keras 2 style .h5 (batch_input_shape, class "Model" or Sequential, list inbound nodes, ':0'
+    weight names) reads as the same network as the Keras 3 one."""
+    a, b = read(keras_files[name].read_bytes()), read(keras_files["tutorial.h5"].read_bytes())
     assert a.keras == "2.15.0" and a.layers == b.layers
     for (k1, b1, a1), (k2, b2, a2) in zip(a.encoder + a.decoder, b.encoder + b.decoder, strict=True):
         assert np.array_equal(k1, k2) and np.array_equal(b1, b2) and a1 == a2
