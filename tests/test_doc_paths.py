@@ -9,6 +9,7 @@ source file's extension. Paths made at run time (RUNTIME) are not in the reposit
 from __future__ import annotations
 
 import ast
+import fnmatch
 import importlib.util
 import io
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TRACKED = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+FILES = set(TRACKED)
 TOP = {p.split("/")[0] for p in TRACKED}
 DIRS = {"/".join(p.split("/")[:i]) for p in TRACKED for i in range(1, p.count("/") + 1)}  # every tracked folder
 # Made at run time or outside the repository: the app's static files, caches, the model library, venvs.
@@ -35,12 +37,13 @@ def is_path(word: str) -> bool:
 
 
 def _found(word: str) -> bool:
+    """In the repository as a fresh clone has it (tracked files and their folders; a glob matches one)."""
     if "*" in word:
-        return any(ROOT.glob(word))
-    if (ROOT / word).exists():
+        return any(fnmatch.fnmatch(p, word) for p in TRACKED)
+    if word in FILES or word in DIRS:
         return True
     stem, _, attr = word.rpartition(".")  # model/plane/selection.pack: a module's attribute
-    return bool(stem) and (ROOT / f"{stem}.py").is_file() and not re.fullmatch(EXT, attr)
+    return bool(stem) and f"{stem}.py" in FILES and not re.fullmatch(EXT, attr)
 
 
 def exists(word: str) -> bool:

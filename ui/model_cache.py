@@ -30,7 +30,9 @@ def version_key(model) -> tuple[str, str]:
 
 def per_version(*, resource: bool = False, **options) -> Callable[[Callable], Callable]:
     """Decorator: fn(model, *args) computed once per model version and args, in st.cache_data (or
-    st.cache_resource with resource=True; `options` are theirs). The wrapper has fn's .clear()."""
+    st.cache_resource with resource=True; `options` are theirs, without a spinner unless one is given).
+    The wrapper has fn's .clear()."""
+    options.setdefault("show_spinner", False)
 
     def decorate(fn: Callable) -> Callable:
         def cached(path: str, version: str, args: tuple, _model):

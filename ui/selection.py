@@ -5,22 +5,18 @@
     selection_panel.panel_ui(models)     # count, histogram, centroid digit(s), gallery, downloads
 
 A shape drawn on plane `side` selects the training digits whose encodings in that model lie inside it;
-with two models, both planes then highlight exactly those digits (they are sent Python's mask, a bit per
-training digit), so you see where the digits one model keeps together land in the other. Shift adds a
-shape, drawn on either plane: the selection is the union. Each plane outlines only the shapes drawn on it.
+both planes of a pair then highlight exactly those digits (Python's mask, a bit per training digit).
+Shift adds a shape, on either plane: the selection is the union; each plane outlines its own shapes.
 
-State (this module is the one owner of these keys; PREFIX: "selection" for one model, "compare_selection"
-for a pair):
-    PREFIX        {scope: ((model path, Shape), ...)}: each scope's shapes, tagged with the plane they were
-                  drawn on; scope = the models' paths, sorted, so swapping A and B keeps the selection.
-                  Durable: survives page switches; one scope kept for one model (another model's plane
-                  starts empty), MAX_PAIRS for pairs.
-    PREFIX_memo   (key, Selected): computed once per selection and saved version of the models, so a
-                  model saved again under the same name never shows the old model's summary
+State, owned here; PREFIX is "selection" for one model, "compare_selection" for a pair:
+    PREFIX        {scope: ((model path, Shape), ...)}, scope = the models' paths sorted (A and B swapped keep
+                  it); durable; one scope for one model (another model starts empty), MAX_PAIRS for pairs
+    PREFIX_memo   (key, Selected), per selection and saved version of the models: a model saved again
+                  under its name never shows the old model's summary
     PREFIX_t      the stamp t of the last trigger (the planes' data-selected-t)
     PREFIX_note   a line to say once (a link's box, a shape that could not be read, too many shapes)
-With one model, a selection that is one box (no hidden classes) is shared by the URL's ?box=x0,x1,y0,y1;
-a first visit's ?box= selects that box (a bad one is ignored, with one line saying so).
+One model's selection, while it is one box without hidden classes, is the URL's ?box=x0,x1,y0,y1; a first
+visit's ?box= selects that box (a bad one is ignored, with one line saying so).
 """
 
 from __future__ import annotations
@@ -126,7 +122,7 @@ def clear(models: tuple) -> None:
     _set(models, ())
 
 
-@per_version(resource=True, show_spinner=False, max_entries=8)
+@per_version(resource=True, max_entries=8)
 def sorted_z(bundle):
     """by_z2 of the model's training encodings (model/plane/selection.py), once per model version: a lasso
     then needs no sort."""

@@ -62,7 +62,7 @@ class LiveResult:
     interp: dict | None = None  # the interpolation the user set up: {a: [z1, z2], b: [z1, z2], k}
 
 
-@per_version(resource=True, show_spinner=False, max_entries=16)
+@per_version(resource=True, max_entries=16)
 def _payload(_bundle, key: str, classes: tuple[str, ...]) -> tuple[dict | bytes | None, str | None]:
     """(the plane's data, None), or (None, why) for a decoder the browser cannot run; per model and key.
 
