@@ -93,7 +93,11 @@ def refusals():
 
     conv = chain(layers.Reshape((28, 28, 1)), layers.Conv2D(4, 3), layers.Flatten(), layers.Dense(2),
                  layers.Dense(784), shape=(784,))  # fmt: skip
+    enc = chain(layers.Dense(16, activation="relu"), layers.Dense(2))
+    dec = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(784, activation="sigmoid")])
+    inp = keras.Input(shape=(784,))
     return {
+        "nested": keras.Model(inp, dec(enc(inp))),  # the Keras VAE example's shape: models inside a model
         "conv": conv,
         "wide": chain(layers.Dense(16, activation="relu"), layers.Dense(3), layers.Dense(784, activation="sigmoid")),
         "lambda": chain(layers.Dense(2), layers.Lambda(lambda t: t * 2), layers.Dense(784)),

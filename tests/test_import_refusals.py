@@ -16,6 +16,7 @@ from model.folders.importer import ImportRefused, import_file
 ROOT = Path(__file__).resolve().parent.parent
 REFUSED = {  # file -> words the sentence must hold
     "refuse-conv.keras": "convolutional network (Conv2D)",
+    "refuse-nested.keras": "holds a model inside the model",
     "refuse-wide.keras": "no 2-unit layer (its narrowest has 3)",
     "refuse-lambda.keras": "Lambda layer",
     "refuse-activation.keras": "activation 'selu'",
