@@ -7,10 +7,11 @@
     python -m model encode digit.png [--model DIR] [--k 5]
     python -m model decode 1.5 -0.3 [--model DIR] [--scale 8] --out digit.png
     python -m model export [--model DIR] --out encodings.csv|encodings.npz
+    python -m model import ae.keras --name mine [--dataset mnist|fashion-mnist] [--overwrite]
 
 A data set is an .npz (x, optional y and class_names, or Keras's four arrays), or a folder or zip
 with one subfolder of images per class (model/datasets/). Bad input exits with status 2 and one `error: ...` line on stderr. Only `train` imports TensorFlow;
-info, encode, decode and export read the model folder with NumPy (model/folders/store.py).
+import, info, encode, decode and export read the model folder with NumPy (model/folders/store.py).
 """
 
 from __future__ import annotations
@@ -72,6 +73,12 @@ def parse_args(argv):
     x = sub.add_parser("export", help="write every digit's encoding (split, index, label, z1, z2) as CSV or NPZ")
     x.add_argument("--model")
     x.add_argument("--out", required=True, help="a .csv or .npz file")
+
+    m = sub.add_parser("import", help="add your own Keras autoencoder (.keras or .h5) to the model library")
+    m.add_argument("file", help="a .keras or .h5 file saved by Keras")
+    m.add_argument("--name", required=True, help="the model's name in the library")
+    m.add_argument("--dataset", default="mnist", choices=("mnist", "fashion-mnist"), help="the data set to encode")
+    m.add_argument("--overwrite", action="store_true", help="replace a library model of that name")
     return p.parse_args(argv)
 
 
@@ -220,9 +227,25 @@ def cmd_export(a):
     print(export(latent, a.out))
 
 
+def cmd_import(a):
+    from model.folders.importer import import_file
+    from model.folders.keras_file import MAX_FILE
+
+    path = Path(a.file)
+    if not path.is_file():
+        raise CliError(f"{a.file}: no such file")
+    if path.stat().st_size > MAX_FILE:
+        raise CliError(f"{a.file}: {path.stat().st_size / 2**20:.0f} MB; the limit is {MAX_FILE // 2**20} MB")
+    out = import_file(path.read_bytes(), None, a.name, a.dataset, a.overwrite,
+                      on_progress=lambda text, fraction: print(f"{text}…", file=sys.stderr, flush=True))  # fmt: skip
+    print(f"imported {a.name} into {out.parent}")
+
+
 def main(argv=None) -> int:
     a = parse_args(argv)
     from model.data import DataError
+    from model.folders.keras_file import ImportRefused
+    from model.folders.library import LibraryError
     from model.folders.store import ModelError
     from model.images.preprocess import ImageError
     from model.net.config import ConfigError
@@ -235,13 +258,14 @@ def main(argv=None) -> int:
             "decode": cmd_decode,
             "export": cmd_export,
             "dataset": cmd_dataset,
+            "import": cmd_import,
         }
         commands[a.command](a)
     except ModelError as e:  # its messages name the file by role; say which model folder was meant
-        where = getattr(a, "model", None) or ("the default model" if a.command != "train" else "")
+        where = getattr(a, "model", None) or ("the default model" if a.command not in ("train", "import") else "")
         print(f"error: {where}: {e}" if where else f"error: {e}", file=sys.stderr)
         return 2
-    except (CliError, ConfigError, DataError, ImageError) as e:
+    except (CliError, ConfigError, DataError, ImageError, ImportRefused, LibraryError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except OSError as e:  # e.g. an --out folder that cannot be written

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from model.folders import check
+from model.folders import check, library
 from model.folders.library import DEFAULT_NAME, Library, LibraryError
 from model.folders.store import ModelError
 from ui import active_model, data_status, router, selection, selection_panel
@@ -111,7 +111,7 @@ def planes_ui(a, b, index: int | None, key: str, draw) -> None:
     `key`_a/_b (handles for tests): draw(side, model, z) with the encoding z of training digit `index`, or None."""
     for side, m, col in zip("ab", (a, b), st.columns(2, gap="medium"), strict=True):
         with col, st.container(key=f"{key}_{side}"):
-            st.markdown(f"**{side.upper()}: {m.name}** · {m.config.summary()}")
+            st.markdown(f"**{side.upper()}: {m.name}** · {library.summary(m.meta)}")
             draw(side, m, None if index is None else tuple(float(v) for v in m.latent["z_train"][index]))
 
 
@@ -139,7 +139,8 @@ def live_pair(a, b) -> None:
     def draw(side: str, m, z) -> None:
         res = live_plane(
             m, key=f"compare_plane_{side}", classes=active_model.class_names(m), marker=z, index=index,
-            view=active_model.opening_of(m)[1], link=LINK, on_click=lambda _z1, _z2, i: on_live_click(i), replay=True,
+            view=active_model.opening_of(m)[1], link=LINK, on_click=lambda _z1, _z2, i: on_live_click(i),
+            replay=active_model.replay_note(m) is None,
             selection=selection.for_plane((a, b), "ab".index(side)),
             on_select=lambda v: selection.on_select((a, b), "ab".index(side), v),
         )  # fmt: skip
@@ -151,6 +152,8 @@ def live_pair(a, b) -> None:
         "Point at a digit in either plane: the same training digit is ringed in the other. "
         "Scroll to zoom, drag to pan, double-click to see every digit."
     )
+    for note in filter(None, (active_model.replay_note(a), active_model.replay_note(b))):
+        st.caption(note)
     digit_ui(a, b, index)
     selection_panel.panel_ui((a, b))  # the box / lasso selection, highlighted in both planes
 

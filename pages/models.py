@@ -1,4 +1,5 @@
-"""Models page: every saved model, and making one active, renaming, deleting, downloading, uploading.
+"""Models page: every saved model, and making one active, renaming, deleting, downloading, uploading,
+adding a Keras model of one's own (ui/import_form.py).
 
 The logic is model/folders/library.py (names, atomic moves) and model/folders/modelzip.py (zip checks); this page
 only draws it and reports each outcome in a sentence. Any failure leaves the library as it was.
@@ -15,7 +16,7 @@ from model.folders.export import csv_bytes, npz_bytes
 from model.folders.library import DEFAULT_NAME, LibraryError
 from model.folders.store import ModelError
 from model.plane.metrics import knn_accuracy
-from ui import active_model, router, train_form
+from ui import active_model, import_form, router, train_form
 from ui.model_cache import per_version
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
@@ -173,3 +174,5 @@ if active_bundle is not None:
     export_ui(active_bundle)
 st.subheader("Upload a model")
 upload_ui()
+st.subheader("Add a Keras model")
+import_form.import_ui(LIB, done)

@@ -68,3 +68,11 @@ def data_host(monkeypatch, tmp_path):
         monkeypatch.setenv("LATENT_EXPLORER_KERAS_HOME", str(tmp_path / "keras"))
         monkeypatch.delenv("LATENT_EXPLORER_DATA", raising=False)
         yield handler
+
+
+@pytest.fixture(scope="session")
+def keras_files(tmp_path_factory):
+    """Real .keras and .h5 files a user might import, saved by Keras (tests/keras_files.py): name -> path."""
+    from tests.keras_files import make_all
+
+    return make_all(tmp_path_factory.mktemp("keras-files"))

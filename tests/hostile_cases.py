@@ -178,7 +178,8 @@ def big_factory(size: int):
         "keras: weights a soft link": lambda d: keras_weights_edit(d, soft_link_weights),
         "keras: NaN weights": lambda d: keras_weights_edit(d, nan_weights),
         "keras: weights of two layers swapped": lambda d: keras_weights_edit(d, swapped_weights),
-        "keras: a tanh activation": lambda d: keras_config_edit(d, activation("tanh")),
+        "keras: a selu activation": lambda d: keras_config_edit(d, activation("selu")),
+        "keras: a leaky_relu slope that is not a number": lambda d: keras_config_edit(d, activation("leaky_relu:x")),
         "keras: a Dense layer off the graph": lambda d: keras_config_edit(d, dangling_dense),
         # item 3: a zip bomb inside the model
         f"keras: config.json inflates to {size / 2**20:,.0f} MB": lambda d: zip_bomb_member(d / "model.keras", d / "model.keras", "config.json", size),

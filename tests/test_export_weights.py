@@ -53,7 +53,7 @@ def test_arrays_are_four_byte_aligned():
 @pytest.mark.parametrize(
     "dec, words",
     [
-        (stack(("tanh", "sigmoid")), "activation 'tanh'"),
+        (stack(("selu", "sigmoid")), "activation 'selu'"),
         (stack(("relu", "sigmoid"), (2, 16, 10)), "not a 28 x 28 image"),
         ([], "no Dense layers"),
     ],

@@ -22,6 +22,7 @@ import sys
 import numpy as np
 import model, model.cli, model.data, model.folders.store, model.folders.library, model.folders.modelzip
 import model.folders.export, model.images.placement, model.images.preprocess, model.jobs.job
+import model.folders.importer, model.folders.keras_file, ui.import_form
 import model.net.export_weights, model.plane.views, model.plane.metrics, model.download, model.fetch_jobs
 import ui.active_model, ui.router, ui.plane.component, ui.data_fetch
 from model.folders import store

@@ -104,3 +104,10 @@ def class_names(bundle: store.Bundle) -> tuple[str, ...]:
         return CLASS_NAMES[name]
     top = int(max(np.max(bundle.latent["y_train"], initial=0), np.max(bundle.latent["y_test"], initial=0)))
     return tuple(str(k) for k in range(top + 1))
+
+
+def replay_note(bundle: store.Bundle) -> str | None:
+    """Why a model has no Replay row (an imported model has no training to replay), else None."""
+    if bundle.meta.get("origin") == "imported":
+        return f"No Replay for {bundle.name}: it was imported from a Keras file, which holds no training history."
+    return None

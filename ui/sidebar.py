@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from model.folders import store
+from model.folders import library, store
 from model.folders.library import DEFAULT_NAME, NAME_RE, Library
 from ui.active_model import class_names, set_active_model
 
@@ -49,9 +49,8 @@ def sidebar(bundle: store.Bundle | None) -> None:
         m = bundle.meta
         names = class_names(bundle)
         st.markdown(f"**{bundle.name}** · {m.get('dataset', 'mnist')}")
-        st.caption(bundle.config.summary())
-        st.caption(
-            f"{m.get('epochs', '?')} epochs · test BCE {m.get('test_bce', float('nan')):.4f} · {m.get('params', 0):,} parameters"
-        )
+        st.caption(library.summary(m))
+        trained = "imported" if m.get("origin") == "imported" else f"{m.get('epochs', '?')} epochs"
+        st.caption(f"{trained} · test BCE {m.get('test_bce', float('nan')):.4f} · {m.get('params', 0):,} parameters")
         if not names[0].isdigit():
             st.caption("Classes: " + ", ".join(names))

@@ -178,6 +178,10 @@ META_FIELDS = {  # key: (check, default) for everything the pages and `info` sho
     "stopped_early": (lambda v: type(v) is bool, False),
     "created": (lambda v: isinstance(v, str) and len(v) <= 64, ""),
     "keras": (lambda v: isinstance(v, str) and len(v) <= 64, ""),
+    # An imported model (model/folders/importer.py): its file's kind and its chain as the app runs it.
+    "origin": (lambda v: v in ("trained", "imported"), "trained"),
+    "source_format": (lambda v: isinstance(v, str) and len(v) <= 64, ""),
+    "layers": (lambda v: isinstance(v, list) and len(v) <= 300 and all(isinstance(x, str) and len(x) <= 80 for x in v), []),
 }  # fmt: skip
 
 

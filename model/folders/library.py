@@ -46,7 +46,17 @@ class Entry:
 
     @property
     def summary(self) -> str:
-        return Config.from_dict(self.meta["config"]).summary() if self.meta else "?"
+        return summary(self.meta) if self.meta else "?"
+
+
+def summary(meta: dict) -> str:
+    """One line for a checked meta: the training config's summary, or an imported model's chain,
+    e.g. 'imported .keras: 784-32(relu)-2(relu)-32(relu)-784(sigmoid)'."""
+    if meta.get("origin") != "imported" or not meta.get("layers"):
+        return Config.from_dict(meta["config"]).summary()
+    widths = [row.split()[1] + f"({row.split()[2]})" for row in meta["layers"] if len(row.split()) >= 3]
+    kind = (meta.get("source_format") or "Keras").split()[-1]
+    return f"imported {kind}: " + "-".join(["784", *widths])
 
 
 def validate_name(name: str, reserved=(DEFAULT_NAME,)) -> str:

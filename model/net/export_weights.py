@@ -23,10 +23,12 @@ import struct
 
 import numpy as np
 
+from model.net.fast import activation
 from model.plane.density import peaks
 
 MAGIC = b"LEP1"
-SUPPORTED = ("relu", "silu", "linear", "sigmoid")  # what ui/plane/js/decoder.js implements, as model/net/fast.py
+# What ui/plane/js/decoder.js implements, as model/net/fast.py (plus "leaky_relu:0.3", "elu:0.5").
+SUPPORTED = ("relu", "silu", "linear", "sigmoid", "tanh", "elu", "leaky_relu", "gelu", "gelu_approximate", "softplus")
 MAX_BYTES = 64 * 1024 * 1024  # a model bigger than this gets the still picture of its plane
 
 
@@ -44,7 +46,7 @@ def decoder_layers(codec) -> list[tuple[np.ndarray, np.ndarray, str]]:
         raise ExportError("the decoder has no Dense layers the browser can run")
     width = 2
     for kernel, bias, act in stack:
-        if act not in SUPPORTED:
+        if act not in SUPPORTED and (activation(act) is None or act.split(":")[0] not in SUPPORTED):
             raise ExportError(f"the decoder uses the activation {act!r}; the browser runs only {', '.join(SUPPORTED)}")
         if kernel.ndim != 2 or kernel.shape[0] != width or bias.shape != (kernel.shape[1],):
             raise ExportError(f"the decoder's layers do not chain ({kernel.shape} after width {width})")

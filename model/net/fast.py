@@ -7,6 +7,9 @@ decodes one point. The weights are tiny, so plain float32 matmuls are far cheape
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import numpy as np
 
 
@@ -19,12 +22,49 @@ def _silu(x: np.ndarray) -> np.ndarray:
     return x.__imul__(_sigmoid(x.copy()))  # x * sigmoid(x), as keras.activations.silu
 
 
+def _gelu(x: np.ndarray) -> np.ndarray:
+    from scipy.special import erf  # exact gelu, as keras.activations.gelu(approximate=False)
+
+    return x * 0.5 * (1.0 + erf(x / np.float32(np.sqrt(2.0))))
+
+
+def _gelu_tanh(x: np.ndarray) -> np.ndarray:  # keras.activations.gelu(approximate=True)
+    return 0.5 * x * (1.0 + np.tanh(np.float32(np.sqrt(2.0 / np.pi)) * (x + np.float32(0.044715) * x**3)))
+
+
+def _elu(alpha: float):
+    return lambda x: np.where(x > 0, x, np.float32(alpha) * np.expm1(np.minimum(x, 0.0))).astype(np.float32)
+
+
+def _leaky(slope: float):
+    return lambda x: np.where(x >= 0, x, np.float32(slope) * x).astype(np.float32)
+
+
 ACTIVATIONS = {
     "relu": lambda x: np.maximum(x, 0.0, out=x),
     "silu": _silu,
     "linear": lambda x: x,
     "sigmoid": _sigmoid,
+    "tanh": lambda x: np.tanh(x, out=x),
+    "elu": _elu(1.0),
+    "leaky_relu": _leaky(0.2),  # Keras 3's default negative_slope
+    "gelu": _gelu,
+    "gelu_approximate": _gelu_tanh,
+    "softplus": lambda x: np.logaddexp(np.float32(0.0), x).astype(np.float32),
 }
+# An activation with a parameter is named "leaky_relu:0.3" or "elu:0.5" (model/net/chain.py writes them).
+PARAMETRIC = {"leaky_relu": _leaky, "elu": _elu}
+PARAM_RE = re.compile(r"(leaky_relu|elu):(-?[0-9]+(?:\.[0-9]+)?(?:e-?[0-9]+)?)")
+
+
+def activation(name) -> Callable[[np.ndarray], np.ndarray] | None:
+    """The function an activation name stands for, or None for a name the app does not run."""
+    if not isinstance(name, str):
+        return None
+    if name in ACTIVATIONS:
+        return ACTIVATIONS[name]
+    m = PARAM_RE.fullmatch(name)
+    return PARAMETRIC[m[1]](float(m[2])) if m and abs(float(m[2])) <= 100 else None
 
 
 def dense_stack(model) -> list[tuple[np.ndarray, np.ndarray, str]]:
@@ -45,7 +85,7 @@ def forward(stack, x: np.ndarray, batch: int = 8192) -> np.ndarray:
     if len(x) > batch:  # bounded memory, and cache-friendly blocks
         return np.concatenate([forward(stack, x[i : i + batch], batch) for i in range(0, len(x), batch)])
     for kernel, bias, act in stack:
-        x = ACTIVATIONS[act](x @ kernel + bias)
+        x = activation(act)(x @ kernel + bias)
     return x
 
 

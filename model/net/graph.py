@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.net.fast import ACTIVATIONS
+from model.net.fast import ACTIVATIONS, activation
 
 INPUT_DIM, LATENT_DIM = 784, 2
 SAMPLING = "latent_explorer>Sampling"
@@ -73,7 +73,7 @@ def _dense(layer: dict) -> tuple[int, str]:
     policy = policy.get("config", {}).get("name") if isinstance(policy, dict) else policy
     if type(units) is not int or not 1 <= units <= 65536:
         raise GraphError("has a Dense layer of a bad size")
-    if act not in ACTIVATIONS:
+    if activation(act) is None:
         raise GraphError(f"uses the activation {str(act)[:20]!r}; the app runs only {', '.join(ACTIVATIONS)}")
     if (
         c.get("use_bias") is not True

@@ -52,7 +52,11 @@ def tree(z_train) -> cKDTree:
 def _exact_row(points: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """All N distances of one query (hypot: no overflow far out), the k smallest by (distance, index)."""
     d = np.hypot(points[:, 0] - q[0], points[:, 1] - q[1])
-    top = np.lexsort((np.arange(len(d)), d))[:k]
+    # Only points within the k-th distance can be among the k: a partition, then a sort of those alone.
+    cand = np.flatnonzero(d <= np.partition(d, k - 1)[k - 1]) if k < len(d) else np.arange(len(d))
+    if len(cand) < k:  # NaN distances (a query that is not finite): sort them all
+        cand = np.arange(len(d))
+    top = cand[np.lexsort((cand, d[cand]))][:k]
     return top, d[top]
 
 
@@ -73,8 +77,12 @@ def neighbors(z_train, z_query, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
     # squared distances overflow (the tree answers inf and index N), or a tie at the k-th place.
     redo = (idx[:, k - 1] == t.n) | ((extra == 1) & (dist[:, -1] == dist[:, k - 1]))
     dist, idx = dist[:, :k], idx[:, :k]
-    for j in np.flatnonzero(redo):
-        idx[j], dist[j] = _exact_row(t.data, q[j], k)
+    rows = np.flatnonzero(redo)
+    if len(rows):  # queries at one point share an answer (a plane with many equal encodings has many)
+        points, which = np.unique(q[rows], axis=0, return_inverse=True)
+        for u, point in enumerate(points):
+            same = rows[which.reshape(-1) == u]
+            idx[same], dist[same] = _exact_row(t.data, point, k)
     order = np.lexsort((idx, dist))  # ties within the k: lower index first
     return np.take_along_axis(idx, order, 1), np.take_along_axis(dist, order, 1)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.plane.neighbors import nearest
+from model.plane.neighbors import nearest, nearest_indices
 
 Box = tuple[tuple[float, float], tuple[float, float]]
 
@@ -63,12 +63,6 @@ def union(a: Box, point) -> Box:
     return (nx0 - px * (z1 < x0), nx1 + px * (z1 > x1)), (ny0 - py * (z2 < y0), ny1 + py * (z2 > y1))
 
 
-def _knn_labels(z: np.ndarray, y: np.ndarray, i: int, k: int) -> np.ndarray:
-    """Labels of the k training encodings nearest to encoding i, itself left out."""
-    idx = nearest(z, z[i], k + 1)[0]
-    return y[idx[idx != i][:k]]
-
-
 def typical_index(z: np.ndarray, y: np.ndarray, k: int = 50, tries: int = 2000) -> int:
     """A training digit whose k nearest encodings all share its label, nearest its class's median encoding.
 
@@ -88,8 +82,9 @@ def typical_index(z: np.ndarray, y: np.ndarray, k: int = 50, tries: int = 2000) 
             continue
         order = members[np.argsort(((z[members] - np.median(z[members], axis=0)) ** 2).sum(axis=1))]
         fallback = int(order[0]) if fallback is None else fallback
-        for i in order[:tries]:
-            if (_knn_labels(given, y, int(i), k) == c).all():
+        tried = order[:tries]  # one batched query per class: a plane where none qualifies stays quick
+        for i, row in zip(tried, nearest_indices(given, given[tried], k + 1), strict=True):
+            if (y[row[row != i][:k]] == c).all():  # its k nearest, itself left out, share its label
                 return int(i)
     return fallback
 

@@ -68,12 +68,14 @@ def panel(bundle, *, side) -> None:
         res = live_plane(
             bundle, key=KEY, classes=active_model.class_names(bundle), marker=(pick.z1, pick.z2), index=pick.index,
             view=(shared or {}).get("view") or explore_state.view(bundle),
-            on_click=lambda a, b, i: explore_state.choose(bundle, a, b, i), replay=True, restore=shared, share=True,
+            on_click=lambda a, b, i: explore_state.choose(bundle, a, b, i), replay=active_model.replay_note(bundle) is None, restore=shared, share=True,
             selection=selection.for_plane((bundle,)), on_select=lambda v: selection.on_select((bundle,), 0, v),
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the whole page with the picture
             st.rerun(scope="app")
         interp_downloads(bundle, res.interp)
+        if active_model.replay_note(bundle):
+            st.caption(active_model.replay_note(bundle))
         st.caption(
             "Move the pointer over the plane to decode it live; click to choose a point (a dot: that digit). "
             "Legend: hide a digit; scroll to zoom, drag to pan, double-click to reset."

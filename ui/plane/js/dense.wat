@@ -1,5 +1,5 @@
 ;; y = b + x @ W for one Dense layer, in float32 with 4-wide SIMD (ui/plane/decoder.js's fast path).
-;; W is (n, m) row-major; m must be a multiple of 4; all pointers are byte offsets, 16-aligned.
+;; W is (n, m) row-major; m must be a multiple of 4 (decoder.js pads every layer's outputs to one); all pointers are byte offsets, 16-aligned.
 ;; Inputs that are exactly 0 (after a relu, most) are skipped. Rebuild: see ui/plane/decoder.js.
 (module
   (memory (export "mem") 1)
