@@ -15,7 +15,7 @@ from model.data import DataError
 from model.folders.importer import ImportRefused, import_file
 from model.folders.keras_file import MAX_FILE
 from model.folders.library import Library, LibraryError
-from ui import train_form
+from ui import dataset_form, train_form
 
 ss = st.session_state
 
@@ -38,7 +38,7 @@ def import_ui(lib: Library, done) -> None:
         return
     if ss.get("lib_keras_for") != upload.file_id:  # a new file: suggest a free name from its file name
         ss.lib_keras_for, ss.lib_keras_name = upload.file_id, _suggest(lib, upload.name)
-    dataset = st.radio("Data set to encode", list(train_form.DATASET_LABELS), format_func=train_form.DATASET_LABELS.get,
+    dataset = st.radio("Data set to encode", list(dataset_form.LABELS), format_func=dataset_form.label,
                        key="lib_keras_dataset", horizontal=True)  # fmt: skip
     name, overwrite, error = train_form.name_ui(
         Path(lib.root), key="lib_keras_name", overwrite_key="lib_keras_overwrite"
@@ -57,5 +57,5 @@ def import_ui(lib: Library, done) -> None:
         done("error", f"Import refused: {e}")
     done(
         "success",
-        f"Added **{name}**, encoded on {train_form.DATASET_LABELS[dataset]}. Make it active above to explore it.",
+        f"Added **{name}**, encoded on {dataset_form.label(dataset)}. Make it active above to explore it.",
     )
