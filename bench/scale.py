@@ -17,9 +17,6 @@ pointer decode rate, the round trip of a selection) is not measured here. Writes
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import statistics
 import time
 import tracemalloc
@@ -28,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage
 
-from bench.selection import panel
+from bench.selection import panel, write
 from model.data import load_dataset, to_float
 from model.folders import store
 from model.net.export_weights import plane_payload
@@ -124,13 +121,9 @@ def main() -> None:
         )
     result = {
         "generated_and_encoded_s": made_s,
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
-        "load_1min": os.getloadavg()[0],
         "rows": rows,
     }
-    OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(json.dumps(result, indent=1) + "\n")
-    print(f"wrote {OUT.relative_to(ROOT)}")
+    write(OUT, result)
 
 
 if __name__ == "__main__":

@@ -126,13 +126,17 @@ def main() -> None:
         "model": Path(args.model).name,
         "points": len(bundle.latent["z_train"]),
         "goal_ms": GOAL_MS,
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
-        "load_1min": os.getloadavg()[0],
         "rows": rows,
     }
-    OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(json.dumps(result, indent=1) + "\n")
-    print(f"wrote {OUT.relative_to(ROOT)}")
+    write(OUT, result)
+
+
+def write(out: Path, result: dict) -> None:
+    """Write a benchmark's result as JSON, with the machine and its load beside it."""
+    machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({**result, "machine": machine, "load_1min": os.getloadavg()[0]}, indent=1) + "\n")
+    print(f"wrote {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

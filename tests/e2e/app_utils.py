@@ -8,6 +8,7 @@ Imported by tests/e2e/*.py, tests/e2e/conftest.py (fixtures only) and bench/*.py
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -66,6 +67,16 @@ def stop(proc) -> None:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@contextlib.contextmanager
+def serving(env_extra: dict | None = None, timeout: float = 90.0):
+    """A server started for one fixture: yields its URL and stops it afterwards."""
+    proc, url = start_streamlit(env_extra, timeout=timeout)
+    try:
+        yield url
+    finally:
+        stop(proc)
 
 
 def wait_for_app(page) -> None:

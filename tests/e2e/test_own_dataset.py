@@ -11,7 +11,7 @@ from model import cli
 from model.data import FASHION_DIR
 from model.datasets import registry
 from tests import dataset_sets
-from tests.e2e.app_utils import assert_no_exception, start_streamlit, stop, wait_for_app
+from tests.e2e.app_utils import assert_no_exception, serving, wait_for_app
 from tests.e2e.plane_view import TO_PAGE, V, points, view
 from tests.e2e.thumb_utils import DRAWN, last_thumbnail
 
@@ -31,11 +31,9 @@ def own_app(tmp_path, monkeypatch):
     folder = dataset_sets.fashion_folder(tmp_path / "clothes", per_class=20)
     argv = ["train", "--data", str(folder), "--config", "seed", "--epochs", "1", "--batch-size", "16"]
     assert cli.main([*argv, "--out", str(models / "clothes-ae")]) == 0
-    proc, url = start_streamlit(
-        {"LATENT_EXPLORER_MODELS": str(models), "LATENT_EXPLORER_DATASETS": str(sets), "LATENT_EXPLORER_LIVE": "1"}
-    )
-    yield url
-    stop(proc)
+    env = {"LATENT_EXPLORER_MODELS": str(models), "LATENT_EXPLORER_DATASETS": str(sets), "LATENT_EXPLORER_LIVE": "1"}
+    with serving(env) as url:
+        yield url
 
 
 def test_own_data_set_explores_with_its_class_names(page, own_app):

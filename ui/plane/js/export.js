@@ -7,7 +7,7 @@
 // when the points are coloured by a measure, its colourbar as a vector gradient with <text> ends.
 import { el } from "./dom.js";
 import { drawOverlay } from "./overlays.js";
-import { PALETTE } from "./plot.js";
+import { PALETTE } from "./palette.js";
 import { VIRIDIS, fmt } from "./colorscale.js";
 
 const SCALE = 2, BAR = 44; // the PNG's scale; the SVG's strip under the plot for the colourbar

@@ -5,7 +5,8 @@
 // S.paintArea is the axes' box it drew in (tests compare it with Plotly's).
 import { el } from "./dom.js";
 import { decodeAt } from "./preview.js";
-import { PALETTE, POINT_SIZE, drawOrder, plotArea } from "./plot.js";
+import { PALETTE } from "./palette.js";
+import { POINT_SIZE, drawOrder, plotArea } from "./plot.js";
 
 export function install(ctx) {
   const { S, d } = ctx, t0 = performance.now();

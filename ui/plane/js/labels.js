@@ -5,7 +5,7 @@
 import { el } from "./dom.js";
 import { toPx, visible } from "./hit.js";
 import { drawOverlay } from "./overlays.js";
-import { PALETTE } from "./plot.js";
+import { PALETTE } from "./palette.js";
 
 export function install(ctx) {
   const ctl = ctx.d.opacity.closest(".lp-controls"), l = el("label", {}, ctl);

@@ -6,7 +6,7 @@
 // lens only draws, hit testing is the plot's own. The plot's data-lens attribute counts the points drawn.
 import { el, fitCanvas } from "./dom.js";
 import { area, toPx, visible } from "./hit.js";
-import { PALETTE } from "./plot.js";
+import { PALETTE } from "./palette.js";
 
 const R = 90, M = 3;
 

@@ -9,7 +9,7 @@
 // view reports (T.want, T.drawn, T.source, T.inFlight, T.tiles.manifest and .fetched).
 import { el, fitCanvas, paint } from "./dom.js";
 import { area, toPx, visible } from "./hit.js";
-import { PALETTE } from "./plot.js";
+import { PALETTE } from "./palette.js";
 import { absolute } from "./payload.js";
 import { dispose, held, makeTiles, need } from "./tiles.js";
 
