@@ -14,27 +14,40 @@ Both data sets are searched for in the same order:
 from __future__ import annotations
 
 import gzip
-import hashlib
 import logging
 import os
 from pathlib import Path
 
 import numpy as np
 
+from model.data_types import (
+    CLASS_NAMES,
+    FASHION_CLASSES,
+    LABELS,
+    MNIST_CLASSES,
+    Arrays,
+    DataError,
+    checksum,
+    keras_cache_path,
+)  # fmt: skip
 from model.settings import DEBIAN_FASHION, settings
 
+# re-exported from model/data_types.py
+__all__ = [
+    "CLASS_NAMES",
+    "FASHION_CLASSES",
+    "LABELS",
+    "MNIST_CLASSES",
+    "Arrays",
+    "DataError",
+    "checksum",
+    "keras_cache_path",
+]
 log = logging.getLogger(__name__)
 
 ENV_VAR = "LATENT_EXPLORER_DATA"
 FASHION_ENV_VAR = "LATENT_EXPLORER_FASHION"
 FASHION_DIR = DEBIAN_FASHION  # the default of settings().debian_fashion
-MNIST_CLASSES = tuple(str(i) for i in range(10))
-FASHION_CLASSES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-)  # fmt: skip
-CLASS_NAMES = {"mnist": MNIST_CLASSES, "fashion-mnist": FASHION_CLASSES}
-LABELS = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}  # as people write them
 IDX_NAMES = {
     "x_train": "train-images-idx3-ubyte",
     "y_train": "train-labels-idx1-ubyte",
@@ -42,18 +55,6 @@ IDX_NAMES = {
     "y_test": "t10k-labels-idx1-ubyte",
 }
 FIX = f"set {ENV_VAR} (MNIST) or {FASHION_ENV_VAR} (Fashion-MNIST) to a .npz in Keras's layout or a folder of idx files"
-
-
-class DataError(RuntimeError):
-    """The data set is missing or malformed; the message names the path and the fix."""
-
-
-Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
-
-
-def keras_cache_path(name: str = "mnist") -> Path:
-    """Where Keras's download keeps a data set: a mnist.npz file, or Fashion-MNIST's folder of .gz idx files."""
-    return settings().keras_home / "datasets" / ("fashion-mnist" if name == "fashion-mnist" else "mnist.npz")
 
 
 def validate(arrays: dict[str, np.ndarray], where: str, classes: int = 10) -> Arrays:
@@ -175,10 +176,10 @@ def load_dataset(name: str = "mnist", source: str | os.PathLike | None = None, d
     never a silent fall back to another copy. download=True fetches Keras's files when nothing is
     on disk (model/download.py: plain HTTPS, checked, no TensorFlow).
     """
-    if name not in CLASS_NAMES:  # a user's data set (model/datasets/registry.py)
-        from model.datasets import registry
+    if name not in CLASS_NAMES:  # a user's data set, as stored (model/datasets/stored.py)
+        from model.datasets import stored
 
-        return registry.load(name)
+        return stored.load(name)
     found = source or find_source(name)
     if found:
         return read_source(found)
@@ -188,14 +189,6 @@ def load_dataset(name: str = "mnist", source: str | os.PathLike | None = None, d
 
     fetching.fetch(name)
     return read_source(keras_cache_path(name))
-
-
-def checksum(*arrays: np.ndarray) -> str:
-    """sha256 of the arrays' bytes: which data a model was trained on."""
-    h = hashlib.sha256()
-    for a in arrays:
-        h.update(np.ascontiguousarray(a).tobytes())
-    return h.hexdigest()
 
 
 def to_float(x: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from model.data import CLASS_NAMES, Arrays, find_source, load_dataset, validate
-from model.datasets import registry
+from model.datasets import stored
 
 KEYS = ("x_train", "y_train", "x_test", "y_test")
 
@@ -34,7 +34,7 @@ def cache_root() -> Path:
 def source_of(name: str) -> Path | None:
     """The file or folder load_dataset(name) reads; None when there is none."""
     if name not in CLASS_NAMES:  # a user's data set: its stored .npz
-        return registry.path(name)
+        return stored.path(name)
     source = find_source(name)
     return source.resolve() if source is not None else None
 
@@ -65,7 +65,7 @@ def mapped(name: str = "mnist") -> Arrays:
         maps = {k: np.load(folder / f"{k}.npy", mmap_mode="r", allow_pickle=False) for k in KEYS}
     except (OSError, ValueError):
         return load_dataset(name)
-    return validate(maps, name, classes=len(registry.class_names(name)))
+    return validate(maps, name, classes=len(stored.class_names(name)))
 
 
 def _write(folder: Path, arrays: dict[str, np.ndarray]) -> None:

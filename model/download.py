@@ -21,7 +21,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from model.data import LABELS, DataError, keras_cache_path
+from model.data_types import LABELS, DataError, keras_cache_path
 from model.settings import settings
 
 CHUNK = 1 << 16

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.data import DataError
+from model.data_types import DataError
 from model.net.config import DATASET_NAME as NAME_RE
 
 MAX_IMAGES = 500_000

@@ -1,7 +1,7 @@
 """Read a user's data set as it arrives, before conversion: an .npz here, a folder of class subfolders or a
 zip of one in folders.py.
 
-    raw = read(path)            # or folders.read_zip_bytes(data), read_npz(BytesIO(data), ...) for an upload
+    raw = registry.read(path)   # or folders.read_zip_bytes(data), read_npz(BytesIO(data), ...) for an upload
     raw.train.images            # uint8 N x H x W [x C] array (an .npz), or a list of (name, read bytes) files
     raw.class_names             # None: unlabelled
 
@@ -40,22 +40,6 @@ class Raw:
     train: Part
     test: Part | None  # None: hold out a split
     class_names: tuple[str, ...] | None  # None: unlabelled
-
-
-def read(path: str | Path) -> Raw:
-    from model.datasets import folders  # here: folders.py builds the Raw defined in this module
-
-    path = Path(path).expanduser()
-    shown = path.name or str(path)
-    if path.is_dir():
-        return folders.read_folder(path)
-    if not path.is_file():
-        raise DataSetError(f"{shown}: no such file or folder.")
-    if path.suffix.lower() == ".npz":
-        return read_npz(path, shown)
-    if zipfile.is_zipfile(path):
-        return folders.read_zip(zipfile.ZipFile(path))  # left open: the files are read as they are converted
-    raise DataSetError(f"{shown} is not an .npz, a .zip or a folder with one subfolder of images per class.")
 
 
 # --- .npz --------------------------------------------------------------------------------------

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import io
 import logging
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import data as data_mod
+from model import data_types as data_mod
 from model.datasets import bounds
 from model.datasets.bounds import BUILTIN, DataSetError
 from model.datasets.stored import KEYS, Info, checksum, class_names, folder, info, load, path, preview  # noqa: F401
@@ -55,13 +56,30 @@ def add(source: str | Path | bytes, name: str, overwrite: bool = False, npz: boo
     if isinstance(source, bytes):
         raw = readers.read_npz(io.BytesIO(source), "The upload") if npz else folders.read_zip_bytes(source)
     else:
-        raw = readers.read(source)
+        raw = read(source)
     arrays, class_names, labelled, skipped = build(raw)
     checksum = data_mod.checksum(*arrays)
     stored = dict(zip(KEYS[:4], arrays, strict=True))
     stored.update(class_names=np.array(class_names), name=np.array(name), labelled=np.array(labelled))
     write_file_atomic(target, lambda f: np.savez(f, **stored, checksum=np.array(checksum)))
     return Info(name, class_names, labelled, checksum, len(arrays[0]), len(arrays[2]), skipped)
+
+
+def read(path: str | Path) -> Raw:
+    """A data set at `path`, read but not converted: a folder or zip of class folders, or an .npz."""
+    from model.datasets import folders, readers  # here: a server that only reads sets never loads the decoders
+
+    path = Path(path).expanduser()
+    shown = path.name or str(path)
+    if path.is_dir():
+        return folders.read_folder(path)
+    if not path.is_file():
+        raise DataSetError(f"{shown}: no such file or folder.")
+    if path.suffix.lower() == ".npz":
+        return readers.read_npz(path, shown)
+    if zipfile.is_zipfile(path):
+        return folders.read_zip(zipfile.ZipFile(path))  # left open: the files are read as they are converted
+    raise DataSetError(f"{shown} is not an .npz, a .zip or a folder with one subfolder of images per class.")
 
 
 def build(raw: Raw) -> tuple[tuple[np.ndarray, ...], tuple[str, ...], bool, list[tuple[str, str]]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model import data as data_mod
+from model import data_types as data_mod
 from model.datasets import bounds
 from model.datasets.bounds import BUILTIN, DataSetError
 from model.settings import settings

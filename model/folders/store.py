@@ -129,19 +129,19 @@ def check_target(out_dir: str | os.PathLike) -> Path:
 def class_names(dataset: str) -> list[str] | None:
     """The data set's class names, kept in meta.json so the plane can name its classes without the data."""
     from model.data import DataError
-    from model.datasets import registry
+    from model.datasets import stored  # the stored sets alone: registry.py imports model/folders
 
     try:
-        return list(registry.class_names(dataset))
+        return list(stored.class_names(dataset))
     except DataError:
         return None
 
 
 def dataset_checksum(dataset: str) -> str:
     """A user's data set's checksum as stored (the whole set, whatever subset trained), "" for a built-in one."""
-    from model.datasets import registry
+    from model.datasets import stored
 
-    return "" if dataset in ("mnist", "fashion-mnist") else registry.checksum(dataset)
+    return "" if dataset in ("mnist", "fashion-mnist") else stored.checksum(dataset)
 
 
 def save(result, out_dir: str | os.PathLike, name: str | None = None) -> Path:
