@@ -35,7 +35,7 @@ export function install(ctx) {
 
 function buildPanel(ctx, ref) {
   const box = el("div", { class: "lp-colorpanel", "data-testid": "lp-colorpanel", hidden: "" });
-  ctx.root.insertBefore(box, ctx.d.stage);
+  ctx.d.body.after(box); // under the plot
   const p = { box, apply: () => apply(ctx) };
   p.note = el("div", { class: "lp-colornote", "data-testid": "lp-quality-note", text: ref.note || "" }, box);
   p.note.hidden = !ref.note;

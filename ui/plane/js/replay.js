@@ -18,7 +18,7 @@ export function install(ctx) {
   const R = { H, p: H ? H.S - 1 : 0, on: false, playing: false, raf: 0, frames: [], ms: [] };
   ctx.S.replay = R; // the test view reports it (bench/replay_fps.py: frames and ms)
   R.row = el("div", { class: "lp-replay", "data-testid": "lp-replay", hidden: "" });
-  ctx.root.insertBefore(R.row, ctx.d.stage);
+  ctx.d.body.after(R.row); // under the plot
   if (!H) {
     el("span", { "data-testid": "lp-replay-none", text: "Replay training: this model was saved without its "
       + "training history (it was trained before histories were kept), so there is nothing to replay." }, R.row);

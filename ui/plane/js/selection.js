@@ -23,7 +23,7 @@ export function install(ctx) {
     b.onclick = () => ctx.S.gd && ctx.S.Plotly.relayout(ctx.S.gd, { dragmode: mode });
     sel.buttons[mode] = b;
   }
-  ctx.d.stage.parentNode.insertBefore(row, ctx.d.stage);
+  ctx.d.toolbar.prepend(row); // first in the toolbar
   ctx.plot.setAttribute("data-selected", "0");
   const onDown = (e) => { sel.shift = !!e.shiftKey; }; // Plotly adds to its selection with Shift held: so does Python
   document.addEventListener("pointerdown", onDown, { capture: true, passive: true });
