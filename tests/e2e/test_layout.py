@@ -82,3 +82,30 @@ def test_the_plot_fills_a_phone_screen(browser, live_url):
         assert abs(ux / uy - 1) <= 0.02, (ux, uy)
     finally:
         context.close()
+
+
+def test_one_toolbar_with_named_groups_and_a_settings_popover(page, live_url):
+    """The plane's toolbar: named groups, every control named, and the settings popover opened by keyboard."""
+    open_explore(page, live_url)
+    bar = page.get_by_role("toolbar", name="Plane tools")
+    groups = bar.get_by_role("group").evaluate_all("gs => gs.map((g) => g.getAttribute('aria-label'))")
+    for name in ("What a drag does", "Layers", "Colour by", "Share and export", "View"):
+        assert name in groups, groups
+    unnamed = bar.evaluate(
+        """b => [...b.querySelectorAll('button, input, select')].filter((e) => !(e.getAttribute('aria-label')
+            || (e.labels && e.labels[0] && e.labels[0].textContent.trim()))).map((e) => e.outerHTML.slice(0, 80))"""
+    )
+    assert unnamed == [], unnamed
+    layers = bar.get_by_role("group", name="Layers")
+    for name in ("Decoded map", "Density", "Labels", "Lens"):
+        assert layers.get_by_role("checkbox", name=name).count() == 1, name
+    settings = bar.get_by_role("button", name="Settings")
+    settings.focus()
+    page.keyboard.press("Enter")
+    panel = page.get_by_role("dialog", name="Settings")
+    panel.wait_for()
+    for name in ("Map resolution", "Point size", "Point opacity"):
+        assert panel.get_by_role("slider", name=name).is_visible(), name
+    assert settings.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Escape")
+    panel.wait_for(state="hidden")

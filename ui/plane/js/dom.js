@@ -1,4 +1,4 @@
-// The DOM: the toolbar (controls), the body (the stage: map canvas, plot, overlay canvas; and beside
+// The DOM: the toolbar (toolbar.js fills it), the body (the stage: map canvas, plot, overlay canvas; and beside
 // it the aside: the decoded digit, large, and the coordinates), the rows under the plot (features add
 // theirs after the stage's body), the interpolation panel and the message line; and the small helpers that draw digits and save canvases.
 // Every data-testid here is read by tests/e2e or bench/: keep them.
@@ -45,7 +45,7 @@ export function download(canvas, name) {
 export function buildDom(root) {
   root.innerHTML = "";
   const d = {};
-  const bar = (d.toolbar = el("div", { class: "lp-bar lp-toolbar" }, root));
+  d.toolbar = el("div", { class: "lp-toolbar" }, root); // its groups and controls: toolbar.js
   d.body = el("div", { class: "lp-body" }, root);
   d.stage = el("div", { class: "lp-stage" }, d.body);
   d.aside = el("div", { class: "lp-aside" }, d.body);
@@ -57,13 +57,6 @@ export function buildDom(root) {
   d.coords = el("div", { class: "lp-coords", "data-testid": "lp-coords", text: "Move the pointer over the plane" }, info);
   d.chosen = el("div", { class: "lp-chosen", "data-testid": "lp-chosen" }, info);
   d.link = el("div", { class: "lp-link", "data-testid": "lp-link", hidden: "" }, info);
-  const ctl = el("div", { class: "lp-controls" }, bar);
-  const lab = (text, input) => { const l = el("label", {}, ctl); l.appendChild(input); l.append(" " + text); return input; };
-  d.mapToggle = lab("Decoded map", el("input", { type: "checkbox", "data-testid": "lp-map-toggle" }));
-  d.density = lab("cells", el("input", { type: "range", min: 10, max: 40, value: 20, "data-testid": "lp-density" }));
-  d.opacity = lab("points", el("input", { type: "range", min: 0, max: 100, value: 60, "data-testid": "lp-opacity" }));
-  d.mapPng = el("button", { type: "button", "data-testid": "lp-map-png", text: "Map PNG" }, ctl);
-  d.interpToggle = lab("Interpolate", el("input", { type: "checkbox", "data-testid": "lp-interp-toggle" }));
   d.map = el("canvas", { class: "lp-map", "data-testid": "lp-map" }, d.stage);
   d.plot = el("div", { class: "lp-plot", "data-testid": "lp-plot" }, d.stage);
   d.overlay = el("canvas", { class: "lp-overlay" }, d.stage);

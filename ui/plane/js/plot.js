@@ -197,6 +197,7 @@ function wire(ctx, Plotly, gd) {
   });
   gd.on("plotly_afterplot", () => { ctx.emit("afterplot"); drawOverlay(ctx); });
   d.opacity.oninput = () => Plotly.restyle(gd, { "marker.opacity": +d.opacity.value / 100 }, gd.data.map((_, k) => k));
+  d.pointSize.oninput = () => Plotly.restyle(gd, { "marker.size": +d.pointSize.value }, [ctx.classes.length]); // the points trace
   gd.on("plotly_restyle", (e) => { if (e && e[0] && "visible" in e[0]) showClasses(ctx, Plotly, gd); });
   S.ro = new ResizeObserver(() => { // the stage follows the window: its width and its height
     const w = d.stage.clientWidth, h = d.stage.clientHeight, key = w * 100000 + h;
