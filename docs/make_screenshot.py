@@ -6,10 +6,11 @@ picture includes the clicked digit's original):
     LATENT_EXPLORER_DATA=/path/to/mnist.npz python -m docs.make_screenshot [--out docs/img/live-plane.png]
 
 It starts `streamlit run app.py` on a free 127.0.0.1 port with an empty model library (so the
-sidebar lists the shipped models only), opens Explore in headless Chromium at 1200 x 750, waits
-until the plane is drawn, clicks a training digit near the middle of the view (its original,
-reconstruction and nearest digits appear), then rests the pointer on the plane beside it so the
-digit under the pointer is decoded in the browser. The capture is saved as a 256-colour PNG
+sidebar lists the shipped models only), opens Explore in headless Chromium at 1440 x 900 (the
+plane-first layout: the plot, its toolbar and the large decoded digit beside it fill the window),
+waits until the plane is drawn, clicks a training digit near the middle of the view (the cross and its
+ringed neighbours appear), then rests the pointer on the plane beside it so the digit under the
+pointer is decoded in the browser. The capture is saved as a 256-colour PNG
 (well under 300 KB). Every wait is on a condition in the page, never a fixed sleep.
 """
 
@@ -75,8 +76,8 @@ def capture(url: str, out: Path, width: int, height: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=ROOT / "docs/img/live-plane.png")
-    ap.add_argument("--width", type=int, default=1200)
-    ap.add_argument("--height", type=int, default=750)
+    ap.add_argument("--width", type=int, default=1440)
+    ap.add_argument("--height", type=int, default=900)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as lib:
         proc, url = start_streamlit({"LATENT_EXPLORER_MODELS": lib, "LATENT_EXPLORER_LIVE": "1"}, timeout=180)

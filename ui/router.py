@@ -47,7 +47,15 @@ CSS = """<style>
 [data-testid="stImageCaption"] { word-break: keep-all; overflow-wrap: normal; }  /* never "reconstr-uction" */
 .st-key-selection_gallery img, .st-key-compare_selection_gallery img { image-rendering: pixelated; height: auto; }  /* sent at 28 px a digit, shown larger */
 .st-key-selection_gallery .stImage > div, .st-key-compare_selection_gallery .stImage > div { max-width: 100%; }  /* a phone: narrower */
+/* Plane first (Explore, Compare, Upload): a page with a live plane keeps narrow side margins, and Explore's side
+   column (sliders, clicked digit) sits beside the plane where both fit, else under it (ui/plane/explore.py). */
+.stMainBlockContainer:has(.lp-root) { padding-left: 1.5rem; padding-right: 1.5rem; }
+.st-key-compare_live_a, .st-key-compare_live_b { --lp-above: 21rem; }  /* Compare: both plots whole under the model pickers */
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .st-key-explore_plane_col) { flex-wrap: wrap; }
+[data-testid="stColumn"]:has(.st-key-explore_plane_col) { flex: 1 1 56rem !important; min-width: min(100%, 56rem); }
+[data-testid="stColumn"]:has(.st-key-explore_side_col) { flex: 0 1 16rem !important; min-width: min(100%, 16rem); }
 @media (max-width: 640px) {
+  .stMainBlockContainer:has(.lp-root) { padding-left: 0.5rem; padding-right: 0.5rem; }
   .stMainBlockContainer { padding-top: 3rem; }
   [data-testid="stColumn"]:has(.st-key-explore_side) { order: -1; }
 }

@@ -47,15 +47,17 @@ def can_run(bundle, key: str) -> bool:
 def panel(bundle, *, side) -> None:
     """The live plane (else its picture) beside side(), the chosen digit's neighbours and the jump box."""
     live = can_run(bundle, KEY)
-    plane_col, side_col = st.columns([3, 2], gap="medium")
+    plane_col, side_col = st.columns([3, 1], gap="small")
     # Drawn first (a slider moved in this run decides the marker). With the live plane its own preview shows
-    # the digit, so on a phone the plane stays on top; with the picture, explore_side puts the digit first.
-    with side_col, st.container(key=None if live else "explore_side"):
-        side()
-        pick = explore_state.pick()
-        neighbours_ui(bundle, pick.index)
-        jump_ui(bundle)
-    with plane_col:
+    # the digit, large, beside the plot, so on a phone the plane stays on top; with the picture, explore_side
+    # puts the digit first. The side column wraps under the plane where both do not fit (ui/router.py's CSS).
+    with side_col, st.container(key="explore_side_col"), st.container(key=None if live else "explore_side"):
+        with st.expander("Sliders and the clicked digit", expanded=True, icon=":material/tune:"):
+            side()
+            pick = explore_state.pick()
+            neighbours_ui(bundle, pick.index)
+            jump_ui(bundle)
+    with plane_col, st.container(key="explore_plane_col"):
         if not live:
             point = (pick.z1, pick.z2)
             picture.show(bundle, explore_state.view(bundle), marker=point, key="explore_picture")

@@ -11,6 +11,7 @@
 // worst (the gallery's indices), offered, note, panel (the DOM), load (the file's promise), pendingRange
 // (a shared link's range, applied once the values are in)}.
 import { el } from "./dom.js";
+import { icon } from "./toolbar.js";
 import { loadPayload, parsePayload } from "./payload.js";
 import { restylePoints } from "./plot.js";
 import * as colorhist from "./colorhist.js";
@@ -22,8 +23,8 @@ export function install(ctx) {
     colorOf: null, worst: [], offered: [], note: (ref && ref.note) || null, panel: null, load: null, pendingRange: null });
   if (!ref || !ref.quantities || !ref.quantities.length) return;
   C.offered = ref.quantities.map((q) => q.key);
-  const ctl = ctx.d.opacity.closest(".lp-controls"), l = el("label", {}, ctl);
-  l.append("Colour by ");
+  const l = el("label", { class: "lp-tool lp-select", title: "Colour the points by their label or a quality measure" }, ctx.d.groups.color);
+  l.appendChild(icon("color"));
   const sel = el("select", { "data-testid": "lp-colorby", "aria-label": "Colour the points by" }, l);
   el("option", { value: "label", text: "label" }, sel);
   for (const q of ref.quantities) el("option", { value: q.key, text: q.name }, sel);
@@ -35,7 +36,7 @@ export function install(ctx) {
 
 function buildPanel(ctx, ref) {
   const box = el("div", { class: "lp-colorpanel", "data-testid": "lp-colorpanel", hidden: "" });
-  ctx.root.insertBefore(box, ctx.d.stage);
+  ctx.d.body.after(box); // under the plot
   const p = { box, apply: () => apply(ctx) };
   p.note = el("div", { class: "lp-colornote", "data-testid": "lp-quality-note", text: ref.note || "" }, box);
   p.note.hidden = !ref.note;

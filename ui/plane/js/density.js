@@ -5,14 +5,14 @@
 // evenly spaced from 10% to 90% of the log maximum, traced by marching squares. Recomputed each frame of
 // a pan or zoom (about 60,000 points binned: a few ms).
 import { el, fitCanvas } from "./dom.js";
+import { toggle } from "./toolbar.js";
 import { area, visible } from "./hit.js";
 
 const CELL = 8, LEVELS = 7;
 
 export function install(ctx) {
-  const { d } = ctx, ctl = d.opacity.closest(".lp-controls"), l = el("label", {}, ctl);
-  const box = el("input", { type: "checkbox", "data-testid": "lp-contours-toggle" }, l);
-  l.append(" Density");
+  const { d } = ctx;
+  const box = toggle(d.groups.layers, { testid: "lp-contours-toggle", label: "Density", name: "density", title: "Density: contour lines of where the digits crowd" });
   const c = el("canvas", { class: "lp-contours", "data-testid": "lp-contours" });
   d.stage.insertBefore(c, d.overlay);
   const redraw = () => draw(ctx, c, box.checked);

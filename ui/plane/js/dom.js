@@ -1,5 +1,6 @@
-// The DOM: the bar (preview, coordinates, controls), the stage (map canvas, plot, overlay canvas), the
-// interpolation panel and the message line; and the small helpers that draw digits and save canvases.
+// The DOM: the toolbar (toolbar.js fills it), the body (the stage: map canvas, plot, overlay canvas; and beside
+// it the aside: the decoded digit, large, and the coordinates), the rows under the plot (features add
+// theirs after the stage's body), the interpolation panel and the message line; and the small helpers that draw digits and save canvases.
 // Every data-testid here is read by tests/e2e or bench/: keep them.
 
 export function el(tag, attrs = {}, parent = null) {
@@ -44,23 +45,18 @@ export function download(canvas, name) {
 export function buildDom(root) {
   root.innerHTML = "";
   const d = {};
-  const bar = el("div", { class: "lp-bar" }, root);
+  d.toolbar = el("div", { class: "lp-toolbar" }, root); // its groups and controls: toolbar.js
+  d.body = el("div", { class: "lp-body" }, root);
+  d.stage = el("div", { class: "lp-stage" }, d.body);
+  d.aside = el("div", { class: "lp-aside" }, d.body);
   // Until something is decoded the preview is a blank canvas (black on its background): show a hint there instead.
-  const slot = el("div", { class: "lp-slot" }, bar);
+  const slot = el("div", { class: "lp-slot" }, d.aside);
   d.preview = el("canvas", { class: "lp-preview", width: 28, height: 28, "data-testid": "lp-preview", hidden: "" }, slot);
   d.empty = el("div", { class: "lp-empty", "data-testid": "lp-preview-empty", text: "Point at the plane to see a digit here" }, slot);
-  const info = el("div", { class: "lp-info" }, bar);
+  const info = el("div", { class: "lp-info" }, d.aside);
   d.coords = el("div", { class: "lp-coords", "data-testid": "lp-coords", text: "Move the pointer over the plane" }, info);
   d.chosen = el("div", { class: "lp-chosen", "data-testid": "lp-chosen" }, info);
   d.link = el("div", { class: "lp-link", "data-testid": "lp-link", hidden: "" }, info);
-  const ctl = el("div", { class: "lp-controls" }, bar);
-  const lab = (text, input) => { const l = el("label", {}, ctl); l.appendChild(input); l.append(" " + text); return input; };
-  d.mapToggle = lab("Decoded map", el("input", { type: "checkbox", "data-testid": "lp-map-toggle" }));
-  d.density = lab("cells", el("input", { type: "range", min: 10, max: 40, value: 20, "data-testid": "lp-density" }));
-  d.opacity = lab("points", el("input", { type: "range", min: 0, max: 100, value: 60, "data-testid": "lp-opacity" }));
-  d.mapPng = el("button", { type: "button", "data-testid": "lp-map-png", text: "Map PNG" }, ctl);
-  d.interpToggle = lab("Interpolate", el("input", { type: "checkbox", "data-testid": "lp-interp-toggle" }));
-  d.stage = el("div", { class: "lp-stage" }, root);
   d.map = el("canvas", { class: "lp-map", "data-testid": "lp-map" }, d.stage);
   d.plot = el("div", { class: "lp-plot", "data-testid": "lp-plot" }, d.stage);
   d.overlay = el("canvas", { class: "lp-overlay" }, d.stage);

@@ -6,6 +6,7 @@
 // SVG with the decoded map and the other layers as embedded images, the class labels as <text>, and,
 // when the points are coloured by a measure, its colourbar as a vector gradient with <text> ends.
 import { el } from "./dom.js";
+import { tool } from "./toolbar.js";
 import { drawOverlay } from "./overlays.js";
 import { PALETTE } from "./palette.js";
 import { VIRIDIS, fmt } from "./colorscale.js";
@@ -14,9 +15,9 @@ const SCALE = 2, BAR = 44; // the PNG's scale; the SVG's strip under the plot fo
 const NS = "http://www.w3.org/2000/svg";
 
 export function install(ctx) {
-  const ctl = ctx.d.opacity.closest(".lp-controls");
-  const png = el("button", { type: "button", "data-testid": "lp-export-png", text: "Export PNG", title: "Save the plane as shown, every layer, at twice the screen's resolution" }, ctl);
-  const svg = el("button", { type: "button", "data-testid": "lp-export-svg", text: "Export SVG", title: "Save the plane as an SVG figure: axes, legend, labels and colourbar as text" }, ctl);
+  const g = ctx.d.groups.share;
+  const png = tool(g, { testid: "lp-export-png", label: "Export PNG", name: "save", text: "PNG", title: "Export PNG: the plane as shown, every layer, at twice the screen's resolution" });
+  const svg = tool(g, { testid: "lp-export-svg", label: "Export SVG", name: "save", text: "SVG", title: "Export SVG: axes, legend, labels and colourbar as text" });
   png.onclick = () => exportPng(ctx).catch((e) => report(ctx, e));
   svg.onclick = () => exportSvg(ctx).catch((e) => report(ctx, e));
 }

@@ -18,7 +18,7 @@ export function install(ctx) {
   paintPoints(ctx, c, a);
   note.style.left = a.left + 6 + "px";
   note.style.top = a.top + 6 + "px";
-  S.paintArea = { left: a.left, top: a.top, w: a.w, h: a.h };
+  S.paintArea = { left: a.left, top: a.top, w: a.w, h: a.h, view: a.view };
   S.stats.paintMs = performance.now() - t0;
   S.stats.paintedAt = performance.now();
   d.plot.setAttribute("data-painted", "1");
@@ -48,17 +48,17 @@ function layout(ctx, c) {
 function toData(ctx, a, c, e) {
   const r = c.getBoundingClientRect(), px = e.clientX - r.left - a.left, py = e.clientY - r.top - a.top;
   if (px < 0 || py < 0 || px > a.w || py > a.h) return null;
-  const [[x0, x1], [y0, y1]] = ctx.view0;
+  const [[x0, x1], [y0, y1]] = a.view;
   return [x0 + (px / a.w) * (x1 - x0), y1 - (py / a.h) * (y1 - y0)];
 }
 
 // Every point, in Plotly's order, as an antialiased disc POINT_SIZE CSS pixels across at the points'
 // opacity, written straight into the canvas's pixels (60,000 points in a few milliseconds).
 function paintPoints(ctx, c, a) {
-  const { P, view0 } = ctx, { dpr } = a, g = c.getContext("2d");
+  const { P } = ctx, { dpr, view } = a, g = c.getContext("2d");
   const dot = disc(POINT_SIZE * dpr);
   const alpha = +ctx.d.opacity.value / 100, rgb = PALETTE.map((h) => [1, 3, 5].map((k) => parseInt(h.slice(k, k + 2), 16)));
-  const [[x0, x1], [y0, y1]] = view0, kx = (a.w * dpr) / (x1 - x0), ky = (a.h * dpr) / (y1 - y0);
+  const [[x0, x1], [y0, y1]] = view, kx = (a.w * dpr) / (x1 - x0), ky = (a.h * dpr) / (y1 - y0);
   const L = Math.round(a.left * dpr), T = Math.round(a.top * dpr), R = Math.round((a.left + a.w) * dpr), B = Math.round((a.top + a.h) * dpr);
   const img = g.createImageData(Math.max(1, R - L), Math.max(1, B - T)), px = img.data, W = img.width; // the axes' box only
   for (const i of drawOrder(ctx)) {

@@ -2,16 +2,13 @@
 // model/plane/density.py's peaks() puts in the payload's header ("peaks", null for an empty class),
 // not at the centroid, which for classes wrapped around a shared knot falls inside it. Drawn on the
 // overlay (they follow a pan), for the classes shown; the "Labels" option turns them off.
-import { el } from "./dom.js";
+import { toggle } from "./toolbar.js";
 import { toPx, visible } from "./hit.js";
 import { drawOverlay } from "./overlays.js";
 import { PALETTE } from "./palette.js";
 
 export function install(ctx) {
-  const ctl = ctx.d.opacity.closest(".lp-controls"), l = el("label", {}, ctl);
-  const box = el("input", { type: "checkbox", "data-testid": "lp-labels-toggle" }, l);
-  box.checked = true;
-  l.append(" Labels");
+  const box = toggle(ctx.d.groups.layers, { testid: "lp-labels-toggle", label: "Labels", name: "labels", checked: true, title: "Labels: each class's name at its densest spot" });
   box.onchange = () => drawOverlay(ctx);
   ctx.S.labels = []; // [class, x, y] in CSS pixels of the plot, as last drawn (the test view's labels)
   ctx.on("draw", (g, a) => draw(ctx, g, a, box.checked));

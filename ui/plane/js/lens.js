@@ -5,15 +5,15 @@
 // so the digit decoded under the pointer and what a click picks are the TRUE (z1, z2) there: the
 // lens only draws, hit testing is the plot's own. The plot's data-lens attribute counts the points drawn.
 import { el, fitCanvas } from "./dom.js";
+import { toggle } from "./toolbar.js";
 import { area, toPx, visible } from "./hit.js";
 import { PALETTE } from "./palette.js";
 
 const R = 90, M = 3;
 
 export function install(ctx) {
-  const { d } = ctx, ctl = d.opacity.closest(".lp-controls"), l = el("label", {}, ctl);
-  const box = el("input", { type: "checkbox", "data-testid": "lp-lens-toggle" }, l);
-  l.append(" Lens");
+  const { d } = ctx;
+  const box = toggle(d.groups.layers, { testid: "lp-lens-toggle", label: "Lens", name: "lens", title: "Lens: magnify the points under the pointer" });
   const c = el("canvas", { class: "lp-lens", "data-testid": "lp-lens" }, d.stage); // above the overlay
   const L = { on: () => box.checked, at: null };
   box.onchange = () => draw(ctx, c, L);

@@ -41,6 +41,7 @@
 import { loadPayload, parsePayload, payloadSig } from "./payload.js";
 import { makeDecoder } from "./decoder.js";
 import { buildDom, el } from "./dom.js";
+import { buildToolbar } from "./toolbar.js";
 import { createState, fail, initState } from "./state.js";
 import { makeContext } from "./context.js";
 import { drawPlot, openingView, preloadPlotly } from "./plot.js";
@@ -112,6 +113,7 @@ function release(host, inst) {
 function start(inst, P, channel) {
   const { S, root } = inst, dec = makeDecoder(P.layers), d = buildDom(root);
   initState(S, P, dec, d);
+  buildToolbar(d, channel || P.channel || "live_plane");
   const ctx = makeContext({ S, P, dec, d, root, channel: channel || P.channel || "live_plane", state: inst.state, calls: inst.calls });
   inst.ctx = ctx;
   d.plot.setAttribute("data-channel", ctx.channel);

@@ -105,21 +105,24 @@ export function openingView(ctx) {
   S.link = S.linked ? st0.link : null;
 }
 
-// The plot's size for a plot W pixels wide: its height H; its bottom margin b, room for the legend
-// LEGEND_GAP pixels under the plot area in as many rows as Plotly will wrap it into, plus the 8 px
-// Plotly pads it with (so Plotly never widens the margin itself, which would move the points from
-// where firstpaint.js drew them); and the legend's y (paper units: negative, under the plot area).
+// The plot's size for a plot W pixels wide: its height H (the stage's, which plane.css sizes to the
+// window, not to the data); its right margin r (room for the decoded digit beside the plot on a wide
+// plane, dom.js's aside); its bottom margin b, room for the legend LEGEND_GAP pixels under the plot area
+// in as many rows as Plotly will wrap it into, plus the 8 px Plotly pads it with (so Plotly never widens
+// the margin itself, which would move the points from where firstpaint.js drew them); and the legend's
+// y (paper units: negative, under the plot area).
 const LEGEND_GAP = 24, LEGEND_FONT = 11, LEGEND_PAD = Math.min(12, ...Object.values(MARGIN));
+export const ASIDE_W = 132, WIDE = 640; // the aside's width beside a plot at least WIDE pixels wide (plane.css agrees)
 function sizeFor(ctx, W) {
-  const v0 = ctx.view0, aspect = ctx.S.linked ? 0.85 : (v0[1][1] - v0[1][0]) / (v0[0][1] - v0[0][0]);
-  const b = Math.max(MARGIN.b, LEGEND_GAP + legendHeight(ctx.classes, W - MARGIN.l - MARGIN.r) + LEGEND_PAD);
-  const H = Math.round(Math.min(Math.max((W - 50) * aspect, 240), 640)) + b;
-  return { H, b, legendY: -LEGEND_GAP / (H - MARGIN.t - b) };
+  const r = W >= WIDE ? ASIDE_W : MARGIN.r;
+  const b = Math.max(MARGIN.b, LEGEND_GAP + legendHeight(ctx.classes, W - MARGIN.l - r) + LEGEND_PAD);
+  const H = Math.max(ctx.d.stage.clientHeight || 0, 240 + b);
+  return { H, b, r, legendY: -LEGEND_GAP / (H - MARGIN.t - b) };
 }
 
 export function sizeLayout(ctx, W) {
   const s = sizeFor(ctx, W);
-  return { height: s.H, "margin.b": s.b, "legend.y": s.legendY };
+  return { height: s.H, "margin.b": s.b, "margin.r": s.r, "legend.y": s.legendY };
 }
 
 // The height of a horizontal legend of these names in maxW pixels, laid out as Plotly does: items of
@@ -137,13 +140,13 @@ function legendHeight(names, maxW) {
 }
 
 function makeLayout(ctx) {
-  const v0 = ctx.view0, linked = ctx.S.linked, size = sizeFor(ctx, ctx.d.stage.clientWidth || 600);
+  const linked = ctx.S.linked, W = ctx.d.stage.clientWidth || 600, size = sizeFor(ctx, W), view = plotArea(ctx, W).view;
   const layout = {
-    height: size.H, margin: { ...MARGIN, b: size.b }, hovermode: false, dragmode: "pan",
+    height: size.H, margin: { ...MARGIN, b: size.b, r: size.r }, hovermode: false, dragmode: "pan",
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", uirevision: "plane", showlegend: true,
     legend: { orientation: "h", x: 0, y: size.legendY, yanchor: "top", itemsizing: "constant", font: { size: LEGEND_FONT } },
-    xaxis: { range: v0[0].slice(), constrain: "domain", zeroline: false, title: { text: "z1", standoff: 2 } },
-    yaxis: { range: v0[1].slice(), constrain: "domain", zeroline: false, title: { text: "z2", standoff: 2 },
+    xaxis: { range: view[0].slice(), constrain: "range", zeroline: false, title: { text: "z1", standoff: 2 } },
+    yaxis: { range: view[1].slice(), constrain: "range", zeroline: false, title: { text: "z2", standoff: 2 },
       ...(linked ? {} : { scaleanchor: "x", scaleratio: 1 }) },
   };
   return layout;
@@ -153,17 +156,18 @@ const makeConfig = () => ({ scrollZoom: true, displaylogo: false, responsive: tr
   modeBarButtonsToRemove: ["toImage", "resetScale2d", "sendDataToCloud"] }); // select2d, lasso2d: selection.js
 
 // The plot area (CSS pixels in the plot's div) Plotly will draw for a plot `W` pixels wide: its
-// height H, and the axes' box {left, top, w, h} for the opening view (equal units shrink one axis's
-// box about its centre, as Plotly's constrain: "domain" does). firstpaint.js draws into it.
+// height H, the axes' box {left, top, w, h} (the whole box between the margins) and the view shown
+// in it: the opening view widened about its centre along one axis so both have equal units (as
+// Plotly's constrain: "range" does; linked planes keep theirs). firstpaint.js draws into it.
 export function plotArea(ctx, W) {
-  const { H, b } = sizeFor(ctx, W), [[x0, x1], [y0, y1]] = ctx.view0;
-  let left = MARGIN.l, top = MARGIN.t, w = W - MARGIN.l - MARGIN.r, h = H - MARGIN.t - b;
-  if (!ctx.S.linked) {
-    const k = Math.min(w / (x1 - x0), h / (y1 - y0));
-    left += (w - k * (x1 - x0)) / 2; top += (h - k * (y1 - y0)) / 2;
-    w = k * (x1 - x0); h = k * (y1 - y0);
-  }
-  return { W, H, left, top, w, h };
+  const { H, b, r } = sizeFor(ctx, W), left = MARGIN.l, top = MARGIN.t, w = W - MARGIN.l - r, h = H - MARGIN.t - b;
+  return { W, H, left, top, w, h, view: ctx.S.linked ? ctx.view0 : equalUnits(ctx.view0, w, h) };
+}
+
+// [[x0, x1], [y0, y1]] widened about its centre so that a w x h pixel box shows both at one scale.
+export function equalUnits([[x0, x1], [y0, y1]], w, h) {
+  const k = Math.max((x1 - x0) / w, (y1 - y0) / h), cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+  return [[cx - (k * w) / 2, cx + (k * w) / 2], [cy - (k * h) / 2, cy + (k * h) / 2]];
 }
 
 // Draw the plot (asynchronously: plotly.js runs after the first paint has shown), then wire it and
@@ -193,10 +197,11 @@ function wire(ctx, Plotly, gd) {
   });
   gd.on("plotly_afterplot", () => { ctx.emit("afterplot"); drawOverlay(ctx); });
   d.opacity.oninput = () => Plotly.restyle(gd, { "marker.opacity": +d.opacity.value / 100 }, gd.data.map((_, k) => k));
+  d.pointSize.oninput = () => Plotly.restyle(gd, { "marker.size": +d.pointSize.value }, [ctx.classes.length]); // the points trace
   gd.on("plotly_restyle", (e) => { if (e && e[0] && "visible" in e[0]) showClasses(ctx, Plotly, gd); });
-  S.ro = new ResizeObserver(() => {
-    const w = d.stage.clientWidth;
-    if (w && Math.abs(w - (S.lastW || 0)) > 2) { S.lastW = w; Plotly.relayout(gd, sizeLayout(ctx, w)); }
+  S.ro = new ResizeObserver(() => { // the stage follows the window: its width and its height
+    const w = d.stage.clientWidth, h = d.stage.clientHeight, key = w * 100000 + h;
+    if (w && h && Math.abs(key - (S.lastW || 0)) > 2) { S.lastW = key; Plotly.relayout(gd, sizeLayout(ctx, w)); }
   });
   S.ro.observe(d.stage);
   ctx.emit("ready", Plotly, gd);

@@ -1,11 +1,13 @@
-// Feature: Replay training (Explore, Compare). With the state's `replay` on, a row above the plot holds
-// Play/Pause, a speed, an epoch scrubber, Trails and a small loss curve; the model's test sample
+// Feature: Replay training (Explore, Compare). With the state's `replay` on, a timeline under the plot holds
+// Play/Pause, a speed, the epoch scrubber with the loss curve drawn along it, and Trails; the toolbar's
+// Replay button shows or hides it; the model's test sample
 // (history.js) moves between the training's snapshots in the browser, on a canvas of its own
 // (replay_plot.js), with no server call. While it replays, the training digits' traces are hidden; at the end (or "Done") they
 // come back: the plane is the model's real plane again. The plot carries data-replay ("off", "playing",
 // "paused") and data-replay-epoch (the epoch shown; the last one when off). Linked planes (Compare)
 // follow each other through a window "lp-replay" event {link, from, t|null, playing}, epoch for epoch.
 import { el } from "./dom.js";
+import { tool } from "./toolbar.js";
 import { epochAt, positionAt, readHistory } from "./history.js";
 import { enter, leave, render } from "./replay_plot.js";
 import { drawLoss, makeLoss } from "./replay_loss.js";
@@ -17,15 +19,21 @@ export function install(ctx) {
   // frames: the rAF times of the frames played; ms: each render's cost (bench/replay_fps.py reads both)
   const R = { H, p: H ? H.S - 1 : 0, on: false, playing: false, raf: 0, frames: [], ms: [] };
   ctx.S.replay = R; // the test view reports it (bench/replay_fps.py: frames and ms)
-  R.row = el("div", { class: "lp-replay", "data-testid": "lp-replay", hidden: "" });
-  ctx.root.insertBefore(R.row, ctx.d.stage);
+  R.row = el("div", { class: "lp-replay", role: "group", "aria-label": "Replay training timeline", "data-testid": "lp-replay", hidden: "" });
+  ctx.d.body.after(R.row); // under the plot
+  const shown = tool(ctx.d.groups.replay, { testid: "lp-replay-toggle", label: "Replay training", name: "replay",
+    title: "Replay training: show or hide the timeline under the plot", attrs: { "aria-pressed": "true", hidden: "" } });
+  shown.onclick = () => { const on = shown.getAttribute("aria-pressed") !== "true"; shown.setAttribute("aria-pressed", String(on)); R.row.hidden = !on; };
   if (!H) {
     el("span", { "data-testid": "lp-replay-none", text: "Replay training: this model was saved without its "
       + "training history (it was trained before histories were kept), so there is nothing to replay." }, R.row);
   } else {
     buildControls(ctx, R);
   }
-  ctx.on("state", (st) => { R.row.hidden = !(st && st.replay); });
+  ctx.on("state", (st) => {
+    shown.hidden = !(st && st.replay);
+    R.row.hidden = shown.hidden || shown.getAttribute("aria-pressed") !== "true";
+  });
   ctx.on("ready", () => mark(ctx, R));
   const redraw = () => R.on && render(ctx, R, R.trails.checked); // follow a pan or zoom
   for (const ev of ["relayouting", "relayout", "afterplot"]) ctx.on(ev, redraw);
@@ -37,17 +45,18 @@ export function install(ctx) {
 function buildControls(ctx, R) {
   const H = R.H, row = R.row;
   R.play = el("button", { type: "button", "data-testid": "lp-replay-play", text: "▶ Replay training" }, row);
-  R.speed = el("select", { "data-testid": "lp-replay-speed", title: "replay speed" }, row);
+  R.speed = el("select", { "data-testid": "lp-replay-speed", title: "replay speed", "aria-label": "Replay speed" }, row);
   for (const s of [0.5, 1, 2, 4]) el("option", { value: s, text: s + "×" }, R.speed);
   R.speed.value = "1";
+  const track = el("div", { class: "lp-track" }, row); // the loss curve along the scrubber, epoch for epoch
+  R.loss = makeLoss(track, H);
   R.scrub = el("input", { type: "range", min: 0, max: H.S - 1, step: 0.01, value: H.S - 1,
-    "data-testid": "lp-replay-scrub", "aria-label": "epoch" }, row);
+    "data-testid": "lp-replay-scrub", "aria-label": "epoch" }, track);
   R.label = el("span", { class: "lp-replay-label", "data-testid": "lp-replay-label" }, row);
   const tl = el("label", {}, row);
   R.trails = el("input", { type: "checkbox", "data-testid": "lp-replay-trails" }, tl);
   tl.append(" Trails");
   R.done = el("button", { type: "button", "data-testid": "lp-replay-done", text: "Done", hidden: "" }, row);
-  R.loss = makeLoss(row, H);
   R.play.onclick = () => (R.playing ? pause(ctx, R) : play(ctx, R));
   R.scrub.oninput = () => { halt(R); show(ctx, R, +R.scrub.value, true); };
   R.trails.onchange = () => R.on && render(ctx, R, R.trails.checked);

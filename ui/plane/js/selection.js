@@ -9,21 +9,20 @@
 // Linked planes (Compare) get Python's mask as well (answer.mask: base64, a bit per training digit,
 // model/plane/selection.pack): both planes then highlight exactly those digits, wherever they drew the
 // shape, and outline only their own shapes (as plain layout shapes, which Plotly does not select with).
-import { el } from "./dom.js";
+import { tool } from "./toolbar.js";
 import { visible } from "./hit.js";
 
-const MODES = [["pan", "Pan"], ["select", "Box"], ["lasso", "Lasso"]];
+const MODES = [["pan", "Pan", "pan", "Drag to pan"], ["select", "Box", "box", "Drag to select a box"], ["lasso", "Lasso", "lasso", "Drag to draw a lasso"]];
 
 export function install(ctx) {
   const sel = { shift: false, applying: false, buttons: {} };
-  const row = el("div", { class: "lp-drag", role: "group", "aria-label": "Drag to", "data-testid": "lp-drag" });
-  row.append("Drag to: ");
-  for (const [mode, label] of MODES) {
-    const b = el("button", { type: "button", "data-testid": "lp-drag-" + mode, "aria-pressed": String(mode === "pan"), text: label }, row);
+  const row = ctx.d.groups.drag; // the toolbar's "What a drag does" group
+  row.setAttribute("data-testid", "lp-drag");
+  for (const [mode, label, name, title] of MODES) {
+    const b = tool(row, { testid: "lp-drag-" + mode, label, name, title, attrs: { "aria-pressed": String(mode === "pan") } });
     b.onclick = () => ctx.S.gd && ctx.S.Plotly.relayout(ctx.S.gd, { dragmode: mode });
     sel.buttons[mode] = b;
   }
-  ctx.d.stage.parentNode.insertBefore(row, ctx.d.stage);
   ctx.plot.setAttribute("data-selected", "0");
   const onDown = (e) => { sel.shift = !!e.shiftKey; }; // Plotly adds to its selection with Shift held: so does Python
   document.addEventListener("pointerdown", onDown, { capture: true, passive: true });

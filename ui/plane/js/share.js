@@ -6,19 +6,21 @@
 // applied here once the plot is drawn. The link is copied to the clipboard and shown, selected, in a
 // box beside the button (where the clipboard is refused, copy it from there).
 import { el } from "./dom.js";
+import { tool } from "./toolbar.js";
 import { area } from "./hit.js";
 
 export const LAYERS = { map: "lp-map-toggle", density: "lp-contours-toggle", labels: "lp-labels-toggle", lens: "lp-lens-toggle" };
 
 export function install(ctx) {
   if (!ctx.state.share) return; // only a page whose URL holds its view (Explore) offers the link
-  const ctl = ctx.d.opacity.closest(".lp-controls");
-  const btn = el("button", { type: "button", "data-testid": "lp-copy-link", text: "Copy link",
-    title: "Copy a link to this view: model, zoom, chosen point, selection, layers, colouring and replay" }, ctl);
+  const ctl = ctx.d.groups.share;
+  const btn = tool(ctl, { testid: "lp-copy-link", label: "Copy link", name: "link",
+    title: "Copy a link to this view: model, zoom, chosen point, selection, layers, colouring and replay" });
+  ctl.prepend(btn); // first in Share and export
   const out = el("input", { type: "text", readonly: "", class: "lp-share-url", "data-testid": "lp-share-url", "aria-label": "Link to this view", hidden: "" }, ctl);
   btn.onclick = () => {
     out.value = link(ctx); out.hidden = false; out.select();
-    const done = (ok) => { btn.textContent = ok ? "Link copied" : "Copy link (select the box to copy)"; };
+    const done = (ok) => { btn.title = ok ? "Link copied" : "Copy link (select the box to copy)"; };
     (navigator.clipboard ? navigator.clipboard.writeText(out.value) : Promise.reject(new Error("no clipboard"))).then(() => done(true), () => done(false));
   };
   let restored = false;

@@ -26,7 +26,7 @@
  * @property {?Object} d           the DOM (dom.js's buildDom)
  * @property {?Object} Plotly      plotly.js, and gd the plot's graph div, once drawn (null before)
  * @property {?HTMLElement} gd
- * @property {?ResizeObserver} ro  plot.js's size follower;  lastW: the width it last laid out for
+ * @property {?ResizeObserver} ro  plot.js's size follower;  lastW: the size (w * 1e5 + h) it last laid out for
  * @property {number} lastW
  * @property {?Object} committed   the chosen point {z1, z2, index|null};  neigh: its 8 nearest digits' indices
  * @property {number[]} neigh
@@ -42,7 +42,7 @@
  * @property {?Uint32Array} order  the points' drawing order;  pointIndex / pointColors: the points trace's
  * @property {?Uint32Array} pointIndex
  * @property {?string[]} pointColors
- * @property {?Object} paintArea   the axes' box firstpaint.js drew in {left, top, w, h}
+ * @property {?Object} paintArea   the axes' box firstpaint.js drew in {left, top, w, h, view}
  * @property {?Object} mapView     the data ranges the decoded map was drawn for (map.js)
  * @property {?Object} thumbs      thumbnails.js's state {cache, drawn, want, source, tiles, canvas, ...}
  * @property {?Object} replay      replay.js's state {H, p, on, playing, frames, ms, shown, ...}

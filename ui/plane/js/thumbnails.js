@@ -24,7 +24,7 @@ export function install(ctx) {
   T.canvas = el("canvas", { class: "lp-thumbs", "data-testid": "lp-thumbs" });
   d.stage.insertBefore(T.canvas, d.overlay);
   T.caption = el("div", { class: "lp-thumbs-caption", "data-testid": "lp-thumbs-caption", hidden: "" });
-  d.stage.after(T.caption);
+  d.body.after(T.caption);
   ctx.on("dispose", () => { clearTimeout(T.slice); if (T.tiles) dispose(T.tiles); });
   ctx.on("ready", () => update(ctx, T));
   ctx.on("state", () => update(ctx, T));

@@ -14,7 +14,7 @@ export function install(ctx) {
   const U = { sigma: null, samples: [], draws: 0 };
   ctx.S.uncertainty = U;
   U.row = el("div", { class: "lp-sigma", "data-testid": "lp-sigma", hidden: "" });
-  ctx.d.stage.after(U.row);
+  ctx.d.body.after(U.row);
   U.button = el("button", { type: "button", "data-testid": "lp-resample", text: "Resample" }, U.row);
   U.strip = el("canvas", { class: "lp-strip", width: 28 * K, height: 28, "data-testid": "lp-samples" }, U.row);
   el("span", { class: "lp-sigma-note", text: "samples z ~ N(μ, σ²) around your digit, decoded here" }, U.row);

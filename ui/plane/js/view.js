@@ -31,14 +31,15 @@ function freeze(v) {
 const copy = (v) => (v == null ? null : JSON.parse(JSON.stringify(v)));
 
 // The plot area {left, top, w, h} (CSS pixels in the plot's div) and its data ranges {x, y}: Plotly's
-// once drawn, else firstpaint.js's (the opening view).
+// once drawn, else firstpaint.js's (the opening view, at equal units).
 function frame(ctx) {
   const S = ctx.S;
   if (S.gd) {
     const a = area(ctx);
     return { area: { left: a.left, top: a.top, w: a.w, h: a.h }, range: { x: a.xa.range.slice(), y: a.ya.range.slice() } };
   }
-  return { area: copy(S.paintArea), range: ctx.view0 ? { x: ctx.view0[0].slice(), y: ctx.view0[1].slice() } : null };
+  const a = S.paintArea, v = a ? a.view : ctx.view0;
+  return { area: a ? { left: a.left, top: a.top, w: a.w, h: a.h } : null, range: v ? { x: v[0].slice(), y: v[1].slice() } : null };
 }
 
 // Page pixels [x, y] of data point (z1, z2) in the plane as shown now.

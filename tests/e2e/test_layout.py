@@ -1,0 +1,111 @@
+"""A plane-first Explore: the live plane's plot fills most of the window, with equal units, at desktop and phone sizes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.app_utils import assert_no_exception, wait_for_app
+from tests.e2e.plane_view import view
+
+pytestmark = pytest.mark.e2e
+
+PLOT = '[data-testid="lp-plot"][data-channel="explore_plane"]'
+
+# The plot's bounding box clipped to the window, at scroll 0 (nothing needs scrolling to be seen).
+CLIPPED = """(sel) => {
+    const r = document.querySelector(sel).getBoundingClientRect(), W = innerWidth, H = innerHeight;
+    const w = Math.max(0, Math.min(r.right, W) - Math.max(r.left, 0));
+    const h = Math.max(0, Math.min(r.bottom, H) - Math.max(r.top, 0));
+    return {w, h, left: r.left, top: r.top, width: r.width, height: r.height, W, H,
+            scrollY: document.scrollingElement.scrollTop, scrollW: document.scrollingElement.scrollWidth};
+}"""
+
+
+def open_explore(pg, url: str) -> dict:
+    """Open Explore, wait for the plane to be drawn, and return the plot's box clipped to the window."""
+    pg.goto(url + "/")
+    wait_for_app(pg)
+    pg.wait_for_selector(PLOT + '[data-drawn="1"]', timeout=180_000)
+    wait_for_app(pg)
+    assert_no_exception(pg, "explore")
+    pg.evaluate("() => document.scrollingElement.scrollTo(0, 0)")
+    # the plot follows the window's size once Streamlit has laid out the page: wait until it stops changing
+    pg.wait_for_function(
+        f"""() => {{ const r = document.querySelector('{PLOT}').getBoundingClientRect(), k = r.width + 'x' + r.height;
+            const same = window.__lpBox === k; window.__lpBox = k; return same; }}""",
+        polling=500,
+        timeout=30_000,
+    )
+    return pg.evaluate(CLIPPED, PLOT)
+
+
+def equal_units(pg) -> tuple[float, float]:
+    """(data units per pixel along x, along y), read from the plane's test view."""
+    v = view(pg, "explore_plane")
+    (x0, x1), (y0, y1) = v["range"]["x"], v["range"]["y"]
+    return (x1 - x0) / v["area"]["w"], (y1 - y0) / v["area"]["h"]
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1280, 720), (1920, 1080)])
+def test_the_plot_fills_most_of_a_desktop_window(browser, live_url, size):
+    """At 1440x900, 1280x720 and 1920x1080 the plot's box in view takes >= 55 % of the window, with equal units."""
+    W, H = size
+    context = browser.new_context(viewport={"width": W, "height": H})
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    try:
+        box = open_explore(pg, live_url)
+        assert box["w"] * box["h"] >= 0.55 * W * H, box
+        assert box["top"] >= 0 and box["top"] + box["height"] <= H, box  # the whole plot, no scrolling needed
+        ux, uy = equal_units(pg)
+        assert abs(ux / uy - 1) <= 0.02, (ux, uy)
+        # the plot area fills the plot: equal units come from the ranges, not from a shrunken box
+        a = view(pg, "explore_plane")["area"]
+        assert a["w"] >= 0.8 * box["width"] and a["h"] >= 0.6 * box["height"], (a, box)
+    finally:
+        context.close()
+
+
+def test_the_plot_fills_a_phone_screen(browser, live_url):
+    """On a 390x844 touch phone the plot is full width, >= 55 % of the screen's height, with no sideways scroll."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    try:
+        box = open_explore(pg, live_url)
+        pg.locator(PLOT).scroll_into_view_if_needed()
+        r = pg.evaluate(CLIPPED, PLOT)
+        assert r["width"] >= 0.9 * 390 and r["left"] >= 0 and r["left"] + r["width"] <= 390, r
+        assert r["height"] >= 0.55 * 844 and r["h"] >= 0.55 * 844, r
+        assert box["scrollW"] <= 390 and r["scrollW"] <= 390, r
+        ux, uy = equal_units(pg)
+        assert abs(ux / uy - 1) <= 0.02, (ux, uy)
+    finally:
+        context.close()
+
+
+def test_one_toolbar_with_named_groups_and_a_settings_popover(page, live_url):
+    """The plane's toolbar: named groups, every control named, and the settings popover opened by keyboard."""
+    open_explore(page, live_url)
+    bar = page.get_by_role("toolbar", name="Plane tools")
+    groups = bar.get_by_role("group").evaluate_all("gs => gs.map((g) => g.getAttribute('aria-label'))")
+    for name in ("What a drag does", "Layers", "Colour by", "Share and export", "View"):
+        assert name in groups, groups
+    unnamed = bar.evaluate(
+        """b => [...b.querySelectorAll('button, input, select')].filter((e) => !(e.getAttribute('aria-label')
+            || (e.labels && e.labels[0] && e.labels[0].textContent.trim()))).map((e) => e.outerHTML.slice(0, 80))"""
+    )
+    assert unnamed == [], unnamed
+    layers = bar.get_by_role("group", name="Layers")
+    for name in ("Decoded map", "Density", "Labels", "Lens"):
+        assert layers.get_by_role("checkbox", name=name).count() == 1, name
+    settings = bar.get_by_role("button", name="Settings")
+    settings.focus()
+    page.keyboard.press("Enter")
+    panel = page.get_by_role("dialog", name="Settings")
+    panel.wait_for()
+    for name in ("Map resolution", "Point size", "Point opacity"):
+        assert panel.get_by_role("slider", name=name).is_visible(), name
+    assert settings.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Escape")
+    panel.wait_for(state="hidden")
