@@ -65,6 +65,28 @@ def folders(tmp: Path, n: int, x, y, test, z, quality) -> Path:
     return model
 
 
+def cold(browser, url: str, limit_s: float = 420) -> dict:
+    """The first page load (the server loads model and set): seconds to the plane drawn, or what stopped it."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    t0 = time.perf_counter()
+    page.goto(url + "/")
+    outcome = "timeout"
+    while time.perf_counter() - t0 < limit_s:
+        got = page.evaluate("""() => { const p = document.querySelector('[data-testid="lp-plot"]'),
+            v = window.latentPlane && window.latentPlane.view('explore_plane');
+            return v && v.failed ? 'failed: ' + v.failed : p && p.getAttribute('data-drawn') === '1' ? 'drawn' : null; }""")
+        if got:
+            outcome = got
+            break
+        time.sleep(0.5)
+    out = {"cold_outcome": outcome, "cold_s": time.perf_counter() - t0}
+    if outcome != "drawn":
+        out["page_text"] = page.inner_text("body")[-600:]
+    ctx.close()
+    return out
+
+
 def memory_mb(pid: int) -> dict:
     got = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
     return {k: int(got[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM")}
@@ -119,21 +141,22 @@ def main() -> None:
                        "LATENT_EXPLORER_DATASETS": str(tmp / "datasets"), "LATENT_EXPLORER_MODELS": str(tmp / "library")}  # fmt: skip
                 proc, url = start_streamlit(env, timeout=180)
                 try:
-                    t0 = time.perf_counter()
-                    ctx, _, _ = lp.open_explore(browser, url, live=True)  # cold: the server loads model and set
-                    ctx.close()
-                    row = {"points": n, "first_load_s": time.perf_counter() - t0, **measure(browser, url, args)}
+                    row = {"points": n, **cold(browser, url)}
+                    if row["cold_outcome"] == "drawn":
+                        row.update(measure(browser, url, args))
                     row["server_mb"] = memory_mb(proc.pid)
                 finally:
                     stop(proc)
                 rows.append(row)
                 load.append(os.getloadavg())
-                print(line(row), flush=True)
+                print(line(row) if "pointer" in row else row, flush=True)
+                write(OUT, {"args": vars(args), "load_avg_before_and_after_each_size": load, "rows": rows})
             browser.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     for r in rows:
-        r["ratio_to_60k"] = ratios(rows[0], r)
+        if "pointer" in r:
+            r["ratio_to_60k"] = ratios(rows[0], r)
     write(OUT, {"args": vars(args), "load_avg_before_and_after_each_size": load, "rows": rows})
 
 
