@@ -1,6 +1,6 @@
 """The plane at scale, in the browser: 60,000, 200,000 and 500,000 points in one run.
 
-    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.scale_browser [--reps 7] [--loads 3]
+    LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.scale_browser [--reps 7] [--loads 3] [--sizes 60000 ...]
 
 The set is bench/scale.py's (MNIST's training digits, then shifted and rotated copies, encoded by the
 shipped model). For each size N it stores the first N as a data set (the registry's stored form, in a
@@ -19,7 +19,6 @@ Medians (min, p90), with each median's ratio to N = 60,000 in the same run. Writ
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import tempfile
@@ -31,38 +30,15 @@ import numpy as np
 from bench import live_plane as lp
 from bench import selection_browser as sb
 from bench.scale import SIZES, encode, generate
+from bench.scale_folders import folders
 from bench.selection import write
-from model.data import checksum, load_dataset
+from model.data import load_dataset
 from model.folders import store
 from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results" / "scale_browser.json"
 TIMES = f"() => {{ const s = ({lp.LIVE})().stats; return [s.paintedAt, s.drawnAt]; }}"
-
-
-def folders(tmp: Path, n: int, x, y, test, z, quality) -> Path:
-    """A stored data set `scale<n>` and a model folder trained on it (the shipped one's weights)."""
-    name = f"scale{n}"
-    arrays = (x[:n], y[:n], *test)
-    digest = checksum(*arrays)
-    stored = dict(zip(("x_train", "y_train", "x_test", "y_test"), arrays, strict=True))
-    classes = np.array([str(k) for k in range(10)])
-    np.savez(tmp / "datasets" / f"{name}.npz", **stored, class_names=classes, name=np.array(name),
-             labelled=np.array(True), checksum=np.array(digest))  # fmt: skip
-    model = tmp / name
-    shutil.copytree(store.SHIPPED, model)
-    with np.load(store.SHIPPED / "latent.npz") as f:
-        latent = dict(f)
-    np.savez(model / "latent.npz", **{**latent, "z_train": z[:n], "y_train": y[:n]})
-    tile = np.arange(n) % len(quality["agree_train"])  # the copies inherit their originals' measures
-    np.savez_compressed(model / "quality.npz", **{**quality, "agree_train": quality["agree_train"][tile],
-                        "error_train": quality["error_train"][tile]})  # fmt: skip
-    meta = json.loads((model / "meta.json").read_text())
-    meta["config"]["dataset"] = meta["dataset"] = name
-    meta.update(data_checksum=digest, dataset_checksum=digest, class_names=classes.tolist())
-    (model / "meta.json").write_text(json.dumps(meta, indent=1))
-    return model
 
 
 def cold(browser, url: str, limit_s: float = 420) -> dict:
