@@ -11,7 +11,7 @@ copies shifted by up to 3 px and rotated by up to 15 degrees (seeded), all encod
   * memory: the peak Python allocation (tracemalloc) of building the payload and one selection, and
     the images as stored (N x 784 bytes);
 with each figure's ratio to N = 60,000 measured in the same run. The browser's side (points on screen,
-pointer decode rate, the round trip of a selection) is not measured here. Writes bench/results/scale.json.
+pointer decode rate, the round trip of a selection) is bench/scale_browser.py's. Writes bench/results/scale.json.
 """
 
 from __future__ import annotations
