@@ -10,11 +10,12 @@ import pytest
 from model.folders import store
 from model.folders.importer import import_file
 from tests.e2e.app_utils import assert_no_exception, start_streamlit, stop, wait_for_app
+from tests.e2e.plane_view import V, points, view
 from tests.test_import import keras_parts
 
-pytestmark = pytest.mark.e2e
+CH = "explore_plane"
 
-STATE = "() => window.__livePlane.explore_plane"
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +38,12 @@ def test_imported_model_explores_and_decodes_as_keras(page, imported_url, keras_
     wait_for_app(page)
     page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
     assert_no_exception(page, "explore")
-    assert page.evaluate(f"() => ({STATE})().dec.kind") == "wasm"
+    assert view(page, CH)["decoder"] == "wasm"
     encoder, ae = keras_parts(keras_files[file])
     x = (mnist[0][0][:20].reshape(20, -1) / 255).astype(np.float32)
-    z_browser = np.asarray(page.evaluate(f"() => Array.from(({STATE})().P.z.slice(0, 40))"), np.float32).reshape(20, 2)
+    z_browser = points(page, CH)[:20].astype(np.float32)
     np.testing.assert_allclose(z_browser, encoder.predict(x, verbose=0), atol=1e-4)
-    decoded = page.evaluate(f"(zs) => zs.map(([a, b]) => Array.from(({STATE})().dec.decode(a, b)))", z_browser.tolist())
+    decoded = page.evaluate(f"([ch, zs]) => zs.map(([a, b]) => ({V})(ch).decode(a, b))", [CH, z_browser.tolist()])
     np.testing.assert_allclose(np.asarray(decoded, np.float32), ae.predict(x, verbose=0).reshape(20, 784), atol=1e-4)
     assert page.get_by_test_id("lp-replay").is_hidden()
     assert page.get_by_text(f"No Replay for {name}: it was imported from a Keras file").is_visible()

@@ -103,6 +103,7 @@ function stats(S) {
 //   uncertainty {sigma, samples, draws}, stats {moves, decodes, decodeMs, hoverMs, mapMs, paintMs,
 //   paintedAt, drawnAt, relayoutAt, lastClickAt, clicks}
 //   toPage(z1, z2) -> page pixels;  colorOf(i) -> point i's CSS colour;  points() -> {z, y} (copies);
+//   decode(z1, z2) -> the 784 pixels the plane's decoder makes of a point (a copy);
 //   lit() -> the training digits the plot highlights (a selection), sorted
 //   colorBy {key, spec {key, name, lo, hi, worse}, range, inRange, worst, offered, note, loaded};
 //   drawnColors() -> [[training digit, CSS colour]] of the points trace, in drawing order
@@ -123,6 +124,7 @@ function snapshot(ctx) {
     toPage: (z1, z2) => toPage(ctx, z1, z2),
     colorOf: (i) => (Number.isInteger(i) && i >= 0 && i < P.y.length ? colorOf(ctx, i) : null),
     points: () => ({ z: Array.from(P.z), y: Array.from(P.y) }),
+    decode: (z1, z2) => Array.from(ctx.dec.decode(+z1, +z2)),
     lit: () => lit(S),
     drawnColors: () => drawnColors(S),
   });
