@@ -16,6 +16,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # index, view); tests of the still picture set LATENT_EXPLORER_LIVE=0; e2e fixtures choose per server.
 
 
+def pytest_collection_modifyitems(config, items):
+    """Grouped modules first. The suite runs in parallel workers (pytest-xdist, --dist loadgroup): a module
+    with module-scoped fixtures (a server, a trained model) is one xdist_group, so they are built once, and
+    its tests run in one worker. Handing out these long units first and the single tests after keeps every
+    worker busy to the end (tests/test_suite_layout.py checks the marks)."""
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+
+
 def have_mnist() -> bool:
     from model.data import DataError, load_dataset
 

@@ -15,6 +15,8 @@ from model.images.placement import place
 from tests.apptest_utils import plane_state
 from ui.plane.explore import NO_SIGMA_CAPTION
 
+pytestmark = pytest.mark.xdist_group("apptest_uncertainty")  # its module-scoped fixtures are built once, in one worker
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 120
 

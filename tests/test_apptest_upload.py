@@ -64,7 +64,7 @@ def mnist_png(mnist):
     return png_bytes(Image.fromarray(x_test[0])), int(y_test[0])
 
 
-pytestmark = pytest.mark.usefixtures("fresh_st_caches")
+pytestmark = [pytest.mark.usefixtures("fresh_st_caches"), pytest.mark.xdist_group("apptest_upload")]
 
 
 def test_page_offers_three_sources_and_asks_for_a_digit(shipped):

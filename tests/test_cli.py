@@ -22,6 +22,8 @@ from model.data import FASHION_DIR
 from model.folders import store
 from model.images.preprocess import preprocess_file
 
+pytestmark = pytest.mark.xdist_group("cli")  # its module-scoped fixtures are built once, in one worker
+
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH_LINE = re.compile(r"^epoch (\d+)/(\d+) loss (\d+\.\d{4}) val_loss (\d+\.\d{4})$")
 

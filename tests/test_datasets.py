@@ -13,6 +13,8 @@ from model.data import FASHION_DIR, DataError, load_dataset
 from model.datasets import bounds, registry
 from tests import dataset_sets
 
+pytestmark = pytest.mark.xdist_group("datasets")  # its module-scoped fixtures are built once, in one worker
+
 fashion = pytest.mark.skipif(not FASHION_DIR.is_dir(), reason="dataset-fashion-mnist is not installed")
 
 

@@ -12,6 +12,8 @@ from model.net.config import SEED, Config
 from model.net.fast import Codec, bce, dense_stack
 from model.net.train import fit
 
+pytestmark = pytest.mark.xdist_group("fast")  # its module-scoped fixtures are built once, in one worker
+
 TOL = 1e-5
 
 

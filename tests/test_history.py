@@ -15,6 +15,8 @@ from model.folders.store import ModelError
 from model.net import history, train
 from model.net.config import SEED
 
+pytestmark = pytest.mark.xdist_group("history")  # its module-scoped fixtures are built once, in one worker
+
 
 @pytest.fixture(scope="module")
 def tiny_data(mnist):

@@ -16,6 +16,8 @@ from model.folders.library import LibraryError
 from model.net.config import Config
 from model.net.train import fit
 
+pytestmark = pytest.mark.xdist_group("library")  # its module-scoped fixtures are built once, in one worker
+
 
 @pytest.fixture(scope="module")
 def model_dir(mnist, tmp_path_factory):

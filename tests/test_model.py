@@ -13,6 +13,8 @@ from model.net.autoencoder import build
 from model.net.config import DEFAULT, PRESETS, SEED, Config, ConfigError
 from model.net.train import fit
 
+pytestmark = pytest.mark.xdist_group("model")  # its module-scoped fixtures are built once, in one worker
+
 
 @pytest.fixture(scope="module")
 def small(mnist):

@@ -21,6 +21,8 @@ from PIL import Image, ImageDraw, features
 from model.images import preprocess as pp
 from model.images.preprocess import ImageError, preprocess
 
+pytestmark = pytest.mark.xdist_group("preprocess")  # its module-scoped fixtures are built once, in one worker
+
 # A "4": two strokes, in units of a 1 x 1 box.
 STROKES = [[(0.62, 0.05), (0.10, 0.62), (0.88, 0.62)], [(0.62, 0.05), (0.62, 0.95)]]
 

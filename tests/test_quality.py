@@ -16,6 +16,8 @@ from model.net.config import SEED
 from model.net.fast import bce
 from model.plane import quality
 
+pytestmark = pytest.mark.xdist_group("quality")  # its module-scoped fixtures are built once, in one worker
+
 SHIPPED = ("default", "seed", "vae", "fashion")
 
 

@@ -8,6 +8,8 @@ import pytest
 from model.folders import store
 from model.net import history
 
+pytestmark = pytest.mark.xdist_group("shipped_history")  # its module-scoped fixtures are built once, in one worker
+
 ASSETS = store.ROOT / "assets" / "models"
 SHIPPED = ("default", "seed", "vae", "fashion")
 

@@ -10,6 +10,8 @@ from model.folders import store
 from model.net.fast import bce
 from model.plane.metrics import knn_accuracy
 
+pytestmark = pytest.mark.xdist_group("shipped_models")  # its module-scoped fixtures are built once, in one worker
+
 ASSETS = store.ROOT / "assets" / "models"
 SHIPPED = ("default", "seed", "vae", "fashion")
 

@@ -17,6 +17,8 @@ from model.folders.store import ModelError
 from model.net.config import SEED
 from model.net.train import fit
 
+pytestmark = pytest.mark.xdist_group("store")  # its module-scoped fixtures are built once, in one worker
+
 META_KEYS = {"config", "dataset", "epochs", "loss", "val_loss", "test_bce", "params", "data_checksum", "created"}
 
 

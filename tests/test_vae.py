@@ -11,6 +11,8 @@ from model.folders import store
 from model.net.config import Config
 from model.net.train import fit
 
+pytestmark = pytest.mark.xdist_group("vae")  # its module-scoped fixtures are built once, in one worker
+
 
 def small(mnist, n_train=300, n_test=200):
     (xtr, ytr), (xte, yte) = mnist

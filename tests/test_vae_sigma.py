@@ -11,6 +11,8 @@ from PIL import Image, ImageDraw
 from model.folders import store
 from model.images.placement import place
 
+pytestmark = pytest.mark.xdist_group("vae_sigma")  # its module-scoped fixtures are built once, in one worker
+
 
 @pytest.fixture(scope="module")
 def vae():

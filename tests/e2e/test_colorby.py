@@ -15,7 +15,7 @@ from tests.e2e.app_utils import wait_for_app
 from tests.e2e.plane_view import AREA, V
 from ui.plane.quality import scale
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("colorby")]
 
 CH = "explore_plane"
 COLOR_BY = f"() => ({V})('{CH}').colorBy"

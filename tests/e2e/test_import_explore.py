@@ -15,7 +15,7 @@ from tests.test_import import keras_parts
 
 CH = "explore_plane"
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("import_explore")]
 
 
 @pytest.fixture(scope="module")

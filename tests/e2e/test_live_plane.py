@@ -12,7 +12,7 @@ from model.net.export_weights import plane_payload
 from tests.e2e.app_utils import record_frames, start_streamlit, stop, wait_for_app, wait_until_quiet
 from tests.e2e.plane_view import TO_PAGE, VIEW, V
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("live_plane")]
 
 HARNESS = "tests/e2e/apps/live_plane_app.py"
 PLOT = '[data-testid="lp-plot"]'

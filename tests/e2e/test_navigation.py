@@ -12,7 +12,7 @@ import pytest
 
 from tests.e2e.app_utils import DECODED, assert_no_exception, record_frames, wait_for_app, wait_until_quiet
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("navigation")]
 
 # Sidebar link text -> (URL path, something only that page shows once it has run).
 PAGES = {

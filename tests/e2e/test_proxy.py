@@ -18,7 +18,7 @@ import pytest
 from tests.e2e.app_utils import DECODED, ROOT, assert_no_exception, free_port, start_streamlit, stop, wait_for_app
 from ui.plane.publish import PLOTLY_NAME
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("proxy")]
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
 TEMPLATE = ROOT / "assets" / "deploy-nginx-replicas.conf"

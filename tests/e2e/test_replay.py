@@ -13,7 +13,7 @@ from model.folders import store
 from model.folders.library import SHIPPED_DIR
 from tests.e2e.app_utils import assert_no_exception, start_streamlit, stop, wait_for_app
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("replay")]
 
 DRAWN = '[data-testid="lp-plot"][data-drawn="1"]'
 PLANE = "(key) => window.latentPlane.view(key)"  # the plane's test view (ui/plane/js/view.js)

@@ -18,7 +18,7 @@ from model.plane.selection import members, parse_box, parse_shape
 from tests.e2e.app_utils import assert_no_exception, wait_for_app
 from tests.e2e.plane_view import AT as PLANE_AT
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("select_in_browser")]
 
 PLANE = '[data-testid="lp-plot"]'
 # The page position of a point at fractions (fx, fy) across the plot area (fy from the top).

@@ -23,7 +23,7 @@ from tests.e2e.thumb_utils import (
     zoom_to_thumbnails,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("thumbnails")]
 CH = "explore_plane"
 THUMBS = f"() => +({PLOT})('{CH}').getAttribute('data-thumbnails')"
 CAPTION = '[data-testid="lp-thumbs-caption"]'

@@ -21,7 +21,7 @@ from model.folders.library import SHIPPED_DIR, Library
 from tests.e2e.app_utils import assert_no_exception, start_streamlit, stop, wait_for_app
 from tests.e2e.stclient import Session
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("two_servers")]
 
 SEED = SHIPPED_DIR / "seed"
 

@@ -20,7 +20,7 @@ from model import download
 from model.settings import DEBIAN_FASHION
 from tests.e2e.app_utils import assert_no_exception, wait_for_app
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("walk_no_tensorflow")]
 
 DRAWN = '[data-testid="lp-plot"][data-drawn="1"]'
 PAGES = ("explore", "reconstructions", "compare", "upload", "train", "models")
