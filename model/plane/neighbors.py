@@ -49,15 +49,29 @@ def tree(z_train) -> cKDTree:
     return built
 
 
-def _exact_row(points: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """All N distances of one query (hypot: no overflow far out), the k smallest by (distance, index)."""
-    d = np.hypot(points[:, 0] - q[0], points[:, 1] - q[1])
-    # Only points within the k-th distance can be among the k: a partition, then a sort of those alone.
-    cand = np.flatnonzero(d <= np.partition(d, k - 1)[k - 1]) if k < len(d) else np.arange(len(d))
-    if len(cand) < k:  # NaN distances (a query that is not finite): sort them all
-        cand = np.arange(len(d))
-    top = cand[np.lexsort((cand, d[cand]))][:k]
-    return top, d[top]
+def _exact_row(
+    points: np.ndarray, q: np.ndarray, k: int, cand: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The k nearest of one query by (distance, index), distances by hypot (no overflow far out); among
+    the indices `cand` (every point within the k-th distance) or, without them, all N points."""
+    if cand is None:
+        d = np.hypot(points[:, 0] - q[0], points[:, 1] - q[1])
+        # Only points within the k-th distance can be among the k: a partition, then a sort of those alone.
+        cand = np.flatnonzero(d <= np.partition(d, k - 1)[k - 1]) if k < len(d) else np.arange(len(d))
+        if len(cand) < k:  # NaN distances (a query that is not finite): sort them all
+            cand = np.arange(len(d))
+        d = d[cand]
+    else:
+        d = np.hypot(points[cand, 0] - q[0], points[cand, 1] - q[1])
+    order = np.lexsort((cand, d))[:k]
+    return cand[order], d[order]
+
+
+def _tied(t: cKDTree, q: np.ndarray, r: float, k: int) -> np.ndarray | None:
+    """Every training index within distance r of q (r: the tree's k-th distance, a hair wider so no
+    rounding drops one), or None where that cannot hold the k (then all N are looked at)."""
+    cand = np.asarray(t.query_ball_point(q, r * (1 + 1e-9) + 1e-300), np.int64)
+    return cand if len(cand) >= k else None
 
 
 def neighbors(z_train, z_query, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
@@ -73,8 +87,9 @@ def neighbors(z_train, z_query, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
     if ok.any():
         d, i = t.query(q[ok], k=k + extra)
         dist[ok], idx[ok] = d.reshape(-1, k + extra), i.reshape(-1, k + extra)
-    # Exact by brute force where the tree cannot decide: a query that is not finite or so far out that
-    # squared distances overflow (the tree answers inf and index N), or a tie at the k-th place.
+    # Exact where the tree cannot decide: a tie at the k-th place (the points within that distance, a
+    # ball query: a plane with many equal encodings has many ties), or, by brute force over all N, a query
+    # that is not finite or so far out that squared distances overflow (the tree answers inf and index N).
     redo = (idx[:, k - 1] == t.n) | ((extra == 1) & (dist[:, -1] == dist[:, k - 1]))
     dist, idx = dist[:, :k], idx[:, :k]
     rows = np.flatnonzero(redo)
@@ -82,7 +97,9 @@ def neighbors(z_train, z_query, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
         points, which = np.unique(q[rows], axis=0, return_inverse=True)
         for u, point in enumerate(points):
             same = rows[which.reshape(-1) == u]
-            idx[same], dist[same] = _exact_row(t.data, point, k)
+            r = dist[same[0], k - 1]  # a tie at the k-th place: only the points within it can be among the k
+            cand = _tied(t, point, float(r), k) if np.isfinite(r) and np.isfinite(point).all() else None
+            idx[same], dist[same] = _exact_row(t.data, point, k, cand)
     order = np.lexsort((idx, dist))  # ties within the k: lower index first
     return np.take_along_axis(idx, order, 1), np.take_along_axis(dist, order, 1)
 
