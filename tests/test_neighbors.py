@@ -59,6 +59,20 @@ def test_ties_on_a_plane_of_copies_match_the_definition():
             np.testing.assert_array_equal(row, brute(z_train, q, k)[0])
 
 
+def test_content_key_follows_the_bytes():
+    """An array changed in place gets a new key; a read-only one keeps its key (held per array) while it lives."""
+    z = np.arange(20, dtype=np.float32).reshape(10, 2)
+    before = neighbors.content_key(z)
+    z[3] = [-1, -1]
+    assert neighbors.content_key(z) != before
+    z.setflags(write=False)
+    assert neighbors.content_key(z) == neighbors.content_key(z.copy())
+    assert neighbors._KEYS[id(z)][1] == neighbors.content_key(z)
+    gone = id(z)
+    del z
+    assert gone not in neighbors._KEYS
+
+
 def test_nearest_is_sorted_for_large_k():
     """k = 1000 of 60,000 points: the 1000 nearest, in ascending distance."""
     rng = np.random.default_rng(0)

@@ -232,6 +232,8 @@ def load(path: str | os.PathLike | None = None) -> Bundle:
 
 def _load(path: Path, version: Path) -> Bundle:
     meta, (encoder, decoder, log_var), latent = check_model(version)
+    for a in latent.values():
+        a.setflags(write=False)  # shared by every session; read-only arrays also keep their neighbour-search key
     history = load_history(version / HISTORY_FILE, latent)
     codec = Codec(encoder, decoder, log_var=log_var)  # log_var: a VAE's sigma (Codec.sigma)
     return Bundle(path=path, meta=meta, codec=codec, latent=latent, history=history, version=saved_version(version))

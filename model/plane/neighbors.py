@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import weakref
 from collections import OrderedDict
 
 import numpy as np
@@ -22,14 +23,28 @@ from scipy.spatial import cKDTree
 KEEP = 8  # trees kept: one per model's z_train, and a few tests' arrays
 _TREES: OrderedDict[bytes, cKDTree] = OrderedDict()
 _LOCK = threading.Lock()  # Streamlit serves each session from its own thread
+_KEYS: dict[int, tuple[weakref.ref, bytes]] = {}  # id -> (the array, its content_key), frozen arrays only
 
 
 def content_key(a: np.ndarray) -> bytes:
-    """A digest of an array's shape, dtype and bytes: equal arrays share one cache entry."""
-    a = np.ascontiguousarray(a)
-    h = hashlib.blake2b(f"{a.shape}{a.dtype}".encode(), digest_size=16)
-    h.update(a.view(np.uint8).reshape(-1))
-    return h.digest()
+    """A digest of an array's shape, dtype and bytes: equal arrays share one cache entry. Kept per array
+    for one whose bytes cannot change (read-only, owning its data: a loaded model's encodings), so a
+    rerun's query does not hash all N points again."""
+    a = np.asarray(a)
+    frozen = not a.flags.writeable and a.base is None
+    if frozen:
+        with _LOCK:
+            hit = _KEYS.get(id(a))
+        if hit is not None and hit[0]() is a:
+            return hit[1]
+    c = np.ascontiguousarray(a)
+    h = hashlib.blake2b(f"{c.shape}{c.dtype}".encode(), digest_size=16)
+    h.update(c.view(np.uint8).reshape(-1))
+    key = h.digest()
+    if frozen:
+        with _LOCK:
+            _KEYS[id(a)] = (weakref.ref(a, lambda _, i=id(a): _KEYS.pop(i, None)), key)
+    return key
 
 
 def tree(z_train) -> cKDTree:
