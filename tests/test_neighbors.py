@@ -61,7 +61,7 @@ def test_ties_on_a_plane_of_copies_match_the_definition():
 
 def test_content_key_follows_the_bytes():
     """An array changed in place gets a new key; a read-only one keeps its key (held per array) while it lives."""
-    z = np.arange(20, dtype=np.float32).reshape(10, 2)
+    z = np.arange(20, dtype=np.float32).reshape(10, 2).copy()  # owns its data
     before = neighbors.content_key(z)
     z[3] = [-1, -1]
     assert neighbors.content_key(z) != before
