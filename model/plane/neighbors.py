@@ -7,7 +7,9 @@
 Exact, Euclidean, nearest first; equal distances go to the lower training index, so the k-NN
 figure of merit, Explore's ringed digits and an upload's neighbours all agree. k larger than
 the training set gives all of it. A k-d tree costs far more to build than to query, so trees are
-kept per array content (hashing the points is cheap; docs/performance.md).
+kept per array content (hashing the points is cheap; docs/performance.md), and a read-only array's
+hash is kept per array, so a query on a loaded model's encodings hashes nothing. A tie at the k-th
+place (a plane of many equal encodings) is settled among the points within that distance.
 """
 
 from __future__ import annotations
