@@ -116,7 +116,8 @@ def main() -> None:
             for n in args.sizes:
                 model = folders(tmp, n, big_x, big_y, test, z, quality)
                 env = {"LATENT_EXPLORER_LIVE": "1", "LATENT_EXPLORER_MODEL": str(model),
-                       "LATENT_EXPLORER_DATASETS": str(tmp / "datasets"), "LATENT_EXPLORER_MODELS": str(tmp / "library")}  # fmt: skip
+                       "LATENT_EXPLORER_DATASETS": str(tmp / "datasets"), "LATENT_EXPLORER_MODELS": str(tmp / "library"),
+                       "XDG_CACHE_HOME": str(tmp / "cache")}  # the sets' uncompressed copies go with tmp  # fmt: skip
                 proc, url = start_streamlit(env, timeout=180)
                 try:
                     row = {"points": n, **cold(browser, url)}
