@@ -11,7 +11,7 @@ plane) and, in headless Chromium on Explore, reads through the plane's test view
   * pointer: --moves real mouse moves in a circle over the plane: moves received, moves decoded, ms per decode
     (bench/live_plane.py's pointer());
   * click -> Python has the point (bench/live_plane.py) and box -> count shown on the plot and -> panel
-    shown (bench/selection_browser.py);
+    shown (bench/selection_browser.py), with how much of box -> count the page's main thread was busy;
   * the server's resident memory (VmRSS) and its peak (VmHWM) after all of the above.
 Medians (min, p90), with each median's ratio to N = 60,000 in the same run. Writes bench/results/scale_browser.json.
 """
@@ -82,8 +82,10 @@ def measure(browser, url: str, args) -> dict:
     row = {"painted_ms": lp.summary(painted), "drawn_ms": lp.summary(drawn), "pointer": lp.pointer(page, args.moves)}
     where = lp.spots(page, args.reps + 1)
     row["click_ms"] = lp.summary(lp.timed_clicks(page, args.reps + 1, lambda i: where[i], 0.5, move_first=True)[1:])
-    plot, panel = sb.timed_boxes(page, args.reps, 0.5)
+    busy = []
+    plot, panel = sb.timed_boxes(page, args.reps, 0.5, busy)
     row["box_to_count_ms"], row["box_to_panel_ms"] = lp.summary(plot), lp.summary(panel)
+    row["box_page_busy_ms"] = lp.summary(busy)  # of box -> count, the page's main thread busy (Plotly's selection)
     row["count"] = page.evaluate(f"() => ({lp.LIVE})().count")
     ctx.close()
     return row
@@ -114,7 +116,8 @@ def main() -> None:
             for n in args.sizes:
                 model = folders(tmp, n, big_x, big_y, test, z, quality)
                 env = {"LATENT_EXPLORER_LIVE": "1", "LATENT_EXPLORER_MODEL": str(model),
-                       "LATENT_EXPLORER_DATASETS": str(tmp / "datasets"), "LATENT_EXPLORER_MODELS": str(tmp / "library")}  # fmt: skip
+                       "LATENT_EXPLORER_DATASETS": str(tmp / "datasets"), "LATENT_EXPLORER_MODELS": str(tmp / "library"),
+                       "XDG_CACHE_HOME": str(tmp / "cache")}  # the sets' uncompressed copies go with tmp  # fmt: skip
                 proc, url = start_streamlit(env, timeout=180)
                 try:
                     row = {"points": n, **cold(browser, url)}
@@ -151,7 +154,8 @@ def line(r: dict) -> str:
     return (
         f"{r['points']:>7,}  painted {m('painted_ms'):6.0f} ms  drawn {m('drawn_ms'):6.0f} ms  "
         f"moves {pt['received']} decoded {pt['decoded']} at {pt['decode_ms']['median']:.2f} ms  "
-        f"click {m('click_ms'):5.0f} ms  box->count {m('box_to_count_ms'):5.0f} ms  ->panel {m('box_to_panel_ms'):5.0f} ms  "
+        f"click {m('click_ms'):5.0f} ms  box->count {m('box_to_count_ms'):5.0f} ms (page busy {m('box_page_busy_ms'):5.0f})  "
+        f"->panel {m('box_to_panel_ms'):5.0f} ms  "
         f"RSS {r['server_mb']['VmRSS']:5.0f} MB (peak {r['server_mb']['VmHWM']:5.0f})"
     )
 

@@ -28,24 +28,27 @@ OUT = ROOT / "bench" / "results" / "selection_browser.json"
 VIEW = "window.latentPlane.view('explore_plane')"  # the plane's test view (ui/plane/js/view.js)
 AT = f"""([fx, fy]) => {{ const v = {VIEW}, r = document.querySelector('[data-testid="lp-plot"]').getBoundingClientRect();
   return [r.left + v.area.left + fx * v.area.w, r.top + v.area.top + fy * v.area.h]; }}"""
-# Arms window.__selWait: resolves with [ms to Python's count on the plot, ms to the panel shown] from the
-# next pointerup, for a shape sent after now; null after 30 s.
+# Arms window.__selWait: resolves with [ms to Python's count on the plot, ms to the panel shown, ms of that
+# count's wait the page's main thread was busy] from the next pointerup, for a shape sent after now; null
+# after 30 s. Busy: the poll below asks to run every 2 ms; a poll later than 20 ms counts its lateness
+# (the page's own work: Plotly selecting and restyling the points, the rerun's rendering).
 # The poll reads the plot's data-selected-t (cheap) and asks the test view (VIEW_OF below) for the shape
 # sent only when that changed, so the measurement itself keeps the page's main thread free.
 SEL_WAIT = """() => { const sent0 = VIEW_OF.selection.sent, old = sent0 ? sent0.t : null;
   const plot = document.querySelector('[data-testid="lp-plot"]'), img0 = document.querySelector('.st-key-selection_gallery img');
   const src0 = img0 ? img0.src : null, start = performance.now(), shown0 = plot.getAttribute('data-selected-t');
-  let t0 = null, plotMs = null, sent = null;
-  document.addEventListener('pointerup', () => { t0 = performance.now(); }, { capture: true, once: true });
+  let t0 = null, plotMs = null, sent = null, last = null, busy = 0, busyAtCount = 0;
+  document.addEventListener('pointerup', () => { t0 = last = performance.now(); }, { capture: true, once: true });
   window.__selWait = new Promise((res) => { const f = () => {
     const now = performance.now(), shown = plot.getAttribute('data-selected-t');
+    if (last !== null) { busy += Math.max(0, now - last - 20); last = now; }
     if (now - start > 30000) return res(null);
     if (t0 !== null && shown !== shown0 && (!sent || String(sent.t) !== shown)) sent = VIEW_OF.selection.sent;
     if (t0 !== null && sent && sent.t !== old && shown === String(sent.t)) {
-      if (plotMs === null) plotMs = now - t0;
+      if (plotMs === null) { plotMs = now - t0; busyAtCount = busy; }
       const want = Number(plot.getAttribute('data-selected')).toLocaleString('en-US') + ' digits selected';
       const head = document.querySelector('.st-key-selection_panel strong'), img = document.querySelector('.st-key-selection_gallery img');
-      if (head && head.innerText === want && img && img.src !== src0 && img.complete) return res([plotMs, now - t0]);
+      if (head && head.innerText === want && img && img.src !== src0 && img.complete) return res([plotMs, now - t0, busyAtCount]);
     }
     setTimeout(f, 2); }; f(); }); }""".replace("VIEW_OF", VIEW)
 BOXES = [((0.3, 0.3), (0.6, 0.7)), ((0.35, 0.2), (0.75, 0.55))]
@@ -60,7 +63,9 @@ def drag(page, a, b) -> None:
     page.mouse.up()
 
 
-def timed_boxes(page, reps: int, pause: float):
+def timed_boxes(page, reps: int, pause: float, busy: list | None = None):
+    """Box drags, alternating BOXES: (ms to the count, ms to the panel) of each answered one; `busy`, if
+    given, gets the ms of each count's wait the page's main thread was busy."""
     plot, panel = [], []
     page.get_by_test_id("lp-drag-select").click()
     page.wait_for_function(f"() => {VIEW}.dragmode === 'select'")
@@ -71,6 +76,8 @@ def timed_boxes(page, reps: int, pause: float):
         if got and i:
             plot.append(got[0])
             panel.append(got[1])
+            if busy is not None:
+                busy.append(got[2])
         time.sleep(pause)
     page.get_by_test_id("lp-drag-pan").click()
     return plot, panel

@@ -47,6 +47,32 @@ def test_a_tie_at_the_kth_place_goes_to_the_lower_index():
     assert (many == sorted(copies)[:3]).all()
 
 
+def test_ties_on_a_plane_of_copies_match_the_definition():
+    """A plane where most encodings have equal copies (a generated set): every query's k nearest are the
+    definition's, ties at the k-th place included, for points on the copies and between them."""
+    rng = np.random.default_rng(2)
+    z_train = np.round(rng.normal(0, 2, (6000, 2)), 1).astype(np.float32)  # ~1 in 3 points has a copy
+    queries = np.vstack([z_train[rng.choice(6000, 40)], rng.normal(0, 2, (20, 2)), [[0.05, 0.05]]])
+    for k in (1, 5, 51):
+        got = nearest_indices(z_train, queries, k)
+        for q, row in zip(queries, got, strict=True):
+            np.testing.assert_array_equal(row, brute(z_train, q, k)[0])
+
+
+def test_content_key_follows_the_bytes():
+    """An array changed in place gets a new key; a read-only one keeps its key (held per array) while it lives."""
+    z = np.arange(20, dtype=np.float32).reshape(10, 2).copy()  # owns its data
+    before = neighbors.content_key(z)
+    z[3] = [-1, -1]
+    assert neighbors.content_key(z) != before
+    z.setflags(write=False)
+    assert neighbors.content_key(z) == neighbors.content_key(z.copy())
+    assert neighbors._KEYS[id(z)][1] == neighbors.content_key(z)
+    gone = id(z)
+    del z
+    assert gone not in neighbors._KEYS
+
+
 def test_nearest_is_sorted_for_large_k():
     """k = 1000 of 60,000 points: the 1000 nearest, in ascending distance."""
     rng = np.random.default_rng(0)

@@ -230,8 +230,17 @@ def load(path: str | os.PathLike | None = None) -> Bundle:
         return _load(path, path.resolve())  # a save replaced (and removed) that version mid-read: once more
 
 
+def _frozen(a: np.ndarray) -> np.ndarray:
+    """a, read-only and owning its data: shared by every session, and its neighbour-search key is kept
+    per array (model/plane/neighbors.content_key)."""
+    a = np.array(a) if a.base is not None else a
+    a.setflags(write=False)
+    return a
+
+
 def _load(path: Path, version: Path) -> Bundle:
     meta, (encoder, decoder, log_var), latent = check_model(version)
+    latent = {k: _frozen(a) for k, a in latent.items()}
     history = load_history(version / HISTORY_FILE, latent)
     codec = Codec(encoder, decoder, log_var=log_var)  # log_var: a VAE's sigma (Codec.sigma)
     return Bundle(path=path, meta=meta, codec=codec, latent=latent, history=history, version=saved_version(version))

@@ -7,13 +7,16 @@
 Exact, Euclidean, nearest first; equal distances go to the lower training index, so the k-NN
 figure of merit, Explore's ringed digits and an upload's neighbours all agree. k larger than
 the training set gives all of it. A k-d tree costs far more to build than to query, so trees are
-kept per array content (hashing the points is cheap; docs/performance.md).
+kept per array content (hashing the points is cheap; docs/performance.md), and a read-only array's
+hash is kept per array, so a query on a loaded model's encodings hashes nothing. A tie at the k-th
+place (a plane of many equal encodings) is settled among the points within that distance.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import weakref
 from collections import OrderedDict
 
 import numpy as np
@@ -22,14 +25,28 @@ from scipy.spatial import cKDTree
 KEEP = 8  # trees kept: one per model's z_train, and a few tests' arrays
 _TREES: OrderedDict[bytes, cKDTree] = OrderedDict()
 _LOCK = threading.Lock()  # Streamlit serves each session from its own thread
+_KEYS: dict[int, tuple[weakref.ref, bytes]] = {}  # id -> (the array, its content_key), frozen arrays only
 
 
 def content_key(a: np.ndarray) -> bytes:
-    """A digest of an array's shape, dtype and bytes: equal arrays share one cache entry."""
-    a = np.ascontiguousarray(a)
-    h = hashlib.blake2b(f"{a.shape}{a.dtype}".encode(), digest_size=16)
-    h.update(a.view(np.uint8).reshape(-1))
-    return h.digest()
+    """A digest of an array's shape, dtype and bytes: equal arrays share one cache entry. Kept per array
+    for one whose bytes cannot change (read-only, owning its data: a loaded model's encodings), so a
+    rerun's query does not hash all N points again."""
+    a = np.asarray(a)
+    frozen = not a.flags.writeable and a.base is None
+    if frozen:
+        with _LOCK:
+            hit = _KEYS.get(id(a))
+        if hit is not None and hit[0]() is a:
+            return hit[1]
+    c = np.ascontiguousarray(a)
+    h = hashlib.blake2b(f"{c.shape}{c.dtype}".encode(), digest_size=16)
+    h.update(c.view(np.uint8).reshape(-1))
+    key = h.digest()
+    if frozen:
+        with _LOCK:
+            _KEYS[id(a)] = (weakref.ref(a, lambda _, i=id(a): _KEYS.pop(i, None)), key)
+    return key
 
 
 def tree(z_train) -> cKDTree:
@@ -49,15 +66,29 @@ def tree(z_train) -> cKDTree:
     return built
 
 
-def _exact_row(points: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """All N distances of one query (hypot: no overflow far out), the k smallest by (distance, index)."""
-    d = np.hypot(points[:, 0] - q[0], points[:, 1] - q[1])
-    # Only points within the k-th distance can be among the k: a partition, then a sort of those alone.
-    cand = np.flatnonzero(d <= np.partition(d, k - 1)[k - 1]) if k < len(d) else np.arange(len(d))
-    if len(cand) < k:  # NaN distances (a query that is not finite): sort them all
-        cand = np.arange(len(d))
-    top = cand[np.lexsort((cand, d[cand]))][:k]
-    return top, d[top]
+def _exact_row(
+    points: np.ndarray, q: np.ndarray, k: int, cand: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The k nearest of one query by (distance, index), distances by hypot (no overflow far out); among
+    the indices `cand` (every point within the k-th distance) or, without them, all N points."""
+    if cand is None:
+        d = np.hypot(points[:, 0] - q[0], points[:, 1] - q[1])
+        # Only points within the k-th distance can be among the k: a partition, then a sort of those alone.
+        cand = np.flatnonzero(d <= np.partition(d, k - 1)[k - 1]) if k < len(d) else np.arange(len(d))
+        if len(cand) < k:  # NaN distances (a query that is not finite): sort them all
+            cand = np.arange(len(d))
+        d = d[cand]
+    else:
+        d = np.hypot(points[cand, 0] - q[0], points[cand, 1] - q[1])
+    order = np.lexsort((cand, d))[:k]
+    return cand[order], d[order]
+
+
+def _tied(t: cKDTree, q: np.ndarray, r: float, k: int) -> np.ndarray | None:
+    """Every training index within distance r of q (r: the tree's k-th distance, a hair wider so no
+    rounding drops one), or None where that cannot hold the k (then all N are looked at)."""
+    cand = np.asarray(t.query_ball_point(q, r * (1 + 1e-9) + 1e-300), np.int64)
+    return cand if len(cand) >= k else None
 
 
 def neighbors(z_train, z_query, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
@@ -73,8 +104,9 @@ def neighbors(z_train, z_query, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
     if ok.any():
         d, i = t.query(q[ok], k=k + extra)
         dist[ok], idx[ok] = d.reshape(-1, k + extra), i.reshape(-1, k + extra)
-    # Exact by brute force where the tree cannot decide: a query that is not finite or so far out that
-    # squared distances overflow (the tree answers inf and index N), or a tie at the k-th place.
+    # Exact where the tree cannot decide: a tie at the k-th place (the points within that distance, a
+    # ball query: a plane with many equal encodings has many ties), or, by brute force over all N, a query
+    # that is not finite or so far out that squared distances overflow (the tree answers inf and index N).
     redo = (idx[:, k - 1] == t.n) | ((extra == 1) & (dist[:, -1] == dist[:, k - 1]))
     dist, idx = dist[:, :k], idx[:, :k]
     rows = np.flatnonzero(redo)
@@ -82,7 +114,9 @@ def neighbors(z_train, z_query, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
         points, which = np.unique(q[rows], axis=0, return_inverse=True)
         for u, point in enumerate(points):
             same = rows[which.reshape(-1) == u]
-            idx[same], dist[same] = _exact_row(t.data, point, k)
+            r = dist[same[0], k - 1]  # a tie at the k-th place: only the points within it can be among the k
+            cand = _tied(t, point, float(r), k) if np.isfinite(r) and np.isfinite(point).all() else None
+            idx[same], dist[same] = _exact_row(t.data, point, k, cand)
     order = np.lexsort((idx, dist))  # ties within the k: lower index first
     return np.take_along_axis(idx, order, 1), np.take_along_axis(dist, order, 1)
 
