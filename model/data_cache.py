@@ -25,6 +25,7 @@ from model.data import CLASS_NAMES, Arrays, find_source, load_dataset, validate
 from model.datasets import stored
 
 KEYS = ("x_train", "y_train", "x_test", "y_test")
+KEEP = 3  # copies kept per data-set name: a set added again, or moved, leaves its old copy behind
 
 
 def cache_root() -> Path:
@@ -61,11 +62,20 @@ def mapped(name: str = "mnist") -> Arrays:
             _write(folder, dict(zip(KEYS, (a for pair in arrays for a in pair), strict=True)))
         except OSError:
             return arrays  # a read-only home: the arrays in memory, as before
+        prune(name)
     try:
         maps = {k: np.load(folder / f"{k}.npy", mmap_mode="r", allow_pickle=False) for k in KEYS}
     except (OSError, ValueError):
         return load_dataset(name)
     return validate(maps, name, classes=len(stored.class_names(name)))
+
+
+def prune(name: str, keep: int = KEEP) -> None:
+    """Remove all but the `keep` newest copies of `name`. A server still mapping a removed copy keeps
+    reading it: the files live on until their last map is closed."""
+    copies = sorted(cache_root().glob(f"{name}-" + "?" * 16), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in copies[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _write(folder: Path, arrays: dict[str, np.ndarray]) -> None:

@@ -45,6 +45,18 @@ def test_a_changed_source_is_read_again(source):
     np.testing.assert_array_equal(x_train, synthetic(n_train=20, seed=1)["x_train"])
 
 
+def test_a_source_changed_many_times_keeps_only_the_newest_copies(source):
+    """Each change writes a new copy; only the newest KEEP stay on disk, the current one among them."""
+    for k in range(data_cache.KEEP + 2):
+        write_npz(source, synthetic(n_train=20 + k, seed=k))
+        os.utime(source, ns=(k + 1, k + 1))
+        (x_train, _), _ = data_cache.mapped("mnist")
+    assert len(list((source.parent / "cache" / "latent-explorer").iterdir())) == data_cache.KEEP
+    np.testing.assert_array_equal(x_train, synthetic(n_train=20 + k, seed=k)["x_train"])
+    (again, _), _ = data_cache.mapped("mnist")  # the current copy was kept: it is mapped, not rewritten
+    assert isinstance(again, np.memmap)
+
+
 def test_unwritable_cache_falls_back_to_memory(source, tmp_path, monkeypatch):
     """Where the cache folder cannot be created, the arrays still come back (in memory)."""
     (tmp_path / "file").write_text("not a folder")
