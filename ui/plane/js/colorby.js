@@ -95,7 +95,7 @@ export function follow(ctx, key, range) {
   const C = ctx.S.colorBy;
   if (!C || C.key !== key) return;
   if (!C.values) C.pendingRange = range;
-  else colorhist.reset(ctx, C.panel, range);
+  else if (JSON.stringify(range) !== JSON.stringify(C.range)) colorhist.reset(ctx, C.panel, range); // a restyle of every point: only for a change
 }
 
 // Recolour the points for the current measure and brushed range (also called by colorhist.js).
