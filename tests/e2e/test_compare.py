@@ -268,7 +268,10 @@ def test_one_toolbar_acts_on_both_planes_with_one_colour_scale(page, live_url):
 
     open_live(page, live_url)
     plane_a, plane_b = (page.locator(".st-key-compare_live_" + s) for s in "ab")
-    assert plane_a.get_by_test_id("lp-map-toggle").is_visible() and not plane_b.get_by_test_id("lp-map-toggle").is_visible()
+    assert (
+        plane_a.get_by_test_id("lp-map-toggle").is_visible()
+        and not plane_b.get_by_test_id("lp-map-toggle").is_visible()
+    )
     plane_a.get_by_test_id("lp-map-toggle").check()
     page.wait_for_function(f"() => ({VIEW})('b').map !== null", timeout=30_000)  # B's decoded map is drawn
     plane_a.get_by_test_id("lp-drag-lasso").click()

@@ -43,7 +43,8 @@
  * @property {?Uint32Array} pointIndex
  * @property {?string[]} pointColors
  * @property {?Object} paintArea   the axes' box firstpaint.js drew in {left, top, w, h, view}
- * @property {?Object} mapView     the data ranges the decoded map was drawn for (map.js)
+ * @property {?Object} mapView     the decoded map as drawn {x, y (data ranges), n, rows, tint (each cell's
+ *                                 Map holes tint 0..1, row by row from the top; null when off)} (map.js)
  * @property {?Object} thumbs      thumbnails.js's state {cache, drawn, want, source, tiles, canvas, ...}
  * @property {?Object} replay      replay.js's state {H, p, on, playing, frames, ms, shown, ...}
  * @property {?Object} uncertainty uncertainty.js's state {sigma, samples, draws, ...}
