@@ -4,7 +4,10 @@ With the live plane (ui/plane/component.py, LATENT_EXPLORER_LIVE on, the default
 in the browser: the digit under the pointer in one is ringed in the other, with no server call. A click
 (or tap) on a digit in either plane marks that training index in both (a cross) and shows its
 original with each model's reconstruction. A box or lasso drawn on either plane selects training
-digits; both planes highlight them, and a panel below shows them (ui/selection.py).
+digits; both planes highlight them, and a panel below shows them (ui/selection.py). One toolbar (plane
+A's, spanning both; B's is hidden) acts on both planes, and Colour by uses one scale for both
+(live_plane(pair=...), ui/plane/js/pair.js). The title and the model pickers share one row, so the two
+plots fill most of the window.
 Fallback (LIVE=0, or a plane that cannot run): a still picture of each plane (ui/plane/picture.py)
 and a box for a training digit's number, which is crossed in both.
 Only models trained on the same data set are paired: a training index names the same image in both.
@@ -111,7 +114,7 @@ def on_box() -> None:
 def planes_ui(a, b, index: int | None, key: str, draw) -> None:
     """Plane A beside plane B (stacked on a phone), each over its model's name and summary, in a container keyed
     `key`_a/_b (handles for tests): draw(side, model, z) with the encoding z of training digit `index`, or None.
-    The columns are GAP apart (plane.css's --lp-pair-gap: the shared toolbar spans both)."""
+    The columns' small gap (1rem) is ui/router.py's --lp-pair-gap: plane A's toolbar spans both columns."""
     for side, m, col in zip("ab", (a, b), st.columns(2, gap="small"), strict=True):
         with col, st.container(key=f"{key}_{side}"):
             draw(side, m, None if index is None else tuple(float(v) for v in m.latent["z_train"][index]))

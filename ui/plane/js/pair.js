@@ -5,9 +5,10 @@
 // data-testid: a layer switched, a drag mode, the colouring, a setting, Reset view, an export. Colour by
 // shares one scale: each plane tells the other its measure's domain (colorby.js's "colorby" event) and
 // both draw on the union of the two; the lead's brushed range dims both planes.
-// Through a window "lp-pair" event {link, from, kind, ...}: "hello" (a follower mounted: the lead
-// answers with every control's state), "control" {testid, type, checked|value|pressed|click}, "bar"
-// {h}, "domain" {key, lo, hi}, "range" {key, range}. A plane with no pair role does nothing here.
+// Through a window "lp-pair" event {link, from, kind, ...}: "hello" (a follower's plot is drawn: the lead
+// answers with every control's state, as it also sends once its own plot is drawn), "control" {testid,
+// type, checked|value|pressed|click, sync (a snapshot's: applied only where it differs)}, "bar" {h},
+// "domain" {key, lo, hi}, "range" {key, range}. A plane with no pair role does nothing here.
 import * as colorby from "./colorby.js";
 
 export function install(ctx) {
@@ -25,7 +26,7 @@ export function install(ctx) {
   ctx.on("dispose", () => window.removeEventListener("lp-pair", onPair));
   ctx.on("colorby", (what) => colour(ctx, me, what, post));
   if (role === "lead") lead(ctx, post);
-  else post("hello");
+  ctx.on("ready", () => (role === "lead" ? snapshot(ctx, post) : post("hello"))); // every handler is wired by then
 }
 
 // The lead: its toolbar's controls, as they are used, and its height.
@@ -33,7 +34,7 @@ function lead(ctx, post) {
   const bar = ctx.d.toolbar;
   const forward = (e) => {
     const t = e.target;
-    if (!t || !t.dataset || !t.dataset.testid || t.closest("[data-pair-skip]")) return;
+    if (!t || !t.dataset || !t.dataset.testid) return;
     post("control", { testid: t.dataset.testid, type: e.type, ...controlState(t, ctx) });
   };
   for (const type of ["input", "change"]) bar.addEventListener(type, forward);
@@ -73,11 +74,12 @@ function apply(ctx, m) {
   if ("checked" in m) { if (t.checked !== m.checked) { t.checked = m.checked; fire("change"); } }
   else if ("pressed" in m) { if ((t.getAttribute("aria-pressed") === "true") !== m.pressed && !t.hidden) t.click(); }
   else if (m.click) t.click();
-  else if ("value" in m && t.value !== m.value) {
+  else if ("value" in m) {
     const lacks = t.tagName === "SELECT" && ![...t.options].some((o) => o.value === m.value); // a measure this model lacks
-    t.value = lacks ? t.options[0].value : m.value;
-    fire(m.type === "input" ? "input" : "change");
-    if (m.type === "input") fire("change");
+    const v = lacks ? t.options[0].value : m.value;
+    if (m.sync && t.value === v) return;
+    t.value = v;
+    if (m.sync) { fire("input"); fire("change"); } else fire(m.type); // a slider's drag: its inputs, then its change
   }
 }
 
@@ -85,7 +87,7 @@ function apply(ctx, m) {
 function snapshot(ctx, post) {
   const bar = ctx.d.toolbar, mode = ctx.S.gd ? ctx.S.gd.layout.dragmode || "pan" : "pan";
   for (const t of bar.querySelectorAll("input[data-testid], select[data-testid]")) {
-    if (!t.closest("[data-pair-skip]")) post("control", { testid: t.dataset.testid, type: "change", ...controlState(t, ctx) });
+    post("control", { testid: t.dataset.testid, type: "change", sync: true, ...controlState(t, ctx) });
   }
   for (const t of bar.querySelectorAll("button[aria-pressed][data-testid]")) {
     if (!ctx.d.groups.drag.contains(t)) post("control", { testid: t.dataset.testid, type: "click", pressed: t.getAttribute("aria-pressed") === "true" });
