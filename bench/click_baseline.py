@@ -4,13 +4,14 @@
     LATENT_EXPLORER_DATA=../shared/data/mnist.npz python -m bench.click_baseline --baseline /tmp/main-base
 
 Starts `streamlit run app.py` from this checkout and from --baseline (each on its own empty model library, the
-shipped models) and, round after round, opens each server in a new browser context (this one first in
-even rounds, the baseline first in odd ones) and times:
+shipped models). Each round opens a page on both servers at once (new browser contexts) and clicks them in
+turn, click by click (which of the two goes first alternates), so both see the same moment's load; it times:
   * Explore: bench/live_plane.py's click -> Python has the point (the pointer moves onto a training digit,
     clicks it, until the URL carries the server's ?z1= for it);
   * Compare: a click on a training digit in plane A until plane B shows it chosen (Python's answer, which
     reaches B through the rerun's state).
-Medians (min-p90) over every round, and the ratio this / baseline. Writes bench/results/click_baseline.json.
+Medians (min-p90) over every round, and the ratio this / baseline. Writes bench/results/click_baseline.json
+(every sample too).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.live_plane import RACE, click_live, open_explore, summary
+from bench.live_plane import RACE, open_explore, spots, summary, timed_clicks
 from bench.selection import write
 from tests.e2e.app_utils import CHROMIUM, CHROMIUM_ARGS, start_streamlit, stop, wait_for_app
 
@@ -43,38 +44,57 @@ CHOSEN_WAIT = f"""(old) => {{ window.__urlWait = new Promise((res) => {{ const t
         else setTimeout(f, 2); }}; f(); }}); }}"""
 
 
-def compare_clicks(browser, url: str, reps: int) -> list[float]:
-    """ms from each click on a digit in Compare's plane A to plane B showing it chosen; lost clicks dropped."""
+def open_compare(browser, url: str):
+    """A new context on Compare with both planes drawn: (context, page, the page pixels of digits in plane A)."""
     ctx = browser.new_context(viewport={"width": 1440, "height": 900})
     page = ctx.new_page()
     page.set_default_timeout(180_000)
-    try:
-        page.goto(url + "/compare")
-        page.wait_for_function(
-            '() => document.querySelectorAll(\'[data-testid="lp-plot"][data-drawn="1"]\').length === 2'
-        )
-        wait_for_app(page)
-        spots, times = page.evaluate(SPOTS_A, reps), []
-        for i in range(reps):
-            x, y = spots[i % len(spots)]
-            old = page.evaluate(f"() => {B}.chosen?.index ?? null")
-            page.mouse.move(x, y)
-            page.evaluate(CHOSEN_WAIT, old)
-            page.mouse.click(x, y)
-            times.append(page.evaluate(RACE))
-            time.sleep(0.5)
-        return [t for t in times if t is not None]
-    finally:
-        ctx.close()
+    page.goto(url + "/compare")
+    page.wait_for_function('() => document.querySelectorAll(\'[data-testid="lp-plot"][data-drawn="1"]\').length === 2')
+    wait_for_app(page)
+    return ctx, page, page.evaluate(SPOTS_A, 20)
 
 
-def explore_clicks(browser, url: str, reps: int) -> list[float]:
+def compare_click(page, at) -> float | None:
+    """ms from a click at page pixel `at` in plane A to plane B showing the digit chosen; None: lost."""
+    old = page.evaluate(f"() => {B}.chosen?.index ?? null")
+    page.mouse.move(*at)
+    page.evaluate(CHOSEN_WAIT, old)
+    page.mouse.click(*at)
+    return page.evaluate(RACE)
+
+
+def explore_click(page, at) -> float | None:
+    """bench/live_plane.py's click -> Python has the point, once, at page pixel `at`."""
+    got = timed_clicks(page, 1, lambda _: at, pause=0, move_first=True)
+    return got[0] if got else None
+
+
+def paired(browser, servers: dict, reps: int, k: int, got: dict) -> None:
+    """Round k: each page open on both servers at once, then click by click, this and baseline taking turns
+    (the first of each pair alternating), so both see the same moment's machine load."""
+    for page_name, opener, click in (
+        ("explore", open_explore_live, explore_click),
+        ("compare", open_compare, compare_click),
+    ):
+        opened = {n: opener(browser, url) for n, (_, url) in servers.items()}
+        try:
+            for i in range(reps):
+                for name in list(servers)[:: 1 if (i + k) % 2 == 0 else -1]:
+                    _, page, spots = opened[name]
+                    ms = click(page, spots[i % len(spots)])
+                    if ms is not None:
+                        got[name][page_name].append(ms)
+                    time.sleep(0.3)
+        finally:
+            for ctx, _, _ in opened.values():
+                ctx.close()
+
+
+def open_explore_live(browser, url: str):
     ctx, page, _ = open_explore(browser, url, True)
-    try:
-        time.sleep(1)
-        return click_live(page, reps)
-    finally:
-        ctx.close()
+    time.sleep(1)
+    return ctx, page, spots(page, 20)
 
 
 def main() -> None:
@@ -97,16 +117,14 @@ def main() -> None:
                 ctx, _, _ = open_explore(browser, url, True)
                 ctx.close()
             for k in range(args.rounds):
-                for name in list(roots)[:: 1 if k % 2 == 0 else -1]:
-                    say(f"round {k + 1}: {name}")
-                    got[name]["explore"] += explore_clicks(browser, servers[name][1], args.reps)
-                    got[name]["compare"] += compare_clicks(browser, servers[name][1], args.reps)
+                say(f"round {k + 1}")
+                paired(browser, servers, args.reps, k, got)
             browser.close()
     finally:
         for proc, _ in servers.values():
             stop(proc)
     res = {n: {page: summary(v) for page, v in pages.items()} for n, pages in got.items()}
-    write(OUT, {"rounds": args.rounds, "reps": args.reps, "load_avg_before": load_before, **res})
+    write(OUT, {"rounds": args.rounds, "reps": args.reps, "load_avg_before": load_before, **res, "samples_ms": got})
     print(table(res, args.rounds * args.reps))
 
 
