@@ -56,7 +56,8 @@
  * @property {?Object} colorBy     colorby.js's state {key ("label" or a quantity), spec {key, name, lo, hi, worse},
  *                                 values (Float32Array per training digit), range [a, b] | null, inRange,
  *                                 colorOf(i) | null (plot.js draws with it), worst (indices shown),
- *                                 pendingRange (a shared link's, share.js), ...}
+ *                                 pendingRange (a shared link's, share.js), own (the file's {lo, hi}: spec's
+ *                                 may be wider, one scale for Compare's pair, pair.js), ...}
  */
 
 /** @returns {PlaneState} */
