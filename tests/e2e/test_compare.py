@@ -294,3 +294,18 @@ def test_one_toolbar_acts_on_both_planes_with_one_colour_scale(page, live_url):
     page.wait_for_function(f"(n) => ({COLOR_BY})('b').inRange === n", arg=inside, timeout=30_000)
     assert page.evaluate(COLOR_BY, "b")["range"] == [0.1, top] and 0 < inside < len(v)
     assert_no_exception(page, "compare, one toolbar")
+
+
+def test_a_model_picked_from_the_menu_over_plane_b_replaces_it(page, live_url):
+    """Model B picked with the mouse from its menu, which opens over plane B: B becomes that model, following
+    A's toolbar (lasso), and the click on the menu picks no digit under it."""
+    open_live(page, live_url)
+    page.locator(".st-key-compare_live_a").get_by_test_id("lp-drag-lasso").click()
+    t0 = page.evaluate("() => performance.now()")
+    page.get_by_test_id("stSelectbox").nth(1).click()
+    page.get_by_role("option", name="B: vae").click()
+    page.locator(".st-key-compare_live_b").get_by_text("B: vae").wait_for(timeout=120_000)
+    drawn = f"(t0) => ({VIEW})('b')?.stats.drawnAt > t0 && ({VIEW})('b').dragmode === 'lasso'"  # the new plane, as A's
+    page.wait_for_function(drawn, arg=t0, timeout=120_000)
+    assert page.evaluate(f"() => ({VIEW})('b').chosen") is None and page.locator(".st-key-compare_digit").count() == 0
+    assert_no_exception(page, "compare, model B picked")
