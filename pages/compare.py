@@ -4,7 +4,10 @@ With the live plane (ui/plane/component.py, LATENT_EXPLORER_LIVE on, the default
 in the browser: the digit under the pointer in one is ringed in the other, with no server call. A click
 (or tap) on a digit in either plane marks that training index in both (a cross) and shows its
 original with each model's reconstruction. A box or lasso drawn on either plane selects training
-digits; both planes highlight them, and a panel below shows them (ui/selection.py).
+digits; both planes highlight them, and a panel below shows them (ui/selection.py). One toolbar (plane
+A's, spanning both; B's is hidden) acts on both planes, and Colour by uses one scale for both
+(live_plane(pair=...), ui/plane/js/pair.js). The title and the model pickers share one row, so the two
+plots fill most of the window.
 Fallback (LIVE=0, or a plane that cannot run): a still picture of each plane (ui/plane/picture.py)
 and a box for a training digit's number, which is crossed in both.
 Only models trained on the same data set are paired: a training index names the same image in both.
@@ -96,9 +99,11 @@ def marked(a) -> int | None:
 
 
 def models_ui(names: list[str]) -> tuple[str, str]:
-    c1, c2 = st.columns(2)
-    a = c1.selectbox("Model A", names, key="compare_a", on_change=on_models)
-    b = c2.selectbox("Model B", names, key="compare_b", on_change=on_models)
+    """The page's one header row: its title and the two model pickers (plane first: the planes fill the rest)."""
+    c0, c1, c2 = st.columns([5, 4, 4], vertical_alignment="center")
+    c0.subheader("Compare two models", anchor=False)
+    a = c1.selectbox("Model A", names, key="compare_a", on_change=on_models, format_func=lambda n: f"A: {n}", label_visibility="collapsed")  # fmt: skip
+    b = c2.selectbox("Model B", names, key="compare_b", on_change=on_models, format_func=lambda n: f"B: {n}", label_visibility="collapsed")  # fmt: skip
     return a, b
 
 
@@ -107,12 +112,13 @@ def on_box() -> None:
 
 
 def planes_ui(a, b, index: int | None, key: str, draw) -> None:
-    """Plane A beside plane B (stacked on a phone), each under its model's name, in a container keyed
-    `key`_a/_b (handles for tests): draw(side, model, z) with the encoding z of training digit `index`, or None."""
-    for side, m, col in zip("ab", (a, b), st.columns(2, gap="medium"), strict=True):
+    """Plane A beside plane B (stacked on a phone), each over its model's name and summary, in a container keyed
+    `key`_a/_b (handles for tests): draw(side, model, z) with the encoding z of training digit `index`, or None.
+    The columns' small gap (1rem) is ui/router.py's --lp-pair-gap: plane A's toolbar spans both columns."""
+    for side, m, col in zip("ab", (a, b), st.columns(2, gap="small"), strict=True):
         with col, st.container(key=f"{key}_{side}"):
-            st.markdown(f"**{side.upper()}: {m.name}** · {library.summary(m.meta)}")
             draw(side, m, None if index is None else tuple(float(v) for v in m.latent["z_train"][index]))
+            st.caption(f"**{side.upper()}: {m.name}** · {library.summary(m.meta)}")
 
 
 def pictures_ui(a, b, index: int | None) -> None:
@@ -143,6 +149,7 @@ def live_pair(a, b) -> None:
             replay=active_model.replay_note(m) is None,
             selection=selection.for_plane((a, b), "ab".index(side)),
             on_select=lambda v: selection.on_select((a, b), "ab".index(side), v),
+            pair="lead" if side == "a" else "follow",  # one toolbar (A's, over both) and one colour scale
         )  # fmt: skip
         if not res.ok:  # its JavaScript reported an error: redraw the page with the pictures
             st.rerun(scope="app")
@@ -150,7 +157,8 @@ def live_pair(a, b) -> None:
     planes_ui(a, b, index, "compare_live", draw)  # st-key-compare_live_a/_b: handles for tests
     st.caption(
         "Point at a digit in either plane: the same training digit is ringed in the other. "
-        "Scroll to zoom, drag to pan, double-click to see every digit."
+        "Scroll to zoom, drag to pan, double-click to see every digit. The toolbar acts on both planes, "
+        "and a colouring uses one scale for both."
     )
     for note in filter(None, (active_model.replay_note(a), active_model.replay_note(b))):
         st.caption(note)
@@ -180,7 +188,6 @@ def digit_ui(a, b, index: int | None) -> None:
 
 # ---- page --------------------------------------------------------------------------------------
 
-st.header("Compare two models")
 models = Library().folders()
 names, shipped = list(models), {n for n, (_, s) in models.items() if s}
 init_page_state(names, shipped)

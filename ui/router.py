@@ -50,7 +50,7 @@ CSS = """<style>
 /* Plane first (Explore, Compare, Upload): a page with a live plane keeps narrow side margins, and Explore's side
    column (sliders, clicked digit) sits beside the plane where both fit, else under it (ui/plane/explore.py). */
 .stMainBlockContainer:has(.lp-root) { padding-left: 1.5rem; padding-right: 1.5rem; }
-.st-key-compare_live_a, .st-key-compare_live_b { --lp-above: 21rem; }  /* Compare: both plots whole under the model pickers */
+.st-key-compare_live_a, .st-key-compare_live_b { --lp-above: 9rem; --lp-pair-gap: 1rem; }  /* Compare: both plots whole under one row of pickers and one toolbar; the columns' small gap */
 [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .st-key-explore_plane_col) { flex-wrap: wrap; }
 [data-testid="stColumn"]:has(.st-key-explore_plane_col) { flex: 1 1 56rem !important; min-width: min(100%, 56rem); }
 [data-testid="stColumn"]:has(.st-key-explore_side_col) { flex: 0 1 16rem !important; min-width: min(100%, 16rem); }

@@ -255,3 +255,57 @@ def test_box_on_one_plane_selects_the_same_digits_in_both(page, live_url):
     assert [int(r["index"]) for r in rows] == want.tolist()
     np.testing.assert_allclose([[float(r["b_z1"]), float(r["b_z2"])] for r in rows], lb["z_train"][want], rtol=1e-6)
     assert_no_exception(page, "compare, after a box")
+
+
+COLOR_BY = f"(side) => ({VIEW})(side).colorBy"
+
+
+def test_one_toolbar_acts_on_both_planes_with_one_colour_scale(page, live_url):
+    """A's toolbar is the only one shown: its decoded map and lasso act on B too; Colour by error uses one scale
+    (both models' range) in both planes, one colourbar, and A's typed range dims B's digits outside it (NumPy's count)."""
+    from model.folders.check import QUALITY_FILE, load_quality
+    from ui.plane.quality import scale
+
+    open_live(page, live_url)
+    plane_a, plane_b = (page.locator(".st-key-compare_live_" + s) for s in "ab")
+    assert (
+        plane_a.get_by_test_id("lp-map-toggle").is_visible()
+        and not plane_b.get_by_test_id("lp-map-toggle").is_visible()
+    )
+    plane_a.get_by_test_id("lp-map-toggle").check()
+    page.wait_for_function(f"() => ({VIEW})('b').map !== null", timeout=30_000)  # B's decoded map is drawn
+    plane_a.get_by_test_id("lp-drag-lasso").click()
+    page.wait_for_function(f"() => ({VIEW})('b').dragmode === 'lasso'", timeout=10_000)
+    plane_a.get_by_test_id("lp-colorby").select_option("error")
+    both = [store.load(SHIPPED_DIR / n) for n in ("default", "seed")]
+    q = [load_quality(m.path / QUALITY_FILE, m.latent, vae=False)["error_train"] for m in both]
+    lo, hi = min(scale("error", v)[0] for v in q), max(scale("error", v)[1] for v in q)
+    page.wait_for_function(
+        f"([lo, hi]) => ['a', 'b'].every((s) => {{ const c = ({COLOR_BY})(s); return c.loaded && c.spec.lo === lo && c.spec.hi === hi; }})",
+        arg=[float(lo), float(hi)],
+        timeout=60_000,
+    )  # one scale: both models' values fit on it
+    assert plane_a.get_by_test_id("lp-colorbar").is_visible() and not plane_b.get_by_test_id("lp-colorbar").is_visible()
+    plane_a.get_by_test_id("lp-brush-lo").fill("0.1")
+    plane_a.get_by_test_id("lp-brush-lo").press("Enter")  # from 0.1 to A's largest error (the empty box)
+    top = float(q[0].astype(np.float64).max())
+    v = q[1].astype(np.float64)
+    inside = int(((v >= 0.1) & (v <= top)).sum())
+    page.wait_for_function(f"(n) => ({COLOR_BY})('b').inRange === n", arg=inside, timeout=30_000)
+    assert page.evaluate(COLOR_BY, "b")["range"] == [0.1, top] and 0 < inside < len(v)
+    assert_no_exception(page, "compare, one toolbar")
+
+
+def test_a_model_picked_from_the_menu_over_plane_b_replaces_it(page, live_url):
+    """Model B picked with the mouse from its menu, which opens over plane B: B becomes that model, following
+    A's toolbar (lasso), and the click on the menu picks no digit under it."""
+    open_live(page, live_url)
+    page.locator(".st-key-compare_live_a").get_by_test_id("lp-drag-lasso").click()
+    t0 = page.evaluate("() => performance.now()")
+    page.get_by_test_id("stSelectbox").nth(1).click()
+    page.get_by_role("option", name="B: vae").click()
+    page.locator(".st-key-compare_live_b").get_by_text("B: vae").wait_for(timeout=120_000)
+    drawn = f"(t0) => ({VIEW})('b')?.stats.drawnAt > t0 && ({VIEW})('b').dragmode === 'lasso'"  # the new plane, as A's
+    page.wait_for_function(drawn, arg=t0, timeout=120_000)
+    assert page.evaluate(f"() => ({VIEW})('b').chosen") is None and page.locator(".st-key-compare_digit").count() == 0
+    assert_no_exception(page, "compare, model B picked")

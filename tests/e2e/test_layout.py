@@ -1,8 +1,10 @@
-"""A plane-first Explore: the live plane's plot fills most of the window, with equal units, at desktop and phone sizes."""
+"""Plane first: the live plane's plot fills most of the window on Explore (equal units, desktop and phone sizes), Compare's
+two plots together do under one toolbar, and the Upload map is the same full-width plane under the same toolbar."""
 
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 
 from tests.e2e.app_utils import assert_no_exception, wait_for_app
 from tests.e2e.plane_view import view
@@ -21,6 +23,18 @@ CLIPPED = """(sel) => {
 }"""
 
 
+def settled(pg, plot: str) -> dict:
+    """Wait until the plot's box stops changing (it follows the window once Streamlit has laid out the page);
+    return it clipped to the window."""
+    pg.wait_for_function(
+        f"""() => {{ const r = document.querySelector('{plot}').getBoundingClientRect(), k = r.width + 'x' + r.height;
+            const same = window.__lpBox === k; window.__lpBox = k; return same; }}""",
+        polling=500,
+        timeout=30_000,
+    )
+    return pg.evaluate(CLIPPED, plot)
+
+
 def open_explore(pg, url: str) -> dict:
     """Open Explore, wait for the plane to be drawn, and return the plot's box clipped to the window."""
     pg.goto(url + "/")
@@ -29,14 +43,7 @@ def open_explore(pg, url: str) -> dict:
     wait_for_app(pg)
     assert_no_exception(pg, "explore")
     pg.evaluate("() => document.scrollingElement.scrollTo(0, 0)")
-    # the plot follows the window's size once Streamlit has laid out the page: wait until it stops changing
-    pg.wait_for_function(
-        f"""() => {{ const r = document.querySelector('{PLOT}').getBoundingClientRect(), k = r.width + 'x' + r.height;
-            const same = window.__lpBox === k; window.__lpBox = k; return same; }}""",
-        polling=500,
-        timeout=30_000,
-    )
-    return pg.evaluate(CLIPPED, PLOT)
+    return settled(pg, PLOT)
 
 
 def equal_units(pg) -> tuple[float, float]:
@@ -109,3 +116,77 @@ def test_one_toolbar_with_named_groups_and_a_settings_popover(page, live_url):
     assert settings.get_attribute("aria-expanded") == "true"
     page.keyboard.press("Escape")
     panel.wait_for(state="hidden")
+
+
+def desktop(browser, size):
+    W, H = size
+    context = browser.new_context(viewport={"width": W, "height": H})
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    return context, pg
+
+
+COMPARE = '[data-testid="lp-plot"][data-channel="compare_plane_{}"]'
+
+
+def test_compare_plots_together_fill_most_of_a_desktop_window(browser, live_url):
+    """Compare at 1440x900, 1280x720 and 1920x1080 (one page, resized): both plots, level and side by side under
+    one toolbar, take >= 55 % of the window together, with no scrolling."""
+    context, pg = desktop(browser, (1440, 900))
+    try:
+        pg.goto(live_url + "/compare")
+        wait_for_app(pg)
+        pg.wait_for_function(f"() => document.querySelectorAll('{COMPARE.format('a')}[data-drawn=\"1\"], {COMPARE.format('b')}[data-drawn=\"1\"]').length === 2", timeout=180_000)  # fmt: skip
+        assert_no_exception(pg, "compare")
+        for W, H in [(1440, 900), (1280, 720), (1920, 1080)]:
+            pg.set_viewport_size({"width": W, "height": H})
+            pg.evaluate("() => document.scrollingElement.scrollTo(0, 0)")
+            a, b = settled(pg, COMPARE.format("a")), settled(pg, COMPARE.format("b"))
+            assert a["w"] * a["h"] + b["w"] * b["h"] >= 0.55 * W * H, (W, H, a, b)
+            for r in (a, b):
+                assert r["top"] >= 0 and r["top"] + r["height"] <= H and r["scrollW"] <= W, (
+                    W,
+                    H,
+                    r,
+                )  # whole, no scrolling
+            assert abs(a["top"] - b["top"]) <= 2 and a["left"] + a["width"] <= b["left"], (
+                W,
+                H,
+                a,
+                b,
+            )  # level, side by side
+            bars = pg.locator(".lp-toolbar")
+            assert [bars.nth(k).is_visible() for k in range(bars.count())] == [True, False]  # one toolbar shown: A's
+            assert pg.get_by_role("toolbar", name="Plane tools").count() == 1  # the hidden one is out of the a11y tree
+            shown = pg.locator(".st-key-compare_live_a").get_by_role("toolbar", name="Plane tools").bounding_box()
+            assert shown["x"] + shown["width"] >= b["left"] + 0.9 * b["width"], (W, H, shown, b)  # over both planes
+    finally:
+        context.close()
+
+
+def test_the_upload_map_is_the_plane_under_the_same_toolbar(browser, live_url, mnist, tmp_path):
+    """The Upload page's map at 1440x900: the same toolbar's groups over a full-width plot that, scrolled to, is
+    whole in the window and >= 55 % of it."""
+    W, H = 1440, 900
+    path = tmp_path / "seven.png"
+    Image.fromarray(mnist[1][0][0]).save(path)
+    context, pg = desktop(browser, (W, H))
+    try:
+        pg.goto(live_url + "/")
+        pg.get_by_test_id("stSidebarNav").get_by_text("Upload or draw").click()
+        pg.locator(".st-key-upload_file input[type=file]").set_input_files(str(path))
+        plot = '.st-key-upload_map [data-testid="lp-plot"]'
+        pg.wait_for_selector(plot + '[data-drawn="1"]', timeout=180_000)
+        wait_for_app(pg)
+        assert_no_exception(pg, "upload")
+        bar = pg.locator(".st-key-upload_map").get_by_role("toolbar", name="Plane tools")
+        groups = bar.get_by_role("group").evaluate_all("gs => gs.map((g) => g.getAttribute('aria-label'))")
+        for name in ("What a drag does", "Layers", "Colour by", "Share and export", "View"):
+            assert name in groups, groups
+        bar.evaluate("e => e.scrollIntoView({block: 'start'})")
+        r = settled(pg, plot)
+        main = pg.get_by_test_id("stMainBlockContainer").bounding_box()
+        assert r["width"] >= 0.9 * main["width"] - 48, (r, main)  # the main column's width, less its padding
+        assert r["top"] >= 0 and r["top"] + r["height"] <= H and r["w"] * r["h"] >= 0.55 * W * H, r
+    finally:
+        context.close()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import urllib.request
 
+import numpy as np
 import pytest
 
 from model.folders import store
 from model.net.export_weights import plane_payload
 from tests.e2e.app_utils import record_frames, start_streamlit, stop, wait_for_app, wait_until_quiet
-from tests.e2e.plane_view import TO_PAGE, VIEW, V
+from tests.e2e.plane_view import RELAYOUT, TO_PAGE, VIEW, V, points
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("live_plane")]
 
@@ -126,6 +127,40 @@ def test_decoded_map_paints_and_repaints_after_zoom(page, harness_url):
     page.wait_for_selector('[data-testid="lp-map"]:not([data-painted="1"])', timeout=30_000)
     after = page.evaluate(view)
     assert after[1] - after[0] < before[1] - before[0]  # the new map covers the zoomed-in view
+
+
+# [r, g, b, a] of the decoded map's canvas at latent point (z1, z2), as drawn on screen.
+MAP_RGBA = f"""([z1, z2]) => {{ const c = document.querySelector('[data-testid="lp-map"]'), r = c.getBoundingClientRect();
+    const [x, y] = ({V})('{CH}').toPage(z1, z2), k = c.width / r.width;
+    return Array.from(c.getContext('2d').getImageData(Math.round((x - r.left) * k), Math.round((y - r.top) * k), 1, 1).data); }}"""
+
+
+def test_map_holes_tint_the_decoded_map_far_from_every_training_digit(page, harness_url):
+    """Map holes turns the decoded map on and tints its cells far from every training encoding (magenta), never
+    a cell on top of the points."""
+    from scipy.spatial import cKDTree
+
+    open_plane(page, harness_url)
+    page.get_by_test_id("lp-holes-toggle").check()
+    assert page.get_by_test_id("lp-map-toggle").is_checked()
+    z = points(page, CH)
+    (x0, y0), (x1, y1) = z.min(0), z.max(0)
+    wide = {"xaxis.range": [x0 - (x1 - x0), x1 + (x1 - x0)], "yaxis.range": [y0 - (y1 - y0), y1 + (y1 - y0)]}
+    page.evaluate(RELAYOUT, [CH, wide])  # out to three times the points' extent: most of the view is far from them
+    page.wait_for_function(
+        f"(x) => ({V})('{CH}').map?.tint && ({V})('{CH}').map.x[0] === x", arg=wide["xaxis.range"][0]
+    )
+    m = page.evaluate(f"() => ({V})('{CH}').map")
+    n, rows, (vx0, vx1), (vy0, vy1) = m["n"], m["rows"], m["x"], m["y"]
+    c, r = np.meshgrid(np.arange(n), np.arange(rows))
+    centres = np.stack([vx0 + (c.ravel() + 0.5) / n * (vx1 - vx0), vy1 - (r.ravel() + 0.5) / rows * (vy1 - vy0)], 1)
+    dist = cKDTree(z).query(centres)[0]  # each cell's distance to its nearest training encoding
+    tint = np.asarray(m["tint"])
+    far, near = int(dist.argmax()), int(dist.argmin())
+    assert tint[far] == 1 and tint[near] == 0, (dist[far], dist[near])
+    assert np.all(tint[dist > 0.1 * max(x1 - x0, y1 - y0)] == 1)  # a tenth of the extent away: a hole
+    hole, busy = (page.evaluate(MAP_RGBA, centres[k].tolist()) for k in (far, near))
+    assert hole[0] - hole[1] > 60 and abs(busy[0] - busy[1]) <= 8, (hole, busy)  # magenta there, grey here
 
 
 def test_interpolation_shows_k_digits(page, harness_url):

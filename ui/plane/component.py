@@ -20,7 +20,9 @@ the plane is the trigger value `select`, handed to on_select(value) in its callb
 Python's answer ({count, shapes, t}, ui/selection.py), which ui/plane/js/selection.js shows.
 `link` (a group name, e.g. "compare") links the planes that share it, in the browser: the training digit
 under the pointer in one is ringed, with its index and label, in all of them (no server call), and a
-click picks only training digits. unavailable(bundle, key, classes) says before mounting why a plane
+click picks only training digits. `pair` ("lead" or "follow", with `link`) gives two planes side by side one
+toolbar: the lead's, whose every use is repeated on the follower, and one colour scale (ui/plane/js/pair.js).
+unavailable(bundle, key, classes) says before mounting why a plane
 cannot run (one line), or None.
 """
 
@@ -139,6 +141,7 @@ def live_plane(
     on_select: Callable[[dict], None] | None = None,
     restore: dict | None = None,
     share: bool = False,
+    pair: str | None = None,
 ) -> LiveResult:
     """Mount the live plane (always with this key); see the module docstring."""
     why = unavailable(bundle, key, classes)
@@ -161,6 +164,7 @@ def live_plane(
         "quality": quality_ref(bundle),  # Colour by's file {url, sha, nbytes, quantities, note} (js/colorby.js)
         "restore": restore,  # a shared link's layers, colouring, range, replay (ui/plane/share.py; js/share.js)
         "share": bool(share),  # offer Copy link (a page whose URL holds its view: Explore)
+        "pair": pair if link and pair in ("lead", "follow") else None,  # one toolbar for two planes (js/pair.js)
     }
     result = _plane(
         key=key, data={**ref, "state": state},

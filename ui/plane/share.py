@@ -2,7 +2,7 @@
 (ui/explore_state.py) and ?box= (ui/selection.py).
 
     ?view=x0,x1,y0,y1     the zoomed view (data ranges)
-    ?layers=map,density   the layers shown (map, density, labels, lens; an empty list: none)
+    ?layers=map,density   the layers shown (map, density, labels, lens, holes; an empty list: none)
     ?color=error          what colours the points (label, error, agree, sigma)
     ?range=a,b            Colour by's brushed range (with ?color= only)
     ?replay=p             the replay's position on its timeline (snapshot number, fractions between)
@@ -18,7 +18,7 @@ import math
 
 import streamlit as st
 
-LAYERS = ("map", "density", "labels", "lens")
+LAYERS = ("map", "density", "labels", "lens", "holes")
 COLORS = ("label", "error", "agree", "sigma")
 LIMIT = 1e6  # no latent plane reaches this far; bigger numbers are a mangled link
 KEY, NOTE = "share_restore", "share_note"

@@ -9,7 +9,9 @@
 // S.colorBy (state.js; the test view reports it): {key ("label" or a quantity), spec {key, name, lo, hi,
 // worse}, values (Float32Array, one per training digit), range [a, b] or null, inRange (count), colorOf,
 // worst (the gallery's indices), offered, note, panel (the DOM), load (the file's promise), pendingRange
-// (a shared link's range, applied once the values are in)}.
+// (a shared link's range, applied once the values are in), own (the file's domain {lo, hi} for this measure;
+// spec's lo and hi may be wider: pair.js shares one scale between Compare's planes)}.
+// Emits "colorby" with "load" (a measure's values are in) and "range" (the colours changed).
 import { el } from "./dom.js";
 import { icon } from "./toolbar.js";
 import { loadPayload, parsePayload } from "./payload.js";
@@ -20,7 +22,8 @@ import * as worst from "./worst.js";
 
 export function install(ctx) {
   const ref = ctx.state.quality, C = (ctx.S.colorBy = { key: "label", spec: null, values: null, range: null, inRange: 0,
-    colorOf: null, worst: [], offered: [], note: (ref && ref.note) || null, panel: null, load: null, pendingRange: null });
+    colorOf: null, worst: [], offered: [], note: (ref && ref.note) || null, panel: null, load: null, pendingRange: null,
+    own: null });
   if (!ref || !ref.quantities || !ref.quantities.length) return;
   C.offered = ref.quantities.map((q) => q.key);
   const l = el("label", { class: "lp-tool lp-select", title: "Colour the points by their label or a quality measure" }, ctx.d.groups.color);
@@ -57,18 +60,42 @@ async function choose(ctx, C, p, key) {
   C.key = key; C.range = null;
   if (key === "label") {
     p.box.hidden = !p.note.textContent; p.body.hidden = true;
-    C.colorOf = null; C.spec = null; C.values = null;
+    C.colorOf = null; C.spec = null; C.values = null; C.own = null;
     restylePoints(ctx); worst.update(ctx);
+    ctx.emit("colorby", "range");
     return;
   }
   const all = await values(ctx, C);
   if (C.key !== key || ctx.disposed) return; // another choice (or another model) came while fetching
-  C.spec = all.specs.find((s) => s.key === key); C.values = all.values[key];
+  C.spec = { ...all.specs.find((s) => s.key === key) }; C.values = all.values[key];
+  C.own = { lo: C.spec.lo, hi: C.spec.hi };
   p.box.hidden = false; p.body.hidden = false;
-  p.lo.textContent = fmt(C.spec.lo); p.hi.textContent = (C.spec.key === "agree" ? "" : "≥ ") + fmt(C.spec.hi);
-  p.bar.setAttribute("aria-label", `${C.spec.name}: from ${fmt(C.spec.lo)} (dark purple) to ${fmt(C.spec.hi)} (yellow)`);
+  labelBar(C, p);
   colorhist.reset(ctx, p, C.pendingRange); // a shared link's range (share.js), else the whole range
   C.pendingRange = null;
+  ctx.emit("colorby", "load");
+}
+
+function labelBar(C, p) {
+  p.lo.textContent = fmt(C.spec.lo); p.hi.textContent = (C.spec.key === "agree" ? "" : "≥ ") + fmt(C.spec.hi);
+  p.bar.setAttribute("aria-label", `${C.spec.name}: from ${fmt(C.spec.lo)} (dark purple) to ${fmt(C.spec.hi)} (yellow)`);
+}
+
+// The scale's domain [lo, hi] for the measure shown (pair.js: one scale for both of Compare's planes).
+export function rescale(ctx, lo, hi) {
+  const C = ctx.S.colorBy;
+  if (!C.values || (C.spec.lo === lo && C.spec.hi === hi)) return;
+  C.spec = { ...C.spec, lo, hi };
+  labelBar(C, C.panel);
+  colorhist.reset(ctx, C.panel, C.range);
+}
+
+// The other plane's brushed range for measure `key` (pair.js): kept, or applied once the values are in.
+export function follow(ctx, key, range) {
+  const C = ctx.S.colorBy;
+  if (!C || C.key !== key) return;
+  if (!C.values) C.pendingRange = range;
+  else if (JSON.stringify(range) !== JSON.stringify(C.range)) colorhist.reset(ctx, C.panel, range); // a restyle of every point: only for a change
 }
 
 // Recolour the points for the current measure and brushed range (also called by colorhist.js).
@@ -80,6 +107,7 @@ export function apply(ctx) {
   C.inRange = r ? n : v.length;
   restylePoints(ctx);
   worst.update(ctx);
+  ctx.emit("colorby", "range");
 }
 
 // {specs, values: {key: Float32Array}} from the quality file: float16 bits made exact float32s.

@@ -9,10 +9,11 @@
 //                    replay, sigma, thumbs, tiles, selection}), applied once drawn and on every change
 // hover(z)           the pointer is at data point z = [z1, z2], or off the plot / gone (z = null)
 // click(pick)        a click or tap chose {z1, z2, index|null} (a training digit's index, or none)
+// colorby(what)      Colour by changed: "load" (a measure's values are in) or "range" (the colours changed)
 // draw(g, a)         the overlay is being drawn: g its 2-D context (clipped, CSS pixels), a = area(ctx)
 // dispose()          the plane goes away (another model, or its element left the page): undo listeners,
 //                    timers and animation frames (main.js's cleanup; it then purges the plot)
-export const EVENTS = ["ready", "relayouting", "relayout", "afterplot", "state", "hover", "click", "draw", "dispose"];
+export const EVENTS = ["ready", "relayouting", "relayout", "afterplot", "state", "hover", "click", "colorby", "draw", "dispose"];
 
 /**
  * @typedef {Object} PlaneContext

@@ -65,8 +65,9 @@ import * as colorby from "./colorby.js";
 import * as exporter from "./export.js";
 import * as share from "./share.js";
 import * as resetview from "./resetview.js";
+import * as pair from "./pair.js";
 
-const FEATURES = [firstpaint, pointer, links, map, interp, sync, thumbnails, labels, density, lens, replay, uncertainty, selection, colorby, exporter, share, resetview];
+const FEATURES = [firstpaint, pointer, links, map, interp, sync, thumbnails, labels, density, lens, replay, uncertainty, selection, colorby, exporter, share, resetview, pair];
 
 // host element -> {sig, S, ctx (once started), root, state, calls, disposed}
 const INSTANCES = new WeakMap();

@@ -1,5 +1,7 @@
 // Feature: the pointer. Moving decodes under it (and emits "hover"); a short press (no drag) chooses
 // the training digit within HIT_PX, else the point itself, and sends it to Python as the click trigger.
+// A press counts only on the plane itself: a menu or popover open over the plot (Compare's model picker,
+// Settings) takes its own clicks.
 import { area, nearestPoint, toData, HIT_PX } from "./hit.js";
 import { choose, decodeAt, showEmpty } from "./preview.js";
 import { drawOverlay } from "./overlays.js";
@@ -35,8 +37,10 @@ function move(ctx, e) {
 }
 
 function down(ctx, press, e) {
+  press.down = null;
   if (!ctx.S.gd || (e.button !== undefined && e.button !== 0)) return;
   if (e.target.closest && (e.target.closest(".modebar") || e.target.closest(".legend"))) return;
+  if (!(e.target instanceof Node) || !ctx.d.stage.contains(e.target)) return; // over the plot but on something else (a menu, a popover)
   const z = toData(ctx, e.clientX, e.clientY);
   press.down = z ? { x: e.clientX, y: e.clientY } : null;
   if (z && e.pointerType && e.pointerType !== "mouse") decodeAt(ctx, z[0], z[1], "Pointer:"); // a tap shows its digit

@@ -1,6 +1,6 @@
 // Feature: Copy link. The link to this view: the page's own URL (which Python keeps with ?model=,
 // ?z1=&z2= for the chosen point and ?box= for a box selection) plus what only the browser knows:
-// ?view= (the zoomed ranges), ?layers= (decoded map, density, labels, lens), ?color= and ?range=
+// ?view= (the zoomed ranges), ?layers= (decoded map, density, labels, lens, map holes), ?color= and ?range=
 // (Colour by and its brushed range) and ?replay= (the replay's position). ui/plane/share.py parses
 // them (the one place); a plane opened from such a link gets them back as its state's `restore`,
 // applied here once the plot is drawn. The link is copied to the clipboard and shown, selected, in a
@@ -9,7 +9,8 @@ import { el } from "./dom.js";
 import { tool } from "./toolbar.js";
 import { area } from "./hit.js";
 
-export const LAYERS = { map: "lp-map-toggle", density: "lp-contours-toggle", labels: "lp-labels-toggle", lens: "lp-lens-toggle" };
+export const LAYERS = { map: "lp-map-toggle", density: "lp-contours-toggle", labels: "lp-labels-toggle", lens: "lp-lens-toggle",
+  holes: "lp-holes-toggle" };
 
 export function install(ctx) {
   if (!ctx.state.share) return; // only a page whose URL holds its view (Explore) offers the link

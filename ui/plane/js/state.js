@@ -43,7 +43,8 @@
  * @property {?Uint32Array} pointIndex
  * @property {?string[]} pointColors
  * @property {?Object} paintArea   the axes' box firstpaint.js drew in {left, top, w, h, view}
- * @property {?Object} mapView     the data ranges the decoded map was drawn for (map.js)
+ * @property {?Object} mapView     the decoded map as drawn {x, y (data ranges), n, rows, tint (each cell's
+ *                                 Map holes tint 0..1, row by row from the top; null when off)} (map.js)
  * @property {?Object} thumbs      thumbnails.js's state {cache, drawn, want, source, tiles, canvas, ...}
  * @property {?Object} replay      replay.js's state {H, p, on, playing, frames, ms, shown, ...}
  * @property {?Object} uncertainty uncertainty.js's state {sigma, samples, draws, ...}
@@ -55,7 +56,8 @@
  * @property {?Object} colorBy     colorby.js's state {key ("label" or a quantity), spec {key, name, lo, hi, worse},
  *                                 values (Float32Array per training digit), range [a, b] | null, inRange,
  *                                 colorOf(i) | null (plot.js draws with it), worst (indices shown),
- *                                 pendingRange (a shared link's, share.js), ...}
+ *                                 pendingRange (a shared link's, share.js), own (the file's {lo, hi}: spec's
+ *                                 may be wider, one scale for Compare's pair, pair.js), ...}
  */
 
 /** @returns {PlaneState} */

@@ -16,6 +16,7 @@ const ICONS = {
   density: `<ellipse ${S} cx="12" cy="12" rx="9" ry="7"/><ellipse ${S} cx="12" cy="12" rx="5" ry="3.5"/><circle cx="12" cy="12" r="1.2" fill="currentColor"/>`,
   labels: `<path ${S} d="M3 12l8-8h9v9l-8 8zM15.5 8.5h.01"/>`,
   lens: `<circle ${S} cx="10" cy="10" r="6"/><path ${S} d="M14.5 14.5L20 20M8 10h4M10 8v4"/>`,
+  holes: `<path ${S} d="M4 4h16v16H4z"/><circle cx="14" cy="10" r="3.5" fill="currentColor" opacity="0.55"/><path ${S} d="M4 14.6h5M9.3 14.6V20"/>`,
   interp: `<circle ${S} cx="5" cy="12" r="2.5"/><circle ${S} cx="19" cy="12" r="2.5"/><path ${S} d="M8 12h8" stroke-dasharray="2 2"/>`,
   color: `<circle ${S} cx="12" cy="12" r="9"/><circle cx="8" cy="10" r="1.6" fill="currentColor"/><circle cx="12" cy="7" r="1.6" fill="currentColor"/><circle cx="16" cy="10" r="1.6" fill="currentColor"/>`,
   replay: `<path ${S} d="M3 12a9 9 0 1 0 3-6.7M3 4v5h5M11 9v6l4-3z"/>`,
@@ -62,6 +63,8 @@ export function buildToolbar(d, channel) {
   for (const [k, label] of GROUPS) d.groups[k] = el("div", { class: "lp-group lp-group-" + k, role: "group", "aria-label": label }, bar);
   const L = d.groups.layers;
   d.mapToggle = toggle(L, { testid: "lp-map-toggle", label: "Decoded map", name: "map", title: "Decoded map: the decoder's digit at every spot, behind the points" });
+  d.holesToggle = toggle(L, { testid: "lp-holes-toggle", label: "Map holes", name: "holes",
+    title: "Map holes: tint the decoded map where no training digit is near, where the decoder is guessing" });
   d.interpToggle = toggle(L, { testid: "lp-interp-toggle", label: "Interpolate", name: "interp", title: "Interpolate between two points" });
   d.mapPng = tool(d.groups.share, { testid: "lp-map-png", label: "Export the decoded map as PNG", name: "save", text: "Map" });
   settings(d, channel);
