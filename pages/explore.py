@@ -8,12 +8,9 @@ training digit beside its reconstruction.
 
 from __future__ import annotations
 
-import base64
-
-import numpy as np
 import streamlit as st
 
-from ui import active_model, data_status, explore_state, plane, router
+from ui import active_model, data_status, digit_tiles, explore_state, plane, router
 from ui.explore_state import Pick
 from ui.images import to_png
 
@@ -21,23 +18,6 @@ router.ensure_router()  # first: a direct link on a fresh server must still go t
 
 IMAGE_PX = 224  # decoded digit on screen: 8 screen pixels per MNIST pixel
 PICKED_PX = 140
-
-
-# ---- computation -------------------------------------------------------------------------------
-
-
-def data_uri(png: bytes) -> str:
-    """The PNG inline in the page: no second request for the image while the server is busy."""
-    return "data:image/png;base64," + base64.b64encode(png).decode()
-
-
-def original_image(bundle, pick: Pick) -> np.ndarray | None:
-    """The picked digit's image in [0, 1], or None when the data set is missing (said at the top)."""
-    data = data_status.active_data(bundle, quiet=True)
-    if data is None:
-        return None
-    (x_train, _), (x_test, _) = data
-    return (x_train if pick.split == "train" else x_test)[pick.index] / 255.0
 
 
 # ---- widgets -----------------------------------------------------------------------------------
@@ -48,7 +28,7 @@ def decoder_panel(bundle) -> None:
     z1, z2 = explore_state.sliders_ui(bundle)
     png = to_png(bundle.codec.decode_image(z1, z2), IMAGE_PX)
     with st.container(key="explore_decoded"):  # st-key-explore_decoded: a handle for tests
-        st.image(data_uri(png), width=IMAGE_PX)
+        st.image(digit_tiles.data_uri(png), width=IMAGE_PX)
         st.markdown(f"**Decoded** at z1 = `{z1:.3f}`, z2 = `{z2:.3f}`")
     st.download_button(
         "Download PNG", png, file_name=f"decoded_z1_{z1:.3f}_z2_{z2:.3f}.png", mime="image/png",
@@ -65,14 +45,16 @@ def picked_panel(bundle, pick: Pick) -> None:
     label = int(bundle.latent[f"y_{pick.split}"][pick.index])
     with st.container(key="explore_picked"):  # st-key-explore_picked: a handle for tests
         st.markdown(f"**Clicked:** {pick.split} digit #{pick.index}, label **{names[label]}**")
+        has_data = data_status.active_data(bundle, quiet=True) is not None
+        original, recon = digit_tiles.picked(
+            bundle, pick.split, int(pick.index), (pick.z1, pick.z2), has_data, PICKED_PX
+        )
         with st.container(horizontal=True):
-            original = original_image(bundle, pick)
             if original is not None:
-                st.image(data_uri(to_png(original, PICKED_PX)), caption="original", width=PICKED_PX)
+                st.image(original, caption="original", width=PICKED_PX)
             else:
                 st.caption("Original not available (no data set).")
-            recon = bundle.codec.decode_image(pick.z1, pick.z2)
-            st.image(data_uri(to_png(recon, PICKED_PX)), caption="reconstruction", width=PICKED_PX)
+            st.image(recon, caption="reconstruction", width=PICKED_PX)
 
 
 # ---- page --------------------------------------------------------------------------------------

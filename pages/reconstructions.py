@@ -8,25 +8,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from model.data import to_float
-from ui import active_model, data_status, router
-from ui.images import to_png
+from ui import active_model, data_status, digit_tiles, router
 
 router.ensure_router()  # first: a direct link on a fresh server must still go through the router
 
 COUNT = 10
 DEFAULT_START = 110
 TILE_PX = 84  # 3 screen pixels per MNIST pixel: ten tiles fit a row
-
-
-def batch(x: np.ndarray, start: int, count: int = COUNT) -> np.ndarray:
-    """Images start .. start+count-1 as floats in [0, 1]."""
-    return to_float(x[start : start + count]).reshape(-1, *x.shape[1:])
-
-
-def reconstruct(bundle, images: np.ndarray) -> np.ndarray:
-    """(n, 28, 28) in [0, 1] -> the autoencoder's (n, 28, 28) reconstructions (fast NumPy path)."""
-    return bundle.codec.decode(bundle.codec.encode(images)).reshape(-1, 28, 28)
 
 
 def on_random(n_train: int) -> None:
@@ -41,14 +29,14 @@ def start_ui(n_train: int) -> int:
     return int(start)
 
 
-def grid(originals, recons, labels, start: int, names) -> None:
-    """Originals over reconstructions, one small column per digit titled with its label; wraps into rows on a phone."""
+def grid(originals: list[bytes], recons: list[bytes], labels, start: int, names) -> None:
+    """Originals over reconstructions (PNGs), one small column per digit titled with its label; wraps into rows on a phone."""
     with st.container(horizontal=True, key="recon_grid"):
         for i in range(len(originals)):
             with st.container(width=TILE_PX + 24):
                 st.markdown(f"**{names[int(labels[i])]}**", help=f"training digit #{start + i}")
-                st.image(to_png(originals[i], TILE_PX), caption="original", output_format="PNG")
-                st.image(to_png(recons[i], TILE_PX), caption="reconstruction", output_format="PNG")
+                st.image(originals[i], caption="original", output_format="PNG")
+                st.image(recons[i], caption="reconstruction", output_format="PNG")
 
 
 ss = st.session_state
@@ -66,6 +54,6 @@ if data is None:
 
 (x_train, y_train), _ = data
 start = start_ui(len(x_train))
-originals = batch(x_train, start)
+originals, recons = digit_tiles.reconstructions(bundle, start, COUNT, TILE_PX)  # PNGs, cached per model and start
 st.caption(f"Training digits {start}–{start + COUNT - 1} (top) and what **{bundle.name}** makes of them (bottom).")
-grid(originals, reconstruct(bundle, originals), y_train[start : start + COUNT], start, active_model.class_names(bundle))
+grid(originals, recons, y_train[start : start + COUNT], start, active_model.class_names(bundle))

@@ -16,5 +16,5 @@ def to_png(img: np.ndarray, size: int = 224) -> bytes:
     if size and size != pil.width:
         pil = pil.resize((size, size * pil.height // pil.width), Image.NEAREST)
     buf = io.BytesIO()
-    pil.save(buf, format="PNG")
+    pil.save(buf, format="PNG", compress_level=1)  # same pixels; zlib's fastest level: ~3x less CPU, ~1 KB a digit
     return buf.getvalue()

@@ -116,7 +116,11 @@ def unavailable(bundle, key: str, classes) -> str | None:
     """Why the plane with this key cannot run for this model here (one line), or None."""
     if failed(key):
         return f"The live plane could not start in this browser ({failed(key)}); showing a still picture of the plane instead."
-    data, why = payload(bundle, key, classes)
+    return _reason(*payload(bundle, key, classes))
+
+
+def _reason(data: dict | None, why: str | None) -> str | None:
+    """The one line for payload()'s answer, or None when the plane can run."""
     if data is not None:
         return None
     if why == UNSERVED:
@@ -144,10 +148,11 @@ def live_plane(
     pair: str | None = None,
 ) -> LiveResult:
     """Mount the live plane (always with this key); see the module docstring."""
-    why = unavailable(bundle, key, classes)
-    if why:
-        return LiveResult(False, why)
-    ref, _ = payload(bundle, key, classes)
+    if failed(key):  # as unavailable() says, with one payload look-up per run instead of two
+        return LiveResult(False, unavailable(bundle, key, classes))
+    ref, why = payload(bundle, key, classes)
+    if ref is None:
+        return LiveResult(False, _reason(ref, why))
     state = {
         "marker": None if marker is None else [float(marker[0]), float(marker[1])],
         "index": index,

@@ -21,11 +21,9 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from model.plane.neighbors import nearest
 from model.plane.views import around
 from model.settings import settings
-from ui import active_model, data_status, explore_state, selection, selection_panel
-from ui.images import to_png
+from ui import active_model, data_status, digit_tiles, explore_state, selection, selection_panel
 from ui.plane import picture, share
 from ui.plane.component import live_plane, unavailable
 
@@ -89,17 +87,13 @@ def neighbours_ui(bundle, index: int | None) -> None:
     """The 8 training digits nearest to a clicked data point (they are ringed on the plane too)."""
     if index is None:
         return
-    z = bundle.latent["z_train"]
-    idx, dist = nearest(z, z[index], k=9)
-    keep = idx != index
-    idx, dist = idx[keep][:8], dist[keep][:8]
-    data = data_status.active_data(bundle, quiet=True)  # the page said once, at the top, that the data set is off
-    images = data[0][0][idx] / 255.0 if data is not None else bundle.codec.decode(z[idx]).reshape(-1, 28, 28)
+    has_data = data_status.active_data(bundle, quiet=True) is not None  # the page said once, at the top, if not
+    idx, dist, pngs = digit_tiles.neighbours(bundle, int(index), has_data, 56)  # cached: the same on every rerun
     names, labels = active_model.class_names(bundle), bundle.latent["y_train"]
     with st.container(key="explore_neighbours"):
         st.markdown("**8 nearest training digits** (ringed on the plane)")
         st.image(
-            [to_png(im, 56) for im in images],
+            pngs,
             caption=[f"#{i} · {names[labels[i]]} · {d:.2f}" for i, d in zip(idx, dist, strict=True)],
             width=56,
         )
