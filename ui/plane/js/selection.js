@@ -88,12 +88,17 @@ function answer(ctx, sel, ans) {
   const shapes = ans.shapes || [], key = (ans.mask ?? "") + JSON.stringify(shapes);
   if (key === sel.key) return; // a rerun for something else: nothing changed
   sel.key = key;
+  if (!("mask" in ans) && same(shapes, S.selShapes)) return; // Python agrees with what is lit already
   S.selShapes = shapes;
   if ("mask" in ans) S.selMask = ans.mask ? unpack(ans.mask, ctx.P.y.length) : null;
   else S.selMask = shapes.length ? members(ctx.P, shapes) : null;
   sel.lit.draw();
   drawOverlay(ctx);
 }
+
+// Whether two lists of shapes are the same shapes (kind, vertices, hidden classes), in the same order.
+const sig = (shapes) => JSON.stringify(shapes.map((q) => [q.kind, q.x, q.y, q.hidden || []]));
+const same = (a, b) => a.length === b.length && sig(a) === sig(b);
 
 // Python's mask (base64, bit i of byte i >> 3 for training digit i) as one byte per digit.
 function unpack(b64, n) {
