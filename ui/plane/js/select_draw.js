@@ -64,8 +64,8 @@ function extend(ctx, drag, e) {
   const last = drag.px[drag.px.length - 1];
   if (ctx.S.dragMode === "select") drag.px[1] = [x, y];
   else if (Math.hypot(x - last[0], y - last[1]) >= MIN_PX) drag.px.push([x, y]);
-  ctx.S.selDraft = shapeOf(ctx, drag);
-  drawOverlay(ctx);
+  const far = Math.hypot(x - drag.px[0][0], y - drag.px[0][1]) >= MIN_PX;
+  if (far || ctx.S.selDraft) { ctx.S.selDraft = shapeOf(ctx, drag); drawOverlay(ctx); } // a drag, not a click (pointer.js)
 }
 
 function finish(ctx, drag, done) {
