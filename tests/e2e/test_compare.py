@@ -220,7 +220,7 @@ def test_live_compare_falls_back_to_still_pictures_when_a_plane_cannot_start(pag
 AT = "([side, fx, fy]) => (" + PLANE_AT + ")(['compare_plane_' + side, fx, fy])"
 ANSWERED = """(t) => ['a', 'b'].every((s) => document.querySelector('.st-key-compare_live_' + s + ' [data-testid="lp-plot"]')
   .getAttribute('data-selected-t') === String(t))"""
-# The training digits plane `side` highlights (Plotly's selected points of its points trace, as indices).
+# The training digits plane `side` lights (the test view's lit(), as indices).
 LIT = f"(side) => ({VIEW})(side).lit()"
 
 

@@ -26,7 +26,11 @@ VIEW = "window.latentPlane.view('explore_plane')"  # the plane's test view (ui/p
 AT = "([fx, fy]) => (" + PLANE_AT + ")(['explore_plane', fx, fy])"
 ANSWERED = f"""() => {{ const s = {VIEW}.selection;
   return !!s.sent && s.t === String(s.sent.t); }}"""
-PLOTLY_COUNT = f"() => {VIEW}.lit().length"  # the digits Plotly highlights
+LIT_COUNT = f"() => {VIEW}.lit().length"  # the digits the plane lights
+# The alpha (0-255) of the selection's layer (the veil, or a lit digit) at fractions (fx, fy) of the plot area.
+LAYER_ALPHA = f"""([fx, fy]) => {{ const c = document.querySelector('[data-testid="lp-lit"]'), v = {VIEW}, d = devicePixelRatio || 1;
+  if (!c.width) return 0;
+  return c.getContext('2d').getImageData(Math.round((v.area.left + fx * v.area.w) * d), Math.round((v.area.top + fy * v.area.h) * d), 1, 1).data[3]; }}"""
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +84,7 @@ def check_count(page, count: int, python: int) -> None:
         "n => (document.querySelector('.st-key-selection_panel strong') || {}).innerText === n",
         arg=f"{python:,} digits selected", timeout=60_000,
     )  # fmt: skip
-    assert abs(page.evaluate(PLOTLY_COUNT) - python) <= max(3, python // 200)  # Plotly's highlight agrees
+    assert abs(page.evaluate(LIT_COUNT) - python) <= max(3, python // 200)  # the plane lights what Python counts
 
 
 def test_box_and_lasso_counts_are_pythons(page, live_url, z_train):
@@ -91,6 +95,7 @@ def test_box_and_lasso_counts_are_pythons(page, live_url, z_train):
     sent, count = answered(page)
     assert sent["kind"] == "box" and not sent["add"]
     check_count(page, count, int(members(z_train, [parse_shape(sent)]).sum()))
+    page.wait_for_function(f"f => ({LAYER_ALPHA})(f) > 0", arg=[0.05, 0.95])  # the unselected are veiled
     drag_mode(page, "lasso")
     drag(page, [(0.2, 0.2), (0.7, 0.25), (0.55, 0.5), (0.75, 0.8), (0.25, 0.7), (0.2, 0.2)])
     lasso, count = answered(page)
@@ -104,7 +109,8 @@ def test_box_and_lasso_counts_are_pythons(page, live_url, z_train):
     check_count(page, count, int(members(z_train, [parse_shape(lasso), parse_shape(box)]).sum()))
     page.get_by_role("button", name="Clear").click()
     page.wait_for_function(f"() => document.querySelector('{PLANE}').getAttribute('data-selected') === '0'")
-    page.wait_for_function(f"() => {PLOTLY_COUNT.split('=> ', 1)[1]} === 0")
+    page.wait_for_function(f"() => {LIT_COUNT.split('=> ', 1)[1]} === 0")
+    page.wait_for_function(f"f => ({LAYER_ALPHA})(f) === 0", arg=[0.05, 0.95])  # and the veil is gone
     assert page.locator(".st-key-selection_panel").count() == 0
 
 

@@ -153,7 +153,7 @@ function makeLayout(ctx) {
 }
 
 const makeConfig = () => ({ scrollZoom: true, displaylogo: false, responsive: true, doubleClick: "autosize",
-  modeBarButtonsToRemove: ["toImage", "resetScale2d", "sendDataToCloud"] }); // select2d, lasso2d: selection.js
+  modeBarButtonsToRemove: ["toImage", "resetScale2d", "sendDataToCloud", "select2d", "lasso2d"] }); // selection.js selects
 
 // The plot area (CSS pixels in the plot's div) Plotly will draw for a plot `W` pixels wide: its
 // height H, the axes' box {left, top, w, h} (the whole box between the margins) and the view shown

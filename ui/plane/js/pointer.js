@@ -52,7 +52,7 @@ function up(ctx, press, e) {
   const far = Math.hypot(e.clientX - press.down.x, e.clientY - press.down.y) > CLICK_PX;
   press.down = null;
   const z = toData(ctx, e.clientX, e.clientY);
-  if (far || !z) return;
+  if (far || !z || S.selDraft) return; // a drag, or a lasso closed where it began (select_draw.js): no click
   const a = area(ctx), perPx = (a.xa.range[1] - a.xa.range[0]) / a.w;
   const hit = nearestPoint(ctx, z[0], z[1], HIT_PX * perPx);
   const [z1, z2] = hit >= 0 ? [P.z[2 * hit], P.z[2 * hit + 1]] : z;

@@ -1,52 +1,74 @@
-// Feature: box and lasso selection. Plotly's own select and lasso drag modes (its modebar, and the
-// Pan / Box / Lasso buttons above the plot, for touch screens); a finished shape goes to Python as the
-// "select" trigger {kind: "box"|"lasso", x, y, hidden, add, t}, a double-click in those modes as
-// {kind: "clear", t}. Python decides which digits are inside (model/plane/selection.py) and answers in the
-// plane's state: st.selection = {count, shapes, t}. The count is written on the plot as data-selected
-// (data-selected-t: the trigger it answers); Python's shapes are drawn when Plotly shows none (after a
-// page switch, or a ?box= link) and Plotly's are cleared when Python's selection is empty (Clear).
+// Feature: box and lasso selection, done by the plane itself (never by Plotly's point selection, which
+// tests every point and builds an event per selected one, blocking the page for seconds at half a million).
+// The Pan / Box / Lasso buttons set S.dragMode (null: Plotly's own drag, pan or zoom); in Box and Lasso
+// select_draw.js takes the drag. A finished shape lights its digits at once (select_geom.js, over the
+// payload's encodings; select_lit.js draws them) and goes to Python as the "select" trigger {kind: "box" |
+// "lasso", x, y, hidden, add, t}; a double-click in those modes sends {kind: "clear", t}. Python decides
+// the selection (model/plane/selection.py) and answers in the plane's state: st.selection = {count,
+// shapes, t} (linked planes on Compare: and mask, base64, a bit per training digit, model/plane/selection.pack,
+// so both planes light exactly those digits). The count is written on the plot as data-selected
+// (data-selected-t: the trigger it answers); the plane then lights Python's shapes (or mask) and outlines
+// its own shapes, so a page switch, a ?box= link and Clear show what Python holds. An answer to an older
+// trigger than the last one sent is not lit (the newer shape stays lit until its own answer).
 // S.selectionSent is the last shape sent (tests compute Python's count from it).
-// Linked planes (Compare) get Python's mask as well (answer.mask: base64, a bit per training digit,
-// model/plane/selection.pack): both planes then highlight exactly those digits, wherever they drew the
-// shape, and outline only their own shapes (as plain layout shapes, which Plotly does not select with).
 import { tool } from "./toolbar.js";
 import { visible } from "./hit.js";
+import { drawOverlay } from "./overlays.js";
+import { addMembers, members } from "./select_geom.js";
+import { installDraw } from "./select_draw.js";
+import { makeLitLayer } from "./select_lit.js";
 
 const MODES = [["pan", "Pan", "pan", "Drag to pan"], ["select", "Box", "box", "Drag to select a box"], ["lasso", "Lasso", "lasso", "Drag to draw a lasso"]];
 
 export function install(ctx) {
-  const sel = { shift: false, applying: false, buttons: {} };
+  const sel = { buttons: {}, key: null, quiet: false, lit: makeLitLayer(ctx) };
   const row = ctx.d.groups.drag; // the toolbar's "What a drag does" group
   row.setAttribute("data-testid", "lp-drag");
   for (const [mode, label, name, title] of MODES) {
     const b = tool(row, { testid: "lp-drag-" + mode, label, name, title, attrs: { "aria-pressed": String(mode === "pan") } });
-    b.onclick = () => ctx.S.gd && ctx.S.Plotly.relayout(ctx.S.gd, { dragmode: mode });
+    b.onclick = () => setMode(ctx, sel, mode);
     sel.buttons[mode] = b;
   }
   ctx.plot.setAttribute("data-selected", "0");
-  const onDown = (e) => { sel.shift = !!e.shiftKey; }; // Plotly adds to its selection with Shift held: so does Python
-  document.addEventListener("pointerdown", onDown, { capture: true, passive: true });
-  ctx.on("dispose", () => document.removeEventListener("pointerdown", onDown, { capture: true }));
-  ctx.on("ready", (Plotly, gd) => wire(ctx, sel, gd));
-  ctx.on("state", (st) => (st.selection && "mask" in st.selection ? applyMask : apply)(ctx, sel, st.selection));
+  installDraw(ctx, (shape, add) => drawn(ctx, sel, shape, add));
+  ctx.on("ready", (Plotly, gd) => gd.on("plotly_relayout", (ev) => {
+    if (!ev || !ev.dragmode || sel.quiet) return;
+    setMode(ctx, sel, ev.dragmode, false); // the modebar's zoom or pan: the plane's selection modes end
+  }));
+  ctx.on("state", (st) => answer(ctx, sel, st.selection));
 }
 
-function wire(ctx, sel, gd) {
-  gd.on("plotly_selected", (ev) => {
-    if (sel.applying || !ev) return;
-    const hidden = visible(ctx).map((shown, k) => (shown ? -1 : k)).filter((k) => k >= 0); // legend-hidden classes
-    let shape = null;
-    if (ev.range && ev.range.x && ev.range.y) shape = { kind: "box", x: ev.range.x.slice(), y: ev.range.y.slice() };
-    else if (ev.lassoPoints && ev.lassoPoints.x) shape = { kind: "lasso", x: ev.lassoPoints.x.slice(), y: ev.lassoPoints.y.slice() };
-    if (!shape) return;
-    send(ctx, { ...shape, hidden, add: sel.shift });
-  });
-  gd.on("plotly_deselect", () => { if (!sel.applying) send(ctx, { kind: "clear" }); });
-  gd.on("plotly_relayout", (ev) => {
-    if (ev && ev.dragmode) for (const [mode, b] of Object.entries(sel.buttons)) b.setAttribute("aria-pressed", String(mode === ev.dragmode));
-  });
-  // A legend click redraws the points trace with other points (plot.js): light the mask's again.
-  gd.on("plotly_restyle", (ev) => { if (sel.bits !== undefined && ev && ev[0] && "x" in ev[0]) highlight(ctx, sel, null); });
+// Pan (Plotly's drag, `mode` being Plotly's dragmode) or the plane's Box ("select") or Lasso.
+function setMode(ctx, sel, mode, relayout = true) {
+  const S = ctx.S, own = mode === "select" || mode === "lasso";
+  S.dragMode = own ? mode : null;
+  ctx.plot.style.touchAction = own ? "none" : ""; // a finger draws the shape instead of scrolling the page
+  ctx.plot.toggleAttribute("data-selecting", own);
+  const pressed = own || mode === "pan" ? mode : null; // Plotly's zoom (the modebar): none of the three
+  for (const [m, b] of Object.entries(sel.buttons)) b.setAttribute("aria-pressed", String(m === pressed));
+  if (relayout && S.gd && S.gd.layout.dragmode !== "pan") { // Box and Lasso keep Plotly panning (wheel zoom, the modebar)
+    sel.quiet = true;
+    const done = () => { sel.quiet = false; };
+    S.Plotly.relayout(S.gd, { dragmode: "pan" }).then(done, done);
+  }
+}
+
+// A shape drawn on this plane (or {kind: "clear"}): lit at once, and sent to Python.
+function drawn(ctx, sel, shape, add) {
+  const S = ctx.S;
+  if (shape.kind === "clear") {
+    S.selMask = null; S.selShapes = [];
+    send(ctx, { kind: "clear" });
+  } else {
+    shape.hidden = visible(ctx).map((shown, k) => (shown ? -1 : k)).filter((k) => k >= 0); // legend-hidden classes
+    const keep = add && S.selMask;
+    S.selMask = keep ? addMembers(ctx.P, shape, S.selMask) : members(ctx.P, [shape]);
+    S.selShapes = keep ? [...S.selShapes, shape] : [shape];
+    send(ctx, { ...shape, add });
+  }
+  sel.key = null;
+  sel.lit.draw();
+  drawOverlay(ctx);
 }
 
 function send(ctx, value) {
@@ -55,60 +77,32 @@ function send(ctx, value) {
   ctx.setTrigger("select", value);
 }
 
-// Python's answer: its count on the plot, and Plotly's outlines made to agree with Python's shapes.
-function apply(ctx, sel, answer) {
+// Python's answer: its count on the plot, and its selection lit (its shapes here, or a linked pair's mask).
+function answer(ctx, sel, ans) {
   const { S, plot } = ctx;
-  if (!answer || !S.gd) return;
-  plot.setAttribute("data-selected", String(answer.count));
-  plot.setAttribute("data-selected-t", String(answer.t ?? ""));
-  const shown = (S.gd.layout.selections || []).length;
-  const shapes = answer.shapes || [];
-  if (shapes.length && shown) return; // Plotly shows what the user drew: Python agreed
-  if (!shapes.length && !shown && !S.gd.data.some((t) => t.selectedpoints)) return;
-  sel.applying = true;
-  const done = () => { sel.applying = false; };
-  // Plotly selects the points inside layout.selections itself; clearing needs both emptied at once.
-  const change = shapes.length ? S.Plotly.relayout(S.gd, { selections: shapes.map(toSelection) })
-    : S.Plotly.update(S.gd, { selectedpoints: [null] }, { selections: [] });
-  change.then(done, done);
+  if (!ans) return;
+  plot.setAttribute("data-selected", String(ans.count));
+  plot.setAttribute("data-selected-t", String(ans.t ?? ""));
+  const sent = S.selectionSent;
+  if (sent && typeof ans.t === "number" && ans.t < sent.t) return; // an older trigger's answer: the newer shape stays lit
+  const shapes = ans.shapes || [], key = (ans.mask ?? "") + JSON.stringify(shapes);
+  if (key === sel.key) return; // a rerun for something else: nothing changed
+  sel.key = key;
+  if (!("mask" in ans) && same(shapes, S.selShapes)) return; // Python agrees with what is lit already
+  S.selShapes = shapes;
+  if ("mask" in ans) S.selMask = ans.mask ? unpack(ans.mask, ctx.P.y.length) : null;
+  else S.selMask = shapes.length ? members(ctx.P, shapes) : null;
+  sel.lit.draw();
+  drawOverlay(ctx);
 }
 
-// A shape from Python as a Plotly layout selection (in data coordinates).
-function toSelection(s) {
-  if (s.kind === "box") return { type: "rect", xref: "x", yref: "y", x0: s.x[0], x1: s.x[1], y0: s.y[0], y1: s.y[1] };
-  const path = s.x.map((x, i) => (i ? "L" : "M") + x + "," + s.y[i]).join("") + "Z";
-  return { type: "path", xref: "x", yref: "y", path };
-}
+// Whether two lists of shapes are the same shapes (kind, vertices, hidden classes), in the same order.
+const sig = (shapes) => JSON.stringify(shapes.map((q) => [q.kind, q.x, q.y, q.hidden || []]));
+const same = (a, b) => a.length === b.length && sig(a) === sig(b);
 
-// Python's answer in a linked plane: its count, the mask's digits lit, this plane's own shapes outlined.
-function applyMask(ctx, sel, answer) {
-  const { S, plot } = ctx;
-  if (!S.gd) return;
-  plot.setAttribute("data-selected", String(answer.count));
-  plot.setAttribute("data-selected-t", String(answer.t ?? ""));
-  const shapes = answer.shapes || [], key = answer.mask + JSON.stringify(shapes);
-  if (key === sel.maskKey) return; // a rerun for something else: nothing changed
-  sel.maskKey = key;
-  sel.bits = answer.mask ? Uint8Array.from(atob(answer.mask), (c) => c.charCodeAt(0)) : null;
-  highlight(ctx, sel, shapes.map(toOutline));
-}
-
-// Light the points of sel.bits (none: no selection) and, given outlines, replace Plotly's selection by them.
-function highlight(ctx, sel, outlines) {
-  const { S } = ctx, bits = sel.bits, at = S.gd.data.findIndex((t) => t.name === "points");
-  let lit = null;
-  if (bits) {
-    lit = [];
-    for (let k = 0; k < S.pointIndex.length; k++) { const i = S.pointIndex[k]; if ((bits[i >> 3] >> (i & 7)) & 1) lit.push(k); }
-  }
-  sel.applying = true;
-  const done = () => { sel.applying = false; };
-  const layout = outlines ? { selections: [], shapes: outlines } : {};
-  S.Plotly.update(S.gd, { selectedpoints: S.gd.data.map((_, k) => (k === at ? lit : null)) }, layout).then(done, done);
-}
-
-// A shape from Python as a plain outline (a layout shape, which Plotly does not select with).
-function toOutline(s) {
-  const line = { color: "rgba(0,0,0,0.75)", width: 1, dash: "dot" };
-  return { ...toSelection(s), line, fillcolor: "rgba(0,0,0,0)", layer: "above" };
+// Python's mask (base64, bit i of byte i >> 3 for training digit i) as one byte per digit.
+function unpack(b64, n) {
+  const bits = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)), out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (bits[i >> 3] >> (i & 7)) & 1;
+  return out;
 }

@@ -52,6 +52,10 @@
  * @property {number} contourSegments  density.js: segments drawn last (0: off)
  * @property {number} lensPoints   lens.js: points drawn in the lens last
  * @property {?Object} selectionSent  selection.js: the last shape sent to Python
+ * @property {?string} dragMode    selection.js: "select" (Box) or "lasso" while the plane draws shapes, else null (Plotly's drag)
+ * @property {?Uint8Array} selMask the digits lit (1 a member, one byte per training digit), or null: nothing selected
+ * @property {Object[]} selShapes  the selection's shapes outlined on this plane {kind, x, y, hidden} (data coordinates)
+ * @property {?Object} selDraft    the shape being drawn (select_draw.js), or null
  * @property {?string} failed      why the plane could not start
  * @property {?Object} colorBy     colorby.js's state {key ("label" or a quantity), spec {key, name, lo, hi, worse},
  *                                 values (Float32Array per training digit), range [a, b] | null, inRange,
@@ -69,7 +73,8 @@ export function createState(sig) {
     committed: null, neigh: [], decoded: null, star: null, A: null, B: null, nextEnd: "A",
     link: null, linked: false, hover: null, viewKey: null, order: null, pointIndex: null, pointColors: null,
     paintArea: null, mapView: null, thumbs: null, replay: null, uncertainty: null, labels: [],
-    contourSegments: 0, lensPoints: 0, selectionSent: null, failed: null, colorBy: null,
+    contourSegments: 0, lensPoints: 0, selectionSent: null, dragMode: null, selMask: null, selShapes: [], selDraft: null,
+    failed: null, colorBy: null,
   });
 }
 

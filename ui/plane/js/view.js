@@ -65,11 +65,13 @@ function replay(S) {
     frames: R.frames.slice(), ms: R.ms.slice(), shown: R.on && R.shown ? { x: Array.from(R.shown.x), y: Array.from(R.shown.y) } : null };
 }
 
-// The training digits Plotly highlights (its selected points of the points trace), as sorted indices.
-function lit(S) {
-  if (!S.gd) return [];
-  const t = S.gd.data.find((d) => d.name === "points");
-  return Array.from(t && t.selectedpoints ? t.selectedpoints : [], (k) => S.pointIndex[k]).sort((x, y) => x - y);
+// The training digits the plane lights for a selection (select_lit.js: its mask, of the classes shown), sorted.
+function lit(ctx) {
+  const { S, P } = ctx, m = S.selMask, out = [];
+  if (!S.gd || !m) return out;
+  const vis = visible(ctx);
+  for (let i = 0; i < m.length; i++) if (m[i] && vis[P.y[i]]) out.push(i);
+  return out;
 }
 
 // Colour by (colorby.js): what colours the points, its scale, the brushed range and the count in it,
@@ -113,11 +115,11 @@ function snapshot(ctx) {
     channel: ctx.channel, drawn, painted: d.plot.dataset.painted === "1", failed: S.failed,
     decoder: ctx.dec.kind, count: P.y.length, classes: ctx.classes.slice(),
     shown: drawn ? visible(ctx) : ctx.classes.map(() => true), ...frame(ctx),
-    dragmode: drawn ? S.gd.layout.dragmode || "pan" : null,
+    dragmode: drawn ? S.dragMode || S.gd.layout.dragmode || "pan" : null,
     chosen: copy(S.committed), neighbours: S.neigh.slice(), star: copy(S.star), ends: { A: copy(S.A), B: copy(S.B) },
     decoded: copy(S.decoded), link: S.link, hover: copy(S.hover),
     selection: { sent: copy(S.selectionSent), count: +(d.plot.dataset.selected || 0), t: d.plot.dataset.selectedT || null,
-      outlines: drawn ? (S.gd.layout.selections || []).length : 0 },
+      outlines: drawn ? S.selShapes.length : 0 },
     replay: replay(S), thumbnails: thumbnails(S), labels: copy(S.labels), contours: S.contourSegments,
     lens: S.lensPoints, map: copy(S.mapView), colorBy: colorBy(S),
     uncertainty: U ? { sigma: copy(U.sigma), samples: copy(U.samples), draws: U.draws } : null, stats: stats(S),
@@ -125,7 +127,7 @@ function snapshot(ctx) {
     colorOf: (i) => (Number.isInteger(i) && i >= 0 && i < P.y.length ? colorOf(ctx, i) : null),
     points: () => ({ z: Array.from(P.z), y: Array.from(P.y) }),
     decode: (z1, z2) => Array.from(ctx.dec.decode(+z1, +z2)),
-    lit: () => lit(S),
+    lit: () => lit(ctx),
     drawnColors: () => drawnColors(S),
   });
 }
