@@ -85,7 +85,7 @@ function apply(ctx, m) {
 
 // Every control of the lead's toolbar, as it is now (a follower just mounted), then its bar and colouring.
 function snapshot(ctx, post) {
-  const bar = ctx.d.toolbar, mode = ctx.S.gd ? ctx.S.gd.layout.dragmode || "pan" : "pan";
+  const bar = ctx.d.toolbar, mode = ctx.S.dragMode || (ctx.S.gd ? ctx.S.gd.layout.dragmode || "pan" : "pan"); // Box / Lasso are the plane's own
   for (const t of bar.querySelectorAll("input[data-testid], select[data-testid]")) {
     post("control", { testid: t.dataset.testid, type: "change", sync: true, ...controlState(t, ctx) });
   }
