@@ -22,6 +22,15 @@ CH = "plane"  # the harness's plane key
 PREVIEW = """() => Array.from(document.querySelector('[data-testid="lp-preview"]').getContext('2d')
     .getImageData(0, 0, 28, 28).data).join(',')"""
 FIRST = f"(n) => ({V})('{CH}').points().z.slice(0, n)"  # the first n / 2 training encodings, flat
+# Counts the WebGL draws of more than 1,000 points (the points trace: every other trace is a few marks)
+# in window.__bigDraws; run before any page script.
+COUNT_DRAWS = """(() => {
+  window.__bigDraws = 0;
+  for (const P of [WebGLRenderingContext.prototype, WebGL2RenderingContext.prototype]) {
+    const draw = P.drawArrays;
+    P.drawArrays = function (mode, first, count) { if (count > 1000) window.__bigDraws++; return draw.apply(this, arguments); };
+  }
+})();"""
 
 
 def page_px(page, z):
@@ -83,8 +92,10 @@ def test_click_commits_point_url_and_index(page, harness_url):
 
 
 def test_points_are_painted_before_plotly_then_the_plot_takes_over(page, harness_url):
-    """While plotly.js loads, the points are painted at once and decode under the pointer; Plotly's plot then replaces them in place, and a click picks a digit."""
+    """While plotly.js loads, the points are painted at once and decode under the pointer; Plotly's plot then
+    replaces them in place, drawing them once (not again for the size it already has), and a click picks a digit."""
     held, release = [], []
+    page.add_init_script(COUNT_DRAWS)
     page.route("**/app/static/plotly-*.js", lambda route: route.continue_() if release else held.append(route))
     page.goto(harness_url)
     page.wait_for_selector(f'{PLOT}[data-painted="1"]', timeout=180_000)
@@ -110,6 +121,7 @@ def test_points_are_painted_before_plotly_then_the_plot_takes_over(page, harness
     page.mouse.click(*page_px(page, page.evaluate(FIRST, 2)))
     page.wait_for_function("() => /index \\d+/.test(document.querySelector('.st-key-harness_chosen').innerText)")
     assert "training digit #" in page.get_by_test_id("lp-chosen").inner_text()
+    assert page.evaluate("window.__bigDraws") == 1  # by now the size follower has reported the size drawn for
 
 
 def test_decoded_map_paints_and_repaints_after_zoom(page, harness_url):

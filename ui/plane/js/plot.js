@@ -174,6 +174,9 @@ export function equalUnits([[x0, x1], [y0, y1]], w, h) {
 // emit "ready".
 export function drawPlot(ctx) {
   const { S, d } = ctx, traces = makeTraces(ctx), layout = makeLayout(ctx), config = makeConfig();
+  // The size this layout is for: the size follower's first report (a ResizeObserver reports on
+  // observe) then matches it and lays nothing out again, which would draw every point a second time.
+  if (d.stage.clientWidth) S.lastW = d.stage.clientWidth * 100000 + d.stage.clientHeight;
   afterPaint().then(loadPlotly).then((Plotly) => {
     if (ctx.disposed) return; // the plane went away while plotly.js loaded
     S.Plotly = Plotly;
