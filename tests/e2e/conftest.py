@@ -1,6 +1,8 @@
 """End-to-end fixtures: a real `streamlit run` on a free 127.0.0.1 port, and Debian's Chromium.
 
-As in Streamlit's own e2e suite, fixtures live here and shared helpers in app_utils.py.
+As in Streamlit's own e2e suite, fixtures live here and shared helpers in app_utils.py. Browser tests open
+tabs, not browsers: `page` (a 1400 x 1000 desktop) and `phone` (a 390 x 844 touch phone), each a new tab in one
+browser context per worker, whose cache carries over from test to test.
 """
 
 from __future__ import annotations
@@ -92,9 +94,30 @@ def visitor(browser):
 
 @pytest.fixture
 def page(visitor):
-    """A new tab, 1400 x 1000, in the session's browser context; it and any tab the test opened close after."""
+    """A new tab, 1400 x 1000, in the session's browser context; it and any tab the test opened close after.
+    A test may resize it (page.set_viewport_size): the size goes with the tab."""
     pg = visitor.new_page()
     pg.set_default_timeout(30_000)
     yield pg
     for tab in visitor.pages:
+        tab.close()
+
+
+@pytest.fixture(scope="session")
+def phone_visitor(browser):
+    """One browser context for the session's `phone`s: a 390 x 844 touch phone (has_touch, is_mobile), one
+    person opening tab after tab like `visitor`, so its cache carries over from one phone test to the next.
+    Touch and the mobile viewport belong to a context, so the phone cannot be a tab of `visitor`."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def phone(phone_visitor):
+    """A new tab, 390 x 844 with touch, in the session's phone context; it and any tab the test opened close after."""
+    pg = phone_visitor.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    for tab in phone_visitor.pages:
         tab.close()

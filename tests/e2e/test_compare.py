@@ -97,30 +97,6 @@ def plot_of(page, side: str):
     return page.locator(".st-key-compare_live_" + side).get_by_test_id("lp-plot")
 
 
-def test_hover_in_one_live_plane_rings_the_same_digit_in_the_other(page, live_url):
-    """Pointing at digit #i in plane A rings #i in plane B (and back), names it, and sends nothing to the server."""
-    sent = record_frames(page)
-    open_live(page, live_url)
-    wait_until_quiet(page, sent)  # the first run's own messages (widget states) have gone out
-    before = len(sent)
-    i, x, y = live_point(page, "a", latent("default")["z_train"])
-    page.mouse.move(x, y)
-    page.wait_for_function(f"() => ({HOVER})('b')?.index === {i}", timeout=10_000)
-    assert page.evaluate(HOVER, "a") == {"index": i, "here": True}
-    assert page.evaluate(HOVER, "b") == {"index": i, "here": False}
-    assert plot_of(page, "b").get_attribute("data-hover") == str(i)
-    label = page.locator(".st-key-compare_live_b").get_by_test_id("lp-link").inner_text()
-    assert f"Training digit #{i} (label " in label and "other plane" in label
-    page.mouse.move(5, 5)  # off both planes: the rings go
-    page.wait_for_function(f"() => ({HOVER})('b') === null", timeout=10_000)
-    assert plot_of(page, "b").get_attribute("data-hover") == "" and page.evaluate(HOVER, "a") is None
-    j, x, y = live_point(page, "b", latent("seed")["z_train"])  # and the other way round
-    page.mouse.move(x, y)
-    page.wait_for_function(f"() => ({HOVER})('a')?.index === {j}", timeout=10_000)
-    assert plot_of(page, "a").get_attribute("data-hover") == str(j)
-    assert len(sent) == before, f"{len(sent) - before} websocket frames were sent while the pointer moved"
-
-
 def mean_grey(locator) -> float:
     """The mean brightness (0 black … 255 white) of an element as the user sees it, from a screenshot."""
     return float(np.asarray(Image.open(io.BytesIO(locator.screenshot())).convert("L")).mean())
@@ -131,42 +107,48 @@ def preview_shows_hint(page, side: str) -> bool:
     return plane.get_by_test_id("lp-preview-empty").is_visible() and plane.get_by_test_id("lp-preview").is_hidden()
 
 
-@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "390px"])
-def test_preview_is_a_light_hint_until_a_digit_is_pointed_at(browser, live_url, phone):
-    """Before any digit is pointed at or chosen, each plane's preview is a light square saying what to do, not black."""
-    size = {"width": 390, "height": 844} if phone else {"width": 1400, "height": 1000}
-    context = browser.new_context(viewport=size, has_touch=phone, is_mobile=phone)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    try:
-        open_live(page, live_url)
-        for side in "ab":
-            hint = page.locator(".st-key-compare_live_" + side).get_by_test_id("lp-preview-empty")
-            assert preview_shows_hint(page, side), f"plane {side}: no hint where the preview will be"
-            assert hint.inner_text() == "Point at a digit to see it here"
-            box = hint.bounding_box()
-            assert 60 <= box["width"] <= 100 and 60 <= box["height"] <= 100 and box["x"] + box["width"] <= size["width"]
-            assert mean_grey(hint) > 180, f"plane {side}: the empty preview is dark"
-        if phone:
-            return
-        i, x, y = live_point(page, "a", latent("default")["z_train"])
-        page.mouse.move(x, y)  # pointing at a digit in A shows B's take on it, in B's preview
-        page.wait_for_function(f"() => ({HOVER})('b')?.index === {i}", timeout=10_000)
-        assert not preview_shows_hint(page, "b") and not preview_shows_hint(page, "a")
-        page.mouse.move(5, 5)  # off both planes, nothing chosen: the hint comes back in both
-        page.wait_for_function(f"() => ({HOVER})('b') === null", timeout=10_000)
-        assert preview_shows_hint(page, "a") and preview_shows_hint(page, "b")
-        assert_no_exception(page, "compare, nothing chosen")
-    finally:
-        context.close()
+def check_preview_hints(page, width: int) -> None:
+    """Each plane's preview, before any digit is pointed at or chosen: a light square within the window's
+    `width` saying what to do, not black."""
+    for side in "ab":
+        hint = page.locator(".st-key-compare_live_" + side).get_by_test_id("lp-preview-empty")
+        assert preview_shows_hint(page, side), f"plane {side}: no hint where the preview will be"
+        assert hint.inner_text() == "Point at a digit to see it here"
+        box = hint.bounding_box()
+        assert 60 <= box["width"] <= 100 and 60 <= box["height"] <= 100 and box["x"] + box["width"] <= width
+        assert mean_grey(hint) > 180, f"plane {side}: the empty preview is dark"
 
 
-def test_live_planes_side_by_side_are_the_same_size(page, live_url):
-    """Compare: the two live planes have the same plot size, however differently shaped their models' planes are."""
+def test_fresh_compare_same_size_planes_preview_hints_and_hover_rings_in_both(page, live_url):
+    """A fresh Compare: the two live planes have the same plot size; each preview is a light hint until a digit is
+    pointed at; pointing at digit #i in A rings #i in B (and back), names it, and sends nothing to the server."""
+    sent = record_frames(page)
     open_live(page, live_url)
     a, b = (plot_of(page, side).locator(".main-svg").first.bounding_box() for side in "ab")
     assert abs(a["height"] - b["height"]) <= 2 and abs(a["width"] - b["width"]) <= 2, (a, b)
     assert abs(a["y"] - b["y"]) <= 40, "the planes side by side should start at about the same height"
+    check_preview_hints(page, 1400)
+    wait_until_quiet(page, sent)  # the first run's own messages (widget states) have gone out
+    before = len(sent)
+    i, x, y = live_point(page, "a", latent("default")["z_train"])
+    page.mouse.move(x, y)  # pointing at a digit in A shows B's take on it, in B's preview
+    page.wait_for_function(f"() => ({HOVER})('b')?.index === {i}", timeout=10_000)
+    assert page.evaluate(HOVER, "a") == {"index": i, "here": True}
+    assert page.evaluate(HOVER, "b") == {"index": i, "here": False}
+    assert plot_of(page, "b").get_attribute("data-hover") == str(i)
+    label = page.locator(".st-key-compare_live_b").get_by_test_id("lp-link").inner_text()
+    assert f"Training digit #{i} (label " in label and "other plane" in label
+    assert not preview_shows_hint(page, "b") and not preview_shows_hint(page, "a")
+    page.mouse.move(5, 5)  # off both planes, nothing chosen: the rings go, the hint comes back in both
+    page.wait_for_function(f"() => ({HOVER})('b') === null", timeout=10_000)
+    assert plot_of(page, "b").get_attribute("data-hover") == "" and page.evaluate(HOVER, "a") is None
+    assert preview_shows_hint(page, "a") and preview_shows_hint(page, "b")
+    j, x, y = live_point(page, "b", latent("seed")["z_train"])  # and the other way round
+    page.mouse.move(x, y)
+    page.wait_for_function(f"() => ({HOVER})('a')?.index === {j}", timeout=10_000)
+    assert plot_of(page, "a").get_attribute("data-hover") == str(j)
+    assert len(sent) == before, f"{len(sent) - before} websocket frames were sent while the pointer moved"
+    assert_no_exception(page, "compare, nothing chosen")
 
 
 def test_click_on_a_live_plane_marks_the_digit_in_both(page, live_url):
@@ -186,24 +168,20 @@ def test_click_on_a_live_plane_marks_the_digit_in_both(page, live_url):
     assert_no_exception(page, "after the click")
 
 
-def test_phone_planes_stack_and_a_tap_marks_the_digit_in_both(browser, live_url):
-    """At 390 px (touch) plane B sits below plane A; a tap on digit #i in A rings and marks #i in B."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    try:
-        open_live(page, live_url)
-        a, b = plot_of(page, "a").bounding_box(), plot_of(page, "b").bounding_box()
-        assert a["y"] + a["height"] <= b["y"] and b["width"] > 300  # stacked, each the phone's width
-        plot_of(page, "a").scroll_into_view_if_needed()
-        i, x, y = live_point(page, "a", latent("default")["z_train"])
-        page.touchscreen.tap(x, y)
-        page.wait_for_function(f"() => ({HOVER})('b')?.index === {i}", timeout=10_000)  # at once, in the browser
-        page.locator(".st-key-compare_digit").get_by_text(f"Training digit #{i}").wait_for(timeout=60_000)
-        page.wait_for_function(f"() => {CHOSEN_B}?.index === {i}", timeout=30_000)
-        assert_no_exception(page, "compare on a phone")
-    finally:
-        context.close()
+def test_phone_planes_stack_their_previews_are_hints_and_a_tap_marks_the_digit_in_both(phone, live_url):
+    """At 390 px (touch) plane B sits below plane A; each preview is a light hint until a digit is chosen; a tap
+    on digit #i in A rings and marks #i in B."""
+    open_live(phone, live_url)
+    check_preview_hints(phone, 390)
+    a, b = plot_of(phone, "a").bounding_box(), plot_of(phone, "b").bounding_box()
+    assert a["y"] + a["height"] <= b["y"] and b["width"] > 300  # stacked, each the phone's width
+    plot_of(phone, "a").scroll_into_view_if_needed()
+    i, x, y = live_point(phone, "a", latent("default")["z_train"])
+    phone.touchscreen.tap(x, y)
+    phone.wait_for_function(f"() => ({HOVER})('b')?.index === {i}", timeout=10_000)  # at once, in the browser
+    phone.locator(".st-key-compare_digit").get_by_text(f"Training digit #{i}").wait_for(timeout=60_000)
+    phone.wait_for_function(f"() => {CHOSEN_B}?.index === {i}", timeout=30_000)
+    assert_no_exception(phone, "compare on a phone")
 
 
 def test_live_compare_falls_back_to_still_pictures_when_a_plane_cannot_start(page, live_url):

@@ -1,4 +1,5 @@
-"""Explore on a 390 x 844 phone with touch: the decoded digit in view above the still picture, a tap on the live plane picks a point."""
+"""Explore on a 390 x 844 phone with touch (the `phone` fixture, a tab in the session's phone context): the decoded
+digit in view above the still picture, a tap on the live plane picks a point."""
 
 from __future__ import annotations
 
@@ -7,16 +8,6 @@ import pytest
 from tests.e2e.app_utils import DECODED, assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def phone(browser):
-    """A touch-emulating phone-sized page (has_touch, is_mobile)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
-    pg = context.new_page()
-    pg.set_default_timeout(60_000)
-    yield pg
-    context.close()
 
 
 def open_on_phone(phone, app_url) -> None:

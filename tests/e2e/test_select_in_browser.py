@@ -163,23 +163,17 @@ def test_selection_survives_a_page_switch_and_a_link(page, live_url, z_train):
     assert abs(python - count) <= max(3, count // 500)  # the link's 6 significant digits
 
 
-def test_phone_selects_with_the_box_button(browser, live_url, z_train):
+def test_phone_selects_with_the_box_button(phone, live_url, z_train):
     """On a 390 x 844 touch phone, the Box button and a finger drag select digits; the count is Python's."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    try:
-        open_plane(page, live_url + "/")
-        drag_mode(page, "select", tap=True)
-        page.locator(PLANE).scroll_into_view_if_needed()
-        a, b = page.evaluate(AT, [0.3, 0.3]), page.evaluate(AT, [0.7, 0.7])
-        cdp = context.new_cdp_session(page)
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": a[0], "y": a[1]}]})
-        for k in range(1, 11):
-            x, y = a[0] + (b[0] - a[0]) * k / 10, a[1] + (b[1] - a[1]) * k / 10
-            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-        sent, count = answered(page)
-        check_count(page, count, int(members(z_train, [parse_shape(sent)]).sum()))
-    finally:
-        context.close()
+    open_plane(phone, live_url + "/")
+    drag_mode(phone, "select", tap=True)
+    phone.locator(PLANE).scroll_into_view_if_needed()
+    a, b = phone.evaluate(AT, [0.3, 0.3]), phone.evaluate(AT, [0.7, 0.7])
+    cdp = phone.context.new_cdp_session(phone)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": a[0], "y": a[1]}]})
+    for k in range(1, 11):
+        x, y = a[0] + (b[0] - a[0]) * k / 10, a[1] + (b[1] - a[1]) * k / 10
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    sent, count = answered(phone)
+    check_count(phone, count, int(members(z_train, [parse_shape(sent)]).sum()))
