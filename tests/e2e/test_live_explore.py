@@ -17,8 +17,8 @@ STATE = "() => window.latentPlane.view('explore_plane')"  # the plane's test vie
 PAGE_PX = f"([z1, z2]) => ({STATE})().toPage(z1, z2)"
 
 
-def test_click_on_a_digit_shows_original_neighbours_and_url(page, live_url):
-    """Explore: clicking a data point on the live plane shows its original, 8 neighbour thumbnails, and sets ?z1=&z2=."""
+def test_click_on_a_digit_shows_original_neighbours_and_url_then_jump_to_index_moves_marker(page, live_url):
+    """Explore: a click on a data point shows its original, 8 neighbour thumbnails, sets ?z1=&z2=; a typed index then moves the marker there."""
     page.goto(live_url + "/")
     wait_for_app(page)
     page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
@@ -34,13 +34,7 @@ def test_click_on_a_digit_shows_original_neighbours_and_url(page, live_url):
     neighbours.get_by_test_id("stImageCaption").nth(7).wait_for()
     assert neighbours.locator("img").count() == 8
     assert "z1=" in page.url and "z2=" in page.url
-
-
-def test_jump_to_index_moves_marker(page, live_url):
-    """Typing a training index in the jump box moves the plane's chosen point to that digit's encoding."""
-    page.goto(live_url + "/")
-    wait_for_app(page)
-    page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
+    # Then typing a training index in the jump box moves the plane's chosen point to that digit's encoding.
     box = page.get_by_label("Go to training digit")
     box.fill("123")
     box.press("Enter")
@@ -94,6 +88,11 @@ def open_live(page, url: str):
     wait_for_app(page)
     page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
     wait_for_app(page)
+    return plane_pixels(page)
+
+
+def plane_pixels(page):
+    """The training encodings (N, 2) and their page pixels (N, 2) in the plane's current view."""
     z = np.asarray(page.evaluate(f"() => ({STATE})().points().z"), np.float64).reshape(-1, 2)
     left, top, w, h, (x0, x1), (y0, y1) = page.evaluate(AREA)
     px = np.stack([left + (z[:, 0] - x0) / (x1 - x0) * w, top + (y1 - z[:, 1]) / (y1 - y0) * h], axis=1)
@@ -107,8 +106,8 @@ def inner_box(page) -> tuple[float, float, float, float]:
     return left + 0.15 * w, top + 0.15 * h, left + 0.85 * w, top + 0.85 * h
 
 
-def test_a_click_15_to_20_px_from_every_digit_picks_none(page, live_url):
-    """A click where the nearest training digit is 15-20 px away chooses that empty point, not a digit."""
+def test_a_click_15_to_20_px_from_every_digit_picks_none_and_one_within_3_px_picks_it(page, live_url):
+    """A click where the nearest training digit is 15-20 px away chooses that empty point; then one 3 px from a lone digit chooses it."""
     z, px = open_live(page, live_url)
     x0, y0, x1, y1 = inner_box(page)
     spots = np.stack(np.meshgrid(np.arange(x0, x1, 2.0), np.arange(y0, y1, 2.0)), axis=-1).reshape(-1, 2)
@@ -123,11 +122,8 @@ def test_a_click_15_to_20_px_from_every_digit_picks_none(page, live_url):
     wait_for_app(page)
     assert page.locator(".st-key-explore_picked").count() == 0  # the server chose no digit either
     assert page.get_by_text("Click a dot, or type a training digit").count() == 1
-
-
-def test_a_click_within_3_px_of_a_digit_picks_it(page, live_url):
-    """A click 3 px from a training digit (none other within 10 px) chooses that digit: its number on the page."""
-    z, px = open_live(page, live_url)
+    # Then a click 3 px from a training digit (none other within 10 px) chooses that digit: its number on the page.
+    z, px = plane_pixels(page)  # the view after the empty point's rerun
     x0, y0, x1, y1 = inner_box(page)
     inside = np.flatnonzero((px[:, 0] > x0) & (px[:, 0] < x1) & (px[:, 1] > y0) & (px[:, 1] < y1))
     gap = cKDTree(px).query(px[inside], k=2)[0][:, 1]  # each one's nearest other digit, in px

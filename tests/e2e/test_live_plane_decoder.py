@@ -17,10 +17,13 @@ CLASSES = [str(i) for i in range(10)]
 TOL = 1e-4
 FAR_TOL = 1e-3  # points far outside the data (see test_shipped_model_js_equals_numpy)
 
-# Import the component's module from a blob, hand it the payload as a Uint8Array view at an odd
+# Import the component's module from a blob (a new URL each call: a fresh module, nothing kept from the last
+# call), hand it the payload as a Uint8Array view at an odd
 # offset into a bigger buffer (as the websocket delivers it), and decode every point.
 DECODE_ALL = """async ([src, b64, pts, wasm]) => {
-    const m = await import(URL.createObjectURL(new Blob([src], {type: 'text/javascript'})));
+    const url = URL.createObjectURL(new Blob([src], {type: 'text/javascript'}));
+    const m = await import(url);
+    URL.revokeObjectURL(url);
     const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const big = new Uint8Array(raw.length + 7); big.set(raw, 3);
     const P = m.parsePayload(big.subarray(3, 3 + raw.length));
@@ -41,13 +44,24 @@ def points(z_train: np.ndarray, n: int = 100, seed: int = 0) -> np.ndarray:
     return np.concatenate([inside, far]).astype(np.float32)
 
 
-def js_decode(browser, codec, latent, pts, kind: str = "wasm") -> np.ndarray:
-    page = browser.new_page()
-    try:
-        b64 = base64.b64encode(plane_payload(codec, latent, CLASSES)).decode()
-        used, out = page.evaluate(DECODE_ALL, [JS, b64, pts.tolist(), kind == "wasm"])
-    finally:
-        page.close()
+def decoder_tab(browser):
+    """A blank tab in a context of its own, closed after (a decoder module's fixture yields from it)."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def decoder_page(browser):
+    """One blank tab for the module's decodes: each js_decode imports the plane's module afresh, so the
+    decodes stay independent while the tab (its renderer process, its context) is made once."""
+    yield from decoder_tab(browser)
+
+
+def js_decode(page, codec, latent, pts, kind: str = "wasm") -> np.ndarray:
+    """Decode `pts` (N, 2) in the tab with the plane's JavaScript decoder `kind`; (N, 784) float32."""
+    b64 = base64.b64encode(plane_payload(codec, latent, CLASSES)).decode()
+    used, out = page.evaluate(DECODE_ALL, [JS, b64, pts.tolist(), kind == "wasm"])
     assert used == kind  # the decoder asked for is the one that ran
     return np.asarray(out, dtype=np.float32).reshape(len(pts), 784)
 
@@ -67,35 +81,35 @@ def random_codec(config, seed: int):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_seed_config_js_equals_numpy(browser, kind):
+def test_seed_config_js_equals_numpy(decoder_page, kind):
     """Seed config (relu): 100 points inside and far outside the data decode in JS as in NumPy (within 1e-4)."""
     from model.net.config import SEED
 
     codec, latent = random_codec(SEED, 3)
     pts = points(latent["z_train"])
-    got = js_decode(browser, codec, latent, pts, kind)
+    got = js_decode(decoder_page, codec, latent, pts, kind)
     np.testing.assert_allclose(got, codec.decode(pts), atol=TOL)
     assert got.std() > 0.01  # real images, not a constant
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_silu_config_js_equals_numpy(browser, kind):
+def test_silu_config_js_equals_numpy(decoder_page, kind):
     """A silu network (the default's units): 100 points decode in JS as in NumPy (within 1e-4)."""
     from model.net.config import Config
 
     codec, latent = random_codec(Config(hidden=(64, 32), activation="silu", latent_activation="linear"), 5)
     assert {act for _, _, act in codec.dec[:-1]} == {"silu"}
     pts = points(latent["z_train"], seed=2)
-    got = js_decode(browser, codec, latent, pts, kind)
+    got = js_decode(decoder_page, codec, latent, pts, kind)
     np.testing.assert_allclose(got, codec.decode(pts), atol=TOL)
     assert got.std() > 0.01
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_shipped_model_js_equals_numpy(browser, shipped, kind):
+def test_shipped_model_js_equals_numpy(decoder_page, shipped, kind):
     """Shipped default model: 100 points inside and far outside the data decode in JS as in NumPy."""
     pts = points(shipped.latent["z_train"], seed=1)
-    got = js_decode(browser, shipped.codec, shipped.latent, pts, kind)
+    got = js_decode(decoder_page, shipped.codec, shipped.latent, pts, kind)
     want = shipped.codec.decode(pts)
     np.testing.assert_allclose(got[:50], want[:50], atol=TOL)  # inside the data: what the pointer meets
     # Up to 50 spans out the trained layers' sums reach thousands and cancel: float32's rounding of

@@ -44,15 +44,16 @@ def by_link(page, name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def route(browser, live_url):
-    """One page for the whole route, opened on the app's root; the legs walk it in turn."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
+def route(visitor, live_url):
+    """One tab for the whole route, in the session's browser context (its warm cache: nothing here needs a
+    cold one), opened on the app's root; the legs walk it in turn."""
+    pg = visitor.new_page()
     pg.set_default_timeout(30_000)
     pg.goto(live_url + "/")
     arrived(pg, "Explore", "open")
     yield pg
-    context.close()
+    if not pg.is_closed():  # the `page` fixture of a later test closes every tab of the context
+        pg.close()
 
 
 # Each leg: a start page and some of the others (two legs per start page keep each test short).

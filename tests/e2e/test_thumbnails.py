@@ -36,6 +36,29 @@ def open_explore(page, url: str) -> None:
 
 
 @pytest.fixture(scope="module")
+def opened():
+    """The module's one Explore tab that read-only tests share (see opening_view); closed at the module's end."""
+    tabs = []
+    yield tabs
+    for tab in tabs:
+        if not tab.is_closed():
+            tab.close()
+
+
+@pytest.fixture
+def opening_view(opened, visitor, live_url):
+    """Explore as it opens on the app as users get it, in a tab of the session's context shared by the tests
+    that only read it or undo what they change (each says so): opened once, again only if it was closed
+    (the `page` fixture closes every tab of the context after its test)."""
+    if not opened or opened[-1].is_closed():
+        tab = visitor.new_page()
+        tab.set_default_timeout(30_000)
+        open_explore(tab, live_url)
+        opened.append(tab)
+    return opened[-1]
+
+
+@pytest.fixture(scope="module")
 def x_train():
     try:
         return load_dataset("mnist")[0][0]
@@ -80,16 +103,15 @@ def test_one_step_zoom_fetches_only_the_blocks_in_view(page, live_url, x_train):
     assert page.evaluate(f"() => ({STATE})('{CH}').thumbnails.fetched.length") <= 16 < blocks
 
 
-def test_colours_are_fair_in_the_densest_mixed_window(page, live_url):
-    """In the default model's opening view, each class's share of coloured pixels matches its share of points (TVD <= 0.10)."""
-    open_explore(page, live_url)
-    f = fairness(page, CH)
+def test_colours_are_fair_in_the_densest_mixed_window(opening_view):
+    """In the default model's opening view, each class's share of coloured pixels matches its share of points (TVD <= 0.10); reads the shared view only."""
+    f = fairness(opening_view, CH)  # puts the opacity and the canvases back as they were
     assert f["tvd"] <= 0.10, f
 
 
-def test_labels_sit_at_each_class_densest_spot(page, live_url):
-    """Each class's name is drawn where model/plane/density.py's peaks() puts it (not at its centroid)."""
-    open_explore(page, live_url)
+def test_labels_sit_at_each_class_densest_spot(opening_view):
+    """Each class's name is drawn where model/plane/density.py's peaks() puts it (not at its centroid); off, none; on again as found."""
+    page = opening_view
     page.wait_for_function(f"() => ({STATE})('{CH}').labels.length === 10")
     latent = store.load().latent
     spots = peaks(latent["z_train"], latent["y_train"], 10)
@@ -100,15 +122,31 @@ def test_labels_sit_at_each_class_densest_spot(page, live_url):
         assert abs(drawn[k][0] + plot["x"] - x) < 1.5 and abs(drawn[k][1] + plot["y"] - y) < 1.5, k
     page.get_by_test_id("lp-labels-toggle").uncheck()
     page.wait_for_function(f"() => ({STATE})('{CH}').labels.length === 0")
+    page.get_by_test_id("lp-labels-toggle").check()  # the shared view as it was found
+    page.wait_for_function(f"() => ({STATE})('{CH}').labels.length === 10")
 
 
-def test_density_layer_draws_contours_when_switched_on(page, live_url):
-    """The Density option draws contour lines over the view; off again, none."""
-    open_explore(page, live_url)
+def test_density_layer_draws_contours_when_switched_on(opening_view):
+    """The Density option draws contour lines over the view; off again, none (the shared view as it was found)."""
+    page = opening_view
     page.get_by_test_id("lp-contours-toggle").check()
     page.wait_for_function(f"() => ({STATE})('{CH}').contours > 50")
     page.get_by_test_id("lp-contours-toggle").uncheck()
     page.wait_for_function(f"() => ({STATE})('{CH}').contours === 0")
+
+
+def test_legend_click_hides_a_class_from_the_one_points_trace(opening_view):
+    """With every point in one trace, a legend click still hides that class's points (and its label); a second shows them (the shared view as found)."""
+    page = opening_view
+    count = f"() => ({PLOT})('{CH}').data[10].x.length"  # Plotly's public gd.data: the points trace
+    n_all = page.evaluate(count)
+    n_ones = page.evaluate(f"() => ({STATE})('{CH}').points().y.filter((c) => c === 1).length")
+    page.locator('[data-testid="lp-plot"] .legend .traces').nth(1).locator(".legendtoggle").click()
+    page.wait_for_function(f"() => ({count})() === {n_all - n_ones}")
+    page.wait_for_function(f"() => !({STATE})('{CH}').labels.some(([k]) => k === 1)")
+    page.locator('[data-testid="lp-plot"] .legend .traces').nth(1).locator(".legendtoggle").click()
+    page.wait_for_function(f"() => ({count})() === {n_all}")
+    page.wait_for_function(f"() => ({STATE})('{CH}').labels.some(([k]) => k === 1)")
 
 
 def test_lens_spreads_the_crowd_and_a_click_picks_the_true_point(page, live_url):
@@ -144,16 +182,3 @@ def test_without_the_data_set_thumbnails_are_decoded_in_the_browser(page, nodata
     decoded = np.clip(bundle.codec.decode(bundle.latent["z_train"][index : index + 1]).reshape(28, 28) * 255, 0, 255)
     assert np.abs(drawn[1:27, 1:27].astype(float) - decoded[1:27, 1:27]).max() <= 2
     assert "decoded from their encodings" in page.locator(CAPTION).inner_text()
-
-
-def test_legend_click_hides_a_class_from_the_one_points_trace(page, live_url):
-    """With every point in one trace, a legend click still hides that class's points (and its label); a second shows them."""
-    open_explore(page, live_url)
-    count = f"() => ({PLOT})('{CH}').data[10].x.length"  # Plotly's public gd.data: the points trace
-    n_all = page.evaluate(count)
-    n_ones = page.evaluate(f"() => ({STATE})('{CH}').points().y.filter((c) => c === 1).length")
-    page.locator('[data-testid="lp-plot"] .legend .traces').nth(1).locator(".legendtoggle").click()
-    page.wait_for_function(f"() => ({count})() === {n_all - n_ones}")
-    page.wait_for_function(f"() => !({STATE})('{CH}').labels.some(([k]) => k === 1)")
-    page.locator('[data-testid="lp-plot"] .legend .traces').nth(1).locator(".legendtoggle").click()
-    page.wait_for_function(f"() => ({count})() === {n_all}")

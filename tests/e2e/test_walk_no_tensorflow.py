@@ -1,6 +1,8 @@
 """Issues 19 and 25: a visitor who sees every page with every shipped model, explores, uploads and
 compares never makes the server load TensorFlow (its /proc/PID/maps lists no TensorFlow library), and
-the pages ask nothing of any host but the server itself (the tab's icon is served locally).
+the pages ask nothing of any host but the server itself (the tab's icon is served locally). Each model
+opens once by URL (Explore, ?model=name) and the visitor goes on to every other page by its sidebar link, as
+a user does, so the page is not reloaded; each page must keep that model (in the sidebar and the URL).
 
 Two servers: the session's shared one, with the data sets installed, and a newcomer's, with no data variable set and Keras's
 cache, Debian's folder and the data-set cache pointed at empty folders, whose data host is a stand-in
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
@@ -24,6 +27,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("walk_no_tensorflow")]
 
 DRAWN = '[data-testid="lp-plot"][data-drawn="1"]'
 PAGES = ("explore", "reconstructions", "compare", "upload", "train", "models")
+# URL path -> (its sidebar link, something only that page shows once it has run).
+LINKS = {
+    "reconstructions": ("Reconstructions", '[data-testid="stHeading"]:has-text("Reconstructions")'),
+    "compare": ("Compare", '[data-testid="stHeading"]:has-text("Compare two models")'),
+    "upload": ("Upload or draw", ".st-key-upload_source"),
+    "train": ("Train", '[data-testid="stHeading"]:has-text("Train a model")'),
+    "models": ("Models", '[data-testid="stHeading"]:has-text("Model library")'),
+}
 MODELS = ("default", "seed", "vae", "fashion")
 MISSING = "images are not available here"
 FETCH = re.compile(r"^Download (MNIST|Fashion-MNIST) \(\d+ MB\)")  # the missing data set's button
@@ -55,8 +66,8 @@ def watch_outside(page, url: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def walkers(browser, tmp_path_factory):
-    """One browser page per server for the whole walk (one visitor, model after model), entered through the
-    root once (see ui/router.py); yields walker(config, url) -> (page, requests to other hosts, a digit PNG)."""
+    """One browser page per server for the whole walk (one visitor, model after model), opened when its
+    first walk starts; yields walker(config, url) -> (page, requests to other hosts, a digit PNG)."""
     png = tmp_path_factory.mktemp("walk") / "one.png"
     digit = np.zeros((28, 28), np.uint8)
     digit[4:24, 13:16] = 255  # a "1", white on black
@@ -68,15 +79,33 @@ def walkers(browser, tmp_path_factory):
             contexts.append(browser.new_context(viewport={"width": 1400, "height": 1000}))
             page = contexts[-1].new_page()
             page.set_default_timeout(30_000)
-            outside = watch_outside(page, url)
-            page.goto(url + "/")
-            wait_for_app(page)
-            made[config] = page, outside, png
+            made[config] = page, watch_outside(page, url), png
         return made[config]
 
     yield walker
     for context in contexts:
         context.close()
+
+
+def by_link(page, path: str, name: str) -> None:
+    """Go to `path` by its sidebar link, as a user does (no reload); wait until it has run with model `name`."""
+    title, shown = LINKS[path]
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+    page.locator(shown).first.wait_for(timeout=90_000)
+    wait_for_app(page)
+    assert page.evaluate("() => window.walkNoReload === true"), f"the link to {path} reloaded the page"
+    assert page.url.split("?")[0].endswith("/" + path), (path, page.url)
+    # The sidebar names the model the page ran with; the URL keeps it (the shipped default needs no ?model=).
+    page.get_by_test_id("stSidebar").get_by_text(re.compile(rf"^{name} · ")).first.wait_for()
+    if name != "default":
+        page.wait_for_function(f"() => new URLSearchParams(location.search).get('model') === '{name}'")
+    else:
+        assert model_in(page.url) in (None, "default"), page.url
+
+
+def model_in(url: str) -> str | None:
+    """The model a URL names (?model=), or None."""
+    return parse_qs(urlsplit(url).query).get("model", [None])[0]
 
 
 @pytest.mark.parametrize("name", MODELS)
@@ -86,9 +115,10 @@ def test_every_page_never_loads_tensorflow(walkers, request, config, name):
     proc, url, empty = request.getfixturevalue(config)
     page, outside, png = walkers(config, url)
     for path in PAGES:
-        page.goto(f"{url}/{'' if path == 'explore' else path}?model={name}")
-        wait_for_app(page)
-        if path == "explore":
+        if path == "explore":  # the model opens by URL; every other page is reached by its sidebar link
+            page.goto(f"{url}/?model={name}")
+            wait_for_app(page)
+            page.evaluate("() => { window.walkNoReload = true; }")  # gone if a link reloads the page
             page.wait_for_selector(DRAWN, timeout=180_000)  # the plane shows with or without the data set
             box = page.locator(DRAWN).first.bounding_box()
             page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # picks a digit
@@ -96,7 +126,9 @@ def test_every_page_never_loads_tensorflow(walkers, request, config, name):
             if empty is not None:  # the newcomer is told in one line, with a button to fetch the data
                 assert page.get_by_text(MISSING).count() == 1
                 assert page.get_by_role("button", name=FETCH).count() == 1
-        elif path == "compare" and name != "fashion":  # the only Fashion-MNIST model has no partner
+        else:
+            by_link(page, path, name)
+        if path == "compare" and name != "fashion":  # the only Fashion-MNIST model has no partner
             page.wait_for_function(f"() => document.querySelectorAll('{DRAWN}').length >= 2", timeout=180_000)
         elif path == "upload":
             page.locator(".st-key-upload_file input[type=file]").set_input_files(str(png))
