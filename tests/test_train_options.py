@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import keras
 import numpy as np
 import pytest
 
@@ -37,6 +38,7 @@ def test_one_epoch_with_each_loss_and_optimizer(mnist, optimizer, loss):
         and np.isfinite(result.history["val_loss"][0])
     )
     assert result.z_test.shape == (200, 2) and np.isfinite(result.z_test).all()
+    assert isinstance(result.models.autoencoder, keras.Model)
     assert 0 < result.test_bce < 1
 
 
