@@ -1,7 +1,8 @@
 """CLI: `python -m model train|info|encode|decode`, their output formats and their error contract.
 
-Most tests run the real command in a subprocess (each pays TensorFlow's import, a few seconds);
-the extra error variants call cli.main() in-process, which follows the same code path.
+Each command runs once as a real subprocess (`python -m model ...`: train, info, encode, decode, and an
+unknown command); the other cases call cli.main() in-process, which follows the same code path without
+paying a fresh interpreter's imports (TensorFlow's alone costs train a few CPU-seconds).
 """
 
 from __future__ import annotations
@@ -124,30 +125,20 @@ def test_train_writes_a_loadable_folder(trained):
 
 
 def test_train_flags_reach_the_config(small_data, tmp_path, monkeypatch, capsys):
-    """--loss, --optimizer, --latent-activation, --hidden, --learning-rate and --subset set the config."""
+    """--architecture, --beta, --loss, --optimizer, --learning-rate, --latent-activation, --hidden and --subset set the config."""
     monkeypatch.setenv("LATENT_EXPLORER_DATA", str(small_data))
-    argv = ["train", "--config", "seed", "--epochs", 1, "--loss", "mse", "--optimizer", "adagrad",
-            "--learning-rate", 0.05, "--latent-activation", "linear", "--hidden", "16,8", "--subset", 100,
-            "--out", tmp_path / "m"]  # fmt: skip
+    argv = ["train", "--config", "seed", "--epochs", 1, "--architecture", "vae", "--beta", 0.5, "--loss", "mse",
+            "--optimizer", "adagrad", "--learning-rate", 0.05, "--latent-activation", "linear", "--hidden", "16,8",
+            "--subset", 100, "--out", tmp_path / "m"]  # fmt: skip
     code, out, err = call(argv, capsys)
     assert code == 0, err
-    c = store.load(tmp_path / "m").config
-    assert (c.loss, c.optimizer, c.learning_rate, c.latent_activation, c.hidden, c.subset) == (
-        "mse", "adagrad", 0.05, "linear", (16, 8), 100,
+    b = store.load(tmp_path / "m")
+    c = b.config
+    assert (c.architecture, c.beta, c.loss, c.optimizer, c.learning_rate, c.latent_activation, c.hidden, c.subset) == (
+        "vae", 0.5, "mse", "adagrad", 0.05, "linear", (16, 8), 100,
     )  # fmt: skip
-    assert len(out.splitlines()) == 2
-
-
-def test_train_vae_with_beta(small_data, tmp_path, monkeypatch, capsys):
-    """--architecture vae --beta 0.5 trains a VAE whose saved config carries that beta."""
-    monkeypatch.setenv("LATENT_EXPLORER_DATA", str(small_data))
-    argv = ["train", "--config", "seed", "--epochs", 1, "--architecture", "vae", "--beta", 0.5,
-            "--latent-activation", "linear", "--subset", 100, "--out", tmp_path / "v"]  # fmt: skip
-    code, _, err = call(argv, capsys)
-    assert code == 0, err
-    b = store.load(tmp_path / "v")
-    assert (b.config.architecture, b.config.beta) == ("vae", 0.5)
-    assert b.models.autoencoder.get_layer("sampling").beta == 0.5
+    assert b.models.autoencoder.get_layer("sampling").beta == 0.5  # a VAE whose sampling layer carries that beta
+    assert b.latent["z_train"].shape == (100, 2) and len(out.splitlines()) == 2
 
 
 def test_progress_bar_only_on_a_tty(monkeypatch, capsys):
@@ -168,20 +159,22 @@ def test_progress_bar_only_on_a_tty(monkeypatch, capsys):
 
 @pytest.mark.skipif(not FASHION_DIR.is_dir(), reason="dataset-fashion-mnist is not installed")
 def test_train_fashion_mnist(tmp_path, capsys):
-    """--dataset fashion-mnist trains on Debian's Fashion-MNIST and records the data set in the folder."""
+    """--dataset fashion-mnist reads Debian's idx files, trains on a subset and records the data set in the folder."""
     argv = ["train", "--config", "seed", "--dataset", "fashion-mnist", "--subset", 200, "--epochs", 1,
             "--out", tmp_path / "f"]  # fmt: skip
     code, out, err = call(argv, capsys)
     assert code == 0, err
     b = store.load(tmp_path / "f")
-    assert b.meta["dataset"] == "fashion-mnist" and b.latent["z_test"].shape == (10000, 2)
+    assert b.meta["dataset"] == "fashion-mnist" and b.config.dataset == "fashion-mnist"
+    assert b.latent["z_train"].shape == (200, 2) and b.latent["z_test"].shape == (10000, 2)
 
 
-def test_train_missing_data(tmp_path):
+def test_train_missing_data(tmp_path, monkeypatch, capsys):
     """With no MNIST where LATENT_EXPLORER_DATA points, train exits 2 naming the path and the fix."""
     missing = tmp_path / "nowhere" / "mnist.npz"
-    p = run("train", "--config", "seed", "--epochs", 1, "--out", tmp_path / "m", data=missing)
-    assert_proc_error(p, str(missing), "LATENT_EXPLORER_DATA")
+    monkeypatch.setenv("LATENT_EXPLORER_DATA", str(missing))
+    code, out, err = call(["train", "--config", "seed", "--epochs", 1, "--out", tmp_path / "m"], capsys)
+    assert_error(code, out, err, str(missing), "LATENT_EXPLORER_DATA")
     assert not (tmp_path / "m").exists()
 
 
@@ -234,9 +227,9 @@ def test_info_prints_one_json_object(trained):
     assert info["test_bce"] == meta["test_bce"]
 
 
-def test_info_missing_folder(tmp_path):
+def test_info_missing_folder(tmp_path, capsys):
     """info on a folder that does not exist exits 2 with one error line."""
-    assert_proc_error(run("info", "--model", tmp_path / "absent"), "no such model folder")
+    assert_error(*call(["info", "--model", tmp_path / "absent"], capsys), "no such model folder")
 
 
 @pytest.mark.parametrize("content", ["{truncated", '{"config": {"latent_dim": 7}}'])
@@ -279,29 +272,29 @@ def test_encode_prints_json_lines(trained, pngs):
             assert n["distance"] == pytest.approx(float(np.linalg.norm(b.latent["z_train"][n["index"]] - z)), abs=1e-4)
 
 
-def test_encode_bad_image_among_good(trained, pngs, tmp_path):
+def test_encode_bad_image_among_good(trained, pngs, tmp_path, capsys):
     """A non-image among the inputs gets one error line and exit 2; the good image is still encoded."""
     bad = tmp_path / "notes.png"
     bad.write_text("this is not a png\n")
-    p = run("encode", pngs[0], bad, "--model", trained[1])
-    assert p.returncode == 2
-    assert len(p.stdout.splitlines()) == 1 and json.loads(p.stdout)["path"] == str(pngs[0])
-    assert len(p.stderr.splitlines()) == 1 and p.stderr.startswith(f"error: {bad}") and "Traceback" not in p.stderr
+    code, out, err = call(["encode", pngs[0], bad, "--model", trained[1]], capsys)
+    assert code == 2
+    assert len(out.splitlines()) == 1 and json.loads(out)["path"] == str(pngs[0])
+    assert len(err.splitlines()) == 1 and err.startswith(f"error: {bad}") and "Traceback" not in err
 
 
-def test_encode_missing_file(trained, tmp_path):
+def test_encode_missing_file(trained, tmp_path, capsys):
     """encode of a file that does not exist exits 2 with one error line naming it."""
-    assert_proc_error(run("encode", tmp_path / "gone.png", "--model", trained[1]), str(tmp_path / "gone.png"))
+    assert_error(*call(["encode", tmp_path / "gone.png", "--model", trained[1]], capsys), str(tmp_path / "gone.png"))
 
 
-def test_encode_corrupt_model(trained, pngs, tmp_path):
+def test_encode_corrupt_model(trained, pngs, tmp_path, capsys):
     """encode with a corrupt model.keras exits 2 with one error line, no Keras traceback."""
     folder = tmp_path / "broken"
     folder.mkdir()
     for f in trained[1].iterdir():
         (folder / f.name).write_bytes(f.read_bytes())
     (folder / "model.keras").write_bytes(b"PK\x03\x04" + os.urandom(3000))
-    assert_proc_error(run("encode", pngs[0], "--model", folder), "model.keras")
+    assert_error(*call(["encode", pngs[0], "--model", folder], capsys), "model.keras")
 
 
 @pytest.mark.parametrize("make", ["folder", "empty", "blank"])
@@ -338,10 +331,10 @@ def test_decode_writes_scaled_png(trained, tmp_path):
     assert (img[0::4, 0::4] == img[3::4, 3::4]).all()  # nearest-neighbour blocks
 
 
-def test_decode_missing_model(tmp_path):
+def test_decode_missing_model(tmp_path, capsys):
     """decode with a model folder that does not exist exits 2 and writes nothing."""
     out = tmp_path / "digit.png"
-    assert_proc_error(run("decode", 0, 0, "--model", tmp_path / "absent", "--out", out), "no such model folder")
+    assert_error(*call(["decode", 0, 0, "--model", tmp_path / "absent", "--out", out], capsys), "no such model folder")
     assert not out.exists()
 
 

@@ -1,6 +1,6 @@
 """Per-digit quality (model/plane/quality.py): error, neighbour agreement and a VAE's σ are right,
 stored in every shipped model, validated on load (a damaged file is one plain line), computed for an
-older folder on first open, and written by training."""
+older folder on first open, and written by training (tests/test_vae.py, on its trained VAE)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ import shutil
 import numpy as np
 import pytest
 
-from model.folders import modelzip, store
+from model.folders import store
 from model.folders.check import QUALITY_FILE, ModelError, load_quality
-from model.net import train
-from model.net.config import SEED
 from model.net.fast import bce
 from model.plane import quality
 
@@ -129,19 +127,3 @@ def test_a_damaged_file_is_computed_again(older, mnist):
     b = store.load(older)
     q, note = quality.ensure(older, b.meta, b.codec, b.latent, mnist)
     assert note is None and load_quality(older / QUALITY_FILE, b.latent, vae=False) is not None
-
-
-def test_training_writes_quality_with_sigma_for_a_vae(mnist, tmp_path):
-    """A VAE's training stores error, agreement and σ equal to what its saved folder computes, and the
-    model zip carries the file."""
-    (xtr, ytr), (xte, yte) = mnist
-    data = (xtr[:600], ytr[:600]), (xte[:300], yte[:300])
-    result = train.fit(SEED.replace(epochs=1, architecture="vae", latent_activation="linear"), data=data)
-    folder = store.save(result, tmp_path / "tiny")
-    b = store.load(folder)
-    q = load_quality(folder / QUALITY_FILE, b.latent, vae=True)
-    again = quality.compute(b.codec, "bce", data, b.latent)
-    assert set(q) == set(again) and len(q["sigma_train"]) == 600
-    for k in q:
-        np.testing.assert_allclose(q[k].astype(np.float32), again[k].astype(np.float32), rtol=2e-3, atol=1e-4)
-    assert QUALITY_FILE in modelzip.read_members(modelzip.to_zip(folder, "tiny"))

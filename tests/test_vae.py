@@ -1,4 +1,4 @@
-"""The VAE option: training, the KL term, safe-mode save/load/reuse, and the fast path on the mean."""
+"""The VAE option: training, the KL term, safe-mode save/load/reuse, the fast path on the mean, and its quality.npz."""
 
 from __future__ import annotations
 
@@ -71,6 +71,22 @@ def test_fast_path_equals_keras_encoder_mean(saved_vae, mnist):
     )
     # Inference passes the mean through: the full autoencoder equals decode(encode(x)).
     np.testing.assert_allclose(bundle.models.autoencoder.predict(x, verbose=0), bundle.codec.decode(z_keras), atol=1e-5)
+
+
+def test_training_writes_quality_with_sigma(saved_vae, mnist):
+    """A VAE's training stores error, agreement and σ equal to what its saved folder computes, and the
+    model zip carries the file."""
+    from model.folders import modelzip
+    from model.folders.check import QUALITY_FILE, load_quality
+    from model.plane import quality
+
+    b = store.load(saved_vae)
+    q = load_quality(saved_vae / QUALITY_FILE, b.latent, vae=True)
+    again = quality.compute(b.codec, "bce", small(mnist), b.latent)
+    assert set(q) == set(again) and len(q["sigma_train"]) == 300
+    for k in q:
+        np.testing.assert_allclose(q[k].astype(np.float32), again[k].astype(np.float32), rtol=2e-3, atol=1e-4)
+    assert QUALITY_FILE in modelzip.read_members(modelzip.to_zip(saved_vae, "vae1"))
 
 
 def test_loaded_vae_can_be_trained_further(saved_vae, mnist):
