@@ -9,7 +9,7 @@ import pytest
 from model.net.fast import Codec
 from tests.e2e.test_live_plane_decoder import KINDS, TOL, decoder_tab, js_decode, points
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("import_decoder")]
 
 ACTS = ["tanh", "elu", "elu:0.5", "leaky_relu", "leaky_relu:0.1", "gelu", "gelu_approximate", "softplus",
         "relu", "silu", "linear", "sigmoid"]  # fmt: skip

@@ -10,7 +10,7 @@ import pytest
 from model.net.export_weights import plane_payload
 from ui.plane.bundle import bundle
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("live_plane_decoder")]
 
 JS = bundle()  # the plane's modules as one ES module, as Streamlit gets it
 CLASSES = [str(i) for i in range(10)]
