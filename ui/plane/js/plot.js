@@ -122,7 +122,9 @@ function sizeFor(ctx, W) {
 
 export function sizeLayout(ctx, W) {
   const s = sizeFor(ctx, W);
-  return { height: s.H, "margin.b": s.b, "margin.r": s.r, "legend.y": s.legendY };
+  // The width too: a relayout that sets the height turns Plotly's autosize off, so the plot would
+  // keep the width it opened with when the window is resized.
+  return { width: W, height: s.H, "margin.b": s.b, "margin.r": s.r, "legend.y": s.legendY };
 }
 
 // The height of a horizontal legend of these names in maxW pixels, laid out as Plotly does: items of
