@@ -155,8 +155,12 @@ def _external(src: Path, out: Path) -> Path:
 
     shutil.copy(src, out)
     with h5py.File(out, "r+") as f:
-        del f["model_weights/dense/dense/kernel"]
-        f["model_weights/dense/dense/kernel"] = h5py.ExternalLink("/etc/passwd", "/x")
+        # The layer's name (dense, dense_7, ...) is Keras's count of layers this process has made: find it.
+        kernels = []
+        f["model_weights"].visititems(lambda name, obj: kernels.append(name) if name.endswith("/kernel") else None)
+        first = "model_weights/" + sorted(kernels, key=lambda n: (len(n), n))[0]
+        del f[first]
+        f[first] = h5py.ExternalLink("/etc/passwd", "/x")
     return out
 
 
@@ -169,7 +173,7 @@ def keras2(src: Path, out: Path) -> Path:
     with h5py.File(out, "r+") as f:
         cfg = json.loads(f.attrs["model_config"])
         layers = cfg["config"]["layers"]
-        prev = None
+        prev, first = None, layers[0]["name"]  # Keras names it input_layer, input_layer_2, ... per process
         for layer in layers:
             c = layer["config"]
             if layer["class_name"] == "InputLayer":
@@ -179,7 +183,7 @@ def keras2(src: Path, out: Path) -> Path:
                 c.pop("dtype", None)
                 layer["inbound_nodes"] = [[[prev, 0, 0, {}]]]
             prev = layer["name"]
-        cfg = {"class_name": "Model", "config": {**cfg["config"], "input_layers": [["input_layer", 0, 0]],
+        cfg = {"class_name": "Model", "config": {**cfg["config"], "input_layers": [[first, 0, 0]],
                "output_layers": [[prev, 0, 0]]}}  # fmt: skip
         f.attrs["model_config"] = json.dumps(cfg)
         f.attrs["keras_version"] = "2.15.0"

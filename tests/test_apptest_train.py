@@ -32,7 +32,7 @@ def page(path: str) -> AppTest:
 def test_training_does_not_replace_a_better_model_until_asked(lib, mnist, monkeypatch):
     """1 epoch on 300 digits, 'make it active' ticked: saved, but the better shipped model stays active until the user says so."""
     # The job trains in a thread of this process (TensorFlow is imported once per test worker, not in a fresh
-    # child); the same job_worker.work runs. The child process is covered by test_train_options and e2e/test_train.
+    # child); the same job_worker.work runs. The child process is covered by tests/test_train_options.py and tests/e2e/test_train.py.
     monkeypatch.setenv("LATENT_EXPLORER_TRAIN_IN_PROCESS", "1")
     at = page("pages/train.py")
     at.selectbox(key="train_preset").select("Seed (tutorial)").run()

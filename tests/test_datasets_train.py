@@ -71,7 +71,7 @@ def app(page: str) -> AppTest:
 def test_train_page_adds_a_zip_trains_and_explore_names_the_classes(places, monkeypatch):
     """Upload a zip on the Train page: its converted images and classes show; 1 epoch trains; Explore names the classes; without the set, one line says so."""
     # The job trains in a thread of this process (TensorFlow is imported once per test worker, not in a fresh
-    # child); the same job_worker.work runs. The child process is covered by test_train_options and e2e/test_train.
+    # child); the same job_worker.work runs. The child process is covered by tests/test_train_options.py and tests/e2e/test_train.py.
     monkeypatch.setenv("LATENT_EXPLORER_TRAIN_IN_PROCESS", "1")
     zipped = dataset_sets.zip_folder(dataset_sets.fashion_folder(places / "clothes", per_class=20))
     at = app("pages/train.py")

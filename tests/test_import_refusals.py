@@ -5,6 +5,7 @@ external link) gets one plain sentence naming what was found, and nothing is wri
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,8 @@ REFUSED = {  # file -> words the sentence must hold
     "refuse-nan.h5": "not finite numbers",
     "refuse-pickle.keras": "pickled Python object",
     "refuse-bad.h5": "cannot be read",
-    "refuse-shapes.h5": "shape [784, 32] where its layer 'dense' needs [784, 40]",
+    # the layer's name is Keras's count of Dense layers made so far in this process: dense, dense_1, ...
+    "refuse-shapes.h5": re.compile(r"shape \[784, 32\] where its layer 'dense(_\d+)?' needs \[784, 40\]"),
     "refuse-link.h5": "outside the file",
 }
 
@@ -36,7 +38,8 @@ def test_refused_in_one_sentence_and_nothing_written(keras_files, tmp_path, name
     with pytest.raises(ImportRefused) as e:
         import_file(keras_files[name].read_bytes(), lib, "mine")
     text = str(e.value)
-    assert REFUSED[name] in text, text
+    want = REFUSED[name]
+    assert want.search(text) if isinstance(want, re.Pattern) else want in text, text
     assert text.endswith(".") and "\n" not in text and str(tmp_path) not in text and "Error" not in text
     assert not lib.exists() or [p.name for p in lib.iterdir() if not p.name.startswith(".lock")] == []
 

@@ -79,6 +79,23 @@ def test_list_shows_shipped_first_then_models_skipping_temp_folders(model_dir, l
     assert entries[2].meta is None and "meta.json" in entries[2].error
 
 
+def test_a_model_deleted_while_the_list_is_read_is_left_out(model_dir, lib, monkeypatch):
+    """A folder listed, then renamed or deleted by another server before its meta.json is read, is not shown as unreadable."""
+    shutil.copytree(model_dir, lib / "kept")
+    shutil.copytree(model_dir, lib / "going")
+    real = library.Library.folders
+
+    def folders_then_delete(self):
+        out = real(self)
+        shutil.rmtree(lib / "going")  # gone between the folder listing and the meta.json read
+        return out
+
+    monkeypatch.setattr(library.Library, "folders", folders_then_delete)
+    entries = library.Library(lib).list()
+    assert "going" not in [e.name for e in entries] and "kept" in [e.name for e in entries]
+    assert all(e.meta is not None for e in entries if e.name == "kept")
+
+
 def test_zip_round_trip_installs_under_the_new_name(model_dir, lib):
     """Export then import gives a loadable model whose meta carries the new name."""
     path = modelzip.import_zip(modelzip.to_zip(model_dir, "tiny"), lib, "copy")

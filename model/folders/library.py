@@ -151,8 +151,10 @@ class Library:
         return out
 
     def list(self) -> list[Entry]:
-        """folders(), each with its meta.json and size."""
-        return [self.entry(n, p, shipped=s) for n, (p, s) in self.folders().items()]
+        """folders(), each with its meta.json and size; a model renamed or deleted (by another server) while
+        the list was read is left out, not listed as unreadable."""
+        entries = (self.entry(n, p, shipped=s) for n, (p, s) in self.folders().items())
+        return [e for e in entries if e.meta is not None or e.path.is_dir()]
 
     # --- changes ---------------------------------------------------------------------------------
     def _existing(self, name: str, action: str) -> Path:
