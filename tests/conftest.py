@@ -20,8 +20,11 @@ def pytest_collection_modifyitems(config, items):
     """Grouped modules first. The suite runs in parallel workers (pytest-xdist, --dist loadgroup): a module
     with module-scoped fixtures (a server, a trained model) is one xdist_group, so they are built once, and
     its tests run in one worker. Handing out these long units first and the single tests after keeps every
-    worker busy to the end (tests/test_suite_layout.py checks the marks)."""
-    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+    worker busy to the end (tests/test_suite_layout.py checks the marks). A single test marked `long` (20 s or
+    more) goes first too, for the same reason."""
+    items.sort(
+        key=lambda item: item.get_closest_marker("xdist_group") is None and item.get_closest_marker("long") is None
+    )
 
 
 def have_mnist() -> bool:

@@ -13,7 +13,7 @@ import pytest
 
 from tests.e2e.app_utils import assert_no_exception, wait_for_app
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.long]  # handed out first (tests/conftest.py)
 
 PER_PLOT = 2  # WebGL contexts a scattergl plot holds: Plotly's context and focus canvases
 COUNT_GL = """() => {

@@ -10,7 +10,7 @@ import pytest
 from tests.e2e.app_utils import start_streamlit, stop, wait_for_app
 from tests.e2e.plane_view import RELAYOUT, TO_PAGE, V, view
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.long]  # handed out first (tests/conftest.py)
 
 CH = "explore_plane"
 DRAWN = '[data-testid="lp-plot"][data-drawn="1"]'

@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.app_utils import wait_for_app
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.long]  # handed out first (tests/conftest.py)
 
 PROGRESS = ".st-key-train_progress"
 CURVE = ".st-key-train_curve .js-plotly-plot"
