@@ -32,7 +32,7 @@ class Settings:
     library: Path  # MODELS: the model library (user-trained and uploaded models)
     train_threads: int  # TRAIN_THREADS: TF threads of in-app training (0 = TF's default)
     train_nice: int  # TRAIN_NICE: niceness of the training process
-    train_in_process: bool  # TRAIN_IN_PROCESS=1: train in a server thread (bench/concurrency.py only)
+    train_in_process: bool  # TRAIN_IN_PROCESS=1: train in a server thread (bench/concurrency.py, page tests)
     live: bool  # LIVE=0: the still picture of the plane instead of the in-browser live plane (AppTest, benchmarks)
 
 
