@@ -19,6 +19,11 @@ from ui.images import to_png
 from ui.model_cache import per_version
 
 
+def images(x: np.ndarray) -> np.ndarray:
+    """uint8 (n, h, w) digits -> float32 (n, h, w) in [0, 1] (model.data.to_float, keeping the shape)."""
+    return to_float(x).reshape(x.shape)
+
+
 def data_uri(png: bytes) -> str:
     """The PNG inline in the page: no second request for the image while the server is busy."""
     return "data:image/png;base64," + base64.b64encode(png).decode()
@@ -32,8 +37,8 @@ def neighbours(bundle, index: int, has_data: bool, px: int) -> tuple[np.ndarray,
     keep = idx != index
     idx, dist = idx[keep][:8], dist[keep][:8]
     data = data_status.active_data(bundle, quiet=True) if has_data else None
-    images = data[0][0][idx] / 255.0 if data is not None else bundle.codec.decode(z[idx]).reshape(-1, 28, 28)
-    return idx, dist, [to_png(im, px) for im in images]
+    tiles = images(data[0][0][idx]) if data is not None else bundle.codec.decode(z[idx]).reshape(-1, 28, 28)
+    return idx, dist, [to_png(im, px) for im in tiles]
 
 
 @per_version(max_entries=512)
@@ -43,7 +48,7 @@ def picked(bundle, split: str, index: int, z: tuple[float, float], has_data: boo
     original = None
     if data is not None:
         (x_train, _), (x_test, _) = data
-        original = data_uri(to_png((x_train if split == "train" else x_test)[index] / 255.0, px))
+        original = data_uri(to_png(images((x_train if split == "train" else x_test)[index : index + 1])[0], px))
     return original, data_uri(to_png(bundle.codec.decode_image(*z), px))
 
 
@@ -53,7 +58,6 @@ def reconstructions(bundle, start: int, count: int, px: int) -> tuple[list[bytes
     data = data_status.active_data(bundle, quiet=True)
     if data is None:
         return [], []
-    x = data[0][0]
-    images = to_float(x[start : start + count]).reshape(-1, *x.shape[1:])  # (count, 28, 28) in [0, 1]
-    recons = bundle.codec.decode(bundle.codec.encode(images)).reshape(-1, 28, 28)
-    return [to_png(im, px) for im in images], [to_png(im, px) for im in recons]
+    originals = images(data[0][0][start : start + count])  # (count, 28, 28) in [0, 1]
+    recons = bundle.codec.decode(bundle.codec.encode(originals)).reshape(-1, 28, 28)
+    return [to_png(im, px) for im in originals], [to_png(im, px) for im in recons]
