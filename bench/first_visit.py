@@ -24,7 +24,7 @@ check answers, opens it in Debian Chromium:
              (default, seed, vae, fashion; ?model=), waiting for each run to finish and for the live
              plane on Explore; then the server's VmRSS from /proc.
 Each server starts without its static/ folder, as a fresh deployment does: the files the plane
-fetches (plotly.js, the payload, the tiles) are written during the first visit, so their age, which
+fetches (plotly.js, its own code, the payload, the tiles) are written during the first visit, so their age, which
 sets how long a browser may keep a copy without asking (a tenth of the age it had when fetched, where
 a file carries only Last-Modified), is what a new deployment's is.
 The bare page (st.html of one line, the same .streamlit/config.toml) is measured the same way; both of
@@ -95,7 +95,15 @@ class Network:
     def _response(self, e):
         url = e["response"]["url"]
         if "/app/static/" in url:
-            kind = "plotly" if "plotly" in url else "tiles" if "/tiles-" in url else "payload"
+            kind = (
+                "plotly"
+                if "plotly" in url
+                else "tiles"
+                if "/tiles-" in url
+                else "code"
+                if url.endswith((".js", ".css"))
+                else "payload"
+            )
             self._kinds[e["requestId"]] = (kind, str(e["response"]["status"]))
 
     def _finished(self, e):

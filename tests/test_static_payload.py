@@ -51,7 +51,7 @@ def test_unwritable_folder_gives_none(tmp_path):
 
 def test_unwritable_static_folder_means_the_still_picture_with_one_line(monkeypatch):
     """No static folder to publish to: the plane does not run (its megabytes never travel in the data); one line says why."""
-    monkeypatch.setattr(component, "publish", lambda body: None)
+    monkeypatch.setattr(component, "publish", lambda body, ext="bin": None)
     bundle, classes = store.load(), tuple(str(i) for i in range(10))
     data, why = component.payload(bundle, "unserved_plane", classes)
     assert data is None and why == component.UNSERVED
@@ -86,3 +86,20 @@ def test_files_named_by_their_content_carry_an_old_date(tmp_path):
     """A payload's file is dated SETTLED, so its Last-Modified lets a returning browser keep it."""
     ref = sp.publish(b"payload bytes" * 100, tmp_path)
     assert (tmp_path / "lp" / f"{ref['sha']}.bin").stat().st_mtime == sp.SETTLED
+
+
+def test_the_planes_code_and_style_are_files_named_by_their_content(monkeypatch, tmp_path):
+    """code_ref writes the joined module and plane.css under static/lp/, named by their hash; the component's
+    own code is the loader, a few lines, so no rerun carries the plane's code."""
+    monkeypatch.setitem(sp._served, "dir", tmp_path)
+    ref = component.code_ref()
+    js, css = (tmp_path / "lp" / ref[k].rsplit("/", 1)[-1] for k in ("module", "style"))
+    assert js.read_text() == component.bundle() and js.name.endswith(".js")
+    assert css.read_bytes() == (ROOT / "ui" / "plane" / "plane.css").read_bytes() and css.name.endswith(".css")
+    assert js.stat().st_mtime == sp.SETTLED  # a returning browser keeps it (test_files_named_by_their_content...)
+    assert ref["module"] == "app/static/lp/" + hashlib.sha256(js.read_bytes()).hexdigest()[:16] + ".js"
+    js.unlink()  # a cleaned static folder: the next run writes it again
+    assert component.code_ref() == ref and js.is_file()
+    loader = (ROOT / "ui" / "plane" / "loader.js").read_text()
+    assert len(loader) < 4000 and "import(absolute(module))" in loader
+    assert "makeDecoder" not in loader  # none of the plane itself

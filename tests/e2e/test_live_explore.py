@@ -18,15 +18,26 @@ PAGE_PX = f"([z1, z2]) => ({STATE})().toPage(z1, z2)"
 
 
 def test_click_on_a_digit_shows_original_neighbours_and_url_then_jump_to_index_moves_marker(page, live_url):
-    """Explore: a click on a data point shows its original, 8 neighbour thumbnails, sets ?z1=&z2=; a typed index then moves the marker there."""
+    """Explore: a click on a data point shows its original, 8 neighbour thumbnails, sets ?z1=&z2=, and its rerun
+    brings a few KB (the plane's code is a static file, fetched once); a typed index then moves the marker there."""
+    received = []  # the size of every message the server sends this page
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda m: received.append(len(m))))
     page.goto(live_url + "/")
     wait_for_app(page)
     page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
     assert page.get_by_test_id("stPlotlyChart").count() == 0  # one renderer: the live plane
+    code = page.evaluate(
+        "() => performance.getEntriesByType('resource').map((r) => r.name).filter((n) => /\\/app\\/static\\/lp\\/\\w+\\.js$/.test(n))"
+    )
+    assert len(code) == 1, code  # the plane's code: one module under app/static/lp/, named by its hash
     z = page.evaluate(f"() => ({STATE})().points().z.slice(0, 2)")
+    opened = len(received)
     page.mouse.click(*page.evaluate(PAGE_PX, z))
     picked = page.locator(".st-key-explore_picked")
     picked.wait_for(timeout=60_000)
+    wait_for_app(page)
+    # The click's rerun: the picked digit, its neighbours, the plane's new state; never the plane's ~190 KB of code.
+    assert 0 < sum(received[opened:]) < 40_000, received[opened:]
     assert "Clicked: train digit #" in picked.inner_text()
     picked.get_by_test_id("stImageCaption").nth(1).wait_for()
     assert picked.get_by_test_id("stImageCaption").all_inner_texts() == ["original", "reconstruction"]

@@ -224,7 +224,7 @@ def test_payload_file_serves_exactly_the_payload_bytes(page, harness_url):
         assert r.read() == body
     fetched = []
     page.on(
-        "request", lambda req: "/app/static/lp/" in req.url and "/tiles-" not in req.url and fetched.append(req.url)
+        "request", lambda req: "/app/static/lp/" in req.url and req.url.endswith(".bin") and fetched.append(req.url)
     )
     open_plane(page, harness_url)
     z = page.evaluate(FIRST, 2)
@@ -239,12 +239,15 @@ def test_payload_file_serves_exactly_the_payload_bytes(page, harness_url):
     assert digest == sha
 
 
-def test_fallback_when_payload_cannot_be_fetched(page, harness_url):
-    """If the plane's data cannot be fetched, the page says so and shows the still picture."""
-    page.route("**/app/static/lp/*.bin", lambda route: route.abort())
+@pytest.mark.parametrize("what", ["bin", "js"], ids=["data", "code"])
+def test_fallback_when_payload_cannot_be_fetched(page, harness_url, what):
+    """If the plane's data, or its code, cannot be fetched, the page says so and shows the still picture."""
+    page.route(f"**/app/static/lp/*.{what}", lambda route: route.abort())
     page.goto(harness_url)
     wait_for_app(page)
-    page.get_by_text("The live plane could not start in this browser").wait_for(timeout=120_000)
+    line = page.get_by_text("The live plane could not start in this browser")
+    line.wait_for(timeout=120_000)
+    assert what != "js" or "its code could not be fetched" in line.inner_text(), line.inner_text()
     page.locator('.st-key-fallback_picture [data-testid="stImage"] img').wait_for(timeout=120_000)
 
 

@@ -5,7 +5,9 @@
         ...                      # draw the still picture instead (ui/plane/picture.py)
 
 One component, one channel: the plane (ui/plane/js/*.js, joined into one module by ui/plane/bundle.py, and
-ui/plane/plane.css) gets data = {channel, url, sha, nbytes, state}. The first four are a reference to the
+ui/plane/plane.css, both static files that ui/plane/loader.js, the component's own few lines, loads:
+data.module and data.style) gets data = {channel, url, sha, nbytes, module, style, state}. {channel,
+url, sha, nbytes} are a reference to the
 model's payload (model/net/export_weights.py: decoder weights, encodings, labels), written once per
 process to static/lp/<sha>.bin (ui/plane/publish.py) and fetched by the browser once per page, so the
 0.6-2.8 MB never travel through a rerun's messages; `state` is this run's state for the plane (the
@@ -28,6 +30,7 @@ cannot run (one line), or None.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,14 +45,30 @@ from ui.plane.publish import present, publish
 from ui.plane.quality import quality_ref
 
 HERE = Path(__file__).resolve().parent
+# The component's own code is loader.js, a few lines; the plane's code and style are static files it
+# loads (code_ref), so a rerun's element never carries them (loader.js says why).
 _plane = st.components.v2.component(
     "latent_explorer.live_plane",
     html='<div class="lp-root"></div>',
-    css=(HERE / "plane.css").read_text(),
-    js=bundle(),
+    js=(HERE / "loader.js").read_text(),
     isolate_styles=False,  # Plotly's CSS does not reach into a shadow root
 )
 UNSERVED = "the server cannot store its data in the app's static folder"
+
+
+@functools.cache
+def _code() -> tuple[bytes, bytes]:
+    """The plane's code (ui/plane/js/*.js as one module) and style, as the files the browser fetches."""
+    return bundle().encode(), (HERE / "plane.css").read_bytes()
+
+
+def code_ref() -> dict | None:
+    """{module, style}: the URLs of the plane's code and style under static/ (ui/plane/publish.py: written
+    once, named by their hash; one stat each a run, so a cleaned static/ is filled again), or None
+    where the static folder cannot be written."""
+    js, css = _code()
+    module, style = publish(js, ext="js"), publish(css, ext="css")
+    return None if module is None or style is None else {"module": module["url"], "style": style["url"]}
 
 
 @dataclass(frozen=True)
@@ -151,8 +170,9 @@ def live_plane(
     if failed(key):  # as unavailable() says, with one payload look-up per run instead of two
         return LiveResult(False, unavailable(bundle, key, classes))
     ref, why = payload(bundle, key, classes)
-    if ref is None:
-        return LiveResult(False, _reason(ref, why))
+    code = code_ref()
+    if ref is None or code is None:
+        return LiveResult(False, _reason(None, why if ref is None else UNSERVED))
     state = {
         "marker": None if marker is None else [float(marker[0]), float(marker[1])],
         "index": index,
@@ -172,7 +192,7 @@ def live_plane(
         "pair": pair if link and pair in ("lead", "follow") else None,  # one toolbar for two planes (js/pair.js)
     }
     result = _plane(
-        key=key, data={**ref, "state": state},
+        key=key, data={**ref, **code, "state": state},
         on_click_change=lambda: _on_click(key, on_click),
         on_error_change=lambda: _on_error(key),
         on_interp_change=lambda: None,

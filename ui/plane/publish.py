@@ -2,6 +2,7 @@
 the one publisher under static/lp/, with pruning, of the payload here and the thumbnail tiles (thumbs.py).
 
     ref = publish(body)   # {"url": "app/static/lp/<sha256-16>.bin", "sha": ..., "nbytes": ...} or None
+    ref = publish(text.encode(), ext="js")   # the plane's code, the same way (ui/plane/component.py)
     keep(path, written, limit)   # note a file or folder this process wrote; the oldest past `limit` go
 
 Sending the 0.6-2.8 MB payload as the component's `data` bytes made Streamlit hash and serialise it
@@ -95,10 +96,10 @@ def settle(path: Path) -> None:
         os.utime(path, (SETTLED, SETTLED))
 
 
-def publish(body: bytes, folder: Path | None = None) -> dict | None:
-    """Write body to <static>/lp/<sha>.bin unless it is there already; its reference for the browser."""
+def publish(body: bytes, folder: Path | None = None, ext: str = "bin") -> dict | None:
+    """Write body to <static>/lp/<sha>.<ext> unless it is there already; its reference for the browser."""
     sha = hashlib.sha256(body).hexdigest()[:16]
-    target = lp_dir(folder) / f"{sha}.bin"
+    target = lp_dir(folder) / f"{sha}.{ext}"
     try:
         if not (target.is_file() and target.stat().st_size == len(body)):
             write_file_atomic(target, lambda f: f.write(body))
@@ -107,12 +108,12 @@ def publish(body: bytes, folder: Path | None = None) -> dict | None:
     except OSError as e:
         log.warning("live plane payload not written to %s: %s", target.parent, e)
         return None
-    return {"url": url(f"{sha}.bin"), "sha": sha, "nbytes": len(body)}
+    return {"url": url(f"{sha}.{ext}"), "sha": sha, "nbytes": len(body)}
 
 
 def present(ref: dict, folder: Path | None = None) -> bool:
     """Whether the file a reference names is still there (one stat: cheap enough for every run)."""
-    return (lp_dir(folder) / f"{ref['sha']}.bin").is_file()
+    return (lp_dir(folder) / ref["url"].rsplit("/", 1)[-1]).is_file()
 
 
 def lp_dir(folder: Path | None = None) -> Path:
