@@ -57,11 +57,14 @@ def chosen_text(page) -> str:
 
 
 def test_pointer_moves_decode_in_the_browser_without_server_requests(page, harness_url):
-    """Each real mouse move over the plot repaints the preview digit, and no websocket frame goes to the server."""
+    """Each real mouse move over the plot repaints the preview digit, clears no plot-sized layer (the lens is off),
+    and no websocket frame goes to the server."""
     sent = record_frames(page)
     open_plane(page, harness_url)
     wait_until_quiet(page, sent)  # the first run's own messages (widget states) have gone out
     z = page.evaluate(FIRST, 40)
+    page.mouse.move(*page_px(page, [z[0], z[1]]))  # the first move clears the lens's layer, once
+    page.evaluate(COUNT_LAYER_CLEARS)
     before, images = len(sent), []
     for i in range(0, 40, 2):  # 20 training encodings: spread over the plane
         x, y = page_px(page, [z[i], z[i + 1]])
@@ -71,6 +74,19 @@ def test_pointer_moves_decode_in_the_browser_without_server_requests(page, harne
     assert changed >= 17, f"the preview changed on only {changed} of 19 moves"
     assert "Pointer: z1 =" in page.get_by_test_id("lp-coords").inner_text()
     assert len(sent) == before, f"{len(sent) - before} websocket frames were sent while the pointer moved"
+    # Clearing a layer as big as the plot on every move made the browser composite it anew each time.
+    assert page.evaluate("() => window.layerClears") == 0
+
+
+# Counts, from now on, the clears of canvases at least half the plot's width (the plane's layers, not the preview).
+COUNT_LAYER_CLEARS = """() => {
+  window.layerClears = 0;
+  const clear = CanvasRenderingContext2D.prototype.clearRect, plot = document.querySelector('[data-testid="lp-plot"]');
+  CanvasRenderingContext2D.prototype.clearRect = function (...a) {
+    if (this.canvas.isConnected && this.canvas.clientWidth >= plot.clientWidth / 2) window.layerClears++;
+    return clear.apply(this, a);
+  };
+}"""
 
 
 def test_click_commits_point_url_and_index(page, harness_url):

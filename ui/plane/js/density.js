@@ -4,7 +4,7 @@
 // blurred, on a log scale (a knot of thousands and an arm of dozens both get lines); LEVELS lines,
 // evenly spaced from 10% to 90% of the log maximum, traced by marching squares. Recomputed each frame of
 // a pan or zoom (about 60,000 points binned: a few ms).
-import { el, fitCanvas } from "./dom.js";
+import { blank, el, fitCanvas } from "./dom.js";
 import { toggle } from "./toolbar.js";
 import { area, visible } from "./hit.js";
 
@@ -46,9 +46,9 @@ function grid(ctx, a, nx, ny) {
 function draw(ctx, c, on) {
   const { S, d } = ctx;
   if (!S.gd) return;
-  const { g, dpr } = fitCanvas(c, d.plot);
   S.contourSegments = 0;
-  if (!on) return;
+  if (!on) return blank(c, d.plot);
+  const { g, dpr } = fitCanvas(c, d.plot);
   const a = area(ctx), nx = Math.ceil(a.w / CELL), ny = Math.ceil(a.h / CELL), v = grid(ctx, a, nx, ny);
   let top = 0;
   for (const x of v) top = Math.max(top, x);

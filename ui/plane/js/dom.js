@@ -20,7 +20,19 @@ export function fitCanvas(c, plot) {
   if (c.width !== W || c.height !== H) { c.width = W; c.height = H; c.style.width = r.width + "px"; c.style.height = r.height + "px"; }
   const g = c.getContext("2d");
   g.setTransform(1, 0, 0, 1, 0, 0); g.clearRect(0, 0, W, H);
+  BLANK.delete(c); // the caller draws on it
   return { g, dpr, W, H };
+}
+
+// A layer with nothing to show (switched off, or nothing in view): cleared once, then left alone while the
+// plot keeps its size. Clearing a plot-sized canvas again on every pointer move or pan frame would make the
+// browser composite the whole layer anew each time, for nothing (the lens listens to every pointer move).
+const BLANK = new WeakMap(); // canvas -> the plot size it was cleared at
+export function blank(c, plot) {
+  const r = plot.getBoundingClientRect(), size = r.width + "x" + r.height;
+  if (BLANK.get(c) === size) return;
+  fitCanvas(c, plot);
+  BLANK.set(c, size);
 }
 
 export function paint(ctx, img, x, y) {

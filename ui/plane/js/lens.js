@@ -4,7 +4,7 @@
 // rim meets the plot unchanged); the rest of the plane stays as it is. The centre is never moved,
 // so the digit decoded under the pointer and what a click picks are the TRUE (z1, z2) there: the
 // lens only draws, hit testing is the plot's own. The plot's data-lens attribute counts the points drawn.
-import { el, fitCanvas } from "./dom.js";
+import { blank, el, fitCanvas } from "./dom.js";
 import { toggle } from "./toolbar.js";
 import { area, toPx, visible } from "./hit.js";
 import { PALETTE } from "./palette.js";
@@ -24,10 +24,10 @@ export function install(ctx) {
 function draw(ctx, c, L) {
   const { S, P, d } = ctx;
   if (!S.gd) return;
-  const { g, dpr } = fitCanvas(c, d.plot);
   d.plot.setAttribute("data-lens", "0");
   S.lensPoints = 0;
-  if (!L.on() || !L.at) return;
+  if (!L.on() || !L.at) return blank(c, d.plot);
+  const { g, dpr } = fitCanvas(c, d.plot);
   const a = area(ctx), [cx, cy] = toPx(a, L.at[0], L.at[1]), vis = visible(ctx), order = S.order;
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.save(); g.beginPath(); g.rect(a.left, a.top, a.w, a.h); g.clip();

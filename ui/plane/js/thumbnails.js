@@ -7,7 +7,7 @@
 // up), each is decoded here from its encoding. Nothing is asked of Python: no script reruns.
 // The plot's data-thumbnails attribute is the number drawn now; S.thumbs (T below) holds what the test
 // view reports (T.want, T.drawn, T.source, T.inFlight, T.tiles.manifest and .fetched).
-import { el, fitCanvas, paint } from "./dom.js";
+import { blank, el, fitCanvas, paint } from "./dom.js";
 import { area, toPx, visible } from "./hit.js";
 import { PALETTE } from "./palette.js";
 import { absolute } from "./payload.js";
@@ -111,17 +111,25 @@ function decodeMissing(ctx, T, ids) {
 function draw(ctx, T) {
   const { S, d, P } = ctx;
   if (!S.gd) return;
-  const { g, dpr } = fitCanvas(T.canvas, d.plot), a = area(ctx), ids = inView(ctx, LIMIT + 1) || [];
+  const a = area(ctx), ids = inView(ctx, LIMIT + 1) || [];
+  const shown = ids.length <= LIMIT ? ids.filter((i) => T.cache.has(i)) : [];
+  T.want = ids.length <= LIMIT ? ids.length : 0; // how many would be drawn once all are cached
+  if (!shown.length) { // zoomed out (or nothing cached yet): an empty layer, not cleared again
+    blank(T.canvas, d.plot);
+    T.drawn = [];
+    d.plot.setAttribute("data-thumbnails", "0");
+    caption(ctx, T);
+    return;
+  }
+  const { g, dpr } = fitCanvas(T.canvas, d.plot);
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.save(); g.beginPath(); g.rect(a.left, a.top, a.w, a.h); g.clip();
   g.imageSmoothingEnabled = false; g.lineWidth = 2;
   // 28 px (one screen pixel a digit pixel), or 56 when each has that much room: crisp either way.
   const s = Math.sqrt((a.w * a.h) / Math.max(ids.length, 1)) >= 56 ? 56 : 28;
   T.drawn = [];
-  T.want = ids.length <= LIMIT ? ids.length : 0; // how many would be drawn once all are cached
-  for (const i of ids.length <= LIMIT ? ids : []) {
+  for (const i of shown) {
     const im = T.cache.get(i);
-    if (!im) continue;
     const [x, y] = toPx(a, P.z[2 * i], P.z[2 * i + 1]), x0 = Math.round(x - s / 2), y0 = Math.round(y - s / 2);
     g.drawImage(im.img, im.sx, im.sy, 28, 28, x0, y0, s, s);
     g.strokeStyle = PALETTE[P.y[i] % PALETTE.length]; g.strokeRect(x0, y0, s, s);
