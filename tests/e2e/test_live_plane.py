@@ -109,7 +109,8 @@ def test_click_commits_point_url_and_index(page, harness_url):
 
 def test_points_are_painted_before_plotly_then_the_plot_takes_over(page, harness_url):
     """While plotly.js loads, the points are painted at once and decode under the pointer; Plotly's plot then
-    replaces them in place, drawing them once (not again for the size it already has), and a click picks a digit."""
+    replaces them in place, drawing them once (not again for the size it already has), at the screen's resolution,
+    and a click picks a digit."""
     held, release = [], []
     page.add_init_script(COUNT_DRAWS)
     page.route("**/app/static/plotly-*.js", lambda route: route.continue_() if release else held.append(route))
@@ -138,6 +139,9 @@ def test_points_are_painted_before_plotly_then_the_plot_takes_over(page, harness
     page.wait_for_function("() => /index \\d+/.test(document.querySelector('.st-key-harness_chosen').innerText)")
     assert "training digit #" in page.get_by_test_id("lp-chosen").inner_text()
     assert page.evaluate("window.__bigDraws") == 1  # by now the size follower has reported the size drawn for
+    # WebGL at the screen's pixel ratio (1 here), not Plotly's default of 2: a quarter of the pixels to fill each frame.
+    gl = page.locator(f"{PLOT} canvas.gl-canvas-context").evaluate("c => [c.width, c.clientWidth, devicePixelRatio]")
+    assert gl[0] == round(gl[1] * gl[2]), gl
 
 
 def test_decoded_map_paints_and_repaints_after_zoom(page, harness_url):
