@@ -25,9 +25,11 @@ def ready(page, url: str) -> None:
 
 
 def test_png_is_twice_the_plot_with_the_decoded_map(page, live_url, tmp_path):
-    """With the decoded map on, Export PNG saves a valid PNG of twice the plot's size, the map's dark
-    digits under the points."""
+    """With the decoded map on, Export PNG saves a valid PNG of twice the plot's size, its points drawn at
+    that resolution (not enlarged from the screen's), the map's dark digits under the points."""
     ready(page, live_url)
+    page.evaluate("""() => { const f = Plotly.toImage; window.exportRatio = [];
+        Plotly.toImage = (fig, opts) => { window.exportRatio.push((fig.config || fig._context || {}).plotGlPixelRatio); return f(fig, opts); }; }""")
     page.get_by_test_id("lp-map-toggle").check()
     page.wait_for_function(f"() => ({V})('{CH}').map !== null", timeout=60_000)
     box = page.get_by_test_id("lp-plot").bounding_box()
@@ -39,6 +41,7 @@ def test_png_is_twice_the_plot_with_the_decoded_map(page, live_url, tmp_path):
     img = Image.open(io.BytesIO(path.read_bytes()))
     img.load()
     assert img.format == "PNG" and img.size == (round(box["width"]) * 2, round(box["height"]) * 2)
+    assert page.evaluate("window.exportRatio") == [2]  # the points drawn at the PNG's own scale
     a = np.asarray(img.convert("L"), np.float64)
     h, w = a.shape
     core = a[h // 4 : h // 2, w // 3 : 2 * w // 3]

@@ -42,7 +42,10 @@ const size = (ctx) => { const r = ctx.d.plot.getBoundingClientRect(); return { W
 
 async function exportPng(ctx) {
   const { Plotly, gd } = ctx.S, { W, H } = size(ctx);
-  const url = await Plotly.toImage(gd, { format: "png", width: W, height: H, scale: SCALE });
+  // The figure with its WebGL drawn at SCALE too: given the plot itself, toImage would draw the points at the
+  // plot's pixel ratio (the screen's, plot.js) and then enlarge them, blurred.
+  const fig = { data: gd.data, layout: gd.layout, config: { plotGlPixelRatio: SCALE } };
+  const url = await Plotly.toImage(fig, { format: "png", width: W, height: H, scale: SCALE });
   const img = await loaded(url), out = el("canvas", { width: W * SCALE, height: H * SCALE }), g = out.getContext("2d");
   g.fillStyle = "#fff"; g.fillRect(0, 0, out.width, out.height);
   const all = layers(ctx);

@@ -157,7 +157,7 @@ function makeLayout(ctx) {
 // plotGlPixelRatio: the screen's own pixel ratio (1 on most desktop screens, 2 or 3 on a phone), not
 // Plotly's default of 2, which draws WebGL at twice a desktop screen's resolution in each direction: four
 // times the pixels to clear, fill and composite on every frame, for points 3 px wide that WebGL's
-// antialiasing already smooths. (The PNG export asks Plotly.toImage for its own scale: export.js.)
+// antialiasing already smooths. (The PNG export draws its WebGL at its own scale: export.js.)
 const makeConfig = () => ({ scrollZoom: true, displaylogo: false, responsive: true, doubleClick: "autosize",
   plotGlPixelRatio: Math.min(Math.max(window.devicePixelRatio || 1, 1), 4),
   modeBarButtonsToRemove: ["toImage", "resetScale2d", "sendDataToCloud", "select2d", "lasso2d"] }); // selection.js selects
