@@ -51,7 +51,7 @@ def test_unwritable_folder_gives_none(tmp_path):
 
 def test_unwritable_static_folder_means_the_still_picture_with_one_line(monkeypatch):
     """No static folder to publish to: the plane does not run (its megabytes never travel in the data); one line says why."""
-    monkeypatch.setattr(component, "publish", lambda body, ext="bin": None)
+    monkeypatch.setattr(component, "publish", lambda body, folder=None, ext="bin": None)
     bundle, classes = store.load(), tuple(str(i) for i in range(10))
     data, why = component.payload(bundle, "unserved_plane", classes)
     assert data is None and why == component.UNSERVED

@@ -29,7 +29,7 @@ def test_png_is_twice_the_plot_with_the_decoded_map(page, live_url, tmp_path):
     that resolution (not enlarged from the screen's), the map's dark digits under the points."""
     ready(page, live_url)
     page.evaluate("""() => { const f = Plotly.toImage; window.exportRatio = [];
-        Plotly.toImage = (fig, opts) => { window.exportRatio.push((fig.config || fig._context || {}).plotGlPixelRatio); return f(fig, opts); }; }""")
+        Plotly.toImage = (fig, opts) => { window.exportRatio.push((fig.config || {}).plotGlPixelRatio); return f(fig, opts); }; }""")
     page.get_by_test_id("lp-map-toggle").check()
     page.wait_for_function(f"() => ({V})('{CH}').map !== null", timeout=60_000)
     box = page.get_by_test_id("lp-plot").bounding_box()

@@ -41,7 +41,7 @@ from model.net.export_weights import ExportError, plane_payload
 from ui.model_cache import per_version
 from ui.plane import thumbs
 from ui.plane.bundle import bundle
-from ui.plane.publish import present, publish
+from ui.plane.publish import present, publish, static_dir
 from ui.plane.quality import quality_ref
 
 HERE = Path(__file__).resolve().parent
@@ -57,18 +57,24 @@ UNSERVED = "the server cannot store its data in the app's static folder"
 
 
 @functools.cache
-def _code() -> tuple[bytes, bytes]:
-    """The plane's code (ui/plane/js/*.js as one module) and style, as the files the browser fetches."""
-    return bundle().encode(), (HERE / "plane.css").read_bytes()
+def _code_refs(folder: str) -> dict | None:
+    """The plane's code (ui/plane/js/*.js as one module) and style written to <folder>/lp/ once per process
+    and folder, named by their hash: {"module": ref, "style": ref}, or None where it cannot be written."""
+    module = publish(bundle().encode(), Path(folder), ext="js")
+    style = publish((HERE / "plane.css").read_bytes(), Path(folder), ext="css")
+    return None if module is None or style is None else {"module": module, "style": style}
 
 
 def code_ref() -> dict | None:
-    """{module, style}: the URLs of the plane's code and style under static/ (ui/plane/publish.py: written
-    once, named by their hash; one stat each a run, so a cleaned static/ is filled again), or None
-    where the static folder cannot be written."""
-    js, css = _code()
-    module, style = publish(js, ext="js"), publish(css, ext="css")
-    return None if module is None or style is None else {"module": module["url"], "style": style["url"]}
+    """{module, style}: the URLs of the plane's code and style under static/ (ui/plane/publish.py), or None
+    where the static folder cannot be written. Every run costs two stats, as payload() does: a cleaned
+    static/ is filled again."""
+    folder = str(static_dir())
+    refs = _code_refs(folder)
+    if refs is not None and not all(present(r, Path(folder)) for r in refs.values()):
+        _code_refs.cache_clear()
+        refs = _code_refs(folder)
+    return None if refs is None else {k: r["url"] for k, r in refs.items()}
 
 
 @dataclass(frozen=True)
