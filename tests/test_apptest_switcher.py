@@ -74,6 +74,27 @@ def test_sidebar_lists_every_shipped_model_and_one_click_switches_every_page():
     assert at.session_state["model_name"] == "vae" and switcher(at).value == "vae"
 
 
+def stale_switcher_script():
+    """Make active (a new switcher), then the replaced switcher's pill read as a change, as after a run cut short."""
+    import streamlit as st
+
+    from ui.active_model import set_active_model
+    from ui.sidebar import _on_switch, switcher_key
+
+    old = switcher_key()
+    st.session_state[old] = "default"  # what the old pill showed
+    set_active_model("seed")
+    _on_switch(old)  # Streamlit still holds the old pill after a run that stopped early for a page link
+    st.write(st.session_state.model_name)
+
+
+def test_the_switcher_a_switch_replaced_cannot_switch_back():
+    """After Make active, the old sidebar pill's value (left behind by a run cut short) does not switch back."""
+    at = AppTest.from_function(stale_switcher_script, default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    assert at.session_state["model_name"] == "seed" and at.query_params["model"] == "seed"
+
+
 def test_switch_drops_the_clicked_digit_of_the_old_model():
     """A training digit chosen on Explore is forgotten when another model is chosen: it belongs to the old plane."""
     at = app()

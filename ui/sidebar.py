@@ -15,6 +15,11 @@ def switcher_key() -> str:
 
 
 def _on_switch(key: str) -> None:
+    # Only the switcher on screen now may switch. A run that stops early (Make active, then a page
+    # link at once) leaves the switcher it replaced registered in Streamlit, and that old pill's value
+    # can then read as a change and switch back to the old model; its key is not the current one.
+    if key != switcher_key():
+        return
     name = st.session_state.get(key)
     if name:  # None: the active pill was clicked again (deselected); the next run shows it again
         set_active_model(name)
