@@ -14,8 +14,8 @@ Session state:
     url_z           the point a link or another page asked for, or None (set by from_url, request)
     explore_pick    durable: Pick of the chosen point, clamped to extent(); index set for a training digit
     explore_model   durable: the model the point belongs to (another model opens on its own digit)
-    explore_z1/_z2  the sliders: copies of explore_pick, written with it (Streamlit drops a widget's
-                    state while its page is not shown, so seed() writes them on every run)
+    explore_z1/_z2  the sliders: copies of explore_pick, written with it where they differ (Streamlit
+                    drops a widget's state while its page is not shown, so seed() checks on every run)
     explore_view    (model, box) the plane and its picture open on, fixed per model in a session
 Query params: z1, z2 (4 decimals) while a point other than the opening digit is chosen; neither otherwise.
 """
@@ -91,8 +91,17 @@ def choose(bundle, z1: float, z2: float, index: int | None = None) -> None:
     (x0, x1), (y0, y1) = extent(bundle)
     z = (float(min(max(z1, x0), x1)), float(min(max(z2, y0), y1)))
     ss[PICK] = Pick(*z, index, None if index is None else "train")
-    ss[Z1], ss[Z2] = z
+    _sliders_to(z)
     url_point(z)
+
+
+def _sliders_to(z: tuple[float, float]) -> None:
+    """The sliders show z. Written only where they differ: Streamlit sends a written value to the browser
+    as the slider's, so a run that ends after the user has moved a slider on would move it back."""
+    ss = st.session_state
+    for key, v in zip((Z1, Z2), z, strict=True):
+        if ss.get(key) != v:
+            ss[key] = v
 
 
 def seed(bundle) -> None:
@@ -111,7 +120,7 @@ def seed(bundle) -> None:
         choose(bundle, *active_model.opening_of(bundle)[0])
         url_point(None)
     else:
-        ss[Z1], ss[Z2] = ss[PICK].z1, ss[PICK].z2
+        _sliders_to((ss[PICK].z1, ss[PICK].z2))
     ss[MODEL] = model
 
 
