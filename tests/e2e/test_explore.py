@@ -6,9 +6,12 @@ Images are compared by their src (streamlit names media by content; the decoded 
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tests.e2e.app_utils import DECODED, assert_no_exception, wait_for_app
+from tests.e2e.stclient import Session
 
 pytestmark = pytest.mark.e2e
 
@@ -61,6 +64,24 @@ def test_slider_change_changes_the_decoded_digit_and_the_picture(page, app_url):
     value = float(slider.get_attribute("aria-valuetext"))
     assert value > 0 and f"z1 = {value:.3f}" in page.locator(".st-key-explore_decoded").inner_text()
     page.wait_for_url(f"**z1={value:.4f}**")
+
+
+def test_a_slider_moves_run_sends_no_value_back_to_the_slider(app_url):
+    """A slider move's run leaves the slider to the user (a run ending late would move it back); a jump moves it."""
+
+    async def go():
+        async with Session(app_url) as s:
+            await s.open("explore")
+            old = s.widgets["explore_z1"].proto
+            run = await s.set_widget("explore_z1", old.min + 40 * old.step)
+            moved = s.widgets["explore_z1"].proto
+            await s.set_widget("explore_jump", 7)
+            return run, old, moved, s.widgets["explore_z1"].proto
+
+    run, old, moved, jumped = asyncio.run(go())
+    assert run.status.startswith("FINISHED") and not run.exceptions, run
+    assert moved is not old and not moved.set_value  # redrawn, and the browser keeps the value the user gave it
+    assert jumped.set_value and list(jumped.value) != list(moved.value)  # a chosen digit moves the slider
 
 
 def test_jump_box_chooses_a_training_digit(page, app_url):
