@@ -4,7 +4,7 @@ It speaks the protocol the browser speaks (streamlit.proto's BackMsg out, Forwar
 `rerun_script` BackMsg carrying the page, the query string, every widget's state and, for a fragment,
 its id; the server streams deltas and ends with `script_finished`. Cacheable messages are remembered
 by hash and their hashes sent back, as the browser does, so reruns get references, not 1.5 MB again.
-Used by bench/load.py and tests/e2e/test_two_servers.py:
+Used by bench/load.py, tests/e2e/test_two_servers.py and tests/e2e/test_explore.py (run_async runs a session beside Playwright):
 
     async with Session(url) as s:
         run = await s.open("explore")                      # Run(seconds, status, exceptions, ...)
@@ -15,6 +15,7 @@ Used by bench/load.py and tests/e2e/test_two_servers.py:
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 from dataclasses import dataclass, field
 
@@ -42,6 +43,12 @@ class Run:
     exceptions: list[str] = field(default_factory=list)  # texts of exception elements (none expected)
     messages: int = 0
     bytes: int = 0
+
+
+def run_async(coro):
+    """Run a coroutine to its end in a thread of its own (Playwright's sync API may hold this thread's loop)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 class Session:

@@ -6,12 +6,10 @@ Images are compared by their src (streamlit names media by content; the decoded 
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from tests.e2e.app_utils import DECODED, assert_no_exception, wait_for_app
-from tests.e2e.stclient import Session
+from tests.e2e.stclient import Session, run_async
 
 pytestmark = pytest.mark.e2e
 
@@ -78,7 +76,7 @@ def test_a_slider_moves_run_sends_no_value_back_to_the_slider(app_url):
             await s.set_widget("explore_jump", 7)
             return run, old, moved, s.widgets["explore_z1"].proto
 
-    run, old, moved, jumped = asyncio.run(go())
+    run, old, moved, jumped = run_async(go())
     assert run.status.startswith("FINISHED") and not run.exceptions, run
     assert moved is not old and not moved.set_value  # redrawn, and the browser keeps the value the user gave it
     assert jumped.set_value and list(jumped.value) != list(moved.value)  # a chosen digit moves the slider

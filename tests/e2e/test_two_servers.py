@@ -9,7 +9,6 @@ through the same file lock that tests/test_crash_safe.py checks between plain pr
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import threading
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 from model.folders import atomic, check, modelzip
 from model.folders.library import SHIPPED_DIR, Library
 from tests.e2e.app_utils import assert_no_exception, start_streamlit, stop, wait_for_app
-from tests.e2e.stclient import Session
+from tests.e2e.stclient import Session, run_async
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("two_servers")]
 
@@ -40,12 +39,6 @@ def servers(tmp_path_factory):
     yield lib, url_a, url_b
     stop(a)
     stop(b)
-
-
-def run_async(coro):
-    """Run a coroutine to its end in a thread of its own (Playwright's sync API holds this thread's loop)."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
 
 
 def models_table(s: Session) -> dict[str, dict]:
