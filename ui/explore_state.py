@@ -82,8 +82,8 @@ def pick() -> Pick:
     return st.session_state[PICK]
 
 
-def choose(bundle, z1: float, z2: float, index: int | None = None) -> None:
-    """Make (z1, z2), clamped to the sliders' range, the chosen point; sliders and URL follow.
+def choose(bundle, z1: float, z2: float, index: int | None = None, url: bool = True) -> None:
+    """Make (z1, z2), clamped to the sliders' range, the chosen point; sliders and URL (unless url=False) follow.
 
     Called from callbacks (a click, a jump, a slider) and from seed(), so always before the sliders exist.
     """
@@ -92,7 +92,8 @@ def choose(bundle, z1: float, z2: float, index: int | None = None) -> None:
     z = (float(min(max(z1, x0), x1)), float(min(max(z2, y0), y1)))
     ss[PICK] = Pick(*z, index, None if index is None else "train")
     _sliders_to(z)
-    url_point(z)
+    if url:
+        url_point(z)
 
 
 def _sliders_to(z: tuple[float, float]) -> None:
@@ -117,7 +118,9 @@ def seed(bundle) -> None:
         i = digit_at(bundle, ss.url_z)  # a link to a digit chooses that digit, as the click that made it did
         choose(bundle, *(ss.url_z if i is None else (float(v) for v in bundle.latent["z_train"][i])), i)
     elif first or ss.get(MODEL) != model:
-        choose(bundle, *active_model.opening_of(bundle)[0])
+        # The opening digit is not worth a link: its point never reaches the URL (each URL change is a
+        # browser history entry, and Back would then seem to do nothing).
+        choose(bundle, *active_model.opening_of(bundle)[0], url=False)
         url_point(None)
     else:
         _sliders_to((ss[PICK].z1, ss[PICK].z2))

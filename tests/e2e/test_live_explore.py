@@ -73,6 +73,19 @@ def test_plane_opens_on_the_core_and_a_double_click_shows_every_digit(page, live
     assert x0 <= z[:, 0].min() and x1 >= z[:, 0].max() and y0 <= z[:, 1].min() and y1 >= z[:, 1].max()
 
 
+def test_opening_explore_puts_no_point_in_the_history(page, live_url):
+    """Opening Explore on a model adds no history entry for its opening digit: a first Back never seems to do nothing."""
+    page.add_init_script("""(() => { window.__urls = []; for (const k of ["pushState", "replaceState"]) {
+        const f = history[k].bind(history); history[k] = (s, t, u) => { window.__urls.push(String(u)); return f(s, t, u); }; } })();""")
+    page.goto(live_url + "/?model=seed")
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="lp-plot"][data-drawn="1"]', timeout=180_000)
+    wait_for_app(page)
+    urls = page.evaluate("window.__urls")
+    assert not any("z1=" in u for u in urls), urls
+    assert "z1=" not in page.url and "model=seed" in page.url
+
+
 def test_back_after_a_click_returns_to_the_whole_previous_point(page, live_url):
     """Back after a click on the plane restores the point before it: both z1 and z2, never one old and one new."""
     page.goto(live_url + "/?model=default&z1=10&z2=-5")
