@@ -8,6 +8,8 @@ assumed; .ci/run sets LATENT_EXPLORER_DATA to ../shared/data/mnist.npz where tha
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +27,14 @@ def pytest_collection_modifyitems(config, items):
     items.sort(
         key=lambda item: item.get_closest_marker("xdist_group") is None and item.get_closest_marker("long") is None
     )
+
+
+def pytest_sessionfinish(session):
+    """Remove the static folder the harness servers filled (plotly.js, the plane's code and data, each named by
+    its hash, so every change of the code left one more copy behind). Once, in the process that ran the
+    workers, after all of them: a worker's own end may come while another worker's server still serves it."""
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(Path(__file__).parent / "e2e" / "apps" / "static", ignore_errors=True)
 
 
 def have_mnist() -> bool:
